@@ -1,0 +1,585 @@
+using System.Collections.Generic;
+using System.Linq;
+using PcapKit.Generators.Model;
+
+namespace PcapKit.Generators.Emit;
+
+internal sealed partial class ProtocolEmitter
+{
+    private int PaddingScale => _headerSize?.SizeOf is { Scale: > 1 } s ? s.Scale : 1;
+
+    private void EmitGetSize()
+    {
+        _w.Line("/// <summary>The number of bytes <see cref=\"TryWrite(" + WriteSignatureCref(false) + ")\"/> writes, header padding included.</summary>");
+        _w.Line("/// <returns>The size in bytes.</returns>");
+        _w.Line("public int GetSize() => MeasureHeader(pad: true)" + (_payload is { } p ? " + " + p.PropertyName + ".Length" : string.Empty) + ";");
+        _w.Line();
+        _w.Open("private int MeasureHeader(bool pad)");
+        _w.Line("var length = FixedHeaderLength;");
+        foreach (var fl in WalkedFields)
+        {
+            var f = fl.Field;
+            switch (f.Type)
+            {
+                case FieldType.Payload:
+                    break;
+                case FieldType.Tlv:
+                    var tlv = _code.Tlv(f)!;
+                    _w.Line("length += " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length;");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line("length += " + f.PropertyName + ".Count * " + RepeatItemSize(f) + ";");
+                    break;
+                case FieldType.Bytes when IsVariableSize(fl):
+                    _w.Line("length += " + f.PropertyName + ".Length;");
+                    break;
+                default:
+                    _w.Line(f.When is not null
+                        ? (f.Type == FieldType.Bytes ? "if (!" + f.PropertyName + ".IsEmpty) " : "if (" + f.PropertyName + " is not null) ") + "length += " + fl.Size + ";"
+                        : "length += " + fl.Size + ";");
+                    break;
+            }
+        }
+
+        if (PaddingScale > 1)
+        {
+            _w.Open("if (pad)");
+            _w.Line("length = (length + " + (PaddingScale - 1) + ") / " + PaddingScale + " * " + PaddingScale + ";");
+            _w.Close();
+            _w.Line();
+        }
+        else
+        {
+            _w.Line("_ = pad;");
+        }
+
+        _w.Line("return length;");
+        _w.Close();
+        _w.Line();
+    }
+
+    internal static int RepeatItemSize(FieldSpec f)
+    {
+        var layout = Layout.Compute(f.Children);
+        return layout.FixedLength;
+    }
+
+    private string WriteSignatureCref(bool withFlags) =>
+        "global::System.Span{byte}, " + (HasPseudo ? "in global::PcapKit.Buffers.IpPseudoHeader, " : string.Empty) + (withFlags ? "global::PcapKit.Buffers.WriteFlags, " : string.Empty) + "out int";
+
+    private void EmitTryWrite()
+    {
+        _w.Line("/// <summary>Writes the unit, computing length fields, header padding" + (_checksum is null ? string.Empty : " and the checksum") + ".</summary>");
+        _w.Line("/// <param name=\"destination\">Where to write.</param>");
+        if (HasPseudo)
+        {
+            _w.Line("/// <param name=\"" + PseudoName + "\">The pseudo-header of the enclosing IP layer; <c>default</c> leaves the checksum as the record holds it.</param>");
+        }
+
+        _w.Line("/// <param name=\"written\">The number of bytes written.</param>");
+        _w.Line("/// <returns><see cref=\"global::System.Buffers.OperationStatus.Done\"/>, <c>DestinationTooSmall</c>, or <c>InvalidData</c> when a value does not fit its field.</returns>");
+        _w.Line("public global::System.Buffers.OperationStatus TryWrite(global::System.Span<byte> destination, " + PseudoParam + "out int written) =>");
+        _w.Line("    TryWrite(destination, " + PseudoArg + "global::PcapKit.Buffers.WriteFlags.None, out written);");
+        _w.Line();
+        _w.Line("/// <summary>Writes the unit; <paramref name=\"flags\"/> say whether length fields and the checksum are computed or copied from the record.</summary>");
+        _w.Line("/// <param name=\"destination\">Where to write.</param>");
+        if (HasPseudo)
+        {
+            _w.Line("/// <param name=\"" + PseudoName + "\">The pseudo-header of the enclosing IP layer; <c>default</c> leaves the checksum as the record holds it.</param>");
+        }
+
+        _w.Line("/// <param name=\"flags\">What to copy from the record rather than compute.</param>");
+        _w.Line("/// <param name=\"written\">The number of bytes written.</param>");
+        _w.Line("/// <returns><see cref=\"global::System.Buffers.OperationStatus.Done\"/>, <c>DestinationTooSmall</c>, or <c>InvalidData</c> when a value does not fit its field.</returns>");
+        _w.Open("public global::System.Buffers.OperationStatus TryWrite(global::System.Span<byte> destination, " + PseudoParam + "global::PcapKit.Buffers.WriteFlags flags, out int written)");
+        _w.Line("written = 0;");
+        _w.Line("var computeLengths = (flags & global::PcapKit.Buffers.WriteFlags.PreserveLengths) == 0;");
+        _w.Line("var headerLength = MeasureHeader(pad: computeLengths);");
+        _w.Line("var length = headerLength" + (_payload is { } pl ? " + " + pl.PropertyName + ".Length" : string.Empty) + ";");
+        _w.Open("if (destination.Length < length)");
+        _w.Line("return global::System.Buffers.OperationStatus.DestinationTooSmall;");
+        _w.Close();
+        _w.Line();
+        _w.Line("destination = destination.Slice(0, length);");
+        _w.Line("destination.Slice(0, headerLength).Clear();");
+        _w.Line();
+
+        // Length fields: computed from the record's contents unless preserved.
+        var locals = new Dictionary<string, string>();
+        foreach (var f in _spec.Fields)
+        {
+            string? measured = f.SizeOf?.Region switch
+            {
+                RegionKind.Header => "headerLength",
+                RegionKind.Datagram => "length",
+                RegionKind.Payload => "(length - headerLength)",
+                RegionKind.Options => "(headerLength - FixedHeaderLength)",
+                _ => null,
+            };
+            SizeOfSpec? scale = f.SizeOf;
+            foreach (var other in _spec.Fields)
+            {
+                if (other.Length is { } len && len.FieldId == f.Id)
+                {
+                    measured = other.PropertyName + ".Length";
+                    scale = new SizeOfSpec(RegionKind.Rest, len.Scale, len.Offset);
+                }
+            }
+
+            if (measured is null || scale is null)
+            {
+                continue;
+            }
+
+            var local = Naming.ToCamel(f.PropertyName).TrimStart('@') + "Value";
+            locals[f.Id] = local;
+            _w.Line("var " + local + " = " + FieldCode.ToUlong(f, f.PropertyName) + ";");
+            _w.Open("if (computeLengths)");
+            var adjusted = scale.Offset == 0 ? measured : "(" + measured + (scale.Offset > 0 ? " - " : " + ") + System.Math.Abs(scale.Offset) + ")";
+            if (scale.Scale != 1)
+            {
+                _w.Open("if (" + adjusted + " % " + scale.Scale + " != 0)");
+                _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                _w.Close();
+                _w.Line();
+                _w.Line(local + " = (ulong)(" + adjusted + " / " + scale.Scale + ");");
+            }
+            else
+            {
+                _w.Line(local + " = (ulong)" + adjusted + ";");
+            }
+
+            _w.Close();
+            _w.Line();
+        }
+
+        // Fixed fields, then bit groups.
+        var groups = new List<List<FieldLayout>>();
+        foreach (var fl in _layout.Fields)
+        {
+            if (!IsConstantScalar(fl))
+            {
+                continue;
+            }
+
+            if (fl.IsBits)
+            {
+                if (groups.Count == 0 || groups[groups.Count - 1][0].GroupOffset != fl.GroupOffset)
+                {
+                    groups.Add([]);
+                }
+
+                groups[groups.Count - 1].Add(fl);
+                continue;
+            }
+
+            EmitWriteScalar(fl, ConstName(fl), locals.TryGetValue(fl.Field.Id, out var l) ? l : null);
+        }
+
+        foreach (var group in groups)
+        {
+            var name = "group" + group[0].GroupOffset;
+            _w.Line("ulong " + name + " = 0;");
+            foreach (var fl in group)
+            {
+                var value = locals.TryGetValue(fl.Field.Id, out var l) ? l : FieldCode.ToUlong(fl.Field, fl.Field.PropertyName);
+                if (fl.Field.Type != FieldType.Bool)
+                {
+                    _w.Open("if (" + value + " > " + Naming.Hex(fl.Mask) + ")");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                }
+
+                _w.Line(name + " |= " + value + (fl.Shift == 0 ? string.Empty : " << " + fl.Shift) + ";");
+            }
+
+            _w.Line(FieldCode.WriteUnsigned("destination", ConstName(group[0]), group[0].GroupBytes, group[0].Field.Endian, name));
+            _w.Line();
+        }
+
+        var walked = WalkedFields.Where(fl => fl.Field.Type != FieldType.Payload).ToList();
+        if (walked.Count > 0)
+        {
+            _w.Line("var position = FixedHeaderLength;");
+        }
+
+        foreach (var fl in walked)
+        {
+            var f = fl.Field;
+            switch (f.Type)
+            {
+                case FieldType.Tlv:
+                    var tlv = _code.Tlv(f)!;
+                    _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + Local(fl, "Written") + ") != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                    _w.Line("position += " + Local(fl, "Written") + ";");
+                    _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(position));");
+                    _w.Line("position += " + f.PropertyName + "Trailing.Length;");
+                    break;
+                case FieldType.Repeat:
+                    _w.Open("foreach (var item in " + f.PropertyName + ")");
+                    _w.Line("item.WriteTo(destination.Slice(position));");
+                    _w.Line("position += " + RepeatItemSize(f) + ";");
+                    _w.Close();
+                    break;
+                case FieldType.Bytes when IsVariableSize(fl):
+                    _w.Line(f.PropertyName + ".Span.CopyTo(destination.Slice(position));");
+                    _w.Line("position += " + f.PropertyName + ".Length;");
+                    break;
+                default:
+                    if (f.When is not null)
+                    {
+                        _w.Open(f.Type == FieldType.Bytes ? "if (!" + f.PropertyName + ".IsEmpty)" : "if (" + f.PropertyName + " is not null)");
+                    }
+
+                    EmitWriteScalar(fl, "position", null, f.When is not null);
+                    _w.Line("position += " + fl.Size + ";");
+                    if (f.When is not null)
+                    {
+                        _w.Close();
+                    }
+
+                    break;
+            }
+
+            _w.Line();
+        }
+
+        if (walked.Count > 0)
+        {
+            _w.Line("_ = position;");
+        }
+
+        if (_payload is { } payload)
+        {
+            _w.Line(payload.PropertyName + ".Span.CopyTo(destination.Slice(headerLength));");
+            _w.Line();
+        }
+
+        if (_checksum is { } cs)
+        {
+            var fl = _layout.Find(cs.Id)!;
+            var spec = cs.Checksum!;
+            var covered = spec.CoversPayload ? "destination" : "destination.Slice(0, headerLength)";
+            var usesPseudo = spec.PseudoHeaderParam is not null;
+            _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + ")");
+            _w.Line("var checksum = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ConstName(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + covered + ".Length)" : string.Empty) + ");");
+            if (spec.ZeroMeansNone)
+            {
+                _w.Line("checksum = checksum == 0 ? (ushort)0xFFFF : checksum; // zero means \"no checksum\"");
+            }
+
+            _w.Line(FieldCode.Bp + ".WriteUInt16BigEndian(destination.Slice(" + ConstName(fl) + "), checksum);");
+            _w.Close();
+            _w.Line();
+        }
+        else if (HasPseudo)
+        {
+            _w.Line("_ = " + PseudoName + ";");
+        }
+
+        _w.Line("written = length;");
+        _w.Line("return global::System.Buffers.OperationStatus.Done;");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitWriteScalar(FieldLayout fl, string offset, string? local, bool nullable = false)
+    {
+        var f = fl.Field;
+        var access = nullable && f.Type != FieldType.Bytes ? f.PropertyName + ".Value" : f.PropertyName;
+        switch (f.Type)
+        {
+            case FieldType.UInt:
+                var bits = FieldCode.ValueBits(f);
+                var natural = f.ByteWidth is 1 or 2 or 4 or 8;
+                if (!natural || local is not null)
+                {
+                    var value = local ?? "(ulong)" + access;
+                    _w.Open("if (" + value + " > " + Naming.Hex(bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1) + ")");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, value));
+                }
+                else
+                {
+                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, access, cast: _code.Enum(f) is not null));
+                }
+
+                break;
+            case FieldType.Mac:
+            case FieldType.Ipv4:
+            case FieldType.Ipv6:
+                _w.Line(access + ".WriteTo(destination.Slice(" + offset + "));");
+                break;
+            case FieldType.Bytes:
+                _w.Line(access + ".Span.Slice(0, global::System.Math.Min(" + access + ".Length, " + fl.Size + ")).CopyTo(destination.Slice(" + offset + "));");
+                break;
+        }
+    }
+
+    private void EmitRecordJson()
+    {
+        _w.Line("/// <summary>Writes the record as JSON: the object <see cref=\"View.WriteJson\"/> writes for the bytes this record writes.</summary>");
+        _w.Line("/// <param name=\"writer\">The writer.</param>");
+        _w.Open("public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)");
+        _w.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
+        _w.Line("var buffer = global::System.Buffers.ArrayPool<byte>.Shared.Rent(GetSize() + MeasureHeader(pad: false));");
+        _w.Open("try");
+        _w.Line("// The record's own lengths first; when they do not describe its contents, the computed ones.");
+        _w.Line("if ((TryWrite(buffer, " + (HasPseudo ? "default, " : string.Empty) + "global::PcapKit.Buffers.WriteFlags.Preserve, out var written) != global::System.Buffers.OperationStatus.Done ||");
+        _w.Line("     !View.TryParse(global::System.MemoryExtensions.AsSpan(buffer, 0, written), out var view).IsOk) &&");
+        _w.Line("    (TryWrite(buffer, " + (HasPseudo ? "default, " : string.Empty) + "global::PcapKit.Buffers.WriteFlags.PreserveChecksums, out written) != global::System.Buffers.OperationStatus.Done ||");
+        _w.Line("     !View.TryParse(global::System.MemoryExtensions.AsSpan(buffer, 0, written), out view).IsOk))");
+        _w.Line("{");
+        _w.Line("    throw new global::System.InvalidOperationException(\"The record's fields do not make a valid " + _spec.Id + " unit.\");");
+        _w.Line("}");
+        _w.Line();
+        _w.Line("view.WriteJson(writer);");
+        _w.Close();
+        _w.Open("finally");
+        _w.Line("global::System.Buffers.ArrayPool<byte>.Shared.Return(buffer);");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitEquality()
+    {
+        var isVirtual = !_spec.IsSealed;
+        _w.Line("/// <summary>Compares every field by value (byte strings by content).</summary>");
+        _w.Line("/// <param name=\"other\">The other record.</param>");
+        _w.Line("/// <returns>Whether they are equal.</returns>");
+        _w.Open("public " + (isVirtual ? "virtual " : string.Empty) + "bool Equals(" + _spec.TypeName + "? other)");
+        _w.Open("if (other is null)");
+        _w.Line("return false;");
+        _w.Close();
+        _w.Line();
+        var terms = new List<string>();
+        if (isVirtual)
+        {
+            terms.Add("EqualityContract == other.EqualityContract");
+        }
+
+        foreach (var f in _spec.Fields)
+        {
+            terms.Add(f.Type is FieldType.Bytes or FieldType.Payload
+                ? "global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + ".Span, other." + f.PropertyName + ".Span)"
+                : f.PropertyName + " == other." + f.PropertyName);
+            if (f.Type == FieldType.Tlv)
+            {
+                terms.Add("global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + "Trailing.Span, other." + f.PropertyName + "Trailing.Span)");
+            }
+        }
+
+        _w.Line("return ReferenceEquals(this, other) ||");
+        _w.Line("    (" + string.Join(" &&\n" + new string(' ', (_w.Indent * 4) + 5), terms) + ");");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <inheritdoc/>");
+        _w.Open("public override int GetHashCode()");
+        _w.Line("var hash = default(global::System.HashCode);");
+        foreach (var f in _spec.Fields)
+        {
+            _w.Line(f.Type is FieldType.Bytes or FieldType.Payload
+                ? "hash.AddBytes(" + f.PropertyName + ".Span);"
+                : "hash.Add(" + f.PropertyName + ");");
+        }
+
+        _w.Line("return hash.ToHashCode();");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitFieldDescriptors()
+    {
+        _w.Line("/// <summary>Descriptors of the fields, in wire order, for output and <c>pcapkit fields</c>.</summary>");
+        _w.Line(GeneratedCode);
+        _w.Open("public static class Fields");
+        var all = new List<string>();
+        foreach (var f in _spec.Fields)
+        {
+            string? children = null;
+            if (f.Type == FieldType.Tlv && _code.Tlv(f) is { } tlv)
+            {
+                children = FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".ItemDescriptors";
+            }
+            else if (f.Type == FieldType.Repeat)
+            {
+                children = "[" + f.RepeatTypeName + ".Item]";
+            }
+
+            var scaled = f.DisplayScaled ? f.SizeOf : null;
+            _w.Line("/// <summary>The field <c>" + f.Id + "</c>.</summary>");
+            _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + " = " + _code.Descriptor(f, _spec.Display, children, scaled) + ";");
+            _w.Line();
+            all.Add(f.PropertyName);
+            if (f.Type == FieldType.Tlv)
+            {
+                var d = (f.Display ?? f.Id) + "_trailing";
+                _w.Line("/// <summary>Bytes after the options of <c>" + f.Id + "</c>.</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Trailing = new(" + Naming.Literal(f.Id + "_trailing") + ", " +
+                        Naming.Literal(_spec.Display + "." + d) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
+                _w.Line();
+                all.Add(f.PropertyName + "Trailing");
+            }
+
+        }
+
+        var computed = new List<string>();
+        foreach (var c in _spec.Computed)
+        {
+            var display = c.Display ?? c.Id;
+            _w.Line("/// <summary>The computed field <c>" + c.Id + "</c>.</summary>");
+            _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + c.PropertyName + " = new(" + Naming.Literal(c.Id) + ", " +
+                    Naming.Literal(_spec.Display + "." + display) + ", " + FieldCode.Dissection + ".FieldKind.UInt, 32);");
+            _w.Line();
+            computed.Add(c.PropertyName);
+        }
+
+        _w.Line("internal static readonly " + FieldCode.Dissection + ".FieldDescriptor[] All = [" + string.Join(", ", all) + "];");
+        _w.Line();
+        _w.Line("internal static readonly " + FieldCode.Dissection + ".FieldDescriptor[] Computed = [" + string.Join(", ", computed) + "];");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitDescriptor()
+    {
+        var dispatch = _payload?.Dispatch;
+        var tables = dispatch is null ? "[]" : "[" + Naming.Literal(dispatch.Table) + "]";
+        var registrations = "[" + string.Join(", ", _spec.Registrations.Select(r => "new(" + Naming.Literal(r.Table) + ", " + Naming.Hex(r.Key) + ")")) + "]";
+        var layer = _spec.Layer switch { "link" => "Link", "internet" => "Internet", "transport" => "Transport", _ => "Application" };
+
+        _w.Line();
+        _w.Line(GeneratedCode);
+        _w.Open("private sealed class " + _spec.TypeName + "Descriptor : " + FieldCode.Dissection + ".ProtocolDescriptor");
+        _w.Line("public static readonly " + _spec.TypeName + "Descriptor Instance = new();");
+        _w.Line();
+        if (!_spec.Tests.IsEmpty)
+        {
+            _w.Line("private static readonly " + FieldCode.Dissection + ".ProtocolTestVector[] Vectors =");
+            _w.Line("[");
+            _w.Indent++;
+            foreach (var t in _spec.Tests)
+            {
+                var pairs = string.Join(", ", t.Expect.Select(e => "new(" + Naming.Literal(e.FieldId) + ", " + Naming.Literal(e.Value) + ")"));
+                _w.Line("new(" + Naming.Literal(t.Hex) + ", new global::System.Collections.Generic.KeyValuePair<string, string>[] { " + pairs + " }),");
+            }
+
+            _w.Indent--;
+            _w.Line("];");
+            _w.Line();
+        }
+
+        _w.Line("private " + _spec.TypeName + "Descriptor()");
+        _w.Line("    : base(" + Naming.Literal(_spec.Id) + ", " + Naming.Literal(_spec.Title) + ", " + Naming.Literal(_spec.Rfc) + ", " + Naming.Literal(_spec.Display) + ", " +
+                Naming.Literal(_spec.Chain) + ", " + FieldCode.Dissection + ".LayerKind." + layer + ", " + _type + ".Fields.All, " + registrations + ", " + tables + ")");
+        _w.Line("{");
+        _w.Line("}");
+        _w.Line();
+        _w.Line("public override global::System.Collections.Generic.IReadOnlyList<" + FieldCode.Dissection + ".FieldDescriptor> ComputedFields => " + _type + ".Fields.Computed;");
+        _w.Line();
+        if (!_spec.Tests.IsEmpty)
+        {
+            _w.Line("public override global::System.Collections.Generic.IReadOnlyList<" + FieldCode.Dissection + ".ProtocolTestVector> TestVectors => Vectors;");
+            _w.Line();
+        }
+
+        _w.Line("public override void Dissect(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".DissectionContext context, out " + FieldCode.Dissection + ".LayerResult result)");
+        _w.Line("{");
+        _w.Indent++;
+        _w.Line("result = default;");
+        _w.Line("result.NextTable = -1;");
+        _w.Line("result.Parse = View.TryParse(data, out var view);");
+        _w.Open("if (!result.Parse.IsOk)");
+        _w.Line("result.Length = data.Length;");
+        _w.Line("return;");
+        _w.Close();
+        _w.Line();
+        _w.Line("result.HeaderLength = view.HeaderSize;");
+        _w.Line("result.Length = view.Size;");
+        _w.Line("result.Truncated = view.IsTruncated;");
+        if (_checksum is { } cs)
+        {
+            _w.Open("if (context.VerifyChecksums)");
+            var arg = cs.Checksum!.PseudoHeaderParam is null ? string.Empty : "context.PseudoHeader.WithProtocol((byte)context.DispatchKey)";
+            _w.Line("var checksum = view.VerifyChecksum(" + arg + ");");
+            _w.Line("result.Checksum = checksum.Status;");
+            _w.Line("result.ChecksumVerified = true;");
+            _w.Close();
+        }
+
+        if (_spec.Supplies is { } supplies)
+        {
+            var src = _spec.Fields.First(f => f.Id == supplies.SourceField);
+            var dst = _spec.Fields.First(f => f.Id == supplies.DestinationField);
+            var method = src.Type == FieldType.Ipv6 ? "ForIpv6" : "ForIpv4";
+            _w.Line("context.PseudoHeader = global::PcapKit.Buffers.IpPseudoHeader." + method + "(view." + src.PropertyName + ", view." + dst.PropertyName + ", 0);");
+        }
+
+        if (dispatch is not null)
+        {
+            var keys = dispatch.Keys.Select(k => _spec.Fields.First(f => f.Id == k)).ToList();
+            var condition = dispatch.When is { } when ? ConditionOnView(when) : null;
+            if (condition is not null)
+            {
+                _w.Open("if (" + condition + ")");
+            }
+            else
+            {
+                _w.Line("{");
+                _w.Indent++;
+            }
+
+            _w.Line("result.NextTable = 0;");
+            if (keys.Count == 1)
+            {
+                _w.Line("result.KeyCount = 1;");
+                _w.Line("result.Key0 = " + FieldCode.ToUlong(keys[0], "view." + keys[0].PropertyName) + ";");
+            }
+            else
+            {
+                _w.Line("var first = " + FieldCode.ToUlong(keys[0], "view." + keys[0].PropertyName) + ";");
+                _w.Line("var second = " + FieldCode.ToUlong(keys[1], "view." + keys[1].PropertyName) + ";");
+                _w.Line("result.KeyCount = 2;");
+                if (dispatch.LowFirst)
+                {
+                    _w.Line("// The lower key first, as Wireshark tries ports.");
+                    _w.Line("result.Key0 = first <= second ? first : second;");
+                    _w.Line("result.Key1 = first <= second ? second : first;");
+                }
+                else
+                {
+                    _w.Line("result.Key0 = first;");
+                    _w.Line("result.Key1 = second;");
+                }
+            }
+
+            _w.Close();
+        }
+
+        _w.Close();
+        _w.Line();
+        _w.Line("public override object? CreateRecord(" + FieldCode.Span + " data) => View.TryParse(data, out var view).IsOk ? view.ToRecord() : null;");
+        _w.Line();
+        _w.Line("public override global::System.Buffers.OperationStatus WriteRecord(object record, global::System.Span<byte> destination, global::PcapKit.Buffers.WriteFlags flags, out int written) =>");
+        _w.Line("    record is " + _type + " typed");
+        _w.Line("        ? typed.TryWrite(destination, " + (HasPseudo ? "default, " : string.Empty) + "flags, out written)");
+        _w.Line("        : throw new global::System.ArgumentException(\"The record is not a \" + Name + \" record.\", nameof(record));");
+        _w.Line();
+        _w.Open("public override void Accept(" + FieldCode.Span + " data, " + FieldCode.Dissection + ".IFieldVisitor visitor)");
+        _w.Open("if (View.TryParse(data, out var view).IsOk)");
+        _w.Line("view.Accept(ref visitor);");
+        _w.Close();
+        _w.Open("else");
+        _w.Line("View.AcceptAvailable(data, ref visitor);");
+        _w.Close();
+        _w.Close();
+        _w.Close();
+    }
+}

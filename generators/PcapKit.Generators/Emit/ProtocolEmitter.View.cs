@@ -1,0 +1,709 @@
+using System.Collections.Generic;
+using System.Linq;
+using PcapKit.Generators.Model;
+
+namespace PcapKit.Generators.Emit;
+
+internal sealed partial class ProtocolEmitter
+{
+    /// <summary>Fields whose offset or size is found while parsing, in wire order.</summary>
+    private IEnumerable<FieldLayout> WalkedFields => _layout.Fields.Where(fl => !IsConstantScalar(fl));
+
+    private static bool IsConstantScalar(FieldLayout fl) =>
+        fl.IsBits ? fl.GroupOffset >= 0 : fl.Offset >= 0 && fl.Size >= 0 && fl.Field.When is null;
+
+    private static bool IsVariableSize(FieldLayout fl) => fl.Size < 0;
+
+    /// <summary>The header's end is known before the walk: a field holds it, or nothing before the payload varies.</summary>
+    private bool HeaderKnownEarly => _headerSize is not null || !WalkedFields.Any(fl => fl.Field.Type != FieldType.Payload);
+
+    private static string ConstName(FieldLayout fl) => fl.Field.PropertyName + "Offset";
+
+    private static string Local(FieldLayout fl, string suffix) => Naming.ToCamel(fl.Field.PropertyName).TrimStart('@') + suffix;
+
+    /// <summary>The offset expression of a field inside the view.</summary>
+    private static string ViewOffset(FieldLayout fl) => IsConstantScalar(fl) || (fl.Offset >= 0 && fl.Field.When is null) ? ConstName(fl) : fl.OffsetMember;
+
+    /// <summary>The offset expression of a field inside <c>TryParse</c> (locals instead of members).</summary>
+    private static string ParseOffset(FieldLayout fl) => IsConstantScalar(fl) || (fl.Offset >= 0 && fl.Field.When is null) ? ConstName(fl) : Local(fl, "Offset");
+
+    private List<FieldLayout> StoredFields() =>
+        WalkedFields.Where(fl => fl.Field.Type != FieldType.Payload && (fl.Offset < 0 || fl.Field.When is not null || IsVariableSize(fl))).ToList();
+
+    private void EmitView()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// A zero-copy view of one " + Xml(_spec.Title ?? _spec.Id) + " unit over a span: each property reads its field");
+        _w.Line("/// when asked. Valid as long as the span it was parsed from.");
+        _w.Line("/// </summary>");
+        _w.Line(GeneratedCode);
+        _w.Open("public readonly ref partial struct View : " + FieldCode.Dissection + ".IHeaderView<View>");
+
+        _w.Line("private readonly " + FieldCode.Span + " _data;");
+        _w.Line("private readonly int _headerLength;");
+        _w.Line("private readonly bool _truncated;");
+        var stored = StoredFields();
+        foreach (var fl in stored)
+        {
+            if (fl.Offset < 0 || fl.Field.When is not null)
+            {
+                _w.Line("private readonly int " + fl.OffsetMember + ";");
+            }
+
+            if (IsVariableSize(fl))
+            {
+                _w.Line("private readonly int " + fl.LengthMember + ";");
+            }
+        }
+
+        _w.Line();
+        var ctorParams = new List<string> { FieldCode.Span + " data", "int headerLength", "bool truncated" };
+        var ctorBody = new List<string> { "_data = data;", "_headerLength = headerLength;", "_truncated = truncated;" };
+        foreach (var fl in stored)
+        {
+            if (fl.Offset < 0 || fl.Field.When is not null)
+            {
+                ctorParams.Add("int " + Local(fl, "Offset"));
+                ctorBody.Add(fl.OffsetMember + " = " + Local(fl, "Offset") + ";");
+            }
+
+            if (IsVariableSize(fl))
+            {
+                ctorParams.Add("int " + Local(fl, "Length"));
+                ctorBody.Add(fl.LengthMember + " = " + Local(fl, "Length") + ";");
+            }
+        }
+
+        _w.Open("private View(" + string.Join(", ", ctorParams) + ")");
+        foreach (var line in ctorBody)
+        {
+            _w.Line(line);
+        }
+
+        _w.Close();
+        _w.Line();
+
+        _w.Line("/// <summary>The protocol this view belongs to.</summary>");
+        _w.Line("public static " + FieldCode.Dissection + ".ProtocolDescriptor Descriptor => " + _spec.TypeName + "Descriptor.Instance;");
+        _w.Line();
+        _w.Line("/// <summary>The unit's bytes: the header and the payload, bounded by its length fields.</summary>");
+        _w.Line("public " + FieldCode.Span + " Bytes => _data;");
+        _w.Line();
+        _w.Line("/// <summary>The header's bytes, options included.</summary>");
+        _w.Line("public " + FieldCode.Span + " HeaderBytes => _data.Slice(0, _headerLength);");
+        _w.Line();
+        _w.Line("/// <summary>The length of the header, options included.</summary>");
+        _w.Line("public int HeaderSize => _headerLength;");
+        _w.Line();
+        _w.Line("/// <summary>The length of the unit as parsed (at most the bytes captured).</summary>");
+        _w.Line("public int Size => _data.Length;");
+        _w.Line();
+        _w.Line("/// <summary>Whether a length field declares more bytes than were captured; the payload holds what was.</summary>");
+        _w.Line("public bool IsTruncated => _truncated;");
+        _w.Line();
+
+        EmitViewProperties();
+        EmitTryParse(stored);
+        EmitFieldAt();
+        EmitVerifyChecksum();
+        EmitToRecord();
+        EmitAccept();
+        EmitAcceptAvailable();
+        EmitViewJson();
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitViewProperties()
+    {
+        foreach (var fl in _layout.Fields)
+        {
+            var f = fl.Field;
+            _w.Line("/// <summary>" + Xml(Describe(f)) + "</summary>");
+            var offset = ViewOffset(fl);
+            var conditional = f.When is not null;
+            switch (f.Type)
+            {
+                case FieldType.UInt:
+                case FieldType.Bool:
+                case FieldType.Mac:
+                case FieldType.Ipv4:
+                case FieldType.Ipv6:
+                    var value = _code.TypedValue(fl, "_data", offset);
+                    if (conditional)
+                    {
+                        _w.Line("public " + _code.ValueType(f) + "? " + f.PropertyName + " => " + fl.OffsetMember + " >= 0 ? " + value + " : null;");
+                    }
+                    else
+                    {
+                        _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + value + ";");
+                    }
+
+                    break;
+                case FieldType.Bytes:
+                    var length = IsVariableSize(fl) ? fl.LengthMember : Naming.Dec(fl.Size);
+                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => " +
+                            (conditional ? fl.OffsetMember + " >= 0 ? _data.Slice(" + offset + ", " + length + ") : default;" : "_data.Slice(" + offset + ", " + length + ");"));
+                    break;
+                case FieldType.Tlv:
+                    var tlv = _code.Tlv(f)!;
+                    _w.Line("public " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".List " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "));");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line("public " + _type + "." + f.RepeatTypeName + "List " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "));");
+                    break;
+                case FieldType.Payload:
+                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");
+                    break;
+            }
+
+            _w.Line();
+        }
+
+        foreach (var c in _spec.Computed)
+        {
+            _w.Line("/// <summary>Computed: " + (c.Kind == ComputedKind.PayloadLength ? "the length of the payload" : "the length of the header") + (c.Display is null ? string.Empty : " (display name '" + Xml(c.Display) + "')") + ".</summary>");
+            _w.Line("public int " + c.PropertyName + " => " + (c.Kind == ComputedKind.PayloadLength ? "_data.Length - _headerLength" : "_headerLength") + ";");
+            _w.Line();
+        }
+    }
+
+    private void EmitTryParse(List<FieldLayout> stored)
+    {
+        _w.Line("/// <summary>Parses a unit; never throws and never allocates.</summary>");
+        _w.Line("/// <param name=\"source\">The bytes, starting at the unit's first byte; bytes past its length fields are left out of the view.</param>");
+        _w.Line("/// <param name=\"view\">The view, or default when the status is not Ok.</param>");
+        _w.Line("/// <returns>Ok, Truncated (the input ends inside the header) or Invalid (a rule of the protocol is broken), with the field and offset.</returns>");
+        _w.Open("public static global::PcapKit.ParseResult TryParse(" + FieldCode.Span + " source, out View view)");
+        _w.Line("view = default;");
+        _w.Open("if (source.Length < FixedHeaderLength)");
+        _w.Line("return global::PcapKit.ParseResult.Truncated(FieldAt(source.Length), source.Length);");
+        _w.Close();
+        _w.Line();
+
+        foreach (var fl in _layout.Fields)
+        {
+            if (IsConstantScalar(fl) && fl.Field.Valid is { } valid)
+            {
+                EmitValidation(fl, valid, ConstName(fl));
+            }
+        }
+
+        var headerEarly = HeaderKnownEarly;
+        if (_headerSize is { } hs)
+        {
+            var fl = _layout.Find(hs.Id)!;
+            _w.Line("// The header length field counts " + hs.SizeOf!.Scale + "-byte units.");
+            _w.Line("var headerLength = " + Scaled(FieldCode.RawValue(fl, "source", ConstName(fl)), hs.SizeOf) + ";");
+            var checkedByMin = hs.Valid?.Min is { } min && ((long)min * hs.SizeOf.Scale) + hs.SizeOf.Offset >= _layout.FixedLength;
+            if (!checkedByMin)
+            {
+                _w.Open("if (headerLength < FixedHeaderLength)");
+                _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(hs.Id) + ", " + ConstName(fl) + ", \"the header length is smaller than the fixed header\");");
+                _w.Close();
+            }
+
+            _w.Line();
+        }
+        else if (headerEarly)
+        {
+            _w.Line("const long headerLength = FixedHeaderLength;");
+        }
+
+        var datagramDone = false;
+        if (headerEarly || _payloadSize is null)
+        {
+            datagramDone = EmitDatagramLength();
+        }
+
+        if (_headerSize is not null)
+        {
+            _w.Open("if (headerLength > source.Length)");
+            var after = _layout.Fields.FirstOrDefault(fl => !IsConstantScalar(fl));
+            _w.Line("return global::PcapKit.ParseResult.Truncated(" + Naming.Literal(after?.Field.Id ?? _headerSize.Id) + ", FixedHeaderLength);");
+            _w.Close();
+            _w.Line();
+        }
+
+        if (!datagramDone)
+        {
+            _w.Line("var truncated = false;");
+        }
+
+        var walked = WalkedFields.ToList();
+        _walk = WalkState.AtFixedEnd;
+        if (walked.Any(fl => fl.Field.Type != FieldType.Payload) || !headerEarly)
+        {
+            _w.Line("var position = FixedHeaderLength;");
+        }
+
+        var limit = headerEarly && _headerSize is not null ? "headerLength" : "source.Length";
+        foreach (var fl in walked)
+        {
+            EmitWalkStep(fl, limit);
+        }
+
+        if (!headerEarly)
+        {
+            _w.Line("var headerLength = (long)position;");
+            if (!datagramDone)
+            {
+                EmitDatagramLength();
+            }
+        }
+
+        var args = new List<string> { "source", "(int)headerLength", "truncated" };
+        foreach (var fl in stored)
+        {
+            if (fl.Offset < 0 || fl.Field.When is not null)
+            {
+                args.Add(Local(fl, "Offset"));
+            }
+
+            if (IsVariableSize(fl))
+            {
+                args.Add(Local(fl, "Length"));
+            }
+        }
+
+        _w.Line("view = new View(" + string.Join(", ", args) + ");");
+        _w.Line("return global::PcapKit.ParseResult.Ok;");
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>Bounds <c>source</c> by the declared length; returns true (the code always declares <c>truncated</c>).</summary>
+    private bool EmitDatagramLength()
+    {
+        var sizeField = _datagramSize ?? _payloadSize;
+        if (sizeField is null)
+        {
+            _w.Line("var truncated = false;");
+            return true;
+        }
+
+        var fl = _layout.Find(sizeField.Id)!;
+        var raw = FieldCode.RawValue(fl, "source", ConstName(fl));
+        if (sizeField.SizeOf!.Region == RegionKind.Payload)
+        {
+            _w.Line("// The length field counts the payload, which starts after the header.");
+            _w.Line("var declaredLength = headerLength + " + Scaled(raw, sizeField.SizeOf) + ";");
+        }
+        else
+        {
+            _w.Line("// The length field counts the whole unit, header included.");
+            _w.Line("var declaredLength = " + Scaled(raw, sizeField.SizeOf) + ";");
+        }
+
+        _w.Open("if (declaredLength < headerLength)");
+        _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(sizeField.Id) + ", " + ConstName(fl) + ", \"the length is smaller than the header\");");
+        _w.Close();
+        _w.Line();
+        _w.Line("var truncated = declaredLength > source.Length;");
+        _w.Open("if (!truncated)");
+        _w.Line("source = source.Slice(0, (int)declaredLength);");
+        _w.Close();
+        _w.Line();
+        return true;
+    }
+
+    private static string Scaled(string raw, SizeOfSpec size)
+    {
+        var text = "(long)" + raw;
+        if (size.Scale != 1)
+        {
+            text += " * " + size.Scale;
+        }
+
+        if (size.Offset != 0)
+        {
+            text += (size.Offset > 0 ? " + " : " - ") + System.Math.Abs(size.Offset);
+        }
+
+        return text;
+    }
+
+    private void EmitValidation(FieldLayout fl, ValidationSpec valid, string offset)
+    {
+        var raw = FieldCode.RawValue(fl, "source", offset);
+        var id = Naming.Literal(fl.Field.Id);
+        var at = offset;
+        void Check(string condition, string reason)
+        {
+            _w.Open("if (" + condition + ")");
+            _w.Line("return global::PcapKit.ParseResult.Invalid(" + id + ", " + at + ", " + Naming.Literal(reason) + ");");
+            _w.Close();
+            _w.Line();
+        }
+
+        if (valid.Eq is { } eq)
+        {
+            Check(raw + " != " + Naming.Dec(eq), "must be " + eq);
+        }
+
+        if (valid.Min is { } min && min > 0)
+        {
+            Check(raw + " < " + Naming.Dec(min), "must be at least " + min);
+        }
+
+        if (valid.Max is { } max)
+        {
+            Check(raw + " > " + Naming.Dec(max), "must be at most " + max);
+        }
+
+        if (!valid.AnyOf.IsEmpty)
+        {
+            var local = Local(fl, "Value");
+            _w.Line("var " + local + " = " + raw + ";");
+            Check(string.Join(" && ", valid.AnyOf.Select(v => local + " != " + Naming.Dec(v))), "must be one of " + string.Join(", ", valid.AnyOf.Select(v => Naming.Dec(v))));
+        }
+    }
+
+    /// <summary>A condition over the view's properties (for the descriptor, outside the view).</summary>
+    private string ConditionOnView(ConditionSpec c)
+    {
+        var target = _spec.Fields.First(f => f.Id == c.FieldId);
+        var value = FieldCode.ToUlong(target, "view." + target.PropertyName);
+        return c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0" : value + " == " + Naming.Dec(c.Equal);
+    }
+
+    private string ConditionExpr(ConditionSpec c, string span)
+    {
+        var target = _layout.Find(c.FieldId)!;
+        var raw = FieldCode.RawValue(target, span, ConstName(target));
+        return c.Mask != 0 ? "(" + raw + " & " + Naming.Hex(c.Mask) + ") != 0" : raw + " == " + Naming.Dec(c.Equal);
+    }
+
+    /// <summary>Where <c>position</c> is known to be during the walk, so checks that cannot fail are not emitted.</summary>
+    private enum WalkState
+    {
+        AtFixedEnd,
+        AtHeaderEnd,
+        Unknown,
+    }
+
+    private WalkState _walk = WalkState.AtFixedEnd;
+
+    private void EmitWalkStep(FieldLayout fl, string limit)
+    {
+        var f = fl.Field;
+        var id = Naming.Literal(f.Id);
+        var offsetLocal = Local(fl, "Offset");
+        var lengthLocal = Local(fl, "Length");
+        if (f.Type != FieldType.Payload || (_headerSize is not null && _walk == WalkState.Unknown))
+        {
+            _w.Line("// " + f.Id);
+        }
+
+        if (f.Type == FieldType.Payload)
+        {
+            if (_headerSize is not null && _walk == WalkState.Unknown)
+            {
+                _w.Open("if (position > headerLength)");
+                _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(_headerSize.Id) + ", position, \"the header length ends inside the header's fields\");");
+                _w.Close();
+                _w.Line();
+            }
+
+            return;
+        }
+
+        if (!IsVariableSize(fl))
+        {
+            var size = fl.Size;
+            var conditional = f.When is not null;
+            if (f.When is { } when)
+            {
+                _w.Line("var " + offsetLocal + " = -1;");
+                _w.Open("if (" + ConditionExpr(when, "source") + ")");
+            }
+
+            _w.Open("if (position + " + size + " > " + limit + ")");
+            _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
+            _w.Close();
+            _w.Line();
+            _w.Line((conditional ? string.Empty : "var ") + offsetLocal + " = position;");
+            _w.Line("position += " + size + ";");
+            _walk = WalkState.Unknown;
+            if (f.Valid is { } valid)
+            {
+                EmitValidation(fl, valid, offsetLocal);
+            }
+
+            if (conditional)
+            {
+                _w.Close();
+            }
+
+            _w.Line();
+            return;
+        }
+
+        if (f.Length is { } length)
+        {
+            var lengthField = _layout.Find(length.FieldId)!;
+            var raw = FieldCode.RawValue(lengthField, "source", ConstName(lengthField));
+            _w.Line("var " + lengthLocal + "64 = " + Scaled(raw, new SizeOfSpec(RegionKind.Rest, length.Scale, length.Offset)) + ";");
+            _w.Open("if (" + lengthLocal + "64 < 0)");
+            _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(length.FieldId) + ", " + ConstName(lengthField) + ", \"the length is negative\");");
+            _w.Close();
+            _w.Line();
+            _w.Open("if (position + " + lengthLocal + "64 > " + limit + ")");
+            _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
+            _w.Close();
+            _w.Line();
+            _w.Line("var " + offsetLocal + " = position;");
+            _w.Line("var " + lengthLocal + " = (int)" + lengthLocal + "64;");
+            _w.Line("position += " + lengthLocal + ";");
+            _w.Line();
+            _walk = WalkState.Unknown;
+            return;
+        }
+
+        var region = f.Region ?? RegionKind.Rest;
+        if (region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader)
+        {
+            if (_walk != WalkState.AtFixedEnd)
+            {
+                _w.Open("if (position > headerLength)");
+                _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(_headerSize?.Id ?? f.Id) + ", position, \"the header length ends inside the header's fields\");");
+                _w.Close();
+                _w.Line();
+            }
+
+            // The header length was checked against the fixed header, so the region is never negative here.
+            _w.Line("var " + offsetLocal + " = position;");
+            _w.Line("var " + lengthLocal + " = (int)headerLength - position;");
+            _w.Line("position = (int)headerLength;");
+            _walk = WalkState.AtHeaderEnd;
+        }
+        else
+        {
+            _w.Line("var " + offsetLocal + " = position;");
+            _w.Line("var " + lengthLocal + " = source.Length - position;");
+            _w.Line("position = source.Length;");
+            _walk = WalkState.Unknown;
+        }
+
+        _w.Line();
+    }
+
+    private void EmitFieldAt()
+    {
+        _w.Line("/// <summary>The field that covers <paramref name=\"offset\"/> in the fixed header, for truncation reports.</summary>");
+        _w.Open("private static string FieldAt(int offset) => offset switch");
+        var seen = new HashSet<int>();
+        foreach (var fl in _layout.Fields)
+        {
+            if (!IsConstantScalar(fl))
+            {
+                break;
+            }
+
+            var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
+            if (seen.Add(end))
+            {
+                _w.Line("< " + end + " => " + Naming.Literal(fl.Field.Id) + ",");
+            }
+        }
+
+        var next = _layout.Fields.FirstOrDefault(fl => !IsConstantScalar(fl));
+        _w.Line("_ => " + Naming.Literal(next?.Field.Id ?? _spec.Id) + ",");
+        _w.Close(";");
+        _w.Line();
+    }
+
+    private void EmitVerifyChecksum()
+    {
+        if (_checksum is not { } cs)
+        {
+            return;
+        }
+
+        var fl = _layout.Find(cs.Id)!;
+        var spec = cs.Checksum!;
+        var usesPseudo = spec.PseudoHeaderParam is not null;
+        _w.Line("/// <summary>Verifies <see cref=\"" + cs.PropertyName + "\"/> (" + (spec.CoversPayload ? "header and payload" : "header") + (usesPseudo ? ", with the pseudo-header" : string.Empty) + ").</summary>");
+        if (usesPseudo)
+        {
+            _w.Line("/// <param name=\"" + PseudoName + "\">The pseudo-header the enclosing IP layer supplies; without one the checksum is unverifiable.</param>");
+        }
+
+        _w.Line("/// <returns>The status, the value on the wire and the value it should hold.</returns>");
+        _w.Open("public global::PcapKit.Buffers.ChecksumResult VerifyChecksum(" + (usesPseudo ? "in global::PcapKit.Buffers.IpPseudoHeader " + PseudoName : string.Empty) + ")");
+        _w.Line("var value = " + FieldCode.RawValue(fl, "_data", ViewOffset(fl)) + ";");
+        if (spec.ZeroMeansNone)
+        {
+            _w.Open("if (value == 0)");
+            _w.Line("return new(global::PcapKit.Buffers.ChecksumStatus.NotPresent, 0, 0);");
+            _w.Close();
+            _w.Line();
+        }
+
+        var covered = spec.CoversPayload ? "_data" : "_data.Slice(0, _headerLength)";
+        if (spec.CoversPayload || usesPseudo)
+        {
+            _w.Open("if (" + (spec.CoversPayload ? "_truncated" : "false") + (usesPseudo ? " || !" + PseudoName + ".IsPresent" : string.Empty) + ")");
+            _w.Line("return new(global::PcapKit.Buffers.ChecksumStatus.Unverifiable, value, 0);");
+            _w.Close();
+            _w.Line();
+        }
+
+        _w.Line("var computed = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ViewOffset(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + covered + ".Length)" : string.Empty) + ");");
+        if (spec.ZeroMeansNone)
+        {
+            _w.Line("computed = computed == 0 ? (ushort)0xFFFF : computed; // a computed zero is sent as all ones");
+        }
+
+        _w.Line("return new(computed == value ? global::PcapKit.Buffers.ChecksumStatus.Good : global::PcapKit.Buffers.ChecksumStatus.Bad, value, computed);");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitToRecord()
+    {
+        _w.Line("/// <summary>Copies the unit into an owned record (for storing, output and building packets).</summary>");
+        _w.Line("/// <returns>The record.</returns>");
+        _w.Open("public " + _type + " ToRecord() => new()");
+        foreach (var f in _spec.Fields)
+        {
+            switch (f.Type)
+            {
+                case FieldType.Bytes:
+                case FieldType.Payload:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToArray(),");
+                    break;
+                case FieldType.Tlv:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
+                    _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
+                    break;
+                default:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ",");
+                    break;
+            }
+        }
+
+        _w.Close(";");
+        _w.Line();
+    }
+
+    private void EmitAccept()
+    {
+        _w.Line("/// <summary>Hands every header field to <paramref name=\"visitor\"/>, in wire order, then the computed fields.</summary>");
+        _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        _w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        _w.Line("public void Accept<TVisitor>(ref TVisitor visitor)");
+        _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
+        _w.Line("{");
+        _w.Indent++;
+        foreach (var fl in _layout.Fields)
+        {
+            EmitVisit(fl, "Fields.");
+        }
+
+        foreach (var c in _spec.Computed)
+        {
+            _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)" + c.PropertyName + ");");
+        }
+
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitVisit(FieldLayout fl, string fieldsPrefix)
+    {
+        var f = fl.Field;
+        var d = fieldsPrefix + f.PropertyName;
+        switch (f.Type)
+        {
+            case FieldType.UInt:
+            case FieldType.Bool:
+                _w.Line(f.When is null
+                    ? "visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");"
+                    : "if (" + f.PropertyName + " is { } " + Local(fl, "Value") + ") visitor.Value(" + d + ", " + FieldCode.ToUlong(f, Local(fl, "Value")) + ");");
+                break;
+            case FieldType.Mac:
+            case FieldType.Ipv4:
+            case FieldType.Ipv6:
+                var offset = ViewOffset(fl);
+                _w.Line(f.When is null
+                    ? "visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));"
+                    : "if (" + fl.OffsetMember + " >= 0) visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));");
+                break;
+            case FieldType.Bytes:
+                _w.Line(f.When is null
+                    ? "visitor.Bytes(" + d + ", " + f.PropertyName + ");"
+                    : "if (" + fl.OffsetMember + " >= 0) visitor.Bytes(" + d + ", " + f.PropertyName + ");");
+                break;
+            case FieldType.Tlv:
+                _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                _w.Open("if (!" + f.PropertyName + ".Trailing.IsEmpty)");
+                _w.Line("visitor.Bytes(" + d + "Trailing, " + f.PropertyName + ".Trailing);");
+                _w.Close();
+                break;
+            case FieldType.Repeat:
+                _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                break;
+        }
+    }
+
+    private void EmitAcceptAvailable()
+    {
+        _w.Line("/// <summary>Hands the fixed-header fields that fit in <paramref name=\"data\"/> to <paramref name=\"visitor\"/> (for a unit whose header is cut).</summary>");
+        _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        _w.Line("/// <param name=\"data\">The bytes captured.</param>");
+        _w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        _w.Line("public static void AcceptAvailable<TVisitor>(" + FieldCode.Span + " data, ref TVisitor visitor)");
+        _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
+        _w.Line("{");
+        _w.Indent++;
+        foreach (var fl in _layout.Fields)
+        {
+            if (!IsConstantScalar(fl))
+            {
+                break;
+            }
+
+            var f = fl.Field;
+            var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
+            _w.Open("if (data.Length < " + end + ")");
+            _w.Line("return;");
+            _w.Close();
+            _w.Line();
+            switch (f.Type)
+            {
+                case FieldType.UInt:
+                case FieldType.Bool:
+                    _w.Line("visitor.Value(Fields." + f.PropertyName + ", " + FieldCode.ToUlong(f, _code.TypedValue(fl, "data", ConstName(fl))) + ");");
+                    break;
+                default:
+                    _w.Line("visitor.Bytes(Fields." + f.PropertyName + ", data.Slice(" + ConstName(fl) + ", " + fl.Size + "));");
+                    break;
+            }
+        }
+
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitViewJson()
+    {
+        _w.Line("/// <summary>Writes the unit as a JSON object: every field (snake_case keys, enums as value and name, bytes as hex) and the payload.</summary>");
+        _w.Line("/// <param name=\"writer\">The writer.</param>");
+        _w.Open("public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer)");
+        _w.Line("global::System.ArgumentNullException.ThrowIfNull(writer);");
+        _w.Line("var visitor = new global::PcapKit.Output.JsonFieldVisitor(writer);");
+        _w.Line("writer.WriteStartObject();");
+        _w.Line("Accept(ref visitor);");
+        if (_payload is { } p)
+        {
+            _w.Line("visitor.Bytes(Fields." + p.PropertyName + ", " + p.PropertyName + ");");
+        }
+
+        _w.Line("writer.WriteEndObject();");
+        _w.Close();
+    }
+}

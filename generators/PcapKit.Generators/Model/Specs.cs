@@ -1,0 +1,131 @@
+namespace PcapKit.Generators.Model;
+
+/// <summary>A protocol, as both front ends describe it.</summary>
+internal sealed record ProtocolSpec(
+    string Id,
+    string TypeName,
+    string Namespace,
+    string? Title,
+    string? Rfc,
+    EndianKind Endian,
+    string Display,
+    string Chain,
+    string Layer,
+    FrontEnd Source,
+    string Accessibility,
+    bool IsSealed,
+    string SourceFile,
+    EquatableArray<FieldSpec> Fields,
+    EquatableArray<RegistrationSpec> Registrations,
+    EquatableArray<ParamSpec> Params,
+    PseudoHeaderSupplySpec? Supplies,
+    EquatableArray<ComputedSpec> Computed,
+    EquatableArray<TestVectorSpec> Tests,
+    EquatableArray<EnumSpec> Enums,
+    EquatableArray<TlvSetSpec> TlvSets);
+
+/// <summary>One field on the wire.</summary>
+internal sealed record FieldSpec(
+    string Id,
+    string PropertyName,
+    FieldType Type,
+    int ByteWidth,
+    int Bits,
+    EndianKind Endian,
+    string? EnumId,
+    NumberFormatKind Format,
+    string? Display,
+    bool DisplayScaled,
+    SizeOfSpec? SizeOf,
+    LengthSpec? Length,
+    ValidationSpec? Valid,
+    ChecksumSpec? Checksum,
+    ConditionSpec? When,
+    RegionKind? Region,
+    string? TlvSetId,
+    DispatchSpec? Dispatch,
+    ulong? Reserved,
+    string? RepeatTypeName,
+    EquatableArray<FieldSpec> Children);
+
+/// <summary>The field holds the length of a region as <c>value * Scale + Offset</c>.</summary>
+internal sealed record SizeOfSpec(RegionKind Region, int Scale, int Offset);
+
+/// <summary>The length of a byte string is another field's <c>value * Scale + Offset</c>.</summary>
+internal sealed record LengthSpec(string FieldId, int Scale, int Offset);
+
+/// <summary>Rules a field must satisfy.</summary>
+internal sealed record ValidationSpec(ulong? Eq, ulong? Min, ulong? Max, EquatableArray<ulong> AnyOf);
+
+/// <summary>A checksum.</summary>
+internal sealed record ChecksumSpec(string Algorithm, bool CoversPayload, string? PseudoHeaderParam, bool ZeroMeansNone);
+
+/// <summary>Presence of a field: <c>(field &amp; Mask) != 0</c> when Mask is set, else <c>field == Equal</c>.</summary>
+internal sealed record ConditionSpec(string FieldId, ulong Mask, ulong Equal);
+
+/// <summary>The payload goes to the protocol <c>Table</c> maps the key fields to.</summary>
+internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, bool LowFirst, ConditionSpec? When);
+
+/// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>
+internal sealed record RegistrationSpec(string Table, ulong Key);
+
+/// <summary>A value passed in by the parent.</summary>
+internal sealed record ParamSpec(string Name, string Kind);
+
+/// <summary>The protocol supplies an IP pseudo-header built from two address fields.</summary>
+internal sealed record PseudoHeaderSupplySpec(string SourceField, string DestinationField);
+
+/// <summary>A computed field.</summary>
+internal sealed record ComputedSpec(string Id, string PropertyName, ComputedKind Kind, string? Display);
+
+/// <summary>A test vector.</summary>
+internal sealed record TestVectorSpec(string Hex, EquatableArray<ExpectationSpec> Expect);
+
+/// <summary>One expected value of a test vector.</summary>
+internal sealed record ExpectationSpec(string FieldId, string Value);
+
+/// <summary>An enumeration: named values, or named bits when IsFlags.</summary>
+internal sealed record EnumSpec(
+    string Id,
+    string TypeName,
+    string Namespace,
+    int ByteWidth,
+    bool IsFlags,
+    bool Declared,
+    bool External,
+    EquatableArray<EnumMemberSpec> Members);
+
+/// <summary>One member of an enumeration.</summary>
+internal sealed record EnumMemberSpec(string Id, string MemberName, ulong Value);
+
+/// <summary>A type-length-value option set.</summary>
+internal sealed record TlvSetSpec(
+    string Id,
+    string TypeName,
+    string Namespace,
+    EndianKind Endian,
+    int KindWidth,
+    int LengthWidth,
+    bool LengthIncludesHeader,
+    int LengthScale,
+    string KindEnumId,
+    string Display,
+    string? KindDisplay,
+    string? LengthDisplay,
+    bool Declared,
+    string Accessibility,
+    EquatableArray<TlvCaseSpec> Cases,
+    EquatableArray<EnumSpec> Enums);
+
+/// <summary>One kind of a TLV set.</summary>
+internal sealed record TlvCaseSpec(
+    string Id,
+    string TypeName,
+    ulong Kind,
+    bool SingleByte,
+    bool EndOfList,
+    bool Declared,
+    EquatableArray<FieldSpec> Fields);
+
+/// <summary>The pack: every protocol of the compilation.</summary>
+internal sealed record PackSpec(string Namespace, string TypeName, string AssemblyName, EquatableArray<string> ProtocolTypes);

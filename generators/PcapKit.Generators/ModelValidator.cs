@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using PcapKit.Generators.Diagnostics;
+using PcapKit.Generators.Model;
+
+namespace PcapKit.Generators;
+
+/// <summary>Finds where a part of a spec was written.</summary>
+internal sealed class LocationLookup
+{
+    private readonly Dictionary<string, LocationInfo> _map = new(StringComparer.Ordinal);
+    private readonly LocationInfo? _fallback;
+
+    public LocationLookup(IEnumerable<LocatedKey> locations, LocationInfo? fallback)
+    {
+        foreach (var l in locations)
+        {
+            if (!_map.ContainsKey(l.Key))
+            {
+                _map.Add(l.Key, l.Location);
+            }
+        }
+
+        _fallback = fallback;
+    }
+
+    /// <summary>The location of the first key that exists, else the fallback.</summary>
+    public LocationInfo? Get(params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (_map.TryGetValue(key, out var location))
+            {
+                return location;
+            }
+        }
+
+        return _fallback;
+    }
+}
+
+/// <summary>Checks the rules one spec can be checked against on its own: both front ends call it.</summary>
+internal static class ModelValidator
+{
+    public static void ValidateProtocol(ProtocolSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        ValidateFields(spec.Fields, "field:", spec.Id, locations, diagnostics, allowPayload: true);
+
+        var byId = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
+        foreach (var f in spec.Fields)
+        {
+            byId[f.Id] = f;
+        }
+
+        foreach (var f in spec.Fields)
+        {
+            var key = "field:" + f.Id;
+            if (f.Checksum is { PseudoHeaderParam: { } param })
+            {
+                var found = false;
+                foreach (var p in spec.Params)
+                {
+                    found |= p.Name == param;
+                }
+
+                if (!found)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":checksum", key), "The checksum '" + f.Id + "'", "parameter", param);
+                }
+            }
+
+            if (f.Dispatch is { } dispatch)
+            {
+                foreach (var k in dispatch.Keys)
+                {
+                    if (!byId.TryGetValue(k, out var kf) || !IsInteger(kf))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch of '" + f.Id + "'", "integer field", k);
+                    }
+                }
+
+                if (dispatch.When is { } w && !byId.ContainsKey(w.FieldId))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch of '" + f.Id + "'", "field", w.FieldId);
+                }
+            }
+        }
+
+        if (spec.Supplies is { } supplies)
+        {
+            foreach (var name in new[] { supplies.SourceField, supplies.DestinationField })
+            {
+                if (!byId.TryGetValue(name, out var af) || af.Type is not (FieldType.Ipv4 or FieldType.Ipv6))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get("supplies"), "The pseudo-header", "address field", name);
+                }
+            }
+        }
+
+        var computedIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in spec.Computed)
+        {
+            if (byId.ContainsKey(c.Id) || !computedIds.Add(c.Id))
+            {
+                Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.Get("protocol"), c.Id, spec.Id);
+            }
+        }
+
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Registrations.Count; i++)
+        {
+            var r = spec.Registrations[i];
+            if (!seenKeys.Add(r.Table + "\n" + r.Key))
+            {
+                Report(diagnostics, DiagnosticDescriptors.DuplicateDispatchKey, locations.Get("register:" + i), r.Table, r.Key, spec.Id, spec.Id);
+            }
+        }
+    }
+
+    public static void ValidateTlv(TlvSetSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        var kinds = new HashSet<ulong>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in spec.Cases)
+        {
+            var key = "case:" + c.Id;
+            if (!ids.Add(c.Id))
+            {
+                Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key), "case", c.Id);
+            }
+
+            if (c.Kind != ulong.MaxValue)
+            {
+                if (!kinds.Add(c.Kind))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key), "kind", c.Kind);
+                }
+
+                if (spec.KindWidth < 8 && c.Kind >> (spec.KindWidth * 8) != 0)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.ValueDoesNotFit, locations.Get(key), c.Kind, "the kind of '" + c.Id + "'", (spec.KindWidth * 8) + " bits");
+                }
+            }
+
+            if (c.SingleByte && !c.Fields.IsEmpty)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), c.Id, "a single-byte kind has no value fields");
+            }
+
+            ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+        }
+    }
+
+    private static void ValidateFields(
+        EquatableArray<FieldSpec> fields,
+        string prefix,
+        string owner,
+        LocationLookup locations,
+        List<DiagnosticInfo> diagnostics,
+        bool allowPayload)
+    {
+        var seen = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
+        var groupBits = 0;
+        var groupNames = new List<string>();
+        FieldSpec? payload = null;
+        FieldSpec? groupFirst = null;
+
+        void CloseGroup()
+        {
+            if (groupBits % 8 != 0 && groupFirst is not null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.BitGroupNotByteAligned, locations.Get(prefix + groupFirst.Id), string.Join(", ", groupNames), groupBits);
+            }
+            else if (groupBits > 64 && groupFirst is not null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(prefix + groupFirst.Id), groupFirst.Id, "a bit group wider than 64 bits");
+            }
+
+            groupBits = 0;
+            groupNames.Clear();
+            groupFirst = null;
+        }
+
+        foreach (var f in fields)
+        {
+            var key = prefix + f.Id;
+            if (payload is not null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.PayloadNotLast, locations.Get(key), f.Id, payload.Id);
+            }
+
+            if (seen.ContainsKey(f.Id))
+            {
+                Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.Get(key), f.Id, owner);
+            }
+
+            if (f.Bits > 0)
+            {
+                groupFirst ??= f;
+                groupBits += f.Bits;
+                groupNames.Add(f.Id);
+                if (groupBits % 8 == 0)
+                {
+                    CloseGroup();
+                }
+            }
+            else
+            {
+                CloseGroup();
+            }
+
+            var width = f.Bits > 0 ? f.Bits : f.ByteWidth * 8;
+            if (f.Valid is { } valid && IsInteger(f))
+            {
+                foreach (var v in Values(valid))
+                {
+                    CheckFits(v, width, "'" + f.Id + "'", locations.Get(key + ":valid", key), diagnostics);
+                }
+            }
+
+            if (f.Reserved is { } reserved && IsInteger(f))
+            {
+                CheckFits(reserved, width, "'" + f.Id + "'", locations.Get(key + ":reserved", key), diagnostics);
+            }
+
+            if (f.Checksum is not null && (f.Type != FieldType.UInt || f.ByteWidth != 2 || f.Bits != 0))
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "an inet16 checksum is a u16 field");
+            }
+
+            if (f.SizeOf is not null && !IsInteger(f))
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "only an integer field can hold a length");
+            }
+
+            if (f.Length is { } length)
+            {
+                if (!seen.TryGetValue(length.FieldId, out var lf) || !IsInteger(lf))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":length", key), "The length of '" + f.Id + "'", "earlier integer field", length.FieldId);
+                }
+            }
+
+            if (f.When is { } when)
+            {
+                if (!seen.TryGetValue(when.FieldId, out var wf) || !IsInteger(wf))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":when", key), "The condition of '" + f.Id + "'", "earlier integer field", when.FieldId);
+                }
+
+                if (f.Bits > 0)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":when", key), f.Id, "a bit field cannot be conditional; make its whole group a conditional integer");
+                }
+            }
+
+            if (f.Type == FieldType.Bytes && f.ByteWidth == 0 && f.Length is null && f.Region is null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "a byte string needs 'size', 'length' or 'region'");
+            }
+
+            if (f.Type == FieldType.Payload)
+            {
+                if (!allowPayload)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "an option's value has no payload");
+                }
+
+                payload = f;
+            }
+
+            if (f.Type == FieldType.Repeat)
+            {
+                foreach (var child in f.Children)
+                {
+                    if (child.Type is FieldType.Bytes or FieldType.Tlv or FieldType.Repeat or FieldType.Payload || child.When is not null)
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":" + child.Id, key), child.Id, "a repeated item holds fixed-size fields only");
+                    }
+                }
+
+                ValidateFields(f.Children, key + ":", owner + "." + f.Id, locations, diagnostics, allowPayload: false);
+            }
+
+            seen[f.Id] = f;
+        }
+
+        CloseGroup();
+    }
+
+    private static IEnumerable<ulong> Values(ValidationSpec valid)
+    {
+        if (valid.Eq is { } eq)
+        {
+            yield return eq;
+        }
+
+        if (valid.Min is { } min)
+        {
+            yield return min;
+        }
+
+        if (valid.Max is { } max)
+        {
+            yield return max;
+        }
+
+        foreach (var v in valid.AnyOf)
+        {
+            yield return v;
+        }
+    }
+
+    private static void CheckFits(ulong value, int bits, string what, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (bits > 0 && bits < 64 && value >> bits != 0)
+        {
+            Report(diagnostics, DiagnosticDescriptors.ValueDoesNotFit, location, value, what, bits + " bits");
+        }
+    }
+
+    public static bool IsInteger(FieldSpec f) => f.Type is FieldType.UInt or FieldType.Bool;
+
+    public static void Report(List<DiagnosticInfo> diagnostics, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] args) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+}

@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using PcapKit.Generators.Diagnostics;
+using PcapKit.Generators.Emit;
+using PcapKit.Generators.Model;
+
+namespace PcapKit.Generators;
+
+/// <summary>Joins every spec of the compilation: resolves enum and TLV references, checks what spans files, builds the pack.</summary>
+public sealed partial class ProtocolGenerator
+{
+    internal static class Resolver
+    {
+        public static ResolvedPack Resolve(ImmutableArray<SpecUnit> units, GeneratorOptions options, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var enumsById = new Dictionary<string, EnumSpec>(StringComparer.Ordinal);
+            var enumsByType = new Dictionary<string, EnumSpec>(StringComparer.Ordinal);
+            var enumLocations = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
+
+            // Units arrive in a stable order (by path) so the output never depends on the order files were read.
+            var ordered = units.OrderBy(u => u.Path, StringComparer.Ordinal).ToList();
+
+            foreach (var unit in ordered)
+            {
+                var lookup = new LocationLookup(unit.Locations, null);
+                foreach (var e in unit.Enums)
+                {
+                    if (enumsById.TryGetValue(e.Id, out var existing))
+                    {
+                        if (!existing.Equals(e) && !(existing.Declared && e.Declared))
+                        {
+                            ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, lookup.Get("enum:" + e.Id), "enum", e.Id);
+                        }
+
+                        continue;
+                    }
+
+                    enumsById[e.Id] = e;
+                    enumsByType[e.TypeName] = e;
+                    if (lookup.Get("enum:" + e.Id) is { } where)
+                    {
+                        enumLocations[e.Id] = where;
+                    }
+                }
+            }
+
+            // TLV sets: the kind enum, and kinds given by name.
+            var tlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+            var extraEnums = new List<EnumSpec>();
+            foreach (var unit in ordered)
+            {
+                foreach (var draft in unit.Tlvs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var tlv = draft.Spec;
+                    var lookup = new LocationLookup(draft.Locations, null);
+                    if (tlvs.ContainsKey(tlv.Id))
+                    {
+                        ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, lookup.Get("tlv"), "TLV set", tlv.Id);
+                        continue;
+                    }
+
+                    EnumSpec? kindEnum = null;
+                    if (tlv.KindEnumId.Length > 0)
+                    {
+                        if (!enumsById.TryGetValue(tlv.KindEnumId, out kindEnum))
+                        {
+                            ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get("kind:enum", "tlv"), "The TLV set '" + tlv.Id + "'", "enum", tlv.KindEnumId);
+                        }
+                    }
+
+                    var cases = new List<TlvCaseSpec>();
+                    foreach (var c in tlv.Cases)
+                    {
+                        var resolved = c;
+                        if (c.Kind == ulong.MaxValue)
+                        {
+                            var member = kindEnum?.Members.FirstOrDefault(m => m.Id == c.Id);
+                            if (member is null)
+                            {
+                                ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get("case:" + c.Id, "tlv"), "The case '" + c.Id + "'", "kind value; give 'kind:' or name a member of the kind enum", c.Id);
+                                continue;
+                            }
+
+                            resolved = c with { Kind = member.Value };
+                        }
+
+                        cases.Add(resolved with { Fields = ResolveFields(resolved.Fields, enumsById, enumsByType, tlvs, "case:" + c.Id + ":field:", lookup, diagnostics) });
+                    }
+
+                    if (kindEnum is null)
+                    {
+                        // No enum named the kinds: the cases name them.
+                        var members = cases.OrderBy(c => c.Kind).Select(c => new EnumMemberSpec(c.Id, c.TypeName, c.Kind)).ToEquatableArray();
+                        kindEnum = new EnumSpec(tlv.Id + "_kind", tlv.TypeName + "Kind", tlv.Namespace, tlv.KindWidth, false, false, false, members);
+                        if (!enumsById.ContainsKey(kindEnum.Id))
+                        {
+                            enumsById[kindEnum.Id] = kindEnum;
+                            enumsByType[kindEnum.TypeName] = kindEnum;
+                            extraEnums.Add(kindEnum);
+                        }
+                    }
+
+                    var tlvEnums = new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal) { [kindEnum.Id] = kindEnum };
+                    foreach (var c in cases)
+                    {
+                        CollectUses(c.Fields, enumsById, tlvs, tlvEnums, new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal));
+                    }
+
+                    tlvs[tlv.Id] = tlv with { KindEnumId = kindEnum.Id, Cases = cases.ToEquatableArray(), Enums = tlvEnums.Values.ToEquatableArray() };
+                }
+            }
+
+            // Protocols.
+            var protocols = new List<ProtocolSpec>();
+            var typeNames = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var dispatchOwners = new Dictionary<string, (string Protocol, LocationInfo? Location)>(StringComparer.Ordinal);
+            foreach (var unit in ordered)
+            {
+                foreach (var draft in unit.Protocols)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var spec = draft.Spec;
+                    var lookup = new LocationLookup(draft.Locations, null);
+                    if (!ids.Add(spec.Id) || !typeNames.Add(spec.Namespace + "." + spec.TypeName))
+                    {
+                        ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, lookup.Get("protocol"), "protocol", spec.Id);
+                        continue;
+                    }
+
+                    for (var i = 0; i < spec.Registrations.Count; i++)
+                    {
+                        var r = spec.Registrations[i];
+                        var key = r.Table + "\n" + r.Key;
+                        if (dispatchOwners.TryGetValue(key, out var owner) && owner.Protocol != spec.Id)
+                        {
+                            ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateDispatchKey, lookup.Get("register:" + i, "protocol"), r.Table, "0x" + r.Key.ToString("X", System.Globalization.CultureInfo.InvariantCulture), owner.Protocol, spec.Id);
+                        }
+                        else
+                        {
+                            dispatchOwners[key] = (spec.Id, lookup.Get("register:" + i));
+                        }
+                    }
+
+                    var fields = ResolveFields(spec.Fields, enumsById, enumsByType, tlvs, "field:", lookup, diagnostics);
+                    var usedEnums = new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal);
+                    var usedTlvs = new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+                    CollectUses(fields, enumsById, tlvs, usedEnums, usedTlvs);
+                    var resolved = spec with
+                    {
+                        Fields = fields,
+                        Enums = usedEnums.Values.ToEquatableArray(),
+                        TlvSets = usedTlvs.Values.ToEquatableArray(),
+                    };
+
+                    TestVectorChecker.Check(resolved, lookup, diagnostics);
+                    protocols.Add(resolved);
+                }
+            }
+
+            protocols.Sort((a, b) => string.CompareOrdinal(a.Namespace + "." + a.TypeName, b.Namespace + "." + b.TypeName));
+
+            var enumsToEmit = enumsById.Values
+                .Where(e => !e.External)
+                .OrderBy(e => e.Namespace + "." + e.TypeName, StringComparer.Ordinal)
+                .ToEquatableArray();
+            var tlvsToEmit = tlvs.Values.OrderBy(t => t.Namespace + "." + t.TypeName, StringComparer.Ordinal).ToEquatableArray();
+
+            PackSpec? pack = null;
+            if (protocols.Count > 0)
+            {
+                var packName = options.PackName.Length > 0 ? options.PackName : Naming.ToPascal(options.AssemblyName.Replace(".", "_")) + "Pack";
+                pack = new PackSpec(
+                    options.RootNamespace,
+                    packName,
+                    options.AssemblyName,
+                    protocols.Select(p => (p.Namespace.Length > 0 ? "global::" + p.Namespace + "." : "global::") + p.TypeName).ToEquatableArray());
+            }
+
+            var all = new List<DiagnosticInfo>();
+            foreach (var unit in ordered)
+            {
+                all.AddRange(unit.Diagnostics);
+            }
+
+            all.AddRange(diagnostics);
+            return new ResolvedPack(protocols.ToEquatableArray(), enumsToEmit, tlvsToEmit, pack, all.ToEquatableArray());
+        }
+
+        private static EquatableArray<FieldSpec> ResolveFields(
+            EquatableArray<FieldSpec> fields,
+            Dictionary<string, EnumSpec> enumsById,
+            Dictionary<string, EnumSpec> enumsByType,
+            Dictionary<string, TlvSetSpec> tlvs,
+            string prefix,
+            LocationLookup lookup,
+            List<DiagnosticInfo> diagnostics)
+        {
+            var result = new List<FieldSpec>(fields.Count);
+            foreach (var f in fields)
+            {
+                var field = f;
+                var key = prefix + f.Id;
+                if (f.EnumId is { } enumId)
+                {
+                    EnumSpec? e;
+                    if (enumId.StartsWith("@", StringComparison.Ordinal))
+                    {
+                        enumsByType.TryGetValue(enumId.Substring(1), out e);
+                    }
+                    else
+                    {
+                        enumsById.TryGetValue(enumId, out e);
+                    }
+
+                    if (e is null)
+                    {
+                        ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":enum", key + ":flags", key), "The field '" + f.Id + "'", "enum", enumId.TrimStart('@'));
+                        field = field with { EnumId = null, ByteWidth = field.ByteWidth == 0 ? 1 : field.ByteWidth };
+                    }
+                    else
+                    {
+                        field = field with { EnumId = e.Id, ByteWidth = field.ByteWidth == 0 && field.Bits == 0 ? e.ByteWidth : field.ByteWidth };
+                        var width = field.Bits > 0 ? field.Bits : field.ByteWidth * 8;
+                        foreach (var m in e.Members)
+                        {
+                            if (!e.IsFlags && width < 64 && m.Value >> width != 0)
+                            {
+                                ModelValidator.Report(diagnostics, DiagnosticDescriptors.ValueDoesNotFit, lookup.Get(key + ":enum", key), m.Value, "'" + e.Id + "." + m.Id + "' used by '" + f.Id + "'", width + " bits");
+                                break;
+                            }
+                        }
+                    }
+                }
+
+                if (f.Type == FieldType.Tlv && f.TlvSetId is { } tlvId && !tlvs.ContainsKey(tlvId))
+                {
+                    ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":tlv", key), "The field '" + f.Id + "'", "TLV set", tlvId);
+                    field = field with { Type = FieldType.Bytes, TlvSetId = null };
+                }
+
+                if (!f.Children.IsEmpty)
+                {
+                    field = field with { Children = ResolveFields(f.Children, enumsById, enumsByType, tlvs, key + ":", lookup, diagnostics) };
+                }
+
+                result.Add(field);
+            }
+
+            // A bit group after a variable-size field has no constant offset; the view does not support that.
+            var layout = Layout.Compute(result);
+            foreach (var fl in layout.Fields)
+            {
+                if (fl.IsBits && fl.GroupOffset < 0)
+                {
+                    ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, lookup.Get(prefix + fl.Field.Id), fl.Field.Id, "a bit field after a variable-size field");
+                }
+            }
+
+            return result.ToEquatableArray();
+        }
+
+        private static void CollectUses(
+            EquatableArray<FieldSpec> fields,
+            Dictionary<string, EnumSpec> enums,
+            Dictionary<string, TlvSetSpec> tlvs,
+            SortedDictionary<string, EnumSpec> usedEnums,
+            SortedDictionary<string, TlvSetSpec> usedTlvs)
+        {
+            foreach (var f in fields)
+            {
+                if (f.EnumId is { } e && enums.TryGetValue(e, out var spec))
+                {
+                    usedEnums[e] = spec;
+                }
+
+                if (f.Type == FieldType.Tlv && f.TlvSetId is { } t && tlvs.TryGetValue(t, out var tlv) && !usedTlvs.ContainsKey(t))
+                {
+                    usedTlvs[t] = tlv;
+                    if (enums.TryGetValue(tlv.KindEnumId, out var kind))
+                    {
+                        usedEnums[kind.Id] = kind;
+                    }
+
+                    foreach (var c in tlv.Cases)
+                    {
+                        CollectUses(c.Fields, enums, tlvs, usedEnums, usedTlvs);
+                    }
+                }
+
+                CollectUses(f.Children, enums, tlvs, usedEnums, usedTlvs);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+
+namespace PcapKit.Annotations;
+
+/// <summary>Describes how a field is displayed and, when needed, its wire width or byte order.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class FieldAttribute : Attribute
+{
+    /// <summary>The display name relative to the protocol's prefix, as Wireshark's (<c>srcport</c>).</summary>
+    public string? Display { get; set; }
+
+    /// <summary>How the value is printed in text output.</summary>
+    public NumberFormat Format { get; set; }
+
+    /// <summary>The wire width in bytes when it differs from the property type's (3 for a 24-bit field in a <c>uint</c>).</summary>
+    public int Width { get; set; }
+
+    /// <summary>Set to read this field in little-endian order in a big-endian protocol.</summary>
+    public bool LittleEndian { get; set; }
+
+    /// <summary>Set to read this field in big-endian order in a little-endian protocol.</summary>
+    public bool BigEndian { get; set; }
+
+    /// <summary>Set to display the region length a <see cref="SizeOfAttribute"/> field describes instead of its raw value.</summary>
+    public bool DisplayScaled { get; set; }
+}
+
+/// <summary>Declares a bit field; consecutive bit fields form a group read most-significant bit first.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class BitsAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="width">The width in bits.</param>
+    public BitsAttribute(int width) => Width = width;
+
+    /// <summary>The width in bits.</summary>
+    public int Width { get; }
+}
+
+/// <summary>Declares that a field holds the length of a region as <c>value * Scale + Offset</c> bytes.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class SizeOfAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="region">The region whose length the field holds.</param>
+    public SizeOfAttribute(Region region) => Region = region;
+
+    /// <summary>The region whose length the field holds.</summary>
+    public Region Region { get; }
+
+    /// <summary>The number of bytes per unit of the field's value.</summary>
+    public int Scale { get; set; } = 1;
+
+    /// <summary>The number of bytes added after scaling.</summary>
+    public int Offset { get; set; }
+}
+
+/// <summary>Declares the length in bytes of a byte-string field as another field's <c>value * Scale + Offset</c>.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class LengthAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="field">The property that holds the length.</param>
+    public LengthAttribute(string field) => Field = field;
+
+    /// <summary>The property that holds the length.</summary>
+    public string Field { get; }
+
+    /// <summary>The number of bytes per unit.</summary>
+    public int Scale { get; set; } = 1;
+
+    /// <summary>The number of bytes added after scaling.</summary>
+    public int Offset { get; set; }
+}
+
+/// <summary>Declares a byte-string field of a fixed size.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class SizeAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="bytes">The size in bytes.</param>
+    public SizeAttribute(int bytes) => Bytes = bytes;
+
+    /// <summary>The size in bytes.</summary>
+    public int Bytes { get; }
+}
+
+/// <summary>Declares that a byte-string or option-list field occupies a region.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class RegionAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="region">The region.</param>
+    public RegionAttribute(Region region) => Region = region;
+
+    /// <summary>The region.</summary>
+    public Region Region { get; }
+}
+
+/// <summary>Declares the payload: the rest of the unit, handed to the protocol a dispatch table names.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class PayloadAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="region">The region the payload occupies, usually <see cref="Region.Rest"/>.</param>
+    public PayloadAttribute(Region region = Region.Rest) => Region = region;
+
+    /// <summary>The region the payload occupies.</summary>
+    public Region Region { get; }
+}
+
+/// <summary>The value a reserved field is written with.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class ReservedAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="value">The value.</param>
+    public ReservedAttribute(ulong value) => Value = value;
+
+    /// <summary>The value.</summary>
+    public ulong Value { get; }
+}
+
+/// <summary>Declares that a field is present only when another field has certain bits set or a certain value.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class PresentWhenAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="field">The property tested.</param>
+    public PresentWhenAttribute(string field) => Field = field;
+
+    /// <summary>The property tested.</summary>
+    public string Field { get; }
+
+    /// <summary>When non-zero, the field is present if any of these bits is set.</summary>
+    public ulong Mask { get; set; }
+
+    /// <summary>When <see cref="Mask"/> is zero, the field is present if the tested field equals this value.</summary>
+    public ulong Equal { get; set; }
+}
+
+/// <summary>Declares a field computed from the unit rather than read from the wire (tshark's <c>tcp.len</c>).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ComputedFieldAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="name">The field's identifier.</param>
+    /// <param name="value">What it computes.</param>
+    public ComputedFieldAttribute(string name, ComputedValue value)
+    {
+        Name = name;
+        Value = value;
+    }
+
+    /// <summary>The field's identifier.</summary>
+    public string Name { get; }
+
+    /// <summary>What it computes.</summary>
+    public ComputedValue Value { get; }
+
+    /// <summary>The display name relative to the protocol's prefix.</summary>
+    public string? Display { get; set; }
+}

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using PcapKit.Buffers;
+
+namespace PcapKit.Dissection;
+
+/// <summary>
+/// Dissects frames through the registry's tables into a <see cref="LayerStack"/>: link type → link layer →
+/// dispatch table → … Never throws on frame contents, never allocates: a layer that does not parse is recorded
+/// with its status and the rest of the frame is kept raw with the reason.
+/// </summary>
+public sealed class Dissector
+{
+    private readonly DissectorRegistry _registry;
+    private readonly DissectionFlags _flags;
+    private readonly LayerKind _stopLayer;
+    private readonly int _stopProtocol;
+    private readonly Dictionary<(int Table, ulong Key), int>? _decodeAs;
+
+    /// <summary>Creates a dissector.</summary>
+    /// <param name="registry">The protocols.</param>
+    /// <param name="options">The options, or the defaults.</param>
+    /// <exception cref="ArgumentException">A decode-as rule or the stop protocol names a protocol that is not registered.</exception>
+    public Dissector(DissectorRegistry registry, DissectorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        options ??= DissectorOptions.Default;
+        _registry = registry;
+        _flags = options.VerifyChecksums ? DissectionFlags.VerifyChecksums : DissectionFlags.None;
+        _stopLayer = options.StopAfterLayer ?? (LayerKind)byte.MaxValue;
+        _stopProtocol = -1;
+        if (options.StopAfterProtocol is { } stop)
+        {
+            _stopProtocol = registry.IndexOf(stop);
+            if (_stopProtocol < 0)
+            {
+                throw new ArgumentException($"No protocol named '{stop}' is registered.", nameof(options));
+            }
+        }
+
+        foreach (var rule in options.DecodeAs)
+        {
+            var protocol = registry.IndexOf(rule.Protocol);
+            if (protocol < 0)
+            {
+                throw new ArgumentException($"Decode-as names '{rule.Protocol}', which is not registered.", nameof(options));
+            }
+
+            var table = registry.GetTableId(rule.Table);
+            if (table < 0)
+            {
+                throw new ArgumentException($"Decode-as names the table '{rule.Table}', which no protocol dispatches on.", nameof(options));
+            }
+
+            _decodeAs ??= [];
+            _decodeAs[(table, rule.Key)] = protocol;
+        }
+    }
+
+    /// <summary>The registry.</summary>
+    public DissectorRegistry Registry => _registry;
+
+    /// <summary>Dissects one frame.</summary>
+    /// <param name="frame">The frame's bytes.</param>
+    /// <param name="linkType">The link type of its interface (LINKTYPE_*).</param>
+    /// <param name="stack">Receives the layers; cleared first.</param>
+    public void Dissect(ReadOnlySpan<byte> frame, int linkType, ref LayerStack stack)
+    {
+        stack.Clear();
+        var context = new DissectionContext { Flags = _flags };
+        var table = 0;
+        ulong key0 = (uint)linkType, key1 = 0;
+        var keyCount = 1;
+        var offset = 0;
+        var end = frame.Length;
+
+        while (true)
+        {
+            if (!TryLookup(table, key0, key1, keyCount, out var protocol, out var key))
+            {
+                stack.SetRaw(offset, end - offset, offset == 0 ? "no dissector for the link type" : "no dissector for the payload");
+                return;
+            }
+
+            context.DispatchKey = key;
+            var descriptor = _registry.GetProtocol(protocol);
+            descriptor.Dissect(frame[offset..end], ref context, out var result);
+            var length = Math.Clamp(result.Length, 0, end - offset);
+            var header = Math.Clamp(result.HeaderLength, 0, length);
+            if (!stack.TryPush(new Layer(protocol, offset, length, header, result)))
+            {
+                stack.SetRaw(offset, end - offset, "too many layers");
+                return;
+            }
+
+            if (!result.Parse.IsOk)
+            {
+                stack.SetRaw(offset, end - offset, result.Parse.Reason);
+                return;
+            }
+
+            end = offset + length;
+            offset += header;
+            if (descriptor.Layer >= _stopLayer || protocol == _stopProtocol)
+            {
+                stack.SetRaw(offset, end - offset, "dissection stopped by a threshold");
+                return;
+            }
+
+            if (result.NextTable < 0 || result.KeyCount == 0)
+            {
+                stack.SetRaw(offset, end - offset, "no dispatch for the payload");
+                return;
+            }
+
+            if (offset >= end)
+            {
+                return;
+            }
+
+            table = _registry.GetTableId(protocol, result.NextTable);
+            key0 = result.Key0;
+            key1 = result.Key1;
+            keyCount = result.KeyCount;
+        }
+    }
+
+    private bool TryLookup(int table, ulong key0, ulong key1, int keyCount, out int protocol, out ulong key)
+    {
+        if (_decodeAs is { } overrides)
+        {
+            if (overrides.TryGetValue((table, key0), out protocol))
+            {
+                key = key0;
+                return true;
+            }
+
+            if (keyCount > 1 && overrides.TryGetValue((table, key1), out protocol))
+            {
+                key = key1;
+                return true;
+            }
+        }
+
+        if (_registry.TryLookup(table, key0, out protocol))
+        {
+            key = key0;
+            return true;
+        }
+
+        if (keyCount > 1 && _registry.TryLookup(table, key1, out protocol))
+        {
+            key = key1;
+            return true;
+        }
+
+        key = 0;
+        return false;
+    }
+}

@@ -1,0 +1,35 @@
+namespace PcapKit.Dissection;
+
+/// <summary>What a field holds, which decides how visitors print it.</summary>
+public enum FieldKind : byte
+{
+    /// <summary>An unsigned integer.</summary>
+    UInt = 0,
+
+    /// <summary>A one-bit flag printed as 0 or 1.</summary>
+    Bool = 1,
+
+    /// <summary>An integer with named values.</summary>
+    Enum = 2,
+
+    /// <summary>An integer whose bits have names.</summary>
+    Flags = 3,
+
+    /// <summary>A MAC address.</summary>
+    Mac = 4,
+
+    /// <summary>An IPv4 address.</summary>
+    Ipv4 = 5,
+
+    /// <summary>An IPv6 address.</summary>
+    Ipv6 = 6,
+
+    /// <summary>Raw bytes.</summary>
+    Bytes = 7,
+
+    /// <summary>A list of items (options, repeated blocks).</summary>
+    List = 8,
+
+    /// <summary>One item of a list, holding fields of its own.</summary>
+    Structure = 9,
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Text;
+
+namespace PcapKit.Dissection;
+
+/// <summary>
+/// A dissected frame: its bytes and layers, with typed access to each layer's generated view. A view over the
+/// frame's bytes, valid while they are.
+/// </summary>
+public readonly ref struct Frame
+{
+    private readonly ref readonly LayerStack _layers;
+
+    /// <summary>Creates a frame over dissected bytes.</summary>
+    /// <param name="data">The frame's bytes.</param>
+    /// <param name="layers">Its layers, from <see cref="Dissector.Dissect"/>.</param>
+    /// <param name="registry">The registry the layers' protocol indexes refer to.</param>
+    public Frame(ReadOnlySpan<byte> data, ref readonly LayerStack layers, DissectorRegistry registry)
+    {
+        Data = data;
+        _layers = ref layers;
+        Registry = registry;
+    }
+
+    /// <summary>The frame's bytes.</summary>
+    public ReadOnlySpan<byte> Data { get; }
+
+    /// <summary>The registry.</summary>
+    public DissectorRegistry Registry { get; }
+
+    /// <summary>The number of layers.</summary>
+    public int LayerCount => _layers.Count;
+
+    /// <summary>The layer at <paramref name="index"/>.</summary>
+    /// <param name="index">The index.</param>
+    /// <returns>The layer.</returns>
+    public ref readonly Layer this[int index] => ref _layers[index];
+
+    /// <summary>The protocol of the layer at <paramref name="index"/>.</summary>
+    /// <param name="index">The index.</param>
+    /// <returns>The protocol.</returns>
+    public ProtocolDescriptor ProtocolAt(int index) => Registry.GetProtocol(_layers[index].Protocol);
+
+    /// <summary>The bytes of the layer at <paramref name="index"/> (its unit: header and payload).</summary>
+    /// <param name="index">The index.</param>
+    /// <returns>The bytes.</returns>
+    public ReadOnlySpan<byte> LayerBytes(int index)
+    {
+        ref readonly var layer = ref _layers[index];
+        return Data.Slice(layer.Offset, layer.Length);
+    }
+
+    /// <summary>The bytes no layer dissected.</summary>
+    public ReadOnlySpan<byte> Raw => Data.Slice(_layers.RawOffset, _layers.RawLength);
+
+    /// <summary>Why <see cref="Raw"/> was not dissected, or null.</summary>
+    public string? RawReason => _layers.RawReason;
+
+    /// <summary>Whether every layer parsed.</summary>
+    public bool IsWellFormed
+    {
+        get
+        {
+            for (var i = 0; i < _layers.Count; i++)
+            {
+                if (!_layers[i].Parse.IsOk)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Whether a layer of protocol <paramref name="name"/> is present.</summary>
+    /// <param name="name">The protocol's identifier.</param>
+    /// <returns>Whether it is.</returns>
+    public bool Contains(string name) => IndexOf(name) >= 0;
+
+    /// <summary>The index of the first layer of protocol <paramref name="name"/>, or -1.</summary>
+    /// <param name="name">The protocol's identifier.</param>
+    /// <param name="occurrence">Which occurrence (0 for the first, 1 for an inner one in a tunnel).</param>
+    /// <returns>The index.</returns>
+    public int IndexOf(string name, int occurrence = 0)
+    {
+        var protocol = Registry.IndexOf(name);
+        for (var i = 0; i < _layers.Count && protocol >= 0; i++)
+        {
+            if (_layers[i].Protocol == protocol && occurrence-- == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Gets the view of the first layer of the view's protocol that parsed.</summary>
+    /// <typeparam name="T">The generated view type (<c>Tcp.View</c>).</typeparam>
+    /// <param name="view">The view.</param>
+    /// <returns>Whether the frame has such a layer.</returns>
+    public bool TryGet<T>(out T view)
+        where T : IHeaderView<T>, allows ref struct => TryGet(0, out view);
+
+    /// <summary>Gets the view of the <paramref name="occurrence"/>-th layer of the view's protocol (0 = outermost).</summary>
+    /// <typeparam name="T">The generated view type.</typeparam>
+    /// <param name="occurrence">Which occurrence.</param>
+    /// <param name="view">The view.</param>
+    /// <returns>Whether the frame has such a layer.</returns>
+    public bool TryGet<T>(int occurrence, out T view)
+        where T : IHeaderView<T>, allows ref struct
+    {
+        var descriptor = T.Descriptor;
+        for (var i = 0; i < _layers.Count; i++)
+        {
+            ref readonly var layer = ref _layers[i];
+            if (ReferenceEquals(Registry.GetProtocol(layer.Protocol), descriptor) && layer.Parse.IsOk && occurrence-- == 0)
+            {
+                return T.TryParse(Data.Slice(layer.Offset, layer.Length), out view).IsOk;
+            }
+        }
+
+        view = default!;
+        return false;
+    }
+
+    /// <summary>Writes the protocol chain, PyPCAPKit-style (<c>Ethernet:IPv4:TCP</c> uses titles; this uses identifiers: <c>ethernet:ipv4:tcp</c>).</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="separator">The separator.</param>
+    public void AppendChain(StringBuilder builder, char separator = ':')
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        for (var i = 0; i < _layers.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(separator);
+            }
+
+            builder.Append(Registry.GetProtocol(_layers[i].Protocol).Name);
+        }
+    }
+
+    /// <summary>The protocol chain (<c>ethernet:ipv4:tcp</c>).</summary>
+    /// <returns>The chain.</returns>
+    public string GetChain()
+    {
+        var sb = new StringBuilder();
+        AppendChain(sb);
+        return sb.ToString();
+    }
+}

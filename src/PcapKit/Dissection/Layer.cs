@@ -1,0 +1,42 @@
+using PcapKit.Buffers;
+
+namespace PcapKit.Dissection;
+
+/// <summary>One dissected layer of a frame: which protocol, where, and how it parsed.</summary>
+public readonly struct Layer
+{
+    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result)
+    {
+        Protocol = protocol;
+        Offset = offset;
+        Length = length;
+        HeaderLength = headerLength;
+        Parse = result.Parse;
+        IsTruncated = result.Truncated;
+        Checksum = result.ChecksumVerified ? result.Checksum : null;
+    }
+
+    /// <summary>The protocol's index in the registry.</summary>
+    public int Protocol { get; }
+
+    /// <summary>The offset of the layer's first byte in the frame.</summary>
+    public int Offset { get; }
+
+    /// <summary>The length of the layer's unit (header and payload) as its length fields bound it.</summary>
+    public int Length { get; }
+
+    /// <summary>The length of the header; the payload starts at <see cref="Offset"/> + <see cref="HeaderLength"/>.</summary>
+    public int HeaderLength { get; }
+
+    /// <summary>How the layer parsed; when not Ok, the layer's bytes are kept raw with the reason.</summary>
+    public ParseResult Parse { get; }
+
+    /// <summary>Whether a length field declares more bytes than were captured.</summary>
+    public bool IsTruncated { get; }
+
+    /// <summary>The checksum's status, when it was verified.</summary>
+    public ChecksumStatus? Checksum { get; }
+
+    /// <summary>The offset just past the layer's unit.</summary>
+    public int End => Offset + Length;
+}

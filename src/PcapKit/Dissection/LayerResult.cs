@@ -1,0 +1,40 @@
+using PcapKit.Buffers;
+
+namespace PcapKit.Dissection;
+
+/// <summary>What dissecting one layer found: its extent and where its payload goes next.</summary>
+public struct LayerResult
+{
+    /// <summary>The parse outcome.</summary>
+    public ParseResult Parse;
+
+    /// <summary>The length of the header, options included.</summary>
+    public int HeaderLength;
+
+    /// <summary>The length of the unit as its length fields bound it (header and payload), at most the bytes given.</summary>
+    public int Length;
+
+    /// <summary>Set when a length field declares more bytes than were captured.</summary>
+    public bool Truncated;
+
+    /// <summary>The index, in the protocol's <see cref="ProtocolDescriptor.DispatchTables"/>, of the table the payload goes to; -1 for none.</summary>
+    public int NextTable;
+
+    /// <summary>The number of keys to try (0, 1 or 2).</summary>
+    public int KeyCount;
+
+    /// <summary>The first key.</summary>
+    public ulong Key0;
+
+    /// <summary>The second key.</summary>
+    public ulong Key1;
+
+    /// <summary>The outcome of the checksum check, when the context asked for it.</summary>
+    public ChecksumStatus Checksum;
+
+    /// <summary>Whether a checksum was verified.</summary>
+    public bool ChecksumVerified;
+
+    /// <summary>Resets every field for a new layer.</summary>
+    public void Clear() => this = new LayerResult { NextTable = -1 };
+}

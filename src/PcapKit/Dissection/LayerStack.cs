@@ -1,0 +1,82 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace PcapKit.Dissection;
+
+/// <summary>
+/// The layers of one frame, in a fixed-capacity inline buffer, so dissecting a frame allocates nothing. Reuse one
+/// stack for every frame.
+/// </summary>
+public struct LayerStack
+{
+    /// <summary>The most layers a frame can have; deeper nesting is kept raw.</summary>
+    public const int Capacity = 24;
+
+    private LayerBuffer _layers;
+    private int _count;
+
+    /// <summary>The number of layers.</summary>
+    public readonly int Count => _count;
+
+    /// <summary>The offset of the bytes no layer dissected (a payload with no dissector, or the rest after a malformed layer).</summary>
+    public int RawOffset { get; private set; }
+
+    /// <summary>The length of those bytes.</summary>
+    public int RawLength { get; private set; }
+
+    /// <summary>Why those bytes were not dissected (a constant string), or null when there are none.</summary>
+    public string? RawReason { get; private set; }
+
+    /// <summary>The layer at <paramref name="index"/>.</summary>
+    /// <param name="index">The index, 0 for the link layer.</param>
+    /// <returns>The layer.</returns>
+    [UnscopedRef]
+    public readonly ref readonly Layer this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)_count)
+            {
+                ThrowIndex();
+            }
+
+            return ref _layers[index];
+        }
+    }
+
+    /// <summary>Removes every layer.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        RawOffset = 0;
+        RawLength = 0;
+        RawReason = null;
+    }
+
+    internal bool TryPush(in Layer layer)
+    {
+        if (_count >= Capacity)
+        {
+            return false;
+        }
+
+        _layers[_count++] = layer;
+        return true;
+    }
+
+    internal void SetRaw(int offset, int length, string? reason)
+    {
+        RawOffset = offset;
+        RawLength = length;
+        RawReason = length > 0 ? reason : null;
+    }
+
+    private static void ThrowIndex() => throw new ArgumentOutOfRangeException("index");
+
+    [InlineArray(Capacity)]
+    private struct LayerBuffer
+    {
+        private Layer _element;
+    }
+}

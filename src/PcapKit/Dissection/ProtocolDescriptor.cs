@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+
+namespace PcapKit.Dissection;
+
+/// <summary>
+/// One protocol as the runtime sees it: its names, fields and dispatch entries, and the two operations the
+/// dissector needs. Each generated protocol has one sealed subclass with a single instance.
+/// </summary>
+public abstract class ProtocolDescriptor
+{
+    private readonly FieldDescriptor[] _fields;
+    private readonly DispatchRegistration[] _registrations;
+    private readonly string[] _dispatchTables;
+
+    /// <summary>Creates the descriptor.</summary>
+    /// <param name="name">The identifier (<c>tcp</c>).</param>
+    /// <param name="title">The full name.</param>
+    /// <param name="reference">The defining document (<c>RFC 9293</c>).</param>
+    /// <param name="displayPrefix">The prefix of its display field names (<c>tcp</c>).</param>
+    /// <param name="chainName">Its name in tshark's <c>frame.protocols</c>.</param>
+    /// <param name="layer">Its layer.</param>
+    /// <param name="fields">Its fields, in wire order.</param>
+    /// <param name="registrations">Where it registers itself.</param>
+    /// <param name="dispatchTables">The tables its payload is looked up in.</param>
+    protected ProtocolDescriptor(
+        string name,
+        string? title,
+        string? reference,
+        string displayPrefix,
+        string chainName,
+        LayerKind layer,
+        FieldDescriptor[] fields,
+        DispatchRegistration[] registrations,
+        string[] dispatchTables)
+    {
+        Name = name;
+        Title = title ?? name;
+        Reference = reference;
+        DisplayPrefix = displayPrefix;
+        ChainName = chainName;
+        Layer = layer;
+        _fields = fields;
+        _registrations = registrations;
+        _dispatchTables = dispatchTables;
+    }
+
+    /// <summary>The identifier (<c>tcp</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The full name.</summary>
+    public string Title { get; }
+
+    /// <summary>The defining document.</summary>
+    public string? Reference { get; }
+
+    /// <summary>The prefix of its display field names.</summary>
+    public string DisplayPrefix { get; }
+
+    /// <summary>Its name in a protocol chain.</summary>
+    public string ChainName { get; }
+
+    /// <summary>Its layer.</summary>
+    public LayerKind Layer { get; }
+
+    /// <summary>Its fields, in wire order.</summary>
+    public IReadOnlyList<FieldDescriptor> Fields => _fields;
+
+    /// <summary>Computed fields (<c>tcp.len</c>), shown after the wire fields.</summary>
+    public virtual IReadOnlyList<FieldDescriptor> ComputedFields => [];
+
+    /// <summary>The test vectors its spec declares.</summary>
+    public virtual IReadOnlyList<ProtocolTestVector> TestVectors => [];
+
+    /// <summary>Where it registers itself.</summary>
+    public IReadOnlyList<DispatchRegistration> Registrations => _registrations;
+
+    /// <summary>The tables its payload is looked up in, by the index <see cref="LayerResult.NextTable"/> uses.</summary>
+    public IReadOnlyList<string> DispatchTables => _dispatchTables;
+
+    /// <summary>Dissects one unit at the start of <paramref name="data"/>; never throws, never allocates.</summary>
+    /// <param name="data">The bytes from the unit's first byte to the end of the enclosing unit.</param>
+    /// <param name="context">State from the enclosing layers; this layer may update it for the next.</param>
+    /// <param name="result">The layer's extent, status and next dispatch.</param>
+    public abstract void Dissect(ReadOnlySpan<byte> data, ref DissectionContext context, out LayerResult result);
+
+    /// <summary>Hands the fields of the unit in <paramref name="data"/> to <paramref name="visitor"/>. A unit whose header is cut gets the fields that fit.</summary>
+    /// <param name="data">The unit's bytes, as <see cref="Dissect"/> bounded them.</param>
+    /// <param name="visitor">The visitor.</param>
+    public abstract void Accept(ReadOnlySpan<byte> data, IFieldVisitor visitor);
+
+    /// <summary>Copies the unit in <paramref name="data"/> into the protocol's owned record, or returns null when it does not parse.</summary>
+    /// <param name="data">The unit's bytes.</param>
+    /// <returns>The record (the generated <c>partial record</c> type), or null.</returns>
+    public abstract object? CreateRecord(ReadOnlySpan<byte> data);
+
+    /// <summary>Writes a record of this protocol (as <see cref="CreateRecord"/> returns), without a pseudo-header.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="flags">What to copy from the record rather than compute.</param>
+    /// <param name="written">The number of bytes written.</param>
+    /// <returns>The status.</returns>
+    /// <exception cref="ArgumentException">The record is not of this protocol.</exception>
+    public abstract System.Buffers.OperationStatus WriteRecord(object record, Span<byte> destination, Buffers.WriteFlags flags, out int written);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Globalization;
+using System.Text;
+using PcapKit.Annotations;
+using PcapKit.Dissection;
+using PcapKit.Net;
+
+namespace PcapKit.Output;
+
+/// <summary>Formats field values as tshark's <c>-T fields</c> prints them (tshark 4.0).</summary>
+public static class TsharkFormat
+{
+    /// <summary>Appends a number: decimal, or <c>0x</c> and two hex digits per byte of the field for hex fields; length fields scaled as tshark shows them.</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="value">The value.</param>
+    public static void AppendValue(StringBuilder builder, FieldDescriptor field, ulong value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.DisplayScale != 1 || field.DisplayOffset != 0)
+        {
+            value = (value * (ulong)field.DisplayScale) + (ulong)field.DisplayOffset;
+        }
+
+        if (field.Format == NumberFormat.Hex)
+        {
+            builder.Append("0x").Append(value.ToString("x" + field.HexDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            builder.Append(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Appends an address or bytes: MAC with colons, IPv4 dotted, IPv6 in RFC 5952 form, bytes as colon-free hex.</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="value">The bytes.</param>
+    public static void AppendBytes(StringBuilder builder, FieldDescriptor field, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(field);
+        Span<char> text = stackalloc char[Ipv6Address.MaxTextLength];
+        switch (field.Kind)
+        {
+            case FieldKind.Mac when value.Length == MacAddress.Size:
+                _ = MacAddress.Read(value).TryFormat(text, out var m);
+                builder.Append(text[..m]);
+                return;
+            case FieldKind.Ipv4 when value.Length == Ipv4Address.Size:
+                _ = Ipv4Address.Read(value).TryFormat(text, out var a);
+                builder.Append(text[..a]);
+                return;
+            case FieldKind.Ipv6 when value.Length == Ipv6Address.Size:
+                _ = Ipv6Address.Read(value).TryFormat(text, out var b);
+                builder.Append(text[..b]);
+                return;
+        }
+
+        foreach (var x in value)
+        {
+            builder.Append(HexDigits.Lower[x >> 4]).Append(HexDigits.Lower[x & 0xF]);
+        }
+    }
+}
