@@ -8,17 +8,19 @@ namespace PcapKit.Generators;
 /// <summary>Finds where a part of a spec was written.</summary>
 internal sealed class LocationLookup
 {
-    private readonly Dictionary<string, LocationInfo> _map = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LocationInfo>> _map = new(StringComparer.Ordinal);
     private readonly LocationInfo? _fallback;
 
     public LocationLookup(IEnumerable<LocatedKey> locations, LocationInfo? fallback)
     {
         foreach (var l in locations)
         {
-            if (!_map.ContainsKey(l.Key))
+            if (!_map.TryGetValue(l.Key, out var list))
             {
-                _map.Add(l.Key, l.Location);
+                _map.Add(l.Key, list = []);
             }
+
+            list.Add(l.Location);
         }
 
         _fallback = fallback;
@@ -29,14 +31,18 @@ internal sealed class LocationLookup
     {
         foreach (var key in keys)
         {
-            if (_map.TryGetValue(key, out var location))
+            if (_map.TryGetValue(key, out var list))
             {
-                return location;
+                return list[0];
             }
         }
 
         return _fallback;
     }
+
+    /// <summary>The location of the <paramref name="occurrence"/>-th use of <paramref name="key"/> (for duplicates).</summary>
+    public LocationInfo? GetOccurrence(string key, int occurrence) =>
+        _map.TryGetValue(key, out var list) ? list[Math.Min(occurrence, list.Count - 1)] : _fallback;
 }
 
 /// <summary>Checks the rules one spec can be checked against on its own: both front ends call it.</summary>
@@ -160,6 +166,7 @@ internal static class ModelValidator
         bool allowPayload)
     {
         var seen = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         var groupBits = 0;
         var groupNames = new List<string>();
         FieldSpec? payload = null;
@@ -191,7 +198,9 @@ internal static class ModelValidator
 
             if (seen.ContainsKey(f.Id))
             {
-                Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.Get(key), f.Id, owner);
+                occurrences.TryGetValue(f.Id, out var n);
+                occurrences[f.Id] = n + 1;
+                Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.GetOccurrence(key, n + 1), f.Id, owner);
             }
 
             if (f.Bits > 0)

@@ -50,11 +50,13 @@ public sealed partial class ProtocolGenerator
 
             // TLV sets: the kind enum, and kinds given by name.
             var tlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+            var brokenTlvs = new HashSet<string>(StringComparer.Ordinal);
             var extraEnums = new List<EnumSpec>();
             foreach (var unit in ordered)
             {
                 foreach (var draft in unit.Tlvs)
                 {
+                    var tlvErrorsBefore = diagnostics.Count;
                     cancellationToken.ThrowIfCancellationRequested();
                     var tlv = draft.Spec;
                     var lookup = new LocationLookup(draft.Locations, null);
@@ -112,6 +114,10 @@ public sealed partial class ProtocolGenerator
                     }
 
                     tlvs[tlv.Id] = tlv with { KindEnumId = kindEnum.Id, Cases = cases.ToEquatableArray(), Enums = tlvEnums.Values.ToEquatableArray() };
+                    if (unit.Diagnostics.Count > 0 || diagnostics.Count > tlvErrorsBefore)
+                    {
+                        brokenTlvs.Add(tlv.Id);
+                    }
                 }
             }
 
@@ -122,6 +128,8 @@ public sealed partial class ProtocolGenerator
             var dispatchOwners = new Dictionary<string, (string Protocol, LocationInfo? Location)>(StringComparer.Ordinal);
             foreach (var unit in ordered)
             {
+                // A spec with errors is reported, not emitted: its generated code would only add follow-on errors.
+                var unitHasErrors = unit.Diagnostics.Count > 0;
                 foreach (var draft in unit.Protocols)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -147,6 +155,7 @@ public sealed partial class ProtocolGenerator
                         }
                     }
 
+                    var errorsBefore = diagnostics.Count;
                     var fields = ResolveFields(spec.Fields, enumsById, enumsByType, tlvs, "field:", lookup, diagnostics);
                     var usedEnums = new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal);
                     var usedTlvs = new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal);
@@ -158,8 +167,13 @@ public sealed partial class ProtocolGenerator
                         TlvSets = usedTlvs.Values.ToEquatableArray(),
                     };
 
+                    var before = diagnostics.Count;
                     TestVectorChecker.Check(resolved, lookup, diagnostics);
-                    protocols.Add(resolved);
+                    var usesBrokenTlv = resolved.TlvSets.Any(t => brokenTlvs.Contains(t.Id));
+                    if (!unitHasErrors && !usesBrokenTlv && errorsBefore == before)
+                    {
+                        protocols.Add(resolved);
+                    }
                 }
             }
 
@@ -169,7 +183,7 @@ public sealed partial class ProtocolGenerator
                 .Where(e => !e.External)
                 .OrderBy(e => e.Namespace + "." + e.TypeName, StringComparer.Ordinal)
                 .ToEquatableArray();
-            var tlvsToEmit = tlvs.Values.OrderBy(t => t.Namespace + "." + t.TypeName, StringComparer.Ordinal).ToEquatableArray();
+            var tlvsToEmit = tlvs.Values.Where(t => !brokenTlvs.Contains(t.Id)).OrderBy(t => t.Namespace + "." + t.TypeName, StringComparer.Ordinal).ToEquatableArray();
 
             PackSpec? pack = null;
             if (protocols.Count > 0)

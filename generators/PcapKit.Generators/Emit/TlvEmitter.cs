@@ -91,15 +91,15 @@ internal sealed class TlvEmitter
         _w.Line("public virtual bool IsSingleByte => false;");
         _w.Line();
         _w.Line("/// <summary>The kind field.</summary>");
-        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor KindField = new(\"kind\", " + Naming.Literal(Display(_spec.KindDisplay, _spec.Id + ".kind")) + ", " +
+        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor KindField = new(\"kind\", " + Naming.Literal(Display(_spec.KindDisplay, "option_kind")) + ", " +
                 FieldCode.Dissection + ".FieldKind.Enum, " + (_spec.KindWidth * 8) + ", global::PcapKit.Annotations.NumberFormat.Decimal, " + FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName + "Extensions") + ".Descriptor);");
         _w.Line();
         _w.Line("/// <summary>The length field.</summary>");
-        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor LengthField = new(\"length\", " + Naming.Literal(Display(_spec.LengthDisplay, _spec.Id + ".length")) + ", " +
+        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor LengthField = new(\"length\", " + Naming.Literal(Display(_spec.LengthDisplay, "option_len")) + ", " +
                 FieldCode.Dissection + ".FieldKind.UInt, " + (_spec.LengthWidth * 8) + ");");
         _w.Line();
         _w.Line("/// <summary>The value of an option without a layout.</summary>");
-        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor DataField = new(\"data\", " + Naming.Literal(Display(null, _spec.Id + ".data")) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
+        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor DataField = new(\"data\", " + Naming.Literal(Display(null, "option_data")) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
         _w.Line();
         foreach (var c in _spec.Cases)
         {

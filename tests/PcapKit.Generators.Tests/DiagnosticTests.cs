@@ -1,0 +1,237 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace PcapKit.Generators.Tests;
+
+/// <summary>Every PKGEN diagnostic: its id, its message and where it points (file, line, column; 1-based as editors show).</summary>
+public sealed class DiagnosticTests
+{
+    private const string Header = "protocol: demo\nendian: big\n";
+
+    private static Diagnostic Single(string yaml, string path = "demo.pcapkit.yaml", params (string Path, string Code)[] sources)
+    {
+        var result = GeneratorHarness.Run(yaml.Length == 0 ? [] : [(path, yaml)], sources);
+        return Assert.Single(result.Diagnostics);
+    }
+
+    private static void AssertAt(Diagnostic diagnostic, string id, string path, int line, int column, string messageFragment)
+    {
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        var span = diagnostic.Location.GetLineSpan();
+        Assert.EndsWith(path, span.Path, System.StringComparison.Ordinal);
+        Assert.Equal((line, column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        Assert.Contains(messageFragment, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void YamlSyntaxError_IsPKGEN1001_AtTheParserPosition()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8\n");
+        AssertAt(d, "PKGEN1001", "demo.pcapkit.yaml", 5, 1, "YAML syntax error");
+    }
+
+    [Fact]
+    public void UnknownKey_IsPKGEN1002_AtTheKey()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, colour: red }\n");
+        AssertAt(d, "PKGEN1002", "demo.pcapkit.yaml", 4, 24, "Unknown key 'colour' in a field");
+    }
+
+    [Fact]
+    public void MissingKey_IsPKGEN1003_AtTheMapping()
+    {
+        var d = Single(Header + "fields:\n  - { type: u8 }\n");
+        AssertAt(d, "PKGEN1003", "demo.pcapkit.yaml", 4, 5, "A field requires the key 'id'");
+    }
+
+    [Fact]
+    public void WrongNodeKind_IsPKGEN1004()
+    {
+        var d = Single(Header + "fields: 3\n");
+        AssertAt(d, "PKGEN1004", "demo.pcapkit.yaml", 3, 9, "'fields' must be a sequence");
+    }
+
+    [Fact]
+    public void NotANumber_IsPKGEN1005()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, size_of: { region: header, scale: four } }\n");
+        AssertAt(d, "PKGEN1005", "demo.pcapkit.yaml", 4, 58, "'four' is not a number");
+    }
+
+    [Fact]
+    public void UnknownType_IsPKGEN2001_AtTheType()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u12 }\n");
+        AssertAt(d, "PKGEN2001", "demo.pcapkit.yaml", 4, 20, "Unknown type 'u12' for field 'a'");
+    }
+
+    [Fact]
+    public void BitGroupNotAMultipleOf8_IsPKGEN2002_AtItsFirstField()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, bits: 4 }\n  - { id: b, bits: 3 }\n  - { id: c, type: u16 }\n");
+        AssertAt(d, "PKGEN2002", "demo.pcapkit.yaml", 4, 5, "The bit fields a, b add up to 7 bits");
+    }
+
+    [Fact]
+    public void ValueNotFittingItsWidth_IsPKGEN2003()
+    {
+        var d = Single(Header + "fields:\n  - { id: ttl, type: u8, valid: { max: 300 } }\n");
+        AssertAt(d, "PKGEN2003", "demo.pcapkit.yaml", 4, 33, "The value 300 of 'ttl' does not fit 8 bits");
+    }
+
+    [Fact]
+    public void EnumMemberNotFittingItsField_IsPKGEN2003()
+    {
+        var d = Single(Header + "fields:\n  - { id: kind, bits: 2, enum: k }\n  - { id: rest, bits: 6 }\nenums:\n  k: { type: u8, values: { big: 9 } }\n");
+        AssertAt(d, "PKGEN2003", "demo.pcapkit.yaml", 4, 32, "The value 9 of 'k.big' used by 'kind' does not fit 2 bits");
+    }
+
+    [Fact]
+    public void ReferenceToAnUnknownField_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8 }\n  - { id: payload, region: rest, dispatch: { table: t, key: nope } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 5, 44, "refers to unknown integer field 'nope'");
+    }
+
+    [Fact]
+    public void ReferenceToAnUnknownRegion_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, size_of: { region: trailer } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 4, 43, "refers to unknown region 'trailer'");
+    }
+
+    [Fact]
+    public void ReferenceToAnUnknownEnum_IsPKGEN2004_AtTheEnumKey()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, enum: colours }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 4, 30, "refers to unknown enum 'colours'");
+    }
+
+    [Fact]
+    public void DuplicateField_IsPKGEN2005_AtTheSecondOne()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8 }\n  - { id: a, type: u8 }\n");
+        AssertAt(d, "PKGEN2005", "demo.pcapkit.yaml", 5, 5, "The field 'a' is declared more than once in 'demo'");
+    }
+
+    [Fact]
+    public void DuplicateDispatchKey_IsPKGEN2006_AtTheSecondRegistration()
+    {
+        var first = "protocol: one\nendian: big\nregister: [{ table: ip.proto, key: 99 }]\nfields: [{ id: a, type: u8 }]\n";
+        var second = "protocol: two\nendian: big\nregister:\n  - { table: ip.proto, key: 99 }\nfields: [{ id: a, type: u8 }]\n";
+        var result = GeneratorHarness.Run([("one.pcapkit.yaml", first), ("two.pcapkit.yaml", second)], []);
+        var d = Assert.Single(result.Diagnostics);
+        AssertAt(d, "PKGEN2006", "two.pcapkit.yaml", 4, 5, "Table 'ip.proto' key 0x63 is registered by both 'one' and 'two'");
+    }
+
+    [Fact]
+    public void TlvSetWithoutAKindField_IsPKGEN2007()
+    {
+        var d = Single(Header + "fields: [{ id: a, type: u8 }]\ntlvs:\n  opts:\n    length: { type: u8 }\n    cases: { x: { kind: 1 } }\n");
+        AssertAt(d, "PKGEN2007", "demo.pcapkit.yaml", 5, 3, "The TLV set 'opts' does not declare its kind field");
+    }
+
+    [Fact]
+    public void ChecksumOverAnUnknownRegion_IsPKGEN2008()
+    {
+        var d = Single(Header + "fields:\n  - { id: sum, type: u16, checksum: { covers: trailer } }\n");
+        AssertAt(d, "PKGEN2008", "demo.pcapkit.yaml", 4, 47, "The checksum 'sum' covers 'trailer'");
+    }
+
+    [Fact]
+    public void MissingEndianness_IsPKGEN2009_AtTheProtocol()
+    {
+        var d = Single("protocol: demo\nfields: [{ id: a, type: u16 }]\n");
+        AssertAt(d, "PKGEN2009", "demo.pcapkit.yaml", 1, 11, "The protocol 'demo' does not say its byte order");
+    }
+
+    [Fact]
+    public void FieldAfterThePayload_IsPKGEN2010()
+    {
+        var d = Single(Header + "fields:\n  - { id: payload, region: rest }\n  - { id: trailer, type: u8 }\n");
+        AssertAt(d, "PKGEN2010", "demo.pcapkit.yaml", 5, 5, "The field 'trailer' follows the payload 'payload'");
+    }
+
+    [Fact]
+    public void DuplicateProtocol_IsPKGEN2011()
+    {
+        var spec = Header + "fields: [{ id: a, type: u8 }]\n";
+        var result = GeneratorHarness.Run([("a.pcapkit.yaml", spec), ("b.pcapkit.yaml", spec)], []);
+        var d = Assert.Single(result.Diagnostics);
+        AssertAt(d, "PKGEN2011", "b.pcapkit.yaml", 1, 11, "The protocol 'demo' is declared more than once");
+    }
+
+    [Fact]
+    public void ByteStringWithoutASize_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: blob, type: bytes }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "a byte string needs 'size', 'length' or 'region'");
+    }
+
+    [Fact]
+    public void RecordNotPartial_IsPKGEN3001_AtTheTypeName()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic record X { public byte A { get; init; } }\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN3001", "X.cs", 4, 15, "The type 'X' must be a partial record");
+    }
+
+    [Fact]
+    public void UnsupportedPropertyType_IsPKGEN3002_AtTheProperty()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public string Name { get; init; } = \"\";\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN3002", "X.cs", 6, 19, "The property 'Name' has type 'string'");
+    }
+
+    [Fact]
+    public void TestVectorThatDoesNotMatch_IsPKGEN4001_AtTheExpectedValue()
+    {
+        var d = Single(Header + "fields:\n  - { id: port, type: u16 }\ntests:\n  - hex: \"0050\"\n    expect: { port: 443 }\n");
+        AssertAt(d, "PKGEN4001", "demo.pcapkit.yaml", 7, 21, "Test vector 1: 'port' is 80, but the vector expects 443");
+    }
+
+    [Fact]
+    public void TestVectorThatDoesNotMatch_InAnAttribute_IsPKGEN4001()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\n[TestVector(\"0050\", \"port=443\")]\npublic partial record X\n{\n    public ushort Port { get; init; }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN4001", "X.cs", 4, 2, "'port' is 80, but the vector expects 443");
+    }
+
+    [Fact]
+    public void TestVectorThatIsNotHex_IsPKGEN4002()
+    {
+        var d = Single(Header + "fields:\n  - { id: port, type: u16 }\ntests:\n  - hex: \"00zz\"\n    expect: { port: 1 }\n");
+        AssertAt(d, "PKGEN4002", "demo.pcapkit.yaml", 6, 5, "Test vector 1: the hex is not an even number of hex digits");
+    }
+
+    [Fact]
+    public void TestVectorShorterThanTheFixedHeader_IsPKGEN4002()
+    {
+        var d = Single(Header + "fields:\n  - { id: port, type: u16 }\ntests:\n  - hex: \"00\"\n    expect: { port: 1 }\n");
+        AssertAt(d, "PKGEN4002", "demo.pcapkit.yaml", 6, 5, "it has 1 bytes, but the fixed header needs 2");
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasATestHere()
+    {
+        var ids = typeof(DiagnosticTests).GetMethods()
+            .Select(m => m.Name)
+            .ToList();
+        var source = System.IO.File.ReadAllText(System.IO.Path.Combine(Scenario.RepositoryRoot, "tests", "PcapKit.Generators.Tests", "DiagnosticTests.cs"));
+        var unshipped = System.IO.File.ReadAllLines(System.IO.Path.Combine(Scenario.RepositoryRoot, "generators", "PcapKit.Generators", "AnalyzerReleases.Unshipped.md"))
+            .Where(l => l.StartsWith("PKGEN", System.StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[0])
+            .ToList();
+        Assert.True(unshipped.Count >= 12);
+        foreach (var id in unshipped)
+        {
+            Assert.Contains("\"" + id + "\"", source, System.StringComparison.Ordinal);
+        }
+
+        Assert.NotEmpty(ids);
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using PcapKit.Buffers;
+using PcapKit.Dissection;
+using PcapKit.Output;
+using Xunit;
+
+namespace PcapKit.Generators.Tests;
+
+/// <summary>
+/// One protocol declared both ways (Scenarios/Equivalence: a YAML spec and an attributed record): compiled together,
+/// the two generated dissectors agree on every field descriptor, every parse, every JSON output and every byte written.
+/// </summary>
+public sealed class EquivalenceTests
+{
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Protocols = new(Compile);
+
+    // sp=0x1f90 dp=0xc350 words=6 mode=active flags=ack|push length=30 checksum=0x1234,
+    // options mtu(1500) stamp(1, 2), payload "hello!".
+    private static readonly byte[] Packet = Convert.FromHexString("1f90c350610600" + "1e1234" + "020405dc" + "080a0000000100000002" + "68656c6c6f21");
+
+    private static (ProtocolDescriptor, ProtocolDescriptor) Compile()
+    {
+        var result = Scenario.Load("Equivalence").Run();
+        Assert.Empty(result.CompileDiagnostics);
+        using var stream = new MemoryStream();
+        var emit = result.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        var assembly = Assembly.Load(stream.ToArray());
+        ProtocolDescriptor Get(string type) => (ProtocolDescriptor)assembly.GetType(type)!.GetProperty("Descriptor")!.GetValue(null)!;
+        return (Get("Demo.DemoYaml"), Get("Demo.DemoAttributes"));
+    }
+
+    [Fact]
+    public void FieldDescriptors_AreTheSame()
+    {
+        var (yaml, attributes) = Protocols.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        Assert.Equal(yaml.DispatchTables, attributes.DispatchTables);
+        Assert.Equal(yaml.Layer, attributes.Layer);
+        Assert.Equal(yaml.DisplayPrefix, attributes.DisplayPrefix);
+    }
+
+    [Fact]
+    public void TheGoldenPacket_ParsesTheSameAndIsNotTrivial()
+    {
+        var (yaml, _) = Protocols.Value;
+        var context = default(DissectionContext);
+        yaml.Dissect(Packet, ref context, out var result);
+        Assert.True(result.Parse.IsOk);
+        Assert.Equal(24, result.HeaderLength);
+        Assert.Equal(30, result.Length);
+        Assert.Equal(2, result.KeyCount);
+        Assert.Equal(8080UL, result.Key0);
+        Assert.Contains("\"mtu\"", Json(yaml, Packet), StringComparison.Ordinal);
+        AssertSame(Packet);
+    }
+
+    [Fact]
+    public void EveryPrefixAndThousandsOfMutations_BehaveTheSame()
+    {
+        for (var length = 0; length <= Packet.Length; length++)
+        {
+            AssertSame(Packet.AsSpan(0, length).ToArray());
+        }
+
+        var random = new Random(7);
+        for (var i = 0; i < 5000; i++)
+        {
+            var mutated = (byte[])Packet.Clone();
+            for (var e = random.Next(1, 4); e > 0; e--)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            AssertSame(mutated.AsSpan(0, random.Next(mutated.Length + 1)).ToArray());
+        }
+    }
+
+    private static void AssertSame(byte[] input)
+    {
+        var (yaml, attributes) = Protocols.Value;
+        var c1 = default(DissectionContext);
+        var c2 = default(DissectionContext);
+        yaml.Dissect(input, ref c1, out var r1);
+        attributes.Dissect(input, ref c2, out var r2);
+        var hex = Convert.ToHexStringLower(input);
+        Assert.True(r1.Parse == r2.Parse, $"{hex}: {r1.Parse} vs {r2.Parse}");
+        Assert.Equal((r1.HeaderLength, r1.Length, r1.Truncated, r1.NextTable, r1.KeyCount, r1.Key0, r1.Key1), (r2.HeaderLength, r2.Length, r2.Truncated, r2.NextTable, r2.KeyCount, r2.Key0, r2.Key1));
+        Assert.Equal(Json(yaml, input), Json(attributes, input));
+
+        var a = yaml.CreateRecord(input);
+        var b = attributes.CreateRecord(input);
+        Assert.Equal(a is null, b is null);
+        if (a is null || b is null)
+        {
+            return;
+        }
+
+        foreach (var flags in new[] { WriteFlags.Preserve, WriteFlags.None })
+        {
+            var w1 = new byte[input.Length + 64];
+            var w2 = new byte[input.Length + 64];
+            var s1 = yaml.WriteRecord(a, w1, flags, out var n1);
+            var s2 = attributes.WriteRecord(b, w2, flags, out var n2);
+            Assert.Equal(s1, s2);
+            Assert.Equal(Convert.ToHexStringLower(w1.AsSpan(0, n1)), Convert.ToHexStringLower(w2.AsSpan(0, n2)));
+            if (flags == WriteFlags.Preserve)
+            {
+                Assert.Equal(OperationStatus.Done, s1);
+                Assert.Equal(hex[..(2 * n1)], Convert.ToHexStringLower(w1.AsSpan(0, n1)));
+            }
+        }
+    }
+
+    private static string Json(ProtocolDescriptor protocol, byte[] input)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            protocol.Accept(input, new JsonFieldVisitor(writer));
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static List<string> Describe(IReadOnlyList<FieldDescriptor> fields) =>
+        fields.Select(f => $"{f.Name} {f.DisplayName} {f.Kind} {f.BitWidth} {f.Format} {f.DisplayScale} {f.DisplayOffset} " +
+                           string.Join("/", f.Enum?.Names.Where(n => n != "none") ?? []) + " [" + string.Join(";", Describe(f.Children.SelectMany(c => c.Children).ToList())) + "]")
+            .ToList();
+}

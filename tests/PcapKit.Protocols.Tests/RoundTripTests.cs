@@ -1,0 +1,136 @@
+using System;
+using System.Buffers;
+using PcapKit.Buffers;
+using PcapKit.Dissection;
+using PcapKit.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PcapKit.Protocols.Tests;
+
+/// <summary>read → <c>ToRecord()</c> → <c>TryWrite</c> gives the same bytes, layer by layer, for real frames.</summary>
+public sealed class RoundTripTests(ITestOutputHelper output)
+{
+    [SkippableTheory]
+    [InlineData("ppp__many-protocols.pcap")]
+    [InlineData("zeek__tcp_option-sack.pcap")]
+    public void EveryLayerOfEveryFrame_WritesBackTheSameBytes(string capture)
+    {
+        var frames = CorpusFrames.EthernetIpv4TcpUdp(capture);
+        Assert.NotEmpty(frames);
+        var stack = default(LayerStack);
+        var layers = 0;
+        var buffer = new byte[70_000];
+        foreach (var bytes in frames)
+        {
+            Packs.Dissector.Dissect(bytes, 1, ref stack);
+            var frame = new Frame(bytes, ref stack, Packs.Registry);
+            for (var i = 0; i < frame.LayerCount; i++)
+            {
+                var protocol = frame.ProtocolAt(i);
+                var unit = frame.LayerBytes(i);
+                var record = protocol.CreateRecord(unit);
+                Assert.NotNull(record);
+                Assert.Equal(OperationStatus.Done, protocol.WriteRecord(record, buffer, WriteFlags.Preserve, out var written));
+                Assert.True(unit.SequenceEqual(buffer.AsSpan(0, written)), $"{protocol.Name} differs: {Hex.Format(unit)} vs {Hex.Format(buffer.AsSpan(0, written))}");
+                layers++;
+            }
+        }
+
+        output.WriteLine($"{capture}: {frames.Count} frames, {layers} layers written back byte for byte");
+    }
+
+    [SkippableFact]
+    public void ComputingLengthsAndChecksums_ReproducesFramesWhoseChecksumsAreCorrect()
+    {
+        var frames = CorpusFrames.EthernetIpv4TcpUdp("zeek__tcp_option-sack.pcap");
+        frames.AddRange(CorpusFrames.EthernetIpv4TcpUdp("ppp__many-protocols.pcap"));
+        var checkedFrames = 0;
+        foreach (var bytes in frames)
+        {
+            Assert.True(Ethernet.TryParse(bytes, out var eth).IsOk);
+            Assert.True(Ipv4.TryParse(eth.Payload, out var ip).IsOk);
+            if (ip.IsTruncated || ip.VerifyChecksum().Status != ChecksumStatus.Good)
+            {
+                continue;
+            }
+
+            var pseudo = IpPseudoHeader.ForIpv4(ip.Source, ip.Destination, (byte)ip.Protocol);
+            var transport = new byte[ip.Payload.Length + 64];
+            int written;
+            if (ip.Protocol == IpProtocol.Tcp && Tcp.TryParse(ip.Payload, out var tcp).IsOk && tcp.VerifyChecksum(pseudo).Status == ChecksumStatus.Good)
+            {
+                var record = tcp.ToRecord() with { Checksum = 0, DataOffset = 0 };
+                Assert.Equal(OperationStatus.Done, record.TryWrite(transport, pseudo, out written));
+            }
+            else if (ip.Protocol == IpProtocol.Udp && Udp.TryParse(ip.Payload, out var udp).IsOk && udp.VerifyChecksum(pseudo).Status == ChecksumStatus.Good)
+            {
+                var record = udp.ToRecord() with { Checksum = 0, Length = 0 };
+                Assert.Equal(OperationStatus.Done, record.TryWrite(transport, pseudo, out written));
+            }
+            else
+            {
+                continue;
+            }
+
+            Assert.Equal(Hex.Format(ip.Payload), Hex.Format(transport.AsSpan(0, written)));
+            var ipRecord = ip.ToRecord() with { HeaderChecksum = 0, TotalLength = 0, Ihl = 0 };
+            var datagram = new byte[ip.Size + 64];
+            Assert.Equal(OperationStatus.Done, ipRecord.TryWrite(datagram, out var ipWritten));
+            Assert.Equal(Hex.Format(ip.Bytes), Hex.Format(datagram.AsSpan(0, ipWritten)));
+            checkedFrames++;
+        }
+
+        output.WriteLine($"{checkedFrames} frames rebuilt with computed lengths and checksums");
+        Assert.True(checkedFrames > 10);
+    }
+
+    [Fact]
+    public void BuildingATcpSegment_FillsDataOffsetPaddingAndChecksum()
+    {
+        var segment = new Tcp
+        {
+            SourcePort = 49220,
+            DestinationPort = 443,
+            SequenceNumber = 1,
+            Flags = TcpFlags.Syn,
+            Window = 65535,
+            Options = [new TcpOption.Mss { Value = 1460 }, new TcpOption.WindowScale { Shift = 7 }],
+        };
+        var pseudo = IpPseudoHeader.ForIpv4(Net.Ipv4Address.Parse("10.0.0.1"), Net.Ipv4Address.Parse("10.0.0.2"), 6);
+
+        // 20 fixed bytes and 7 bytes of options, padded to a multiple of 4 with a zero (end of option list).
+        Assert.Equal(28, segment.GetSize());
+        var buffer = new byte[28];
+        Assert.Equal(OperationStatus.Done, segment.TryWrite(buffer, pseudo, out var written));
+        Assert.Equal(28, written);
+        Assert.Equal(0, buffer[27]);
+        Assert.True(Tcp.TryParse(buffer, out var view).IsOk);
+        Assert.Equal(7, view.DataOffset);
+        Assert.Equal(ChecksumStatus.Good, view.VerifyChecksum(pseudo).Status);
+        Assert.True(view.Options.TryGetWindowScale(out byte shift));
+        Assert.Equal(7, shift);
+        var expected = segment with
+        {
+            DataOffset = 7,
+            Checksum = view.Checksum,
+            Options = [.. segment.Options, new TcpOption.Eol()],
+        };
+        Assert.Equal(expected, view.ToRecord());
+    }
+
+    [Fact]
+    public void WritingIntoASmallBuffer_ReportsDestinationTooSmall()
+    {
+        var udp = new Udp { SourcePort = 1, DestinationPort = 2, Payload = new byte[10] };
+        Assert.Equal(OperationStatus.DestinationTooSmall, udp.TryWrite(new byte[17], default, out var written));
+        Assert.Equal(0, written);
+    }
+
+    [Fact]
+    public void AValueWiderThanItsBitField_IsInvalidData()
+    {
+        var ip = new Ipv4 { Version = 16, Ttl = 1 };
+        Assert.Equal(OperationStatus.InvalidData, ip.TryWrite(new byte[64], out _));
+    }
+}
