@@ -1,0 +1,16 @@
+using System.IO;
+using PcapKit.Dissection;
+using PcapKit.Protocols;
+
+namespace PcapKit.Cli;
+
+/// <summary>What every command shares: the writers and the registry (the standard pack and any --pack).</summary>
+internal sealed class CommandContext(TextWriter output, TextWriter error)
+{
+    public TextWriter Output { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Builds the registry: the standard pack, then the packs named on the command line, which override it.</summary>
+    public static DissectorRegistry BuildRegistry() => new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Globalization;
+
+namespace PcapKit.Capture;
+
+/// <summary>
+/// A packet timestamp kept exactly as the file stores it: a count of units of its resolution since the epoch, plus
+/// the interface's offset in seconds. Seconds and nanoseconds are derived; nothing finer than a nanosecond is lost
+/// (<see cref="FractionUnits"/> keeps it).
+/// </summary>
+public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, IComparable<CaptureTimestamp>
+{
+    /// <summary>Creates a timestamp.</summary>
+    /// <param name="units">Units of <paramref name="resolution"/> since the epoch (plus the offset).</param>
+    /// <param name="resolution">The unit.</param>
+    /// <param name="offsetSeconds">Seconds added to every timestamp of the interface (<c>if_tsoffset</c>).</param>
+    public CaptureTimestamp(ulong units, TimestampResolution resolution, long offsetSeconds = 0)
+    {
+        Units = units;
+        Resolution = resolution;
+        OffsetSeconds = offsetSeconds;
+    }
+
+    /// <summary>A timestamp from seconds and nanoseconds.</summary>
+    /// <param name="seconds">Seconds since the epoch.</param>
+    /// <param name="nanoseconds">Nanoseconds, below 1e9.</param>
+    /// <returns>The timestamp.</returns>
+    public static CaptureTimestamp FromNanoseconds(long seconds, uint nanoseconds) =>
+        new(((ulong)seconds * 1_000_000_000UL) + nanoseconds, TimestampResolution.Nanoseconds);
+
+    /// <summary>The stored count of units.</summary>
+    public ulong Units { get; }
+
+    /// <summary>The unit.</summary>
+    public TimestampResolution Resolution { get; }
+
+    /// <summary>The interface's offset, in seconds.</summary>
+    public long OffsetSeconds { get; }
+
+    /// <summary>Whole seconds since the epoch.</summary>
+    public long Seconds => (long)(Units / Resolution.UnitsPerSecond) + OffsetSeconds;
+
+    /// <summary>The units past <see cref="Seconds"/>.</summary>
+    public ulong FractionUnits => Units % Resolution.UnitsPerSecond;
+
+    /// <summary>Nanoseconds past <see cref="Seconds"/>, rounded down (exact for resolutions down to 10^-9 s).</summary>
+    public uint Nanoseconds => (uint)(((UInt128)FractionUnits * 1_000_000_000UL) / Resolution.UnitsPerSecond);
+
+    /// <summary>Microseconds past <see cref="Seconds"/>, rounded down.</summary>
+    public uint Microseconds => Nanoseconds / 1000;
+
+    /// <summary>Nanoseconds since the epoch (to year 2262).</summary>
+    public long TotalNanoseconds => (Seconds * 1_000_000_000L) + Nanoseconds;
+
+    /// <summary>The timestamp as a <see cref="DateTimeOffset"/> (UTC, 100 ns precision).</summary>
+    /// <returns>The time.</returns>
+    public DateTimeOffset ToDateTimeOffset() => DateTimeOffset.UnixEpoch.AddSeconds(Seconds).AddTicks(Nanoseconds / 100);
+
+    /// <summary>Writes seconds and nine decimals (<c>1570152237.968859000</c>), as tshark's <c>frame.time_epoch</c>.</summary>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="charsWritten">The number of characters written.</param>
+    /// <returns>Whether it fitted.</returns>
+    public bool TryFormatEpoch(Span<char> destination, out int charsWritten)
+    {
+        charsWritten = 0;
+        if (!Seconds.TryFormat(destination, out var n, default, CultureInfo.InvariantCulture) || destination.Length < n + 10)
+        {
+            return false;
+        }
+
+        destination[n] = '.';
+        _ = Nanoseconds.TryFormat(destination[(n + 1)..], out _, "D9", CultureInfo.InvariantCulture);
+        charsWritten = n + 10;
+        return true;
+    }
+
+    /// <summary>The epoch form with nine decimals.</summary>
+    /// <returns>The text.</returns>
+    public string ToEpochString()
+    {
+        Span<char> buffer = stackalloc char[32];
+        _ = TryFormatEpoch(buffer, out var n);
+        return new string(buffer[..n]);
+    }
+
+    /// <summary>The same instant in another resolution (rounded down when the new one is coarser).</summary>
+    /// <param name="resolution">The resolution.</param>
+    /// <returns>The units of <paramref name="resolution"/>, offset included.</returns>
+    public ulong ToUnits(TimestampResolution resolution)
+    {
+        var seconds = (ulong)Seconds;
+        var fraction = ((UInt128)FractionUnits * resolution.UnitsPerSecond) / Resolution.UnitsPerSecond;
+        return (seconds * resolution.UnitsPerSecond) + (ulong)fraction;
+    }
+
+    /// <inheritdoc/>
+    public int CompareTo(CaptureTimestamp other)
+    {
+        var c = Seconds.CompareTo(other.Seconds);
+        return c != 0
+            ? c
+            : ((UInt128)FractionUnits * other.Resolution.UnitsPerSecond).CompareTo((UInt128)other.FractionUnits * Resolution.UnitsPerSecond);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(CaptureTimestamp other) => CompareTo(other) == 0;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is CaptureTimestamp other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Seconds, Nanoseconds);
+
+    /// <summary>Compares two timestamps.</summary>
+    public static bool operator ==(CaptureTimestamp left, CaptureTimestamp right) => left.Equals(right);
+
+    /// <summary>Compares two timestamps.</summary>
+    public static bool operator !=(CaptureTimestamp left, CaptureTimestamp right) => !left.Equals(right);
+
+    /// <summary>Orders two timestamps.</summary>
+    public static bool operator <(CaptureTimestamp left, CaptureTimestamp right) => left.CompareTo(right) < 0;
+
+    /// <summary>Orders two timestamps.</summary>
+    public static bool operator >(CaptureTimestamp left, CaptureTimestamp right) => left.CompareTo(right) > 0;
+
+    /// <summary>Orders two timestamps.</summary>
+    public static bool operator <=(CaptureTimestamp left, CaptureTimestamp right) => left.CompareTo(right) <= 0;
+
+    /// <summary>Orders two timestamps.</summary>
+    public static bool operator >=(CaptureTimestamp left, CaptureTimestamp right) => left.CompareTo(right) >= 0;
+
+    /// <inheritdoc/>
+    public override string ToString() => ToEpochString();
+}
