@@ -17,6 +17,8 @@ internal static class CliApp
         var root = new RootCommand("pcapkit: read, dissect, reassemble and split packet captures, in one pass.");
         var context = new CommandContext(output, error);
         root.Add(ProtocolsCommand.Create(context));
+        root.Add(InfoCommand.Create(context));
+        root.Add(FieldsCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -34,15 +36,17 @@ internal static class CliApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
+        catch (InvalidDataException ex)
+        {
+            // Everything read before the damage was written; say where the damage is.
+            output.Flush();
+            error.WriteLine("pcapkit: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
         catch (UsageException ex)
         {
             error.WriteLine("pcapkit: " + ex.Message);
             return ExitCodes.Usage;
-        }
-        catch (InvalidDataException ex)
-        {
-            error.WriteLine("pcapkit: " + ex.Message);
-            return ExitCodes.BadInput;
         }
         catch (IOException ex)
         {
@@ -53,6 +57,10 @@ internal static class CliApp
         {
             error.WriteLine("pcapkit: " + ex.Message);
             return ExitCodes.BadInput;
+        }
+        finally
+        {
+            output.Flush();
         }
     }
 }

@@ -4,6 +4,8 @@ using PcapKit.Protocols;
 
 namespace PcapKit.Cli;
 
+using ParseResult = System.CommandLine.ParseResult;
+
 /// <summary>What every command shares: the writers and the registry (the standard pack and any --pack).</summary>
 internal sealed class CommandContext(TextWriter output, TextWriter error)
 {
@@ -13,4 +15,11 @@ internal sealed class CommandContext(TextWriter output, TextWriter error)
 
     /// <summary>Builds the registry: the standard pack, then the packs named on the command line, which override it.</summary>
     public static DissectorRegistry BuildRegistry() => new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
+
+    /// <summary>Builds the registry for a parsed command.</summary>
+    public static DissectorRegistry BuildRegistry(ParseResult parse)
+    {
+        _ = parse;
+        return BuildRegistry();
+    }
 }

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.CommandLine;
+using PcapKit.Dissection;
+
+namespace PcapKit.Cli.Commands;
+
+using ParseResult = System.CommandLine.ParseResult;
+
+/// <summary>Options every command that dissects takes: decode-as rules and checksum verification.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<string[]> DecodeAs = new("--decode-as", "-d")
+    {
+        Description = "Decode a dispatch key as a protocol, e.g. 'tcp.port==8080,http' (repeatable).",
+    };
+
+    public static readonly Option<bool> VerifyChecksums = new("--verify-checksums")
+    {
+        Description = "Verify IPv4, TCP and UDP checksums.",
+    };
+
+    public static void AddTo(Command command)
+    {
+        command.Add(DecodeAs);
+        command.Add(VerifyChecksums);
+    }
+
+    public static DissectorOptions DissectorOptions(ParseResult parse, DissectorOptions? baseOptions = null)
+    {
+        var rules = new List<DecodeAsRule>();
+        foreach (var text in parse.GetValue(DecodeAs) ?? [])
+        {
+            if (!DecodeAsRule.TryParse(text, out var rule))
+            {
+                throw new UsageException($"'{text}' is not a decode-as rule; write it as table==key,protocol (tcp.port==8080,http).");
+            }
+
+            rules.Add(rule!);
+        }
+
+        return (baseOptions ?? Dissection.DissectorOptions.Default) with
+        {
+            DecodeAs = rules,
+            VerifyChecksums = parse.GetValue(VerifyChecksums),
+        };
+    }
+}

@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using PcapKit.Capture;
+using PcapKit.Dissection;
+
+namespace PcapKit.Output;
+
+/// <summary>
+/// Extracts named fields from frames as tshark's <c>-T fields</c> does: <c>frame.*</c> from the capture record, the
+/// rest from every layer's fields by display name; every occurrence joined with the aggregator, empty when absent.
+/// </summary>
+public sealed class FieldExtractor
+{
+    /// <summary>The frame-level fields, from the capture record.</summary>
+    public static IReadOnlyList<string> FrameFields { get; } =
+        ["frame.number", "frame.time_epoch", "frame.time_relative", "frame.time_delta", "frame.len", "frame.cap_len", "frame.interface_id", "frame.protocols"];
+
+    private readonly FieldValueCollector _collector;
+    private readonly int[] _frameField;
+    private readonly DissectorRegistry _registry;
+    private readonly StringBuilder _scratch = new();
+    private CaptureTimestamp? _first;
+    private CaptureTimestamp? _previous;
+
+    /// <summary>Creates an extractor.</summary>
+    /// <param name="registry">The protocols whose fields may be named.</param>
+    /// <param name="names">The fields, in output order.</param>
+    /// <exception cref="ArgumentException">A name is not a known field; the message lists similar names.</exception>
+    public FieldExtractor(DissectorRegistry registry, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(names);
+        _registry = registry;
+        var known = new HashSet<string>(KnownNames(registry), StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (!known.Contains(name))
+            {
+                var similar = Suggest(registry, name);
+                throw new ArgumentException(
+                    $"'{name}' is not a field." + (similar.Count > 0 ? " Did you mean: " + string.Join(", ", similar) + "?" : " Run 'pcapkit protocols --fields' for the list."),
+                    nameof(names));
+            }
+        }
+
+        _collector = new FieldValueCollector(names);
+        _frameField = new int[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            var frameIndex = -1;
+            for (var f = 0; f < FrameFields.Count; f++)
+            {
+                if (FrameFields[f] == names[i])
+                {
+                    frameIndex = f;
+                }
+            }
+
+            _frameField[i] = frameIndex;
+        }
+    }
+
+    /// <summary>The fields extracted, in order.</summary>
+    public IReadOnlyList<string> Names => _collector.FieldNames;
+
+    /// <summary>Every field name that can be extracted with <paramref name="registry"/>, sorted.</summary>
+    /// <param name="registry">The protocols.</param>
+    /// <returns>The names.</returns>
+    public static IReadOnlyList<string> KnownNames(DissectorRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var names = new SortedSet<string>(FrameFields, StringComparer.Ordinal);
+        foreach (var protocol in registry.Protocols)
+        {
+            foreach (var f in protocol.Fields)
+            {
+                AddNames(f, names);
+            }
+
+            foreach (var f in protocol.ComputedFields)
+            {
+                AddNames(f, names);
+            }
+        }
+
+        return [.. names];
+    }
+
+    /// <summary>Up to five known names close to <paramref name="name"/> (by prefix and edit distance).</summary>
+    /// <param name="registry">The protocols.</param>
+    /// <param name="name">The unknown name.</param>
+    /// <returns>The suggestions.</returns>
+    public static IReadOnlyList<string> Suggest(DissectorRegistry registry, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var scored = new List<(int Score, string Name)>();
+        foreach (var known in KnownNames(registry))
+        {
+            var score = Distance(name, known);
+            if (known.StartsWith(name, StringComparison.Ordinal) || name.StartsWith(known, StringComparison.Ordinal))
+            {
+                score = Math.Min(score, 1);
+            }
+
+            if (score <= Math.Max(2, name.Length / 3))
+            {
+                scored.Add((score, known));
+            }
+        }
+
+        scored.Sort((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(a.Name, b.Name));
+        var result = new List<string>();
+        for (var i = 0; i < scored.Count && i < 5; i++)
+        {
+            result.Add(scored[i].Name);
+        }
+
+        return result;
+    }
+
+    /// <summary>Extracts the fields of one frame.</summary>
+    /// <param name="record">The capture record.</param>
+    /// <param name="frame">Its dissection.</param>
+    public void Extract(in CaptureRecord record, Frame frame)
+    {
+        _collector.Reset();
+        _collector.Collect(frame);
+        for (var i = 0; i < _frameField.Length; i++)
+        {
+            if (_frameField[i] >= 0)
+            {
+                var sb = _collector.GetBuilder(i);
+                sb.Clear();
+                AppendFrameField(sb, _frameField[i], record, frame);
+            }
+        }
+
+        if (record.HasTimestamp)
+        {
+            _first ??= record.Timestamp;
+            _previous = record.Timestamp;
+        }
+    }
+
+    /// <summary>The extracted text of field <paramref name="index"/>.</summary>
+    /// <param name="index">The index in <see cref="Names"/>.</param>
+    /// <returns>The text.</returns>
+    public string GetValue(int index) => _collector.GetValue(index);
+
+    /// <summary>Appends the extracted text of field <paramref name="index"/>.</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="index">The index in <see cref="Names"/>.</param>
+    public void AppendValue(StringBuilder builder, int index)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append(_collector.GetBuilder(index));
+    }
+
+    /// <summary>Writes the frame's protocol chain as tshark names it (<c>eth:ethertype:ip:tcp</c>), with <c>data</c> for undissected bytes.</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="frame">The frame.</param>
+    public static void AppendTsharkChain(StringBuilder builder, Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        for (var i = 0; i < frame.LayerCount; i++)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(':');
+            }
+
+            builder.Append(frame.ProtocolAt(i).ChainName);
+        }
+
+        if (frame.Raw.Length > 0 && frame.IsWellFormed)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(':');
+            }
+
+            builder.Append("data");
+        }
+    }
+
+    private void AppendFrameField(StringBuilder sb, int field, in CaptureRecord record, Frame frame)
+    {
+        switch (field)
+        {
+            case 0:
+                sb.Append(record.Number.ToString(CultureInfo.InvariantCulture));
+                break;
+            case 1:
+                if (record.HasTimestamp)
+                {
+                    Span<char> text = stackalloc char[32];
+                    _ = record.Timestamp.TryFormatEpoch(text, out var n);
+                    sb.Append(text[..n]);
+                }
+
+                break;
+            case 2:
+                if (record.HasTimestamp)
+                {
+                    AppendSeconds(sb, record.Timestamp.TotalNanoseconds - (_first ?? record.Timestamp).TotalNanoseconds);
+                }
+
+                break;
+            case 3:
+                if (record.HasTimestamp)
+                {
+                    AppendSeconds(sb, record.Timestamp.TotalNanoseconds - (_previous ?? record.Timestamp).TotalNanoseconds);
+                }
+
+                break;
+            case 4:
+                sb.Append(record.OriginalLength.ToString(CultureInfo.InvariantCulture));
+                break;
+            case 5:
+                sb.Append(record.CapturedLength.ToString(CultureInfo.InvariantCulture));
+                break;
+            case 6:
+                // pcap has no interface blocks, and custom blocks no interface: tshark leaves the field empty.
+                if (record.Kind is not (RecordKind.Pcap or RecordKind.CustomBlock))
+                {
+                    sb.Append(record.Interface.LocalId.ToString(CultureInfo.InvariantCulture));
+                }
+
+                break;
+            case 7:
+                _scratch.Clear();
+                AppendTsharkChain(_scratch, frame);
+                sb.Append(_scratch);
+                break;
+        }
+    }
+
+    private static void AppendSeconds(StringBuilder sb, long nanoseconds)
+    {
+        if (nanoseconds < 0)
+        {
+            sb.Append('-');
+            nanoseconds = -nanoseconds;
+        }
+
+        sb.Append((nanoseconds / 1_000_000_000).ToString(CultureInfo.InvariantCulture)).Append('.')
+          .Append((nanoseconds % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture));
+    }
+
+    private static void AddNames(FieldDescriptor field, SortedSet<string> names)
+    {
+        if (field.DisplayName is { } name && field.Kind is not (FieldKind.List or FieldKind.Structure))
+        {
+            names.Add(name);
+        }
+
+        foreach (var child in field.Children)
+        {
+            AddNames(child, names);
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
