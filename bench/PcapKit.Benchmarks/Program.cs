@@ -1,0 +1,23 @@
+using System;
+using BenchmarkDotNet.Running;
+
+namespace PcapKit.Benchmarks;
+
+/// <summary>
+/// <c>micro [BenchmarkDotNet args]</c> runs the BenchmarkDotNet suites; <c>throughput [file]</c> runs the whole-file
+/// harness (every record of a large capture through each reader and dissector, same process, same file).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "throughput")
+        {
+            return Throughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        var rest = args.Length > 0 && args[0] == "micro" ? args.AsSpan(1).ToArray() : args;
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+        return 0;
+    }
+}
