@@ -77,6 +77,11 @@ internal static class ModelValidator
 
             if (f.Dispatch is { } dispatch)
             {
+                if (dispatch.When is { } dw && (!byId.TryGetValue(dw.FieldId, out var dwf) || !IsInteger(dwf)))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch condition of '" + f.Id + "'", "integer field", dw.FieldId);
+                }
+
                 foreach (var k in dispatch.Keys)
                 {
                     if (!byId.TryGetValue(k, out var kf) || !IsInteger(kf))
@@ -85,10 +90,6 @@ internal static class ModelValidator
                     }
                 }
 
-                if (dispatch.When is { } w && !byId.ContainsKey(w.FieldId))
-                {
-                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch of '" + f.Id + "'", "field", w.FieldId);
-                }
             }
         }
 
@@ -276,6 +277,45 @@ internal static class ModelValidator
                 }
 
                 payload = f;
+            }
+
+            if (f.Type == FieldType.Variant)
+            {
+                if (f.SwitchField is null || !seen.TryGetValue(f.SwitchField, out var sf) || !IsInteger(sf))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":switch", key), "The switch of '" + f.Id + "'", "earlier integer field", f.SwitchField ?? string.Empty);
+                }
+
+                var keys = new HashSet<ulong>();
+                var defaults = 0;
+                foreach (var c in f.Cases)
+                {
+                    defaults += c.Keys.IsEmpty && c.KeyNames.IsEmpty ? 1 : 0;
+                    foreach (var k in c.Keys)
+                    {
+                        if (!keys.Add(k))
+                        {
+                            Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key + ":case:" + c.Id, key), "switch value", k);
+                        }
+                    }
+
+                    ValidateFields(c.Fields, key + ":case:" + c.Id + ":field:", owner + "." + f.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+                    var variable = 0;
+                    foreach (var cf in c.Fields)
+                    {
+                        if (variable > 0)
+                        {
+                            Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id + ":field:" + cf.Id, key), cf.Id, "a variant case ends with its one variable-size field");
+                        }
+
+                        variable += Emit.Layout.FixedSize(cf) < 0 && cf.Bits == 0 && cf.Type != FieldType.Bool ? 1 : 0;
+                    }
+                }
+
+                if (defaults > 1)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key), "default case of", f.Id);
+                }
             }
 
             if (f.Type == FieldType.Repeat)

@@ -312,7 +312,10 @@ public sealed partial class ProtocolGenerator
                 when = new ConditionSpec(
                     FieldIdOf(property.ContainingType, (string)pw.ConstructorArguments[0].Value!),
                     ToULong(Named(pw, "Mask") ?? 0UL),
-                    ToULong(Named(pw, "Equal") ?? 0UL));
+                    ToULong(Named(pw, "Equal") ?? 0UL))
+                {
+                    AnyOf = NamedArray(pw, "AnyOf").Select(v => ToULong(v.Value)).ToEquatableArray(),
+                };
             }
 
             if (propertyType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
@@ -326,6 +329,8 @@ public sealed partial class ProtocolGenerator
             RegionKind? region = attrs.TryGetValue("RegionAttribute", out var ra) ? (RegionKind)(int)ToULong(ra.ConstructorArguments[0].Value) : null;
             string? tlv = null;
             string? repeatType = null;
+            string? variantSwitch = null;
+            var variantCases = new List<VariantCaseSpec>();
             var children = new List<FieldSpec>();
             var typeName = propertyType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
@@ -384,6 +389,33 @@ public sealed partial class ProtocolGenerator
                         {
                             type = FieldType.Bytes;
                             width = attrs.TryGetValue("SizeAttribute", out var sa) ? (int)sa.ConstructorArguments[0].Value! : 0;
+                        }
+                    }
+                    else if (propertyType is INamedTypeSymbol variantType && attrs.TryGetValue("SwitchAttribute", out var sw) &&
+                             variantType.GetAttributes().Any(a => AttributeName(a) == "VariantSetAttribute"))
+                    {
+                        type = FieldType.Variant;
+                        variantSwitch = FieldIdOf(property.ContainingType, (string)sw.ConstructorArguments[0].Value!);
+                        repeatType = variantType.Name;
+                        foreach (var nested in variantType.GetTypeMembers().OrderBy(t => t.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
+                        {
+                            var caseAttribute = nested.GetAttributes().FirstOrDefault(a => AttributeName(a) == "VariantCaseAttribute");
+                            if (caseAttribute is null)
+                            {
+                                continue;
+                            }
+
+                            var caseId = Naming.ToSnake(nested.Name);
+                            if (LocationInfo.From(nested.Locations.FirstOrDefault()) is { } caseLocation)
+                            {
+                                locations.Add(new(key + ":case:" + caseId, caseLocation));
+                            }
+
+                            var caseKeys = caseAttribute.ConstructorArguments.Length > 0
+                                ? caseAttribute.ConstructorArguments[0].Values.Select(v => ToULong(v.Value)).ToEquatableArray()
+                                : EquatableArray<ulong>.Empty;
+                            var caseFields = ReadFields(nested, endian, key + ":case:" + caseId + ":field:", state, locations, cancellationToken);
+                            variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()));
                         }
                     }
                     else if (propertyType is INamedTypeSymbol { IsGenericType: true } generic &&
@@ -471,7 +503,14 @@ public sealed partial class ProtocolGenerator
                 ConditionSpec? dispatchWhen = Named(da, "When") is string whenField
                     ? new ConditionSpec(FieldIdOf(property.ContainingType, whenField), 0, ToULong(Named(da, "WhenEqual") ?? 0UL))
                     : null;
-                dispatch = new DispatchSpec((string)da.ConstructorArguments[0].Value!, keys, Named(da, "LowFirst") is true, dispatchWhen);
+                var table = (string)da.ConstructorArguments[0].Value!;
+                var tables = new List<string> { table };
+                tables.AddRange(NamedArray(da, "Tables").Select(v => (string)v.Value!).Where(t => t != table));
+                dispatch = new DispatchSpec(table, keys, Named(da, "LowFirst") is true, dispatchWhen)
+                {
+                    Hook = Named(da, "Hook") is true,
+                    Tables = tables.ToEquatableArray(),
+                };
             }
 
             if (type == FieldType.UInt && bits == 1 && propertyType.SpecialType == SpecialType.System_Boolean)
@@ -500,7 +539,25 @@ public sealed partial class ProtocolGenerator
                 dispatch,
                 attrs.TryGetValue("ReservedAttribute", out var res) ? ToULong(res.ConstructorArguments[0].Value) : null,
                 repeatType,
-                children.ToEquatableArray());
+                children.ToEquatableArray())
+            {
+                NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
+                SwitchField = variantSwitch,
+                Cases = variantCases.ToEquatableArray(),
+            };
+        }
+
+        private static ImmutableArray<TypedConstant> NamedArray(AttributeData attribute, string name)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key == name && pair.Value.Kind == TypedConstantKind.Array)
+                {
+                    return pair.Value.Values;
+                }
+            }
+
+            return ImmutableArray<TypedConstant>.Empty;
         }
 
         private static int EnumWidth(INamedTypeSymbol enumType) => enumType.EnumUnderlyingType?.SpecialType switch

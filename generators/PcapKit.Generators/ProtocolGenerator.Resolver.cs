@@ -91,7 +91,7 @@ public sealed partial class ProtocolGenerator
                             resolved = c with { Kind = member.Value };
                         }
 
-                        cases.Add(resolved with { Fields = ResolveFields(resolved.Fields, enumsById, enumsByType, tlvs, "case:" + c.Id + ":field:", lookup, diagnostics) });
+                        cases.Add(resolved with { Fields = ResolveFields(resolved.Fields, resolved.TypeName, enumsById, enumsByType, tlvs, "case:" + c.Id + ":field:", lookup, diagnostics) });
                     }
 
                     if (kindEnum is null)
@@ -156,7 +156,7 @@ public sealed partial class ProtocolGenerator
                     }
 
                     var errorsBefore = diagnostics.Count;
-                    var fields = ResolveFields(spec.Fields, enumsById, enumsByType, tlvs, "field:", lookup, diagnostics);
+                    var fields = ResolveFields(spec.Fields, spec.TypeName, enumsById, enumsByType, tlvs, "field:", lookup, diagnostics);
                     var usedEnums = new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal);
                     var usedTlvs = new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal);
                     CollectUses(fields, enumsById, tlvs, usedEnums, usedTlvs);
@@ -208,6 +208,7 @@ public sealed partial class ProtocolGenerator
 
         private static EquatableArray<FieldSpec> ResolveFields(
             EquatableArray<FieldSpec> fields,
+            string ownerType,
             Dictionary<string, EnumSpec> enumsById,
             Dictionary<string, EnumSpec> enumsByType,
             Dictionary<string, TlvSetSpec> tlvs,
@@ -252,6 +253,44 @@ public sealed partial class ProtocolGenerator
                     }
                 }
 
+                if (f.NamesEnumId is { } namesId && !enumsById.ContainsKey(namesId))
+                {
+                    ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":names", key), "The field '" + f.Id + "'", "enum", namesId);
+                    field = field with { NamesEnumId = null };
+                }
+
+                if (f.Type == FieldType.Variant)
+                {
+                    var switchField = result.FirstOrDefault(r => r.Id == f.SwitchField);
+                    var switchEnum = switchField?.EnumId is { } se && enumsById.TryGetValue(se, out var sen) ? sen : null;
+                    var cases = new List<VariantCaseSpec>();
+                    foreach (var c in f.Cases)
+                    {
+                        var keys = c.Keys.ToList();
+                        foreach (var name in c.KeyNames)
+                        {
+                            var member = switchEnum?.Members.FirstOrDefault(m => m.Id == name);
+                            if (member is null)
+                            {
+                                ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":case:" + c.Id, key), "The case '" + c.Id + "'", "value of '" + f.SwitchField + "'", name);
+                            }
+                            else
+                            {
+                                keys.Add(member.Value);
+                            }
+                        }
+
+                        cases.Add(c with
+                        {
+                            Keys = keys.ToEquatableArray(),
+                            KeyNames = EquatableArray<string>.Empty,
+                            Fields = ResolveFields(c.Fields, ownerType, enumsById, enumsByType, tlvs, key + ":case:" + c.Id + ":field:", lookup, diagnostics),
+                        });
+                    }
+
+                    field = field with { Cases = cases.ToEquatableArray(), RepeatTypeName = field.RepeatTypeName ?? (ownerType + Naming.ToPascal(f.Id)) };
+                }
+
                 if (f.Type == FieldType.Tlv && f.TlvSetId is { } tlvId && !tlvs.ContainsKey(tlvId))
                 {
                     ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":tlv", key), "The field '" + f.Id + "'", "TLV set", tlvId);
@@ -260,7 +299,7 @@ public sealed partial class ProtocolGenerator
 
                 if (!f.Children.IsEmpty)
                 {
-                    field = field with { Children = ResolveFields(f.Children, enumsById, enumsByType, tlvs, key + ":", lookup, diagnostics) };
+                    field = field with { Children = ResolveFields(f.Children, ownerType, enumsById, enumsByType, tlvs, key + ":", lookup, diagnostics) };
                 }
 
                 result.Add(field);
@@ -291,6 +330,16 @@ public sealed partial class ProtocolGenerator
                 if (f.EnumId is { } e && enums.TryGetValue(e, out var spec))
                 {
                     usedEnums[e] = spec;
+                }
+
+                if (f.NamesEnumId is { } n && enums.TryGetValue(n, out var names))
+                {
+                    usedEnums[n] = names;
+                }
+
+                foreach (var c in f.Cases)
+                {
+                    CollectUses(c.Fields, enums, tlvs, usedEnums, usedTlvs);
                 }
 
                 if (f.Type == FieldType.Tlv && f.TlvSetId is { } t && tlvs.TryGetValue(t, out var tlv) && !usedTlvs.ContainsKey(t))

@@ -25,6 +25,7 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
+            "names", "switch", "cases", "default",
         ];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
@@ -36,8 +37,9 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] LengthKeys = ["field", "scale", "offset"];
         private static readonly string[] ValidKeys = ["eq", "min", "max", "any_of"];
         private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none"];
-        private static readonly string[] WhenKeys = ["field", "mask", "eq"];
-        private static readonly string[] DispatchKeys = ["table", "key", "keys", "order", "when"];
+        private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of"];
+        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook"];
+        private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key"];
         private static readonly string[] ParamKeys = ["id", "type"];
         private static readonly string[] SuppliesKeys = ["pseudo_header"];
@@ -618,6 +620,8 @@ public sealed partial class ProtocolGenerator
                 string? tlv = null;
                 var children = new List<FieldSpec>();
                 string? repeatType = null;
+                string? variantSwitch = null;
+                var variantCases = new List<VariantCaseSpec>();
 
                 if (Number(map, "bits") is { } b)
                 {
@@ -628,6 +632,14 @@ public sealed partial class ProtocolGenerator
                         Report(DiagnosticDescriptors.ValueDoesNotFit, Loc(Node(map, "bits")!), Naming.Dec(b), "'bits' of '" + id + "'", "1..64");
                         bits = 8;
                     }
+                }
+                else if (Scalar(map, "switch") is { } switchField)
+                {
+                    type = FieldType.Variant;
+                    region = ParseRegion(map);
+                    variantSwitch = switchField;
+                    variantCases = ReadVariantCases(map, key, locations);
+                    repeatType = Scalar(map, "type_name");
                 }
                 else if (Scalar(map, "tlv") is { } tlvId)
                 {
@@ -791,7 +803,30 @@ public sealed partial class ProtocolGenerator
                 if (Mapping(Node(map, "dispatch"), "dispatch") is { } dm)
                 {
                     CheckKeys(dm, "dispatch", DispatchKeys);
-                    var table = Required(dm, "table", "A dispatch");
+                    var tables = new List<string>();
+                    if (Scalar(dm, "table") is { } firstTable)
+                    {
+                        tables.Add(firstTable);
+                    }
+
+                    if (Node(dm, "tables") is { } tn)
+                    {
+                        foreach (var t in Sequence(tn, "tables"))
+                        {
+                            if (t is YamlScalarNode { Value: { } tv } && !tables.Contains(tv))
+                            {
+                                tables.Add(tv);
+                            }
+                        }
+                    }
+
+                    var hook = Bool(dm, "hook") ?? false;
+                    var table = tables.Count > 0 ? tables[0] : null;
+                    if (table is null)
+                    {
+                        Report(DiagnosticDescriptors.MissingKey, Loc(dm), "A dispatch", "table");
+                    }
+
                     var keys = new List<string>();
                     if (Scalar(dm, "key") is { } k)
                     {
@@ -815,14 +850,18 @@ public sealed partial class ProtocolGenerator
                         Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(dm, "order")!), "order", "'low_first' or 'as_written'");
                     }
 
-                    if (keys.Count == 0)
+                    if (keys.Count == 0 && !hook)
                     {
                         Report(DiagnosticDescriptors.MissingKey, Loc(dm), "A dispatch", "key");
                     }
 
                     if (table is not null)
                     {
-                        dispatch = new DispatchSpec(table, keys.ToEquatableArray(), order == "low_first", ReadCondition(Node(dm, "when")));
+                        dispatch = new DispatchSpec(table, keys.ToEquatableArray(), order == "low_first", ReadCondition(Node(dm, "when")))
+                        {
+                            Hook = hook,
+                            Tables = tables.ToEquatableArray(),
+                        };
                         locations.Add(new(key + ":dispatch", Loc(dm)));
                     }
                 }
@@ -833,7 +872,7 @@ public sealed partial class ProtocolGenerator
                     enumId = flagsId;
                 }
 
-                return new FieldSpec(
+                var field = new FieldSpec(
                     id,
                     Naming.ToPascal(id),
                     type,
@@ -854,7 +893,72 @@ public sealed partial class ProtocolGenerator
                     dispatch,
                     Number(map, "reserved"),
                     repeatType,
-                    children.ToEquatableArray());
+                    children.ToEquatableArray())
+                {
+                    NamesEnumId = Scalar(map, "names"),
+                    SwitchField = variantSwitch,
+                    Cases = variantCases.ToEquatableArray(),
+                };
+                return field;
+            }
+
+            private List<VariantCaseSpec> ReadVariantCases(YamlMappingNode map, string key, List<LocatedKey> locations)
+            {
+                var cases = new List<VariantCaseSpec>();
+                if (Mapping(Node(map, "cases"), "cases") is { } casesMap)
+                {
+                    foreach (var pair in casesMap.Children)
+                    {
+                        var caseId = ((YamlScalarNode)pair.Key).Value ?? string.Empty;
+                        if (Mapping(pair.Value, "the case '" + caseId + "'") is not { } body)
+                        {
+                            continue;
+                        }
+
+                        CheckKeys(body, "the case '" + caseId + "'", VariantCaseKeys);
+                        locations.Add(new(key + ":case:" + caseId, Loc(pair.Key)));
+                        var keys = new List<ulong>();
+                        var names = new List<string>();
+                        if (Node(body, "when") is { } whenNode)
+                        {
+                            var items = whenNode is YamlSequenceNode seq ? (IEnumerable<YamlNode>)seq.Children : [whenNode];
+                            foreach (var item in items)
+                            {
+                                if (item is YamlScalarNode { Value: { } text })
+                                {
+                                    if (TryParseNumber(text, out var number))
+                                    {
+                                        keys.Add(number);
+                                    }
+                                    else
+                                    {
+                                        names.Add(text);
+                                    }
+                                }
+                            }
+                        }
+                        else
+                        {
+                            names.Add(caseId);
+                        }
+
+                        var fields = Node(body, "fields") is { } fn ? ReadFields(fn, key + ":case:" + caseId + ":field:", locations) : [];
+                        cases.Add(new VariantCaseSpec(caseId, Scalar(body, "type_name") ?? Naming.ToPascal(caseId), keys.ToEquatableArray(), names.ToEquatableArray(), false, fields.ToEquatableArray()));
+                    }
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.MissingKey, Loc(map), "A switch", "cases");
+                }
+
+                if (Mapping(Node(map, "default"), "default") is { } defaultBody)
+                {
+                    CheckKeys(defaultBody, "the default case", VariantCaseKeys);
+                    var fields = Node(defaultBody, "fields") is { } fn ? ReadFields(fn, key + ":case:default:field:", locations) : [];
+                    cases.Add(new VariantCaseSpec("other", Scalar(defaultBody, "type_name") ?? "Other", EquatableArray<ulong>.Empty, EquatableArray<string>.Empty, false, fields.ToEquatableArray()));
+                }
+
+                return cases;
             }
 
             private ConditionSpec? ReadCondition(YamlNode? node)
@@ -873,12 +977,24 @@ public sealed partial class ProtocolGenerator
 
                 var mask = Number(map, "mask") ?? 0;
                 var eq = Number(map, "eq") ?? 0;
-                if (mask == 0 && Node(map, "eq") is null)
+                var anyOf = new List<ulong>();
+                if (Node(map, "any_of") is { } ao)
                 {
-                    Report(DiagnosticDescriptors.MissingKey, Loc(map), "when", "mask' or 'eq");
+                    foreach (var v in Sequence(ao, "any_of"))
+                    {
+                        if (ParseNumber(v, "any_of") is { } n)
+                        {
+                            anyOf.Add(n);
+                        }
+                    }
                 }
 
-                return new ConditionSpec(field, mask, eq);
+                if (mask == 0 && Node(map, "eq") is null && anyOf.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.MissingKey, Loc(map), "when", "mask', 'eq' or 'any_of");
+                }
+
+                return new ConditionSpec(field, mask, eq) { AnyOf = anyOf.ToEquatableArray() };
             }
 
             private RegionKind? ParseRegion(YamlMappingNode map) => RegionFrom(map, "region");

@@ -27,6 +27,9 @@ public sealed partial class ProtocolGenerator : IIncrementalGenerator
         /// <summary>One YAML spec read.</summary>
         public const string Yaml = nameof(Yaml);
 
+        /// <summary>One registry data file read.</summary>
+        public const string Registries = nameof(Registries);
+
         /// <summary>One attributed protocol record read.</summary>
         public const string Records = nameof(Records);
 
@@ -60,6 +63,12 @@ public sealed partial class ProtocolGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => SpecReader.Read(pair.Left.Path, pair.Left.GetText(ct)?.ToString(), pair.Right, ct))
             .WithTrackingName(Steps.Yaml);
 
+        var registries = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(RegistryExtension, StringComparison.OrdinalIgnoreCase))
+            .Combine(options)
+            .Select(static (pair, ct) => RegistryReader.Read(pair.Left.Path, pair.Left.GetText(ct)?.ToString(), pair.Right, ct))
+            .WithTrackingName(Steps.Registries);
+
         var records = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 ProtocolAttributeName,
@@ -75,6 +84,8 @@ public sealed partial class ProtocolGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.TlvRecords);
 
         var resolved = yaml.Collect()
+            .Combine(registries.Collect())
+            .Select(static (pair, _) => pair.Left.AddRange(pair.Right))
             .Combine(records.Collect())
             .Combine(tlvRecords.Collect())
             .Combine(options)

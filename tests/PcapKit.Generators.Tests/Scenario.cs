@@ -34,6 +34,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<(string Path, string 
     {
         var folder = name == "StandardPack" ? Path.Combine(RepositoryRoot, "protocols", "PcapKit.Protocols") : Path.Combine(ScenarioRoot, name);
         var yaml = Directory.GetFiles(folder, "*.pcapkit.yaml", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(folder, "*.pcapkit.tsv", SearchOption.AllDirectories))
             .OrderBy(p => p, StringComparer.Ordinal)
             .Select(p => (Relative(folder, p), File.ReadAllText(p)))
             .ToList();

@@ -16,8 +16,11 @@ internal sealed class FieldCode
     private readonly Dictionary<string, EnumSpec> _enums = new();
     private readonly Dictionary<string, TlvSetSpec> _tlvs = new();
 
-    public FieldCode(IEnumerable<EnumSpec> enums, IEnumerable<TlvSetSpec> tlvs)
+    private readonly string _namespace;
+
+    public FieldCode(IEnumerable<EnumSpec> enums, IEnumerable<TlvSetSpec> tlvs, string ns = "")
     {
+        _namespace = ns;
         foreach (var e in enums)
         {
             _enums[e.Id] = e;
@@ -62,6 +65,8 @@ internal sealed class FieldCode
                 return Tlv(f) is { } t ? "global::PcapKit.ValueList<" + Qualify(t.Namespace, t.TypeName) + ">" : Memory;
             case FieldType.Repeat:
                 return "global::PcapKit.ValueList<" + (repeatOwner.Length > 0 ? repeatOwner + "." : string.Empty) + f.RepeatTypeName + ">";
+            case FieldType.Variant:
+                return Qualify(_namespace, f.RepeatTypeName!);
             default:
                 return Memory;
         }
@@ -69,7 +74,10 @@ internal sealed class FieldCode
 
     /// <summary>The C# type of the record property (nullable when conditional).</summary>
     public string PropertyType(FieldSpec f, string repeatOwner = "") =>
-        ValueType(f, repeatOwner) + (f.When is not null && f.Type is not (FieldType.Bytes or FieldType.Payload or FieldType.Tlv or FieldType.Repeat) ? "?" : string.Empty);
+        ValueType(f, repeatOwner) + ((f.When is not null && f.Type is not (FieldType.Bytes or FieldType.Payload or FieldType.Tlv or FieldType.Repeat)) || f.Type == FieldType.Variant ? "?" : string.Empty);
+
+    /// <summary>The enum whose names are displayed for the field (its own enum, or a display-only one).</summary>
+    public EnumSpec? DisplayEnum(FieldSpec f) => Enum(f) ?? (f.NamesEnumId is { } id && _enums.TryGetValue(id, out var e) ? e : null);
 
     /// <summary>An expression reading the raw unsigned integer of width <paramref name="bytes"/> at <paramref name="offset"/> of <paramref name="span"/>.</summary>
     public static string ReadUnsigned(string span, string offset, int bytes, EndianKind endian)
@@ -189,11 +197,12 @@ internal sealed class FieldCode
     public string Kind(FieldSpec f) => f.Type switch
     {
         FieldType.Bool => "Bool",
-        FieldType.UInt => Enum(f) is { IsFlags: true } ? "Flags" : Enum(f) is not null ? "Enum" : "UInt",
+        FieldType.UInt => DisplayEnum(f) is { IsFlags: true } ? "Flags" : DisplayEnum(f) is not null ? "Enum" : "UInt",
         FieldType.Mac => "Mac",
         FieldType.Ipv4 => "Ipv4",
         FieldType.Ipv6 => "Ipv6",
         FieldType.Tlv or FieldType.Repeat => "List",
+        FieldType.Variant => "Structure",
         _ => "Bytes",
     };
 
@@ -204,7 +213,7 @@ internal sealed class FieldCode
         var full = displayPrefix.Length > 0 ? displayPrefix + "." + display : display;
         var bits = f.Type is FieldType.UInt or FieldType.Bool ? ValueBits(f) : f.Type is FieldType.Mac or FieldType.Ipv4 or FieldType.Ipv6 ? f.ByteWidth * 8 : 0;
         var format = f.Format == NumberFormatKind.Hex ? "global::PcapKit.Annotations.NumberFormat.Hex" : "global::PcapKit.Annotations.NumberFormat.Decimal";
-        var e = Enum(f);
+        var e = DisplayEnum(f);
         var enumExpr = e is null ? "null" : Qualify(e.Namespace, e.TypeName + "Extensions") + ".Descriptor";
         var text = "new(" + Naming.Literal(f.Id) + ", " + Naming.Literal(full) + ", " + Dissection + ".FieldKind." + Kind(f) +
                    ", " + bits + ", " + format + ", " + enumExpr;

@@ -30,6 +30,9 @@ internal sealed partial class ProtocolEmitter
                 case FieldType.Repeat:
                     _w.Line("length += " + f.PropertyName + ".Count * " + RepeatItemSize(f) + ";");
                     break;
+                case FieldType.Variant:
+                    _w.Line("length += " + f.PropertyName + "?.GetSize() ?? 0;");
+                    break;
                 case FieldType.Bytes when IsVariableSize(fl):
                     _w.Line("length += " + f.PropertyName + ".Length;");
                     break;
@@ -225,6 +228,15 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("position += " + RepeatItemSize(f) + ";");
                     _w.Close();
                     break;
+                case FieldType.Variant:
+                    _w.Open("if (" + f.PropertyName + " is not null)");
+                    _w.Open("if (" + f.PropertyName + ".TryWrite(destination.Slice(position), out var " + Local(fl, "Written") + ") != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                    _w.Line("position += " + Local(fl, "Written") + ";");
+                    _w.Close();
+                    break;
                 case FieldType.Bytes when IsVariableSize(fl):
                     _w.Line(f.PropertyName + ".Span.CopyTo(destination.Slice(position));");
                     _w.Line("position += " + f.PropertyName + ".Length;");
@@ -412,6 +424,10 @@ internal sealed partial class ProtocolEmitter
             {
                 children = "[" + f.RepeatTypeName + ".Item]";
             }
+            else if (f.Type == FieldType.Variant)
+            {
+                children = _code.ValueType(f) + ".ItemDescriptors";
+            }
 
             var scaled = f.DisplayScaled ? f.SizeOf : null;
             _w.Line("/// <summary>The field <c>" + f.Id + "</c>.</summary>");
@@ -451,7 +467,8 @@ internal sealed partial class ProtocolEmitter
     private void EmitDescriptor()
     {
         var dispatch = _payload?.Dispatch;
-        var tables = dispatch is null ? "[]" : "[" + Naming.Literal(dispatch.Table) + "]";
+        var tableNames = dispatch is null ? [] : dispatch.Tables.IsEmpty ? new List<string> { dispatch.Table } : dispatch.Tables.ToList();
+        var tables = "[" + string.Join(", ", tableNames.Select(Naming.Literal)) + "]";
         var registrations = "[" + string.Join(", ", _spec.Registrations.Select(r => "new(" + Naming.Literal(r.Table) + ", " + Naming.Hex(r.Key) + ")")) + "]";
         var layer = _spec.Layer switch { "link" => "Link", "internet" => "Internet", "transport" => "Transport", _ => "Application" };
 
@@ -522,7 +539,31 @@ internal sealed partial class ProtocolEmitter
             _w.Line("context.PseudoHeader = global::PcapKit.Buffers.IpPseudoHeader." + method + "(view." + src.PropertyName + ", view." + dst.PropertyName + ", 0);");
         }
 
-        if (dispatch is not null)
+        if (dispatch is { Hook: true })
+        {
+            var condition = dispatch.When is { } when ? ConditionOnView(when) : null;
+            if (condition is not null)
+            {
+                _w.Open("if (" + condition + ")");
+            }
+            else
+            {
+                _w.Line("{");
+                _w.Indent++;
+            }
+
+            _w.Line("var selection = new " + FieldCode.Dissection + ".DispatchSelection();");
+            _w.Line("SelectDispatch(view, ref selection);");
+            _w.Line("result.NextTable = selection.Table;");
+            _w.Line("result.KeyCount = selection.KeyCount;");
+            _w.Line("result.Key0 = selection.Key0;");
+            _w.Line("result.Key1 = selection.Key1;");
+            _w.Open("if (selection.PayloadLength >= 0 && result.HeaderLength + selection.PayloadLength < result.Length)");
+            _w.Line("result.Length = result.HeaderLength + selection.PayloadLength;");
+            _w.Close();
+            _w.Close();
+        }
+        else if (dispatch is not null)
         {
             var keys = dispatch.Keys.Select(k => _spec.Fields.First(f => f.Id == k)).ToList();
             var condition = dispatch.When is { } when ? ConditionOnView(when) : null;

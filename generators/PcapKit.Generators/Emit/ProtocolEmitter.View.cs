@@ -152,6 +152,11 @@ internal sealed partial class ProtocolEmitter
                 case FieldType.Repeat:
                     _w.Line("public " + _type + "." + f.RepeatTypeName + "List " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "));");
                     break;
+                case FieldType.Variant:
+                    var key = _layout.Find(f.SwitchField!)!;
+                    _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
+                            FieldCode.RawValue(key, "_data", ConstName(key)) + ");");
+                    break;
                 case FieldType.Payload:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");
                     break;
@@ -364,14 +369,19 @@ internal sealed partial class ProtocolEmitter
     {
         var target = _spec.Fields.First(f => f.Id == c.FieldId);
         var value = FieldCode.ToUlong(target, "view." + target.PropertyName);
-        return c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0" : value + " == " + Naming.Dec(c.Equal);
+        return Condition(c, value);
     }
+
+    private static string Condition(ConditionSpec c, string value) =>
+        !c.AnyOf.IsEmpty ? "(" + value + ") is " + string.Join(" or ", c.AnyOf.Select(v => Naming.Dec(v) + "UL"))
+        : c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0"
+        : value + " == " + Naming.Dec(c.Equal);
 
     private string ConditionExpr(ConditionSpec c, string span)
     {
         var target = _layout.Find(c.FieldId)!;
         var raw = FieldCode.RawValue(target, span, ConstName(target));
-        return c.Mask != 0 ? "(" + raw + " & " + Naming.Hex(c.Mask) + ") != 0" : raw + " == " + Naming.Dec(c.Equal);
+        return Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw);
     }
 
     /// <summary>Where <c>position</c> is known to be during the walk, so checks that cannot fail are not emitted.</summary>
@@ -436,6 +446,22 @@ internal sealed partial class ProtocolEmitter
             }
 
             _w.Line();
+            return;
+        }
+
+        if (f.Type == FieldType.Variant)
+        {
+            var key = _layout.Find(f.SwitchField!)!;
+            var end = f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "(int)headerLength" : "source.Length";
+            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ConstName(key)) + ", source.Slice(position, " + end + " - position));");
+            _w.Open("if (" + lengthLocal + " < 0)");
+            _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
+            _w.Close();
+            _w.Line();
+            _w.Line("var " + offsetLocal + " = position;");
+            _w.Line("position += " + lengthLocal + ";");
+            _w.Line();
+            _walk = WalkState.Unknown;
             return;
         }
 
@@ -580,6 +606,9 @@ internal sealed partial class ProtocolEmitter
                 case FieldType.Repeat:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
                     break;
+                case FieldType.Variant:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToRecord(),");
+                    break;
                 default:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ",");
                     break;
@@ -646,6 +675,10 @@ internal sealed partial class ProtocolEmitter
                 break;
             case FieldType.Repeat:
                 _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                break;
+            case FieldType.Variant:
+                // A variant's fields are the unit's own fields (icmp.ident, not icmp.message.ident).
+                _w.Line(f.PropertyName + ".Accept(ref visitor);");
                 break;
         }
     }

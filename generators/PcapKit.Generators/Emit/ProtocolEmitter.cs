@@ -24,7 +24,7 @@ internal sealed partial class ProtocolEmitter
     {
         _spec = spec;
         _layout = Layout.Compute(spec.Fields);
-        _code = new FieldCode(spec.Enums, spec.TlvSets);
+        _code = new FieldCode(spec.Enums, spec.TlvSets, spec.Namespace);
         _type = FieldCode.Qualify(spec.Namespace, spec.TypeName);
         foreach (var f in spec.Fields)
         {
@@ -98,6 +98,14 @@ internal sealed partial class ProtocolEmitter
         EmitView();
         EmitDescriptor();
         _w.Close();
+        foreach (var f in _spec.Fields)
+        {
+            if (f.Type == FieldType.Variant)
+            {
+                _w.Line();
+                new VariantEmitter(_w, f, _code, _spec.Display, _spec.Source == FrontEnd.Attributes).Emit();
+            }
+        }
 
         if (_spec.Namespace.Length > 0)
         {
@@ -167,6 +175,19 @@ internal sealed partial class ProtocolEmitter
 
     private void EmitStaticMembers()
     {
+        if (_payload?.Dispatch is { Hook: true } hook)
+        {
+            var tables = hook.Tables.IsEmpty ? [hook.Table] : hook.Tables.ToList();
+            _w.Line("/// <summary>");
+            _w.Line("/// Chooses where the payload goes; the spec's dispatch is a hook, implemented by hand in a partial file.");
+            _w.Line("/// Tables, by index: " + string.Join(", ", tables.Select((t, i) => i + " = " + Xml(t))) + ".");
+            _w.Line("/// </summary>");
+            _w.Line("/// <param name=\"view\">The parsed unit.</param>");
+            _w.Line("/// <param name=\"dispatch\">The table, keys and payload length to fill in; left empty, the payload is not dissected.</param>");
+            _w.Line("private static partial void SelectDispatch(View view, ref " + FieldCode.Dissection + ".DispatchSelection dispatch);");
+            _w.Line();
+        }
+
         _w.Line("/// <summary>The protocol as the dissector and the registry see it.</summary>");
         _w.Line("public static " + FieldCode.Dissection + ".ProtocolDescriptor Descriptor => " + _spec.TypeName + "Descriptor.Instance;");
         _w.Line();

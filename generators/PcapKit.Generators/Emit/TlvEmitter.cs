@@ -103,11 +103,11 @@ internal sealed class TlvEmitter
         _w.Line();
         foreach (var c in _spec.Cases)
         {
-            foreach (var f in c.Fields)
+            var structure = new StructEmitter(_w, _code, _spec.Display, c.TypeName, c.Declared, c.Fields);
+            foreach (var (name, initializer) in structure.Descriptors())
             {
-                string? children = f.Type == FieldType.Repeat ? "[" + c.TypeName + "." + f.RepeatTypeName + ".Item]" : null;
-                _w.Line("/// <summary>The field <c>" + c.Id + "." + f.Id + "</c>.</summary>");
-                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + c.TypeName + f.PropertyName + "Field = " + _code.Descriptor(f, _spec.Display, children) + ";");
+                _w.Line("/// <summary>A field of the <c>" + c.Id + "</c> option.</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + initializer + ";");
                 _w.Line();
             }
 
@@ -117,7 +117,7 @@ internal sealed class TlvEmitter
                 items.Add("LengthField");
             }
 
-            items.AddRange(c.Fields.Select(f => c.TypeName + f.PropertyName + "Field"));
+            items.AddRange(structure.DescriptorNames());
             _w.Line("/// <summary>The <c>" + c.Id + "</c> option as a structure of fields.</summary>");
             _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + c.TypeName + "Item = new(" + Naming.Literal(c.Id) + ", null, " + FieldCode.Dissection +
                     ".FieldKind.Structure, children: [" + string.Join(", ", items) + "]);");
@@ -224,34 +224,12 @@ internal sealed class TlvEmitter
 
     private void EmitCase(TlvCaseSpec c)
     {
-        var layout = Layout.Compute(c.Fields);
-        var variable = layout.Fields.FirstOrDefault(fl => fl.Size < 0);
         var kindMember = _spec.Enums.First(e => e.Id == _spec.KindEnumId).Members.FirstOrDefault(m => m.Value == c.Kind);
         var kindExpr = kindMember is not null ? _kindType + "." + kindMember.MemberName : "(" + _kindType + ")" + Naming.Hex(c.Kind);
+        var structure = new StructEmitter(_w, _code, _spec.Display, c.TypeName, c.Declared, c.Fields);
         _w.Line("/// <summary>The <c>" + c.Id + "</c> option (kind " + c.Kind + ").</summary>");
         _w.Line(ProtocolEmitter.GeneratedCode);
         _w.Open((c.Declared ? "partial record " : "public sealed partial record ") + c.TypeName + " : " + _spec.TypeName);
-        if (!c.Declared)
-        {
-            foreach (var f in c.Fields)
-            {
-                _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
-                _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " { get; init; }");
-                _w.Line();
-            }
-        }
-
-        foreach (var f in c.Fields)
-        {
-            if (f.Type == FieldType.Repeat)
-            {
-                RepeatEmitter.Emit(_w, f, _code, _spec.Display, declareProperties: !c.Declared);
-            }
-        }
-
-        _w.Line("/// <summary>The size of the fixed part of the value.</summary>");
-        _w.Line("public const int FixedValueSize = " + layout.FixedLength + ";");
-        _w.Line();
         _w.Line("/// <inheritdoc/>");
         _w.Line("public override " + _kindType + " Kind => " + kindExpr + ";");
         _w.Line();
@@ -262,207 +240,13 @@ internal sealed class TlvEmitter
             _w.Line();
         }
 
-        var sizeExpr = "FixedValueSize";
-        if (variable is not null)
-        {
-            sizeExpr += variable.Field.Type == FieldType.Repeat
-                ? " + (" + variable.Field.PropertyName + ".Count * " + variable.Field.RepeatTypeName + ".Size)"
-                : " + " + variable.Field.PropertyName + ".Length";
-        }
-
-        _w.Line("private protected override int GetValueSize() => " + sizeExpr + ";");
+        _w.Line("private protected override int GetValueSize() => ComputeValueSize();");
         _w.Line();
-        _w.Open("private protected override global::System.Buffers.OperationStatus WriteValue(global::System.Span<byte> destination)");
-        EmitCaseWrite(layout);
-        _w.Line("return global::System.Buffers.OperationStatus.Done;");
+        _w.Line("private protected override global::System.Buffers.OperationStatus WriteValue(global::System.Span<byte> destination) => WriteFields(destination);");
+        _w.Line();
+        structure.EmitMembers(_spec.TypeName, newView: true);
         _w.Close();
         _w.Line();
-        if (c.Fields.Any(f => f.Type is FieldType.Bytes))
-        {
-            EmitCaseEquality(c);
-        }
-
-        EmitCaseView(c, layout, variable);
-        _w.Close();
-        _w.Line();
-    }
-
-    private void EmitCaseWrite(Layout layout)
-    {
-        var groups = new HashSet<int>();
-        foreach (var fl in layout.Fields)
-        {
-            var f = fl.Field;
-            if (fl.IsBits)
-            {
-                if (!groups.Add(fl.GroupOffset))
-                {
-                    continue;
-                }
-
-                var name = "group" + fl.GroupOffset;
-                _w.Line("ulong " + name + " = 0;");
-                foreach (var g in layout.Fields.Where(x => x.IsBits && x.GroupOffset == fl.GroupOffset))
-                {
-                    var value = FieldCode.ToUlong(g.Field, g.Field.PropertyName);
-                    if (g.Field.Type != FieldType.Bool)
-                    {
-                        _w.Open("if (" + value + " > " + Naming.Hex(g.Mask) + ")");
-                        _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
-                        _w.Close();
-                        _w.Line();
-                    }
-
-                    _w.Line(name + " |= " + value + (g.Shift == 0 ? string.Empty : " << " + g.Shift) + ";");
-                }
-
-                _w.Line(FieldCode.WriteUnsigned("destination", Naming.Dec(fl.GroupOffset), fl.GroupBytes, f.Endian, name));
-                continue;
-            }
-
-            var offset = Naming.Dec(fl.Offset >= 0 ? fl.Offset : layout.FixedLength);
-            switch (f.Type)
-            {
-                case FieldType.UInt:
-                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, "(ulong)" + f.PropertyName));
-                    break;
-                case FieldType.Mac:
-                case FieldType.Ipv4:
-                case FieldType.Ipv6:
-                    _w.Line(f.PropertyName + ".WriteTo(destination.Slice(" + offset + "));");
-                    break;
-                case FieldType.Bytes:
-                    _w.Line(fl.Size >= 0
-                        ? f.PropertyName + ".Span.Slice(0, global::System.Math.Min(" + f.PropertyName + ".Length, " + fl.Size + ")).CopyTo(destination.Slice(" + offset + "));"
-                        : f.PropertyName + ".Span.CopyTo(destination.Slice(" + offset + "));");
-                    break;
-                case FieldType.Repeat:
-                    _w.Line("var position = " + offset + ";");
-                    _w.Open("foreach (var item in " + f.PropertyName + ")");
-                    _w.Line("item.WriteTo(destination.Slice(position));");
-                    _w.Line("position += " + f.RepeatTypeName + ".Size;");
-                    _w.Close();
-                    _w.Line();
-                    break;
-            }
-        }
-    }
-
-    private void EmitCaseEquality(TlvCaseSpec c)
-    {
-        _w.Line("/// <summary>Compares the kind and every field by value.</summary>");
-        _w.Line("/// <param name=\"other\">The other option.</param>");
-        _w.Line("/// <returns>Whether they are equal.</returns>");
-        _w.Open("public bool Equals(" + c.TypeName + "? other)");
-        var terms = new List<string> { "other is not null", "base.Equals(other)" };
-        foreach (var f in c.Fields)
-        {
-            terms.Add(f.Type == FieldType.Bytes
-                ? "global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + ".Span, other." + f.PropertyName + ".Span)"
-                : f.PropertyName + " == other." + f.PropertyName);
-        }
-
-        _w.Line("return " + string.Join(" && ", terms) + ";");
-        _w.Close();
-        _w.Line();
-        _w.Line("/// <inheritdoc/>");
-        _w.Open("public override int GetHashCode()");
-        _w.Line("var hash = default(global::System.HashCode);");
-        _w.Line("hash.Add(Kind);");
-        foreach (var f in c.Fields)
-        {
-            _w.Line(f.Type == FieldType.Bytes ? "hash.AddBytes(" + f.PropertyName + ".Span);" : "hash.Add(" + f.PropertyName + ");");
-        }
-
-        _w.Line("return hash.ToHashCode();");
-        _w.Close();
-        _w.Line();
-    }
-
-    private void EmitCaseView(TlvCaseSpec c, Layout layout, FieldLayout? variable)
-    {
-        _w.Line("/// <summary>A zero-copy view of the option's value.</summary>");
-        _w.Open("public new readonly ref struct View");
-        _w.Line("private readonly " + FieldCode.Span + " _value;");
-        _w.Line();
-        _w.Line("internal View(" + FieldCode.Span + " value) => _value = value;");
-        _w.Line();
-        _w.Line("/// <summary>The value's bytes.</summary>");
-        _w.Line("public " + FieldCode.Span + " Bytes => _value;");
-        _w.Line();
-        foreach (var fl in layout.Fields)
-        {
-            var f = fl.Field;
-            _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
-            var offset = Naming.Dec(fl.IsBits ? fl.GroupOffset : fl.Offset >= 0 ? fl.Offset : layout.FixedLength);
-            switch (f.Type)
-            {
-                case FieldType.Repeat:
-                    _w.Line("public " + f.RepeatTypeName + "List " + f.PropertyName + " => new(_value.Slice(" + offset + "));");
-                    break;
-                case FieldType.Bytes:
-                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _value.Slice(" + offset + (fl.Size >= 0 ? ", " + fl.Size : string.Empty) + ");");
-                    break;
-                default:
-                    _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + _code.TypedValue(fl, "_value", offset) + ";");
-                    break;
-            }
-
-            _w.Line();
-        }
-
-        _w.Line("/// <summary>Whether <paramref name=\"value\"/> has the length this kind's layout needs.</summary>");
-        _w.Line("/// <param name=\"value\">The value's bytes.</param>");
-        _w.Line("/// <returns>Whether it does.</returns>");
-        _w.Line("public static bool IsValid(" + FieldCode.Span + " value) => value.Length " + (variable is null ? "==" : ">=") + " FixedValueSize" +
-                (variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
-        _w.Line();
-        _w.Line("/// <summary>Copies the option into its record.</summary>");
-        _w.Line("/// <returns>The record.</returns>");
-        _w.Open("public " + c.TypeName + " ToRecord() => new()");
-        foreach (var f in c.Fields)
-        {
-            _w.Line(f.PropertyName + " = " + f.PropertyName + (f.Type == FieldType.Bytes ? ".ToArray()" : f.Type == FieldType.Repeat ? ".ToValueList()" : string.Empty) + ",");
-        }
-
-        _w.Close(";");
-        _w.Line();
-        _w.Line("/// <summary>Hands the value's fields to <paramref name=\"visitor\"/>.</summary>");
-        _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
-        _w.Line("/// <param name=\"visitor\">The visitor.</param>");
-        _w.Line("public void Accept<TVisitor>(ref TVisitor visitor)");
-        _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
-        _w.Line("{");
-        _w.Indent++;
-        foreach (var fl in layout.Fields)
-        {
-            var f = fl.Field;
-            var d = c.TypeName + f.PropertyName + "Field";
-            switch (f.Type)
-            {
-                case FieldType.UInt:
-                case FieldType.Bool:
-                    _w.Line("visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
-                    break;
-                case FieldType.Repeat:
-                    _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
-                    break;
-                case FieldType.Bytes:
-                    _w.Line("visitor.Bytes(" + d + ", " + f.PropertyName + ");");
-                    break;
-                default:
-                    _w.Line("visitor.Bytes(" + d + ", _value.Slice(" + Naming.Dec(fl.Offset) + ", " + fl.Size + "));");
-                    break;
-            }
-        }
-
-        if (layout.Fields.Count == 0)
-        {
-            _w.Line("_ = visitor;");
-        }
-
-        _w.Close();
-        _w.Close();
     }
 
     private void EmitUnknown()

@@ -38,6 +38,9 @@ internal enum FieldType
 
     /// <summary>The payload, handed to the next protocol.</summary>
     Payload,
+
+    /// <summary>A layout chosen by the value of an earlier field (ICMP's rest of header by type).</summary>
+    Variant,
 }
 
 /// <summary>A region of a protocol unit (mirrors PcapKit.Annotations.Region).</summary>

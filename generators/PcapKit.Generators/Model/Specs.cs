@@ -46,7 +46,20 @@ internal sealed record FieldSpec(
     DispatchSpec? Dispatch,
     ulong? Reserved,
     string? RepeatTypeName,
-    EquatableArray<FieldSpec> Children);
+    EquatableArray<FieldSpec> Children)
+{
+    /// <summary>An enum whose names are shown for the value while the property stays an integer (port names).</summary>
+    public string? NamesEnumId { get; init; }
+
+    /// <summary>For a variant: the field whose value selects the case.</summary>
+    public string? SwitchField { get; init; }
+
+    /// <summary>For a variant: its cases; the one with no keys is the default.</summary>
+    public EquatableArray<VariantCaseSpec> Cases { get; init; }
+}
+
+/// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>
+internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArray<ulong> Keys, EquatableArray<string> KeyNames, bool Declared, EquatableArray<FieldSpec> Fields);
 
 /// <summary>The field holds the length of a region as <c>value * Scale + Offset</c>.</summary>
 internal sealed record SizeOfSpec(RegionKind Region, int Scale, int Offset);
@@ -60,11 +73,22 @@ internal sealed record ValidationSpec(ulong? Eq, ulong? Min, ulong? Max, Equatab
 /// <summary>A checksum.</summary>
 internal sealed record ChecksumSpec(string Algorithm, bool CoversPayload, string? PseudoHeaderParam, bool ZeroMeansNone);
 
-/// <summary>Presence of a field: <c>(field &amp; Mask) != 0</c> when Mask is set, else <c>field == Equal</c>.</summary>
-internal sealed record ConditionSpec(string FieldId, ulong Mask, ulong Equal);
+/// <summary>Presence of a field: <c>(field &amp; Mask) != 0</c> when Mask is set, else <c>field == Equal</c>, or one of AnyOf when it has values.</summary>
+internal sealed record ConditionSpec(string FieldId, ulong Mask, ulong Equal)
+{
+    /// <summary>The field must be one of these values.</summary>
+    public EquatableArray<ulong> AnyOf { get; init; }
+}
 
-/// <summary>The payload goes to the protocol <c>Table</c> maps the key fields to.</summary>
-internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, bool LowFirst, ConditionSpec? When);
+/// <summary>The payload goes to the protocol <c>Table</c> maps the key fields to; with Hook, a partial method chooses among Tables.</summary>
+internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, bool LowFirst, ConditionSpec? When)
+{
+    /// <summary>Whether a hand-written partial method chooses the table and keys.</summary>
+    public bool Hook { get; init; }
+
+    /// <summary>The tables the hook may choose from (Table first).</summary>
+    public EquatableArray<string> Tables { get; init; }
+}
 
 /// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>
 internal sealed record RegistrationSpec(string Table, ulong Key);

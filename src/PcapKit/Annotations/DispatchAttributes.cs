@@ -49,6 +49,15 @@ public sealed class DispatchAttribute : Attribute
 
     /// <summary>The value <see cref="When"/> must have.</summary>
     public ulong WhenEqual { get; set; }
+
+    /// <summary>
+    /// Set when a hand-written <c>private static partial void SelectDispatch(View view, ref DispatchSelection dispatch)</c>
+    /// chooses the table (<see cref="Table"/>, then <see cref="Tables"/>) and the keys.
+    /// </summary>
+    public bool Hook { get; set; }
+
+    /// <summary>Further tables a hook may choose.</summary>
+    public string[]? Tables { get; set; }
 }
 
 /// <summary>Declares a value the parent passes in (a pseudo-header for a checksum).</summary>

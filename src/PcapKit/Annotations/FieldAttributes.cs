@@ -23,6 +23,9 @@ public sealed class FieldAttribute : Attribute
 
     /// <summary>Set to display the region length a <see cref="SizeOfAttribute"/> field describes instead of its raw value.</summary>
     public bool DisplayScaled { get; set; }
+
+    /// <summary>An enum (its spec identifier, <c>tcp_port</c>) whose names are shown for the value; the property stays an integer.</summary>
+    public string? Names { get; set; }
 }
 
 /// <summary>Declares a bit field; consecutive bit fields form a group read most-significant bit first.</summary>
@@ -137,6 +140,9 @@ public sealed class PresentWhenAttribute : Attribute
 
     /// <summary>When <see cref="Mask"/> is zero, the field is present if the tested field equals this value.</summary>
     public ulong Equal { get; set; }
+
+    /// <summary>When set, the field is present if the tested field is one of these values.</summary>
+    public ulong[]? AnyOf { get; set; }
 }
 
 /// <summary>Declares a field computed from the unit rather than read from the wire (tshark's <c>tcp.len</c>).</summary>

@@ -1,0 +1,346 @@
+using System.Collections.Generic;
+using System.Linq;
+using PcapKit.Generators.Model;
+
+namespace PcapKit.Generators.Emit;
+
+/// <summary>
+/// Emits the members of a record that holds a fixed layout followed by at most one variable-size field (a TLV case,
+/// a variant case): properties, sizes, the field writer, equality and a zero-copy <c>View</c>. Field descriptors
+/// live in <c>descriptorOwner</c> as <c>&lt;Type&gt;&lt;Field&gt;Field</c>.
+/// </summary>
+internal sealed class StructEmitter
+{
+    private readonly SourceWriter _w;
+    private readonly FieldCode _code;
+    private readonly string _displayPrefix;
+    private readonly string _typeName;
+    private readonly bool _declared;
+    private readonly IReadOnlyList<FieldSpec> _fields;
+    private readonly Layout _layout;
+    private readonly FieldLayout? _variable;
+
+    public StructEmitter(SourceWriter w, FieldCode code, string displayPrefix, string typeName, bool declared, IReadOnlyList<FieldSpec> fields)
+    {
+        _w = w;
+        _code = code;
+        _displayPrefix = displayPrefix;
+        _typeName = typeName;
+        _declared = declared;
+        _fields = fields;
+        _layout = Layout.Compute(fields);
+        _variable = _layout.Fields.FirstOrDefault(fl => fl.Size < 0);
+    }
+
+    public int FixedSize => _layout.FixedLength;
+
+    public bool HasVariable => _variable is not null;
+
+    /// <summary>The descriptor field names this struct needs in its owner, with their initialisers.</summary>
+    public IEnumerable<(string Name, string Initializer)> Descriptors()
+    {
+        foreach (var f in _fields)
+        {
+            string? children = f.Type switch
+            {
+                FieldType.Repeat => "[" + _typeName + "." + f.RepeatTypeName + ".Item]",
+                FieldType.Tlv when _code.Tlv(f) is { } tlv => FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".ItemDescriptors",
+                _ => null,
+            };
+            yield return (_typeName + f.PropertyName + "Field", _code.Descriptor(f, _displayPrefix, children));
+            if (f.Type == FieldType.Tlv)
+            {
+                yield return (_typeName + f.PropertyName + "TrailingField",
+                    "new(" + Naming.Literal(f.Id + "_trailing") + ", " + Naming.Literal(_displayPrefix + "." + (f.Display ?? f.Id) + "_trailing") + ", " + FieldCode.Dissection + ".FieldKind.Bytes)");
+            }
+        }
+    }
+
+    /// <summary>The field descriptor names, in wire order, for the case's structure descriptor.</summary>
+    public IEnumerable<string> DescriptorNames() => _fields.Select(f => _typeName + f.PropertyName + "Field");
+
+    /// <summary>Emits properties (unless declared), repeat types, sizes, the writer, equality and the View.</summary>
+    public void EmitMembers(string owner, bool newView)
+    {
+        if (!_declared)
+        {
+            foreach (var f in _fields)
+            {
+                _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
+                _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " { get; init; }");
+                _w.Line();
+            }
+        }
+
+        foreach (var f in _fields)
+        {
+            if (f.Type == FieldType.Tlv)
+            {
+                _w.Line("/// <summary>Bytes of <see cref=\"" + f.PropertyName + "\"/>'s region that are not options.</summary>");
+                _w.Line("public " + FieldCode.Memory + " " + f.PropertyName + "Trailing { get; init; }");
+                _w.Line();
+            }
+
+            if (f.Type == FieldType.Repeat)
+            {
+                RepeatEmitter.Emit(_w, f, _code, _displayPrefix, declareProperties: !_declared);
+            }
+        }
+
+        _w.Line("/// <summary>The size of the fixed part.</summary>");
+        _w.Line("public const int FixedValueSize = " + _layout.FixedLength + ";");
+        _w.Line();
+        _w.Line("internal int ComputeValueSize() => " + SizeExpression() + ";");
+        _w.Line();
+        EmitWriter();
+        if (_fields.Any(f => f.Type is FieldType.Bytes || f.Type == FieldType.Tlv))
+        {
+            EmitEquality();
+        }
+
+        EmitView(owner, newView);
+    }
+
+    private string SizeExpression()
+    {
+        var text = "FixedValueSize";
+        if (_variable is { } v)
+        {
+            var f = v.Field;
+            text += f.Type switch
+            {
+                FieldType.Repeat => " + (" + f.PropertyName + ".Count * " + f.RepeatTypeName + ".Size)",
+                FieldType.Tlv when _code.Tlv(f) is { } tlv => " + " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length",
+                _ => " + " + f.PropertyName + ".Length",
+            };
+        }
+
+        return text;
+    }
+
+    private void EmitWriter()
+    {
+        _w.Open("internal global::System.Buffers.OperationStatus WriteFields(global::System.Span<byte> destination)");
+        var groups = new HashSet<int>();
+        foreach (var fl in _layout.Fields)
+        {
+            var f = fl.Field;
+            if (fl.IsBits)
+            {
+                if (!groups.Add(fl.GroupOffset))
+                {
+                    continue;
+                }
+
+                var name = "group" + fl.GroupOffset;
+                _w.Line("ulong " + name + " = 0;");
+                foreach (var g in _layout.Fields.Where(x => x.IsBits && x.GroupOffset == fl.GroupOffset))
+                {
+                    var value = FieldCode.ToUlong(g.Field, g.Field.PropertyName);
+                    if (g.Field.Type != FieldType.Bool)
+                    {
+                        _w.Open("if (" + value + " > " + Naming.Hex(g.Mask) + ")");
+                        _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                        _w.Close();
+                        _w.Line();
+                    }
+
+                    _w.Line(name + " |= " + value + (g.Shift == 0 ? string.Empty : " << " + g.Shift) + ";");
+                }
+
+                _w.Line(FieldCode.WriteUnsigned("destination", Naming.Dec(fl.GroupOffset), fl.GroupBytes, f.Endian, name));
+                continue;
+            }
+
+            var offset = Naming.Dec(fl.Offset >= 0 ? fl.Offset : _layout.FixedLength);
+            switch (f.Type)
+            {
+                case FieldType.UInt:
+                    if (f.ByteWidth is 3 or 6)
+                    {
+                        _w.Open("if ((ulong)" + f.PropertyName + " > " + Naming.Hex((1UL << (f.ByteWidth * 8)) - 1) + ")");
+                        _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                        _w.Close();
+                        _w.Line();
+                    }
+
+                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, "(ulong)" + f.PropertyName));
+                    break;
+                case FieldType.Mac:
+                case FieldType.Ipv4:
+                case FieldType.Ipv6:
+                    _w.Line(f.PropertyName + ".WriteTo(destination.Slice(" + offset + "));");
+                    break;
+                case FieldType.Bytes:
+                    _w.Line(fl.Size >= 0
+                        ? f.PropertyName + ".Span.Slice(0, global::System.Math.Min(" + f.PropertyName + ".Length, " + fl.Size + ")).CopyTo(destination.Slice(" + offset + "));"
+                        : f.PropertyName + ".Span.CopyTo(destination.Slice(" + offset + "));");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line("var position = " + offset + ";");
+                    _w.Open("foreach (var item in " + f.PropertyName + ")");
+                    _w.Line("item.WriteTo(destination.Slice(position));");
+                    _w.Line("position += " + f.RepeatTypeName + ".Size;");
+                    _w.Close();
+                    _w.Line();
+                    break;
+                case FieldType.Tlv when _code.Tlv(f) is { } tlv:
+                    _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(" + offset + "), out var optionsWritten) != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                    _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(" + offset + " + optionsWritten));");
+                    break;
+            }
+        }
+
+        _w.Line("return global::System.Buffers.OperationStatus.Done;");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitEquality()
+    {
+        _w.Line("/// <summary>Compares every field by value (byte strings by content).</summary>");
+        _w.Line("/// <param name=\"other\">The other record.</param>");
+        _w.Line("/// <returns>Whether they are equal.</returns>");
+        _w.Open("public bool Equals(" + _typeName + "? other)");
+        var terms = new List<string> { "other is not null", "base.Equals(other)" };
+        foreach (var f in _fields)
+        {
+            terms.Add(f.Type == FieldType.Bytes
+                ? "global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + ".Span, other." + f.PropertyName + ".Span)"
+                : f.PropertyName + " == other." + f.PropertyName);
+            if (f.Type == FieldType.Tlv)
+            {
+                terms.Add("global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + "Trailing.Span, other." + f.PropertyName + "Trailing.Span)");
+            }
+        }
+
+        _w.Line("return " + string.Join(" && ", terms) + ";");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <inheritdoc/>");
+        _w.Open("public override int GetHashCode()");
+        _w.Line("var hash = default(global::System.HashCode);");
+        _w.Line("hash.Add(base.GetHashCode());");
+        foreach (var f in _fields)
+        {
+            _w.Line(f.Type == FieldType.Bytes ? "hash.AddBytes(" + f.PropertyName + ".Span);" : "hash.Add(" + f.PropertyName + ");");
+        }
+
+        _w.Line("return hash.ToHashCode();");
+        _w.Close();
+        _w.Line();
+    }
+
+    private void EmitView(string owner, bool newView)
+    {
+        _w.Line("/// <summary>A zero-copy view of the value.</summary>");
+        _w.Open("public " + (newView ? "new " : string.Empty) + "readonly ref struct View");
+        _w.Line("private readonly " + FieldCode.Span + " _value;");
+        _w.Line();
+        _w.Line("internal View(" + FieldCode.Span + " value) => _value = value;");
+        _w.Line();
+        _w.Line("/// <summary>The value's bytes.</summary>");
+        _w.Line("public " + FieldCode.Span + " Bytes => _value;");
+        _w.Line();
+        foreach (var fl in _layout.Fields)
+        {
+            var f = fl.Field;
+            _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
+            var offset = Naming.Dec(fl.IsBits ? fl.GroupOffset : fl.Offset >= 0 ? fl.Offset : _layout.FixedLength);
+            switch (f.Type)
+            {
+                case FieldType.Repeat:
+                    _w.Line("public " + f.RepeatTypeName + "List " + f.PropertyName + " => new(_value.Slice(" + offset + "));");
+                    break;
+                case FieldType.Tlv when _code.Tlv(f) is { } tlv:
+                    _w.Line("public " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".List " + f.PropertyName + " => new(_value.Slice(" + offset + "));");
+                    break;
+                case FieldType.Bytes:
+                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _value.Slice(" + offset + (fl.Size >= 0 ? ", " + fl.Size : string.Empty) + ");");
+                    break;
+                default:
+                    _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + _code.TypedValue(fl, "_value", offset) + ";");
+                    break;
+            }
+
+            _w.Line();
+        }
+
+        _w.Line("/// <summary>Whether <paramref name=\"value\"/> has the length this layout needs.</summary>");
+        _w.Line("/// <param name=\"value\">The value's bytes.</param>");
+        _w.Line("/// <returns>Whether it does.</returns>");
+        _w.Line("public static bool IsValid(" + FieldCode.Span + " value) => value.Length " + (_variable is null ? "==" : ">=") + " FixedValueSize" +
+                (_variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
+        _w.Line();
+        _w.Line("/// <summary>Copies the value into its record.</summary>");
+        _w.Line("/// <returns>The record.</returns>");
+        _w.Open("public " + _typeName + " ToRecord() => new()");
+        foreach (var f in _fields)
+        {
+            switch (f.Type)
+            {
+                case FieldType.Bytes:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToArray(),");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
+                    break;
+                case FieldType.Tlv:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
+                    _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
+                    break;
+                default:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ",");
+                    break;
+            }
+        }
+
+        _w.Close(";");
+        _w.Line();
+        _w.Line("/// <summary>Hands the value's fields to <paramref name=\"visitor\"/>.</summary>");
+        _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        _w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        _w.Line("public void Accept<TVisitor>(ref TVisitor visitor)");
+        _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
+        _w.Line("{");
+        _w.Indent++;
+        foreach (var fl in _layout.Fields)
+        {
+            var f = fl.Field;
+            var d = owner + "." + _typeName + f.PropertyName + "Field";
+            switch (f.Type)
+            {
+                case FieldType.UInt:
+                case FieldType.Bool:
+                    _w.Line("visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+                    break;
+                case FieldType.Repeat:
+                    _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                    break;
+                case FieldType.Tlv:
+                    _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                    _w.Open("if (!" + f.PropertyName + ".Trailing.IsEmpty)");
+                    _w.Line("visitor.Bytes(" + owner + "." + _typeName + f.PropertyName + "TrailingField, " + f.PropertyName + ".Trailing);");
+                    _w.Close();
+                    break;
+                case FieldType.Bytes:
+                    _w.Line("visitor.Bytes(" + d + ", " + f.PropertyName + ");");
+                    break;
+                default:
+                    _w.Line("visitor.Bytes(" + d + ", _value.Slice(" + Naming.Dec(fl.Offset) + ", " + fl.Size + "));");
+                    break;
+            }
+        }
+
+        if (_layout.Fields.Count == 0)
+        {
+            _w.Line("_ = visitor;");
+        }
+
+        _w.Close();
+        _w.Close();
+    }
+}

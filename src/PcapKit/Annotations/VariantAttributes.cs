@@ -1,0 +1,36 @@
+using System;
+
+namespace PcapKit.Annotations;
+
+/// <summary>
+/// Declares a variant on an <c>abstract partial record</c>: a layout chosen by the value of an earlier field
+/// (ICMP's rest of header by type). Each nested <see cref="VariantCaseAttribute"/> record is one layout.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class VariantSetAttribute : Attribute
+{
+}
+
+/// <summary>One layout of a <see cref="VariantSetAttribute"/> variant, selected by the switch field's <see cref="Keys"/>; no keys makes it the default.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class VariantCaseAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="keys">The values that select this layout; none for the default.</param>
+    public VariantCaseAttribute(params ulong[] keys) => Keys = keys;
+
+    /// <summary>The values that select this layout.</summary>
+    public ulong[] Keys { get; }
+}
+
+/// <summary>Declares that a property of a <see cref="VariantSetAttribute"/> type is chosen by another field's value.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class SwitchAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="field">The property whose value selects the case.</param>
+    public SwitchAttribute(string field) => Field = field;
+
+    /// <summary>The property whose value selects the case.</summary>
+    public string Field { get; }
+}
