@@ -155,6 +155,7 @@ internal static class ModelValidator
             }
 
             ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+            CheckStructure(c.Fields, key + ":field:", locations, diagnostics);
         }
     }
 
@@ -300,16 +301,7 @@ internal static class ModelValidator
                     }
 
                     ValidateFields(c.Fields, key + ":case:" + c.Id + ":field:", owner + "." + f.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
-                    var variable = 0;
-                    foreach (var cf in c.Fields)
-                    {
-                        if (variable > 0)
-                        {
-                            Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id + ":field:" + cf.Id, key), cf.Id, "a variant case ends with its one variable-size field");
-                        }
-
-                        variable += Emit.Layout.FixedSize(cf) < 0 && cf.Bits == 0 && cf.Type != FieldType.Bool ? 1 : 0;
-                    }
+                    CheckStructure(c.Fields, key + ":case:" + c.Id + ":field:", locations, diagnostics);
                 }
 
                 if (defaults > 1)
@@ -335,6 +327,33 @@ internal static class ModelValidator
         }
 
         CloseGroup();
+    }
+
+    /// <summary>
+    /// A case of a TLV set or a variant: fixed fields, then variable ones, each sized by an earlier field, except the
+    /// last, which may take the rest.
+    /// </summary>
+    public static void CheckStructure(EquatableArray<FieldSpec> fields, string prefix, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        FieldSpec? open = null;
+        foreach (var f in fields)
+        {
+            var variable = Emit.Layout.FixedSize(f) < 0 && f.Bits == 0 && f.Type != FieldType.Bool;
+            if (open is not null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(prefix + f.Id), f.Id, "it follows '" + open.Id + "', which has no length; only the last field may take the rest");
+            }
+
+            if (variable && f.Length is null)
+            {
+                open = f;
+            }
+
+            if (f.When is not null)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(prefix + f.Id), f.Id, "a case's fields cannot be conditional");
+            }
+        }
     }
 
     private static IEnumerable<ulong> Values(ValidationSpec valid)

@@ -207,7 +207,10 @@ public sealed partial class ProtocolGenerator
                 true,
                 Accessibility(type),
                 cases.ToEquatableArray(),
-                EquatableArray<EnumSpec>.Empty);
+                EquatableArray<EnumSpec>.Empty)
+            {
+                Align = Named(attribute, "Align") is int align ? align : 1,
+            };
             ModelValidator.ValidateTlv(spec, new LocationLookup(locations, typeLocation), state.Diagnostics);
             return state.Unit([], new TlvDraft(spec, locations.ToEquatableArray()));
         }
@@ -493,7 +496,10 @@ public sealed partial class ProtocolGenerator
                     "inet16",
                     ToULong(ca.ConstructorArguments[1].Value) == 1,
                     Named(ca, "PseudoHeader") as string,
-                    Named(ca, "ZeroMeansNone") is true);
+                    Named(ca, "ZeroMeansNone") is true)
+                {
+                    CoverageField = Named(ca, "Coverage") is string coverage ? FieldIdOf(property.ContainingType, coverage) : null,
+                };
             }
 
             DispatchSpec? dispatch = null;
@@ -506,10 +512,17 @@ public sealed partial class ProtocolGenerator
                 var table = (string)da.ConstructorArguments[0].Value!;
                 var tables = new List<string> { table };
                 tables.AddRange(NamedArray(da, "Tables").Select(v => (string)v.Value!).Where(t => t != table));
+                var labels = new List<string> { Named(da, "ChainLabel") as string ?? string.Empty };
+                while (labels.Count < tables.Count)
+                {
+                    labels.Add(string.Empty);
+                }
+
                 dispatch = new DispatchSpec(table, keys, Named(da, "LowFirst") is true, dispatchWhen)
                 {
                     Hook = Named(da, "Hook") is true,
                     Tables = tables.ToEquatableArray(),
+                    ChainLabels = labels.ToEquatableArray(),
                 };
             }
 
@@ -542,6 +555,7 @@ public sealed partial class ProtocolGenerator
                 children.ToEquatableArray())
             {
                 NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
+                IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
                 SwitchField = variantSwitch,
                 Cases = variantCases.ToEquatableArray(),
             };

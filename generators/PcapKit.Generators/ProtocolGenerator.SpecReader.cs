@@ -25,20 +25,20 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
-            "names", "switch", "cases", "default",
+            "names", "switch", "cases", "default", "address",
         ];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
-        private static readonly string[] TlvKeys = ["type_name", "display", "kind", "length", "cases", "single_byte", "end_of_list", "unknown", "doc"];
+        private static readonly string[] TlvKeys = ["type_name", "display", "kind", "length", "cases", "single_byte", "end_of_list", "unknown", "doc", "header_fields"];
         private static readonly string[] TlvKindKeys = ["type", "enum", "display"];
-        private static readonly string[] TlvLengthKeys = ["type", "includes_header", "scale", "display"];
+        private static readonly string[] TlvLengthKeys = ["type", "includes_header", "scale", "display", "align"];
         private static readonly string[] CaseKeys = ["kind", "single_byte", "end_of_list", "fields", "type_name", "doc"];
         private static readonly string[] SizeOfKeys = ["region", "scale", "offset"];
         private static readonly string[] LengthKeys = ["field", "scale", "offset"];
         private static readonly string[] ValidKeys = ["eq", "min", "max", "any_of"];
-        private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none"];
+        private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none", "coverage"];
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of"];
-        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook"];
+        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain"];
         private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key"];
         private static readonly string[] ParamKeys = ["id", "type"];
@@ -458,6 +458,7 @@ public sealed partial class ProtocolGenerator
                     var lengthWidth = 1;
                     var includesHeader = true;
                     var scale = 1;
+                    var align = 1;
                     string? lengthDisplay = null;
                     if (Mapping(Node(body, "length"), "length") is { } length)
                     {
@@ -472,6 +473,7 @@ public sealed partial class ProtocolGenerator
                         includesHeader = Bool(length, "includes_header") ?? true;
                         scale = (int)(Number(length, "scale") ?? 1);
                         lengthDisplay = Scalar(length, "display");
+                        align = (int)(Number(length, "align") ?? 1);
                     }
 
                     var singleByte = new HashSet<string>(StringComparer.Ordinal);
@@ -557,7 +559,11 @@ public sealed partial class ProtocolGenerator
                         false,
                         "public",
                         cases.ToEquatableArray(),
-                EquatableArray<EnumSpec>.Empty);
+                EquatableArray<EnumSpec>.Empty)
+                    {
+                        HeaderFields = Node(body, "header_fields") is { } hf ? ReadFields(hf, "header:field:", locations).ToEquatableArray() : EquatableArray<FieldSpec>.Empty,
+                        Align = align,
+                    };
                     ModelValidator.ValidateTlv(spec, new LocationLookup(locations, Loc(pair.Key)), _diagnostics);
                     _tlvs.Add(new TlvDraft(spec, locations.ToEquatableArray()));
                 }
@@ -783,7 +789,7 @@ public sealed partial class ProtocolGenerator
                         Report(DiagnosticDescriptors.ChecksumUnknownRegion, Loc(Node(cm, "covers")!), id, covers);
                     }
 
-                    checksum = new ChecksumSpec(algo, coversPayload, Scalar(cm, "pseudo_header"), Bool(cm, "zero_means_none") ?? false);
+                    checksum = new ChecksumSpec(algo, coversPayload, Scalar(cm, "pseudo_header"), Bool(cm, "zero_means_none") ?? false) { CoverageField = Scalar(cm, "coverage") };
                 }
 
                 var format = NumberFormatKind.Decimal;
@@ -857,10 +863,29 @@ public sealed partial class ProtocolGenerator
 
                     if (table is not null)
                     {
+                        var labels = new List<string>();
+                        if (Node(dm, "chain") is YamlScalarNode { Value: { } oneLabel })
+                        {
+                            labels.Add(oneLabel);
+                        }
+                        else if (Node(dm, "chain") is { } labelNode)
+                        {
+                            foreach (var l in Sequence(labelNode, "chain"))
+                            {
+                                labels.Add((l as YamlScalarNode)?.Value ?? string.Empty);
+                            }
+                        }
+
+                        while (labels.Count < tables.Count)
+                        {
+                            labels.Add(string.Empty);
+                        }
+
                         dispatch = new DispatchSpec(table, keys.ToEquatableArray(), order == "low_first", ReadCondition(Node(dm, "when")))
                         {
                             Hook = hook,
                             Tables = tables.ToEquatableArray(),
+                            ChainLabels = labels.ToEquatableArray(),
                         };
                         locations.Add(new(key + ":dispatch", Loc(dm)));
                     }
@@ -898,6 +923,7 @@ public sealed partial class ProtocolGenerator
                     NamesEnumId = Scalar(map, "names"),
                     SwitchField = variantSwitch,
                     Cases = variantCases.ToEquatableArray(),
+                    IsAddress = Bool(map, "address") ?? false,
                 };
                 return field;
             }

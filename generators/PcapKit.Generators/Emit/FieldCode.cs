@@ -203,7 +203,7 @@ internal sealed class FieldCode
         FieldType.Ipv6 => "Ipv6",
         FieldType.Tlv or FieldType.Repeat => "List",
         FieldType.Variant => "Structure",
-        _ => "Bytes",
+        _ => f.IsAddress ? "Address" : "Bytes",
     };
 
     /// <summary>A <c>new FieldDescriptor(...)</c> expression.</summary>

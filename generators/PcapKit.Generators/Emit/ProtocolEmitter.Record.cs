@@ -278,7 +278,16 @@ internal sealed partial class ProtocolEmitter
             var covered = spec.CoversPayload ? "destination" : "destination.Slice(0, headerLength)";
             var usesPseudo = spec.PseudoHeaderParam is not null;
             _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + ")");
-            _w.Line("var checksum = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ConstName(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + covered + ".Length)" : string.Empty) + ");");
+            var pseudoLength = covered + ".Length";
+            if (spec.CoverageField is { } coverageField)
+            {
+                var cf = _spec.Fields.First(f => f.Id == coverageField);
+                _w.Line("// The checksum covers the first " + coverageField + " bytes (0: all), the pseudo-header the whole length.");
+                _w.Line("var covered = " + cf.PropertyName + " == 0 || " + cf.PropertyName + " > destination.Length ? destination : destination.Slice(0, " + cf.PropertyName + ");");
+                covered = "covered";
+            }
+
+            _w.Line("var checksum = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ConstName(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + pseudoLength + ")" : string.Empty) + ");");
             if (spec.ZeroMeansNone)
             {
                 _w.Line("checksum = checksum == 0 ? (ushort)0xFFFF : checksum; // zero means \"no checksum\"");
@@ -469,6 +478,8 @@ internal sealed partial class ProtocolEmitter
         var dispatch = _payload?.Dispatch;
         var tableNames = dispatch is null ? [] : dispatch.Tables.IsEmpty ? new List<string> { dispatch.Table } : dispatch.Tables.ToList();
         var tables = "[" + string.Join(", ", tableNames.Select(Naming.Literal)) + "]";
+        var labelList = dispatch is null ? [] : tableNames.Select((_, i) => i < dispatch.ChainLabels.Count && dispatch.ChainLabels[i].Length > 0 ? Naming.Literal(dispatch.ChainLabels[i]) : "null").ToList();
+        var labels = labelList.Any(l => l != "null") ? ", [" + string.Join(", ", labelList) + "]" : string.Empty;
         var registrations = "[" + string.Join(", ", _spec.Registrations.Select(r => "new(" + Naming.Literal(r.Table) + ", " + Naming.Hex(r.Key) + ")")) + "]";
         var layer = _spec.Layer switch { "link" => "Link", "internet" => "Internet", "transport" => "Transport", _ => "Application" };
 
@@ -495,7 +506,7 @@ internal sealed partial class ProtocolEmitter
 
         _w.Line("private " + _spec.TypeName + "Descriptor()");
         _w.Line("    : base(" + Naming.Literal(_spec.Id) + ", " + Naming.Literal(_spec.Title) + ", " + Naming.Literal(_spec.Rfc) + ", " + Naming.Literal(_spec.Display) + ", " +
-                Naming.Literal(_spec.Chain) + ", " + FieldCode.Dissection + ".LayerKind." + layer + ", " + _type + ".Fields.All, " + registrations + ", " + tables + ")");
+                Naming.Literal(_spec.Chain) + ", " + FieldCode.Dissection + ".LayerKind." + layer + ", " + _type + ".Fields.All, " + registrations + ", " + tables + labels + ")");
         _w.Line("{");
         _w.Line("}");
         _w.Line();

@@ -575,7 +575,17 @@ internal sealed partial class ProtocolEmitter
             _w.Line();
         }
 
-        _w.Line("var computed = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ViewOffset(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + covered + ".Length)" : string.Empty) + ");");
+        var pseudoLength = covered + ".Length";
+        if (spec.CoverageField is { } coverageField)
+        {
+            var cl = _layout.Find(coverageField)!;
+            _w.Line("// The checksum covers the first " + coverageField + " bytes (0: all), the pseudo-header the whole length.");
+            _w.Line("var coverage = (int)" + FieldCode.RawValue(cl, "_data", ViewOffset(cl)) + ";");
+            _w.Line("var covered = coverage == 0 ? _data : _data.Slice(0, global::System.Math.Min(coverage, _data.Length));");
+            covered = "covered";
+        }
+
+        _w.Line("var computed = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ViewOffset(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + pseudoLength + ")" : string.Empty) + ");");
         if (spec.ZeroMeansNone)
         {
             _w.Line("computed = computed == 0 ? (ushort)0xFFFF : computed; // a computed zero is sent as all ones");

@@ -19,6 +19,7 @@ internal sealed class StructEmitter
     private readonly IReadOnlyList<FieldSpec> _fields;
     private readonly Layout _layout;
     private readonly FieldLayout? _variable;
+    private readonly List<FieldLayout> _variables;
 
     public StructEmitter(SourceWriter w, FieldCode code, string displayPrefix, string typeName, bool declared, IReadOnlyList<FieldSpec> fields)
     {
@@ -29,7 +30,44 @@ internal sealed class StructEmitter
         _declared = declared;
         _fields = fields;
         _layout = Layout.Compute(fields);
-        _variable = _layout.Fields.FirstOrDefault(fl => fl.Size < 0);
+        _variables = _layout.Fields.Where(fl => fl.Size < 0).ToList();
+        _variable = _variables.LastOrDefault();
+    }
+
+    /// <summary>The length of a variable field given by another field (<c>length:</c>), read from <paramref name="span"/>.</summary>
+    private string LengthFrom(FieldSpec f, string span)
+    {
+        var spec = f.Length!;
+        var lengthField = _layout.Find(spec.FieldId)!;
+        var text = "(int)((long)" + FieldCode.RawValue(lengthField, span, Naming.Dec(lengthField.IsBits ? lengthField.GroupOffset : lengthField.Offset));
+        if (spec.Scale != 1)
+        {
+            text += " * " + spec.Scale;
+        }
+
+        if (spec.Offset != 0)
+        {
+            text += (spec.Offset > 0 ? " + " : " - ") + System.Math.Abs(spec.Offset);
+        }
+
+        return text + ")";
+    }
+
+    /// <summary>The offset of a variable field in the view: the fixed part, then the lengths of the variable fields before it.</summary>
+    private string OffsetOf(FieldLayout fl, string span)
+    {
+        var text = "FixedValueSize";
+        foreach (var v in _variables)
+        {
+            if (ReferenceEquals(v, fl))
+            {
+                break;
+            }
+
+            text += " + " + LengthFrom(v.Field, span);
+        }
+
+        return text;
     }
 
     public int FixedSize => _layout.FixedLength;
@@ -104,7 +142,7 @@ internal sealed class StructEmitter
     private string SizeExpression()
     {
         var text = "FixedValueSize";
-        if (_variable is { } v)
+        foreach (var v in _variables)
         {
             var f = v.Field;
             text += f.Type switch
@@ -152,7 +190,12 @@ internal sealed class StructEmitter
                 continue;
             }
 
-            var offset = Naming.Dec(fl.Offset >= 0 ? fl.Offset : _layout.FixedLength);
+            var offset = fl.Offset >= 0 ? Naming.Dec(fl.Offset) : "position";
+            if (fl.Size < 0 && ReferenceEquals(fl, _variables[0]))
+            {
+                _w.Line("var position = FixedValueSize;");
+            }
+
             switch (f.Type)
             {
                 case FieldType.UInt:
@@ -171,13 +214,14 @@ internal sealed class StructEmitter
                 case FieldType.Ipv6:
                     _w.Line(f.PropertyName + ".WriteTo(destination.Slice(" + offset + "));");
                     break;
+                case FieldType.Bytes when fl.Size >= 0:
+                    _w.Line(f.PropertyName + ".Span.Slice(0, global::System.Math.Min(" + f.PropertyName + ".Length, " + fl.Size + ")).CopyTo(destination.Slice(" + offset + "));");
+                    break;
                 case FieldType.Bytes:
-                    _w.Line(fl.Size >= 0
-                        ? f.PropertyName + ".Span.Slice(0, global::System.Math.Min(" + f.PropertyName + ".Length, " + fl.Size + ")).CopyTo(destination.Slice(" + offset + "));"
-                        : f.PropertyName + ".Span.CopyTo(destination.Slice(" + offset + "));");
+                    _w.Line(f.PropertyName + ".Span.CopyTo(destination.Slice(position));");
+                    _w.Line("position += " + f.PropertyName + ".Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Line("var position = " + offset + ";");
                     _w.Open("foreach (var item in " + f.PropertyName + ")");
                     _w.Line("item.WriteTo(destination.Slice(position));");
                     _w.Line("position += " + f.RepeatTypeName + ".Size;");
@@ -185,13 +229,20 @@ internal sealed class StructEmitter
                     _w.Line();
                     break;
                 case FieldType.Tlv when _code.Tlv(f) is { } tlv:
-                    _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(" + offset + "), out var optionsWritten) != global::System.Buffers.OperationStatus.Done)");
+                    _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written) != global::System.Buffers.OperationStatus.Done)");
                     _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
                     _w.Close();
                     _w.Line();
-                    _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(" + offset + " + optionsWritten));");
+                    _w.Line("position += " + Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written;");
+                    _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(position));");
+                    _w.Line("position += " + f.PropertyName + "Trailing.Length;");
                     break;
             }
+        }
+
+        if (_variables.Count > 0)
+        {
+            _w.Line("_ = position;");
         }
 
         _w.Line("return global::System.Buffers.OperationStatus.Done;");
@@ -249,17 +300,20 @@ internal sealed class StructEmitter
         {
             var f = fl.Field;
             _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
-            var offset = Naming.Dec(fl.IsBits ? fl.GroupOffset : fl.Offset >= 0 ? fl.Offset : _layout.FixedLength);
+            var offset = fl.Size < 0 ? OffsetOf(fl, "_value") : Naming.Dec(fl.IsBits ? fl.GroupOffset : fl.Offset);
+            var slice = fl.Size >= 0 ? "_value.Slice(" + offset + ", " + fl.Size + ")"
+                : f.Length is not null ? "_value.Slice(" + offset + ", " + LengthFrom(f, "_value") + ")"
+                : "_value.Slice(" + offset + ")";
             switch (f.Type)
             {
                 case FieldType.Repeat:
-                    _w.Line("public " + f.RepeatTypeName + "List " + f.PropertyName + " => new(_value.Slice(" + offset + "));");
+                    _w.Line("public " + f.RepeatTypeName + "List " + f.PropertyName + " => new(" + slice + ");");
                     break;
                 case FieldType.Tlv when _code.Tlv(f) is { } tlv:
-                    _w.Line("public " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".List " + f.PropertyName + " => new(_value.Slice(" + offset + "));");
+                    _w.Line("public " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".List " + f.PropertyName + " => new(" + slice + ");");
                     break;
                 case FieldType.Bytes:
-                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _value.Slice(" + offset + (fl.Size >= 0 ? ", " + fl.Size : string.Empty) + ");");
+                    _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => " + slice + ";");
                     break;
                 default:
                     _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + _code.TypedValue(fl, "_value", offset) + ";");
@@ -272,8 +326,28 @@ internal sealed class StructEmitter
         _w.Line("/// <summary>Whether <paramref name=\"value\"/> has the length this layout needs.</summary>");
         _w.Line("/// <param name=\"value\">The value's bytes.</param>");
         _w.Line("/// <returns>Whether it does.</returns>");
-        _w.Line("public static bool IsValid(" + FieldCode.Span + " value) => value.Length " + (_variable is null ? "==" : ">=") + " FixedValueSize" +
-                (_variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
+        if (_variables.Any(v => v.Field.Length is not null))
+        {
+            // Variable fields sized by other fields must fit, in order; a final field without a length takes the rest.
+            _w.Open("public static bool IsValid(" + FieldCode.Span + " value)");
+            _w.Open("if (value.Length < FixedValueSize)");
+            _w.Line("return false;");
+            _w.Close();
+            _w.Line();
+            _w.Line("long end = FixedValueSize;");
+            foreach (var v in _variables.Where(v => v.Field.Length is not null))
+            {
+                _w.Line("end += " + LengthFrom(v.Field, "value") + ";");
+            }
+
+            _w.Line("return " + (_variables[^1].Field.Length is null ? "end <= value.Length" : "end == value.Length") + ";");
+            _w.Close();
+        }
+        else
+        {
+            _w.Line("public static bool IsValid(" + FieldCode.Span + " value) => value.Length " + (_variable is null ? "==" : ">=") + " FixedValueSize" +
+                    (_variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
+        }
         _w.Line();
         _w.Line("/// <summary>Copies the value into its record.</summary>");
         _w.Line("/// <returns>The record.</returns>");

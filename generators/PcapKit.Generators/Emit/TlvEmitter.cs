@@ -15,6 +15,8 @@ internal sealed class TlvEmitter
     private readonly SourceWriter _w = new();
     private readonly string _kindType;
     private readonly int _headerSize;
+    private readonly int _lengthOffset;
+    private readonly Layout _headerLayout;
 
     public TlvEmitter(TlvSetSpec spec)
     {
@@ -22,8 +24,17 @@ internal sealed class TlvEmitter
         _code = new FieldCode(spec.Enums, []);
         var kindEnum = spec.Enums.First(e => e.Id == spec.KindEnumId);
         _kindType = FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName);
-        _headerSize = spec.KindWidth + spec.LengthWidth;
+        _headerLayout = Layout.Compute(spec.HeaderFields);
+        _lengthOffset = spec.KindWidth + _headerLayout.FixedLength;
+        _headerSize = _lengthOffset + spec.LengthWidth;
     }
+
+    /// <summary>The offset, within an option, of a header field.</summary>
+    private string HeaderOffset(FieldLayout fl) => Naming.Dec(_spec.KindWidth + (fl.IsBits ? fl.GroupOffset : fl.Offset));
+
+    /// <summary><c> with { Flags = Flags }</c>: copies the header fields onto a case record.</summary>
+    private string WithHeaderFields(string prefix) =>
+        _spec.HeaderFields.IsEmpty ? string.Empty : prefix + string.Join(", ", _spec.HeaderFields.Select(f => f.PropertyName + " = " + f.PropertyName)) + " }";
 
     private string KindRaw => FieldCode.UnsignedType(_spec.KindWidth * 8);
 
@@ -90,6 +101,20 @@ internal sealed class TlvEmitter
         _w.Line("/// <summary>Whether the option is a single kind byte with no length (such as NOP).</summary>");
         _w.Line("public virtual bool IsSingleByte => false;");
         _w.Line();
+        foreach (var f in _spec.HeaderFields)
+        {
+            if (!_spec.Declared)
+            {
+                _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + " Common to every option.</summary>");
+                _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " { get; init; }");
+                _w.Line();
+            }
+
+            _w.Line("/// <summary>The header field <c>" + f.Id + "</c>.</summary>");
+            _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor Header" + f.PropertyName + "Field = " + _code.Descriptor(f, _spec.Display) + ";");
+            _w.Line();
+        }
+
         _w.Line("/// <summary>The kind field.</summary>");
         _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor KindField = new(\"kind\", " + Naming.Literal(Display(_spec.KindDisplay, "option_kind")) + ", " +
                 FieldCode.Dissection + ".FieldKind.Enum, " + (_spec.KindWidth * 8) + ", global::PcapKit.Annotations.NumberFormat.Decimal, " + FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName + "Extensions") + ".Descriptor);");
@@ -114,6 +139,7 @@ internal sealed class TlvEmitter
             var items = new List<string> { "KindField" };
             if (!c.SingleByte)
             {
+                items.AddRange(_spec.HeaderFields.Select(f => "Header" + f.PropertyName + "Field"));
                 items.Add("LengthField");
             }
 
@@ -125,7 +151,8 @@ internal sealed class TlvEmitter
         }
 
         _w.Line("/// <summary>An option without a layout, as a structure of fields.</summary>");
-        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor UnknownItem = new(\"unknown\", null, " + FieldCode.Dissection + ".FieldKind.Structure, children: [KindField, LengthField, DataField]);");
+        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor UnknownItem = new(\"unknown\", null, " + FieldCode.Dissection + ".FieldKind.Structure, children: [KindField, " +
+                string.Concat(_spec.HeaderFields.Select(f => "Header" + f.PropertyName + "Field, ")) + "LengthField, DataField]);");
         _w.Line();
         _w.Line("/// <summary>Every kind of option as a structure, for the list field's descriptor.</summary>");
         _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor[] ItemDescriptors = [" + string.Join(", ", _spec.Cases.Select(c => c.TypeName + "Item")) + (_spec.Cases.IsEmpty ? string.Empty : ", ") + "UnknownItem];");
@@ -133,7 +160,9 @@ internal sealed class TlvEmitter
 
         _w.Line("/// <summary>The number of bytes the option takes on the wire.</summary>");
         _w.Line("/// <returns>The size.</returns>");
-        _w.Line("public int GetSize() => IsSingleByte ? " + _spec.KindWidth + " : TlvHeaderSize + GetValueSize();");
+        _w.Line(_spec.Align > 1
+            ? "public int GetSize() => IsSingleByte ? " + _spec.KindWidth + " : (TlvHeaderSize + GetValueSize() + " + (_spec.Align - 1) + ") / " + _spec.Align + " * " + _spec.Align + "; // padded to " + _spec.Align + " bytes"
+            : "public int GetSize() => IsSingleByte ? " + _spec.KindWidth + " : TlvHeaderSize + GetValueSize();");
         _w.Line();
         _w.Line("private protected abstract int GetValueSize();");
         _w.Line();
@@ -152,7 +181,14 @@ internal sealed class TlvEmitter
         _w.Line();
         _w.Line(FieldCode.WriteUnsigned("destination", "0", _spec.KindWidth, _spec.Endian, "(ulong)Kind"));
         _w.Open("if (!IsSingleByte)");
-        _w.Line("var units = " + (_spec.LengthIncludesHeader ? "size" : "size - TlvHeaderSize") + ";");
+        foreach (var fl in _headerLayout.Fields)
+        {
+            _w.Line(FieldCode.WriteUnsigned("destination", HeaderOffset(fl), fl.Field.ByteWidth, fl.Field.Endian, "(ulong)" + fl.Field.PropertyName));
+        }
+
+        _w.Line("var unpadded = TlvHeaderSize + GetValueSize();");
+        _w.Line("destination.Slice(unpadded, size - unpadded).Clear();");
+        _w.Line("var units = " + (_spec.LengthIncludesHeader ? "unpadded" : "unpadded - TlvHeaderSize") + ";");
         if (_spec.LengthScale != 1)
         {
             _w.Open("if (units % " + _spec.LengthScale + " != 0)");
@@ -166,8 +202,8 @@ internal sealed class TlvEmitter
         _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
         _w.Close();
         _w.Line();
-        _w.Line(FieldCode.WriteUnsigned("destination", Naming.Dec(_spec.KindWidth), _spec.LengthWidth, _spec.Endian, "units"));
-        _w.Line("var status = WriteValue(destination.Slice(TlvHeaderSize, size - TlvHeaderSize));");
+        _w.Line(FieldCode.WriteUnsigned("destination", Naming.Dec(_lengthOffset), _spec.LengthWidth, _spec.Endian, "units"));
+        _w.Line("var status = WriteValue(destination.Slice(TlvHeaderSize, unpadded - TlvHeaderSize));");
         _w.Open("if (status != global::System.Buffers.OperationStatus.Done)");
         _w.Line("return status;");
         _w.Close();
@@ -308,7 +344,13 @@ internal sealed class TlvEmitter
         _w.Line("public bool IsSingleByte => _raw.Length == " + _spec.KindWidth + " && IsSingleByteKind(" + FieldCode.ReadUnsigned("_raw", "0", _spec.KindWidth, _spec.Endian) + ");");
         _w.Line();
         _w.Line("/// <summary>The length field's value (0 for a single-byte option).</summary>");
-        _w.Line("public int Length => IsSingleByte ? 0 : (int)" + FieldCode.ReadUnsigned("_raw", Naming.Dec(_spec.KindWidth), _spec.LengthWidth, _spec.Endian) + ";");
+        _w.Line("public int Length => IsSingleByte ? 0 : (int)" + FieldCode.ReadUnsigned("_raw", Naming.Dec(_lengthOffset), _spec.LengthWidth, _spec.Endian) + ";");
+        foreach (var fl in _headerLayout.Fields)
+        {
+            _w.Line();
+            _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(fl.Field)) + "</summary>");
+            _w.Line("public " + _code.ValueType(fl.Field) + " " + fl.Field.PropertyName + " => IsSingleByte ? default : " + _code.TypedValue(fl, "_raw", HeaderOffset(fl)) + ";");
+        }
         _w.Line();
         _w.Line("/// <summary>The value's bytes.</summary>");
         _w.Line("public " + FieldCode.Span + " Value => IsSingleByte ? default : _raw.Slice(TlvHeaderSize);");
@@ -351,12 +393,12 @@ internal sealed class TlvEmitter
         foreach (var c in _spec.Cases.Where(c => !c.SingleByte))
         {
             _w.Open("if (TryGet" + c.TypeName + "(out var " + Naming.ToCamel(c.TypeName).TrimStart('@') + "View))");
-            _w.Line("return " + Naming.ToCamel(c.TypeName).TrimStart('@') + "View.ToRecord();");
+            _w.Line("return " + Naming.ToCamel(c.TypeName).TrimStart('@') + "View.ToRecord()" + WithHeaderFields(" with { ") + ";");
             _w.Close();
             _w.Line();
         }
 
-        _w.Line("return new Unknown(Kind) { Data = Value.ToArray() };");
+        _w.Line("return new Unknown(Kind) { Data = Value.ToArray()" + string.Concat(_spec.HeaderFields.Select(f => ", " + f.PropertyName + " = " + f.PropertyName)) + " };");
         _w.Close();
         _w.Line();
         _w.Line("/// <summary>Hands the option to <paramref name=\"visitor\"/> as one list item.</summary>");
@@ -390,6 +432,7 @@ internal sealed class TlvEmitter
             _w.Open("if (TryGet" + c.TypeName + "(out var " + local + "))");
             _w.Line("visitor.BeginItem(" + c.TypeName + "Item);");
             _w.Line("visitor.Value(KindField, (ulong)Kind);");
+            EmitVisitHeaderFields();
             _w.Line("visitor.Value(LengthField, (ulong)Length);");
             _w.Line(local + ".Accept(ref visitor);");
             _w.Line("visitor.EndItem(" + c.TypeName + "Item);");
@@ -400,12 +443,21 @@ internal sealed class TlvEmitter
 
         _w.Line("visitor.BeginItem(UnknownItem);");
         _w.Line("visitor.Value(KindField, (ulong)Kind);");
+        EmitVisitHeaderFields();
         _w.Line("visitor.Value(LengthField, (ulong)Length);");
         _w.Line("visitor.Bytes(DataField, Value);");
         _w.Line("visitor.EndItem(UnknownItem);");
         _w.Close();
         _w.Close();
         _w.Line();
+    }
+
+    private void EmitVisitHeaderFields()
+    {
+        foreach (var f in _spec.HeaderFields)
+        {
+            _w.Line("visitor.Value(Header" + f.PropertyName + "Field, " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+        }
     }
 
     private void EmitList()
@@ -583,7 +635,7 @@ internal sealed class TlvEmitter
         _w.Line("return Stop(" + FieldCode.Dissection + ".TlvTrailingReason.Malformed);");
         _w.Close();
         _w.Line();
-        var lengthExpr = "(long)" + FieldCode.ReadUnsigned("rest", Naming.Dec(_spec.KindWidth), _spec.LengthWidth, _spec.Endian);
+        var lengthExpr = "(long)" + FieldCode.ReadUnsigned("rest", Naming.Dec(_lengthOffset), _spec.LengthWidth, _spec.Endian);
         if (_spec.LengthScale != 1)
         {
             lengthExpr += " * " + _spec.LengthScale;
@@ -601,7 +653,16 @@ internal sealed class TlvEmitter
         _w.Close();
         _w.Line();
         _w.Line("_current = new View(rest.Slice(0, (int)length));");
-        _w.Line("_position += (int)length;");
+        if (_spec.Align > 1)
+        {
+            _w.Line("// Options are padded to " + _spec.Align + " bytes; the last one may end without its padding.");
+            _w.Line("_position += (int)global::System.Math.Min((length + " + (_spec.Align - 1) + ") / " + _spec.Align + " * " + _spec.Align + ", rest.Length);");
+        }
+        else
+        {
+            _w.Line("_position += (int)length;");
+        }
+
         _w.Line("return true;");
         _w.Close();
         _w.Line();

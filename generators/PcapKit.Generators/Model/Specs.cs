@@ -56,6 +56,9 @@ internal sealed record FieldSpec(
 
     /// <summary>For a variant: its cases; the one with no keys is the default.</summary>
     public EquatableArray<VariantCaseSpec> Cases { get; init; }
+
+    /// <summary>A byte string shown as an address when its length is one (6: MAC, 4: IPv4, 16: IPv6).</summary>
+    public bool IsAddress { get; init; }
 }
 
 /// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>
@@ -71,7 +74,11 @@ internal sealed record LengthSpec(string FieldId, int Scale, int Offset);
 internal sealed record ValidationSpec(ulong? Eq, ulong? Min, ulong? Max, EquatableArray<ulong> AnyOf);
 
 /// <summary>A checksum.</summary>
-internal sealed record ChecksumSpec(string Algorithm, bool CoversPayload, string? PseudoHeaderParam, bool ZeroMeansNone);
+internal sealed record ChecksumSpec(string Algorithm, bool CoversPayload, string? PseudoHeaderParam, bool ZeroMeansNone)
+{
+    /// <summary>A field that limits the covered bytes (UDP-Lite's checksum coverage; 0 means all).</summary>
+    public string? CoverageField { get; init; }
+}
 
 /// <summary>Presence of a field: <c>(field &amp; Mask) != 0</c> when Mask is set, else <c>field == Equal</c>, or one of AnyOf when it has values.</summary>
 internal sealed record ConditionSpec(string FieldId, ulong Mask, ulong Equal)
@@ -88,6 +95,9 @@ internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, b
 
     /// <summary>The tables the hook may choose from (Table first).</summary>
     public EquatableArray<string> Tables { get; init; }
+
+    /// <summary>For each table, the name tshark shows in frame.protocols after this protocol when it dispatches there (<c>ethertype</c>), or empty.</summary>
+    public EquatableArray<string> ChainLabels { get; init; }
 }
 
 /// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>
@@ -139,7 +149,14 @@ internal sealed record TlvSetSpec(
     bool Declared,
     string Accessibility,
     EquatableArray<TlvCaseSpec> Cases,
-    EquatableArray<EnumSpec> Enums);
+    EquatableArray<EnumSpec> Enums)
+{
+    /// <summary>Fields between the kind and the length, common to every option (SCTP's chunk flags).</summary>
+    public EquatableArray<FieldSpec> HeaderFields { get; init; }
+
+    /// <summary>Options are padded to a multiple of this many bytes; the length does not count the padding (SCTP).</summary>
+    public int Align { get; init; } = 1;
+}
 
 /// <summary>One kind of a TLV set.</summary>
 internal sealed record TlvCaseSpec(

@@ -26,4 +26,7 @@ public sealed class ChecksumAttribute : Attribute
 
     /// <summary>Set when a zero on the wire means "no checksum" and a computed zero is sent as <c>0xFFFF</c> (UDP over IPv4).</summary>
     public bool ZeroMeansNone { get; set; }
+
+    /// <summary>A property that limits how many bytes the checksum covers, 0 meaning all (UDP-Lite, RFC 3828).</summary>
+    public string? Coverage { get; set; }
 }

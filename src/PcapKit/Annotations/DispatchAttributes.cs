@@ -58,6 +58,9 @@ public sealed class DispatchAttribute : Attribute
 
     /// <summary>Further tables a hook may choose.</summary>
     public string[]? Tables { get; set; }
+
+    /// <summary>The name tshark's <c>frame.protocols</c> shows after this protocol when the payload goes to <see cref="Table"/> (<c>ethertype</c>).</summary>
+    public string? ChainLabel { get; set; }
 }
 
 /// <summary>Declares a value the parent passes in (a pseudo-header for a checksum).</summary>

@@ -26,6 +26,9 @@ public sealed class FieldAttribute : Attribute
 
     /// <summary>An enum (its spec identifier, <c>tcp_port</c>) whose names are shown for the value; the property stays an integer.</summary>
     public string? Names { get; set; }
+
+    /// <summary>A byte string that is an address of variable size: shown as a MAC (6 bytes), IPv4 (4) or IPv6 (16).</summary>
+    public bool Address { get; set; }
 }
 
 /// <summary>Declares a bit field; consecutive bit fields form a group read most-significant bit first.</summary>

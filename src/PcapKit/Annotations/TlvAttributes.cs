@@ -29,6 +29,9 @@ public sealed class TlvSetAttribute : Attribute
     /// <summary>The number of bytes per unit of the length field.</summary>
     public int LengthScale { get; set; } = 1;
 
+    /// <summary>Options are padded to a multiple of this many bytes, which the length does not count (SCTP chunks: 4).</summary>
+    public int Align { get; set; } = 1;
+
     /// <summary>The prefix of the display names of the set's fields (<c>tcp</c>); case fields are relative to it.</summary>
     public string? Display { get; set; }
 

@@ -87,7 +87,8 @@ public sealed class Dissector
             descriptor.Dissect(frame[offset..end], ref context, out var result);
             var length = Math.Clamp(result.Length, 0, end - offset);
             var header = Math.Clamp(result.HeaderLength, 0, length);
-            if (!stack.TryPush(new Layer(protocol, offset, length, header, result)))
+            var label = result.Parse.IsOk && result.NextTable >= 0 ? descriptor.GetDispatchLabel(result.NextTable) : null;
+            if (!stack.TryPush(new Layer(protocol, offset, length, header, result, label)))
             {
                 stack.SetRaw(offset, end - offset, "too many layers");
                 return;

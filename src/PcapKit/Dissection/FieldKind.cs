@@ -32,4 +32,7 @@ public enum FieldKind : byte
 
     /// <summary>One item of a list, holding fields of its own.</summary>
     Structure = 9,
+
+    /// <summary>A byte string that is an address of variable size: 6 bytes print as a MAC, 4 as IPv4, 16 as IPv6, others as hex.</summary>
+    Address = 10,
 }

@@ -5,8 +5,9 @@ namespace PcapKit.Dissection;
 /// <summary>One dissected layer of a frame: which protocol, where, and how it parsed.</summary>
 public readonly struct Layer
 {
-    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result)
+    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result, string? chainLabel)
     {
+        ChainLabel = chainLabel;
         Protocol = protocol;
         Offset = offset;
         Length = length;
@@ -36,6 +37,9 @@ public readonly struct Layer
 
     /// <summary>The checksum's status, when it was verified.</summary>
     public ChecksumStatus? Checksum { get; }
+
+    /// <summary>The name tshark shows after this layer for the table its payload went to (<c>ethertype</c>), or null.</summary>
+    public string? ChainLabel { get; }
 
     /// <summary>The offset just past the layer's unit.</summary>
     public int End => Offset + Length;

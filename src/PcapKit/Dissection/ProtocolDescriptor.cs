@@ -12,6 +12,7 @@ public abstract class ProtocolDescriptor
     private readonly FieldDescriptor[] _fields;
     private readonly DispatchRegistration[] _registrations;
     private readonly string[] _dispatchTables;
+    private readonly string?[] _dispatchLabels;
 
     /// <summary>Creates the descriptor.</summary>
     /// <param name="name">The identifier (<c>tcp</c>).</param>
@@ -23,6 +24,7 @@ public abstract class ProtocolDescriptor
     /// <param name="fields">Its fields, in wire order.</param>
     /// <param name="registrations">Where it registers itself.</param>
     /// <param name="dispatchTables">The tables its payload is looked up in.</param>
+    /// <param name="dispatchLabels">For each table, the name tshark's <c>frame.protocols</c> shows after this protocol when it dispatches there (<c>ethertype</c>), or null.</param>
     protected ProtocolDescriptor(
         string name,
         string? title,
@@ -32,7 +34,8 @@ public abstract class ProtocolDescriptor
         LayerKind layer,
         FieldDescriptor[] fields,
         DispatchRegistration[] registrations,
-        string[] dispatchTables)
+        string[] dispatchTables,
+        string?[]? dispatchLabels = null)
     {
         Name = name;
         Title = title ?? name;
@@ -43,6 +46,7 @@ public abstract class ProtocolDescriptor
         _fields = fields;
         _registrations = registrations;
         _dispatchTables = dispatchTables;
+        _dispatchLabels = dispatchLabels ?? new string?[dispatchTables.Length];
     }
 
     /// <summary>The identifier (<c>tcp</c>).</summary>
@@ -77,6 +81,11 @@ public abstract class ProtocolDescriptor
 
     /// <summary>The tables its payload is looked up in, by the index <see cref="LayerResult.NextTable"/> uses.</summary>
     public IReadOnlyList<string> DispatchTables => _dispatchTables;
+
+    /// <summary>The chain label of a dispatch table (<c>ethertype</c>), or null.</summary>
+    /// <param name="localTable">The index in <see cref="DispatchTables"/>.</param>
+    /// <returns>The label.</returns>
+    public string? GetDispatchLabel(int localTable) => (uint)localTable < (uint)_dispatchLabels.Length ? _dispatchLabels[localTable] : null;
 
     /// <summary>Dissects one unit at the start of <paramref name="data"/>; never throws, never allocates.</summary>
     /// <param name="data">The bytes from the unit's first byte to the end of the enclosing unit.</param>

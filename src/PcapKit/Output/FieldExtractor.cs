@@ -172,6 +172,10 @@ public sealed class FieldExtractor
             }
 
             builder.Append(frame.ProtocolAt(i).ChainName);
+            if (frame[i].ChainLabel is { } label)
+            {
+                builder.Append(':').Append(label);
+            }
         }
 
         if (frame.Raw.Length > 0 && frame.IsWellFormed)

@@ -73,15 +73,15 @@ public readonly struct JsonFieldVisitor : IFieldVisitor
         Span<char> text = stackalloc char[Ipv6Address.MaxTextLength];
         switch (field.Kind)
         {
-            case FieldKind.Mac when value.Length == MacAddress.Size:
+            case FieldKind.Mac or FieldKind.Address when value.Length == MacAddress.Size:
                 _ = MacAddress.Read(value).TryFormat(text, out var m);
                 _writer.WriteString(field.Name, text[..m]);
                 return;
-            case FieldKind.Ipv4 when value.Length == Ipv4Address.Size:
+            case FieldKind.Ipv4 or FieldKind.Address when value.Length == Ipv4Address.Size:
                 _ = Ipv4Address.Read(value).TryFormat(text, out var a);
                 _writer.WriteString(field.Name, text[..a]);
                 return;
-            case FieldKind.Ipv6 when value.Length == Ipv6Address.Size:
+            case FieldKind.Ipv6 or FieldKind.Address when value.Length == Ipv6Address.Size:
                 _ = Ipv6Address.Read(value).TryFormat(text, out var b);
                 _writer.WriteString(field.Name, text[..b]);
                 return;

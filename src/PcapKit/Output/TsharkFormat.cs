@@ -44,15 +44,15 @@ public static class TsharkFormat
         Span<char> text = stackalloc char[Ipv6Address.MaxTextLength];
         switch (field.Kind)
         {
-            case FieldKind.Mac when value.Length == MacAddress.Size:
+            case FieldKind.Mac or FieldKind.Address when value.Length == MacAddress.Size:
                 _ = MacAddress.Read(value).TryFormat(text, out var m);
                 builder.Append(text[..m]);
                 return;
-            case FieldKind.Ipv4 when value.Length == Ipv4Address.Size:
+            case FieldKind.Ipv4 or FieldKind.Address when value.Length == Ipv4Address.Size:
                 _ = Ipv4Address.Read(value).TryFormat(text, out var a);
                 builder.Append(text[..a]);
                 return;
-            case FieldKind.Ipv6 when value.Length == Ipv6Address.Size:
+            case FieldKind.Ipv6 or FieldKind.Address when value.Length == Ipv6Address.Size:
                 _ = Ipv6Address.Read(value).TryFormat(text, out var b);
                 builder.Append(text[..b]);
                 return;
