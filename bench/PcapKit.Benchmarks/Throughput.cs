@@ -136,7 +136,7 @@ internal static class Throughput
         ulong hash = 0;
         foreach (var record in reader)
         {
-            dissector.Dissect(record.Data, record.LinkType, ref stack);
+            dissector.Dissect(record, ref stack);
             var frame = new Frame(record.Data, ref stack, registry);
             if (frame.TryGet(out Ipv4.View ip))
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using PcapKit.Generators.Diagnostics;
 using PcapKit.Generators.Model;
 
@@ -82,6 +83,11 @@ internal static class ModelValidator
                     Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch condition of '" + f.Id + "'", "integer field", dw.FieldId);
                 }
 
+                if (dispatch.FragmentWhen is { } fw && (!byId.TryGetValue(fw.FieldId, out var fwf) || !IsInteger(fwf)))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The fragment condition of '" + f.Id + "'", "integer field", fw.FieldId);
+                }
+
                 foreach (var k in dispatch.Keys)
                 {
                     if (!byId.TryGetValue(k, out var kf) || !IsInteger(kf))
@@ -156,6 +162,7 @@ internal static class ModelValidator
 
             ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
             CheckStructure(c.Fields, key + ":field:", locations, diagnostics);
+            CheckCaseNames(c.Id, c.TypeName, c.Fields, spec.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key), diagnostics);
         }
     }
 
@@ -302,6 +309,7 @@ internal static class ModelValidator
 
                     ValidateFields(c.Fields, key + ":case:" + c.Id + ":field:", owner + "." + f.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
                     CheckStructure(c.Fields, key + ":case:" + c.Id + ":field:", locations, diagnostics);
+                    CheckCaseNames(c.Id, c.TypeName, c.Fields, f.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key + ":case:" + c.Id, key), diagnostics);
                 }
 
                 if (defaults > 1)
@@ -320,6 +328,11 @@ internal static class ModelValidator
                     }
                 }
 
+                if (f.RepeatUntil is { } until && !f.Children.Any(c => c.Id == until && IsInteger(c)))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key, key), "The repeat of '" + f.Id + "'", "integer field of the item", until);
+                }
+
                 ValidateFields(f.Children, key + ":", owner + "." + f.Id, locations, diagnostics, allowPayload: false);
             }
 
@@ -327,6 +340,37 @@ internal static class ModelValidator
         }
 
         CloseGroup();
+    }
+
+    /// <summary>Names a case type cannot have: the members its base and generated code give it.</summary>
+    private static readonly HashSet<string> ReservedCaseNames = new(StringComparer.Ordinal)
+    {
+        "View", "List", "Enumerator", "Unknown", "Raw", "Kind", "Data", "Length", "Value", "Bytes", "Item", "ItemDescriptors", "KindField", "LengthField", "DataField",
+    };
+
+    /// <summary>A case's type must not share a name with its own fields or with the members of the type that holds it.</summary>
+    public static void CheckCaseNames(string caseId, string caseType, EquatableArray<FieldSpec> fields, IEnumerable<string> siblingFields, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (ReservedCaseNames.Contains(caseType))
+        {
+            Report(diagnostics, DiagnosticDescriptors.NameClash, location, "case", caseId, caseType, "a member every case type has");
+        }
+
+        foreach (var f in fields)
+        {
+            if (f.PropertyName == caseType)
+            {
+                Report(diagnostics, DiagnosticDescriptors.NameClash, location, "case", caseId, caseType, "its field '" + f.Id + "'");
+            }
+        }
+
+        foreach (var name in siblingFields)
+        {
+            if (name == caseType)
+            {
+                Report(diagnostics, DiagnosticDescriptors.NameClash, location, "case", caseId, caseType, "the field '" + Naming.ToSnake(name) + "' of another case");
+            }
+        }
     }
 
     /// <summary>

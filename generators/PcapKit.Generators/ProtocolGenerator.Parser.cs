@@ -332,6 +332,7 @@ public sealed partial class ProtocolGenerator
             RegionKind? region = attrs.TryGetValue("RegionAttribute", out var ra) ? (RegionKind)(int)ToULong(ra.ConstructorArguments[0].Value) : null;
             string? tlv = null;
             string? repeatType = null;
+            string? repeatUntil = null;
             string? variantSwitch = null;
             var variantCases = new List<VariantCaseSpec>();
             var children = new List<FieldSpec>();
@@ -437,6 +438,7 @@ public sealed partial class ProtocolGenerator
                             type = FieldType.Repeat;
                             region ??= RegionKind.Rest;
                             repeatType = element.Name;
+                            repeatUntil = Named(attrs["RepeatAttribute"], "Until") is string until ? FieldIdOf(element, until) : null;
                             children = ReadFields(element, endian, key + ":", state, locations, cancellationToken);
                         }
                         else
@@ -523,6 +525,9 @@ public sealed partial class ProtocolGenerator
                     Hook = Named(da, "Hook") is true,
                     Tables = tables.ToEquatableArray(),
                     ChainLabels = labels.ToEquatableArray(),
+                    FragmentWhen = Named(da, "FragmentWhen") is string fragmentField
+                        ? new ConditionSpec(FieldIdOf(property.ContainingType, fragmentField), 0, ToULong(Named(da, "FragmentWhenEqual") ?? 0UL))
+                        : null,
                 };
             }
 
@@ -558,6 +563,7 @@ public sealed partial class ProtocolGenerator
                 IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
                 SwitchField = variantSwitch,
                 Cases = variantCases.ToEquatableArray(),
+                RepeatUntil = repeatUntil,
             };
         }
 

@@ -25,7 +25,7 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
-            "names", "switch", "cases", "default", "address",
+            "names", "switch", "cases", "default", "address", "alt",
         ];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
@@ -38,7 +38,8 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] ValidKeys = ["eq", "min", "max", "any_of"];
         private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none", "coverage"];
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of"];
-        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain"];
+        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
+        private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key"];
         private static readonly string[] ParamKeys = ["id", "type"];
@@ -626,6 +627,7 @@ public sealed partial class ProtocolGenerator
                 string? tlv = null;
                 var children = new List<FieldSpec>();
                 string? repeatType = null;
+                string? repeatUntil = null;
                 string? variantSwitch = null;
                 var variantCases = new List<VariantCaseSpec>();
 
@@ -653,12 +655,17 @@ public sealed partial class ProtocolGenerator
                     tlv = tlvId;
                     region = ParseRegion(map) ?? RegionKind.RestOfHeader;
                 }
-                else if (Scalar(map, "repeat") is { } repeat)
+                else if (Node(map, "repeat") is { } repeatNode)
                 {
                     type = FieldType.Repeat;
-                    if (repeat != "to_end")
+                    if (repeatNode is YamlMappingNode repeatMap)
                     {
-                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(map, "repeat")!), "repeat", "'to_end'");
+                        CheckKeys(repeatMap, "repeat", RepeatKeys);
+                        repeatUntil = Required(repeatMap, "until", "repeat");
+                    }
+                    else if (Scalar(map, "repeat") != "to_end")
+                    {
+                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(repeatNode), "repeat", "'to_end' or { until: field }");
                     }
 
                     region = ParseRegion(map) ?? RegionKind.Rest;
@@ -886,6 +893,7 @@ public sealed partial class ProtocolGenerator
                             Hook = hook,
                             Tables = tables.ToEquatableArray(),
                             ChainLabels = labels.ToEquatableArray(),
+                            FragmentWhen = ReadCondition(Node(dm, "fragment_when")),
                         };
                         locations.Add(new(key + ":dispatch", Loc(dm)));
                     }
@@ -921,9 +929,13 @@ public sealed partial class ProtocolGenerator
                     children.ToEquatableArray())
                 {
                     NamesEnumId = Scalar(map, "names"),
+                    RepeatUntil = repeatUntil,
                     SwitchField = variantSwitch,
                     Cases = variantCases.ToEquatableArray(),
                     IsAddress = Bool(map, "address") ?? false,
+                    Alt = Mapping(Node(map, "alt"), "alt") is { } alt && Number(alt, "max") is { } altMax && Required(alt, "id", "alt") is { } altId
+                        ? new AltDisplaySpec(altMax, altId, Scalar(alt, "display") ?? altId)
+                        : null,
                 };
                 return field;
             }
@@ -981,7 +993,7 @@ public sealed partial class ProtocolGenerator
                 {
                     CheckKeys(defaultBody, "the default case", VariantCaseKeys);
                     var fields = Node(defaultBody, "fields") is { } fn ? ReadFields(fn, key + ":case:default:field:", locations) : [];
-                    cases.Add(new VariantCaseSpec("other", Scalar(defaultBody, "type_name") ?? "Other", EquatableArray<ulong>.Empty, EquatableArray<string>.Empty, false, fields.ToEquatableArray()));
+                    cases.Add(new VariantCaseSpec("default", Scalar(defaultBody, "type_name") ?? "Default", EquatableArray<ulong>.Empty, EquatableArray<string>.Empty, false, fields.ToEquatableArray()));
                 }
 
                 return cases;

@@ -171,6 +171,41 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void CaseTypeNamedLikeAMemberEveryCaseHas_IsPKGEN2013_AtTheCase()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      value: { kind: 1 }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 10, 7, "The case 'value' would be named 'Value' in C#, which clashes with a member every case type has");
+    }
+
+    [Fact]
+    public void CaseTypeNamedLikeItsOwnField_IsPKGEN2013()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      mss: { kind: 2, fields: [{ id: mss, type: u16 }] }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 10, 7, "clashes with its field 'mss'");
+    }
+
+    [Fact]
+    public void CaseTypeNamedLikeAFieldOfAnotherCase_IsPKGEN2013()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      sack: { kind: 5, fields: [{ id: window, type: u16 }] }\n      window: { kind: 3, fields: [{ id: shift, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 11, 7, "clashes with the field 'window' of another case");
+    }
+
+    [Fact]
+    public void RepeatUntilAFieldTheItemDoesNotHave_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - id: stack\n    repeat: { until: last }\n    fields: [{ id: label, type: u32 }]\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 4, 5, "The repeat of 'stack' refers to unknown integer field of the item 'last'");
+    }
+
+    [Fact]
+    public void FragmentConditionOnAnUnknownField_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8 }\n  - { id: payload, region: rest, dispatch: { table: t, key: a, fragment_when: { field: mf, eq: 1 } } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 5, 44, "The fragment condition of 'payload' refers to unknown integer field 'mf'");
+    }
+
+    [Fact]
     public void RecordNotPartial_IsPKGEN3001_AtTheTypeName()
     {
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic record X { public byte A { get; init; } }\n";

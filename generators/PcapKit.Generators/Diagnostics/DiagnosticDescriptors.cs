@@ -64,6 +64,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedLayout = Error(
         "PKGEN2012", "Unsupported layout", "The field '{0}' cannot be laid out: {1}", Model);
 
+    public static readonly DiagnosticDescriptor NameClash = Error(
+        "PKGEN2013", "Name clash", "The {0} '{1}' would be named '{2}' in C#, which clashes with {3}; give it another id or type_name", Model);
+
     public static readonly DiagnosticDescriptor RecordNotPartial = Error(
         "PKGEN3001", "Protocol record not partial", "The type '{0}' must be a partial record to declare a protocol or TLV set", Attributes);
 
@@ -79,7 +82,7 @@ internal static class DiagnosticDescriptors
     private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
         YamlSyntax, UnknownKey, MissingKey, WrongNodeKind, InvalidNumber, UnknownType, BitGroupNotByteAligned, ValueDoesNotFit,
         UnknownReference, DuplicateField, DuplicateDispatchKey, TlvWithoutKind, ChecksumUnknownRegion, MissingEndianness,
-        PayloadNotLast, DuplicateProtocol, UnsupportedLayout, RecordNotPartial, UnsupportedPropertyType, TestVectorMismatch,
+        PayloadNotLast, DuplicateProtocol, UnsupportedLayout, NameClash, RecordNotPartial, UnsupportedPropertyType, TestVectorMismatch,
         TestVectorInvalid);
 
     public static DiagnosticDescriptor ById(string id) => All[id];

@@ -443,6 +443,15 @@ internal sealed partial class ProtocolEmitter
             _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + " = " + _code.Descriptor(f, _spec.Display, children, scaled) + ";");
             _w.Line();
             all.Add(f.PropertyName);
+            if (f.Alt is { } alt)
+            {
+                _w.Line("/// <summary>The field <c>" + f.Id + "</c> while its value is at most " + alt.Max + ", shown as <c>" + alt.Id + "</c>.</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Alt = new(" + Naming.Literal(alt.Id) + ", " +
+                        Naming.Literal(_spec.Display + "." + alt.Display) + ", " + FieldCode.Dissection + ".FieldKind.UInt, " + FieldCode.ValueBits(f) + ");");
+                _w.Line();
+                all.Add(f.PropertyName + "Alt");
+            }
+
             if (f.Type == FieldType.Tlv)
             {
                 var d = (f.Display ?? f.Id) + "_trailing";
@@ -523,15 +532,17 @@ internal sealed partial class ProtocolEmitter
         _w.Indent++;
         _w.Line("result = default;");
         _w.Line("result.NextTable = -1;");
-        _w.Line("result.Parse = View.TryParse(data, out var view);");
+        _w.Line("result.Parse = View.TryParse(data, context.ReportedLength, out var view);");
         _w.Open("if (!result.Parse.IsOk)");
         _w.Line("result.Length = data.Length;");
+        _w.Line("result.ReportedLength = context.ReportedLength < 0 ? -1 : global::System.Math.Max(context.ReportedLength, data.Length);");
         _w.Line("return;");
         _w.Close();
         _w.Line();
         _w.Line("result.HeaderLength = view.HeaderSize;");
         _w.Line("result.Length = view.Size;");
         _w.Line("result.Truncated = view.IsTruncated;");
+        _w.Line("result.ReportedLength = view.ReportedSize;");
         if (_checksum is { } cs)
         {
             _w.Open("if (context.VerifyChecksums)");
@@ -548,6 +559,12 @@ internal sealed partial class ProtocolEmitter
             var dst = _spec.Fields.First(f => f.Id == supplies.DestinationField);
             var method = src.Type == FieldType.Ipv6 ? "ForIpv6" : "ForIpv4";
             _w.Line("context.PseudoHeader = global::PcapKit.Buffers.IpPseudoHeader." + method + "(view." + src.PropertyName + ", view." + dst.PropertyName + ", 0);");
+        }
+
+        if (dispatch?.FragmentWhen is { } fragment)
+        {
+            _w.Line("// A first fragment: the upper-layer unit's length is known only after reassembly.");
+            _w.Line("result.PayloadIsFragment = " + ConditionOnView(fragment) + ";");
         }
 
         if (dispatch is { Hook: true })
@@ -624,12 +641,13 @@ internal sealed partial class ProtocolEmitter
         _w.Line("        ? typed.TryWrite(destination, " + (HasPseudo ? "default, " : string.Empty) + "flags, out written)");
         _w.Line("        : throw new global::System.ArgumentException(\"The record is not a \" + Name + \" record.\", nameof(record));");
         _w.Line();
-        _w.Open("public override void Accept(" + FieldCode.Span + " data, " + FieldCode.Dissection + ".IFieldVisitor visitor)");
-        _w.Open("if (View.TryParse(data, out var view).IsOk)");
+        _w.Open("public override void Accept(" + FieldCode.Span + " data, int reportedLength, " + FieldCode.Dissection + ".IFieldVisitor visitor)");
+        _w.Line("var parse = View.TryParse(data, reportedLength, out var view);");
+        _w.Open("if (parse.IsOk)");
         _w.Line("view.Accept(ref visitor);");
         _w.Close();
         _w.Open("else");
-        _w.Line("View.AcceptAvailable(data, ref visitor);");
+        _w.Line("View.AcceptAvailable(data, reportedLength, parse, ref visitor);");
         _w.Close();
         _w.Close();
         _w.Close();

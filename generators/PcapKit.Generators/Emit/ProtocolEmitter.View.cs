@@ -42,6 +42,7 @@ internal sealed partial class ProtocolEmitter
         _w.Line("private readonly " + FieldCode.Span + " _data;");
         _w.Line("private readonly int _headerLength;");
         _w.Line("private readonly bool _truncated;");
+        _w.Line("private readonly int _reportedLength;");
         var stored = StoredFields();
         foreach (var fl in stored)
         {
@@ -57,8 +58,8 @@ internal sealed partial class ProtocolEmitter
         }
 
         _w.Line();
-        var ctorParams = new List<string> { FieldCode.Span + " data", "int headerLength", "bool truncated" };
-        var ctorBody = new List<string> { "_data = data;", "_headerLength = headerLength;", "_truncated = truncated;" };
+        var ctorParams = new List<string> { FieldCode.Span + " data", "int headerLength", "bool truncated", "int reportedLength" };
+        var ctorBody = new List<string> { "_data = data;", "_headerLength = headerLength;", "_truncated = truncated;", "_reportedLength = reportedLength;" };
         foreach (var fl in stored)
         {
             if (fl.Offset < 0 || fl.Field.When is not null)
@@ -100,6 +101,13 @@ internal sealed partial class ProtocolEmitter
         _w.Line();
         _w.Line("/// <summary>Whether a length field declares more bytes than were captured; the payload holds what was.</summary>");
         _w.Line("public bool IsTruncated => _truncated;");
+        _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// The length of the unit as declared: by its own length field, else by the enclosing layers (at the bottom, the");
+        _w.Line("/// frame's original length). More than <see cref=\"Size\"/> when the capture was cut short; -1 when unknown (the");
+        _w.Line("/// unit starts in a first fragment and has no length field of its own).");
+        _w.Line("/// </summary>");
+        _w.Line("public int ReportedSize => _reportedLength;");
         _w.Line();
 
         EmitViewProperties();
@@ -167,8 +175,8 @@ internal sealed partial class ProtocolEmitter
 
         foreach (var c in _spec.Computed)
         {
-            _w.Line("/// <summary>Computed: " + (c.Kind == ComputedKind.PayloadLength ? "the length of the payload" : "the length of the header") + (c.Display is null ? string.Empty : " (display name '" + Xml(c.Display) + "')") + ".</summary>");
-            _w.Line("public int " + c.PropertyName + " => " + (c.Kind == ComputedKind.PayloadLength ? "_data.Length - _headerLength" : "_headerLength") + ";");
+            _w.Line("/// <summary>Computed: " + (c.Kind == ComputedKind.PayloadLength ? "the length of the payload as declared, or -1 when unknown (in a first fragment); see ReportedSize, while Payload holds what was captured" : "the length of the header") + (c.Display is null ? string.Empty : " (display name '" + Xml(c.Display) + "')") + ".</summary>");
+            _w.Line("public int " + c.PropertyName + " => " + (c.Kind == ComputedKind.PayloadLength ? "_reportedLength < 0 ? -1 : _reportedLength - _headerLength" : "_headerLength") + ";");
             _w.Line();
         }
     }
@@ -179,7 +187,14 @@ internal sealed partial class ProtocolEmitter
         _w.Line("/// <param name=\"source\">The bytes, starting at the unit's first byte; bytes past its length fields are left out of the view.</param>");
         _w.Line("/// <param name=\"view\">The view, or default when the status is not Ok.</param>");
         _w.Line("/// <returns>Ok, Truncated (the input ends inside the header) or Invalid (a rule of the protocol is broken), with the field and offset.</returns>");
-        _w.Open("public static global::PcapKit.ParseResult TryParse(" + FieldCode.Span + " source, out View view)");
+        _w.Line("public static global::PcapKit.ParseResult TryParse(" + FieldCode.Span + " source, out View view) => TryParse(source, source.Length, out view);");
+        _w.Line();
+        _w.Line("/// <summary>Parses a unit whose enclosing layers declare more bytes than were captured; never throws and never allocates.</summary>");
+        _w.Line("/// <param name=\"source\">The bytes, starting at the unit's first byte; bytes past its length fields are left out of the view.</param>");
+        _w.Line("/// <param name=\"reportedLength\">The unit's length as the enclosing layers declare it, or -1 when unknown; its own length field, when it has one, wins.</param>");
+        _w.Line("/// <param name=\"view\">The view, or default when the status is not Ok.</param>");
+        _w.Line("/// <returns>Ok, Truncated (the input ends inside the header) or Invalid (a rule of the protocol is broken), with the field and offset.</returns>");
+        _w.Open("public static global::PcapKit.ParseResult TryParse(" + FieldCode.Span + " source, int reportedLength, out View view)");
         _w.Line("view = default;");
         _w.Open("if (source.Length < FixedHeaderLength)");
         _w.Line("return global::PcapKit.ParseResult.Truncated(FieldAt(source.Length), source.Length);");
@@ -253,11 +268,18 @@ internal sealed partial class ProtocolEmitter
             _w.Line("var headerLength = (long)position;");
             if (!datagramDone)
             {
-                EmitDatagramLength();
+                EmitDatagramLength(truncatedDeclared: true);
             }
         }
 
-        var args = new List<string> { "source", "(int)headerLength", "truncated" };
+        if (!_layout.Fields.Any(fl => fl.Field.Type == FieldType.Payload))
+        {
+            _w.Line("// No payload: the unit ends with its header; what follows belongs to the enclosing layer (padding, a trailer).");
+            _w.Line("source = source.Slice(0, (int)headerLength);");
+            _w.Line("reported = (int)headerLength;");
+        }
+
+        var args = new List<string> { "source", "(int)headerLength", "truncated", "reported" };
         foreach (var fl in stored)
         {
             if (fl.Offset < 0 || fl.Field.When is not null)
@@ -277,13 +299,18 @@ internal sealed partial class ProtocolEmitter
         _w.Line();
     }
 
-    /// <summary>Bounds <c>source</c> by the declared length; returns true (the code always declares <c>truncated</c>).</summary>
-    private bool EmitDatagramLength()
+    /// <summary>
+    /// Bounds <c>source</c> by the declared length and declares <c>reported</c>; returns true (the code always sets
+    /// <c>truncated</c>, declaring it unless <paramref name="truncatedDeclared"/>).
+    /// </summary>
+    private bool EmitDatagramLength(bool truncatedDeclared = false)
     {
+        var declare = truncatedDeclared ? string.Empty : "var ";
         var sizeField = _datagramSize ?? _payloadSize;
         if (sizeField is null)
         {
-            _w.Line("var truncated = false;");
+            _w.Line(declare + "truncated = false;");
+            _w.Line("var reported = reportedLength < 0 ? -1 : global::System.Math.Max(reportedLength, source.Length);");
             return true;
         }
 
@@ -304,7 +331,8 @@ internal sealed partial class ProtocolEmitter
         _w.Line("return global::PcapKit.ParseResult.Invalid(" + Naming.Literal(sizeField.Id) + ", " + ConstName(fl) + ", \"the length is smaller than the header\");");
         _w.Close();
         _w.Line();
-        _w.Line("var truncated = declaredLength > source.Length;");
+        _w.Line(declare + "truncated = declaredLength > source.Length;");
+        _w.Line("var reported = (int)global::System.Math.Min(declaredLength, int.MaxValue);");
         _w.Open("if (!truncated)");
         _w.Line("source = source.Slice(0, (int)declaredLength);");
         _w.Close();
@@ -460,6 +488,31 @@ internal sealed partial class ProtocolEmitter
             _w.Line();
             _w.Line("var " + offsetLocal + " = position;");
             _w.Line("position += " + lengthLocal + ";");
+            _w.Line();
+            _walk = WalkState.Unknown;
+            return;
+        }
+
+        if (f.RepeatUntil is { } until)
+        {
+            var itemLayout = Layout.Compute(f.Children);
+            var marker = itemLayout.Find(until)!;
+            var markerOffset = marker.IsBits ? marker.GroupOffset : marker.Offset;
+            _w.Line("// Items up to the one whose '" + until + "' is set.");
+            _w.Line("var " + offsetLocal + " = position;");
+            _w.Open("while (true)");
+            _w.Open("if (position + " + itemLayout.FixedLength + " > " + limit + ")");
+            _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
+            _w.Close();
+            _w.Line();
+            _w.Line("var last = " + FieldCode.RawValue(marker, "source", "position + " + markerOffset) + " != 0;");
+            _w.Line("position += " + itemLayout.FixedLength + ";");
+            _w.Open("if (last)");
+            _w.Line("break;");
+            _w.Close();
+            _w.Close();
+            _w.Line();
+            _w.Line("var " + lengthLocal + " = position - " + offsetLocal + ";");
             _w.Line();
             _walk = WalkState.Unknown;
             return;
@@ -645,7 +698,16 @@ internal sealed partial class ProtocolEmitter
 
         foreach (var c in _spec.Computed)
         {
-            _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)" + c.PropertyName + ");");
+            if (c.Kind == ComputedKind.PayloadLength)
+            {
+                _w.Open("if (" + c.PropertyName + " >= 0)");
+                _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)" + c.PropertyName + ");");
+                _w.Close();
+            }
+            else
+            {
+                _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)" + c.PropertyName + ");");
+            }
         }
 
         _w.Close();
@@ -658,6 +720,9 @@ internal sealed partial class ProtocolEmitter
         var d = fieldsPrefix + f.PropertyName;
         switch (f.Type)
         {
+            case FieldType.UInt when f.Alt is { } alt:
+                _w.Line("visitor.Value(" + FieldCode.ToUlong(f, f.PropertyName) + " <= " + Naming.Dec(alt.Max) + " ? " + d + "Alt : " + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+                break;
             case FieldType.UInt:
             case FieldType.Bool:
                 _w.Line(f.When is null
@@ -700,9 +765,34 @@ internal sealed partial class ProtocolEmitter
         _w.Line("/// <param name=\"data\">The bytes captured.</param>");
         _w.Line("/// <param name=\"visitor\">The visitor.</param>");
         _w.Line("public static void AcceptAvailable<TVisitor>(" + FieldCode.Span + " data, ref TVisitor visitor)");
+        _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct => AcceptAvailable(data, data.Length, TryParse(data, out _), ref visitor);");
+        _w.Line();
+
+        // A header-length field followed only by an option list (TCP, IPv4, IPv6 options headers): the options that
+        // fit are shown, as Wireshark does, and the declared payload length is known from the header length.
+        var walkedFields = WalkedFields.Where(fl => fl.Field.Type != FieldType.Payload).ToList();
+        var options = _headerSize is not null && walkedFields.Count == 1 && walkedFields[0].Field is { Type: FieldType.Tlv, Region: RegionKind.RestOfHeader or RegionKind.Options } o ? walkedFields[0] : null;
+        _w.Line("/// <summary>");
+        _w.Line("/// Hands the fields that fit in <paramref name=\"data\"/> to <paramref name=\"visitor\"/> (for a unit whose header is cut): the");
+        _w.Line("/// fixed-header fields" + (options is null ? "" : ", then the options that fit and the lengths computed from the header length") + ". When a");
+        _w.Line("/// field broke a rule, the fields after it are left out, since their meaning depends on it (as Wireshark stops at a bogus field).");
+        _w.Line("/// </summary>");
+        _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        _w.Line("/// <param name=\"data\">The bytes captured.</param>");
+        _w.Line("/// <param name=\"reportedLength\">The unit's declared length (see <see cref=\"ReportedSize\"/>), or -1 when unknown.</param>");
+        _w.Line("/// <param name=\"parse\">What <see cref=\"TryParse(" + FieldCode.Span.Replace("<", "{").Replace(">", "}") + ", int, out View)\"/> returned for <paramref name=\"data\"/>.</param>");
+        _w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        _w.Line("public static void AcceptAvailable<TVisitor>(" + FieldCode.Span + " data, int reportedLength, global::PcapKit.ParseResult parse, ref TVisitor visitor)");
         _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
         _w.Line("{");
         _w.Indent++;
+        if (options is null)
+        {
+            _w.Line("_ = reportedLength;");
+        }
+
+        _w.Line("var invalid = parse.Status == global::PcapKit.ParseStatus.Invalid ? parse.Field : null;");
+
         foreach (var fl in _layout.Fields)
         {
             if (!IsConstantScalar(fl))
@@ -725,6 +815,44 @@ internal sealed partial class ProtocolEmitter
                 default:
                     _w.Line("visitor.Bytes(Fields." + f.PropertyName + ", data.Slice(" + ConstName(fl) + ", " + fl.Size + "));");
                     break;
+            }
+
+            if (f.Valid is not null || f.SizeOf is not null)
+            {
+                _w.Open("if (invalid == " + Naming.Literal(f.Id) + ")");
+                _w.Line("return;");
+                _w.Close();
+            }
+        }
+
+        if (options is not null)
+        {
+            var hs = _layout.Find(_headerSize!.Id)!;
+            var tlv = _code.Tlv(options.Field)!;
+            _w.Line();
+            _w.Line("var headerLength = " + Scaled(FieldCode.RawValue(hs, "data", ConstName(hs)), _headerSize.SizeOf!) + ";");
+            _w.Open("if (headerLength < FixedHeaderLength || data.Length < FixedHeaderLength)");
+            _w.Line("return;");
+            _w.Close();
+            _w.Line();
+            _w.Line("var options = new " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".List(data.Slice(FixedHeaderLength, (int)global::System.Math.Min(headerLength, data.Length) - FixedHeaderLength));");
+            _w.Line("options.Accept(ref visitor, Fields." + options.Field.PropertyName + ");");
+            _w.Open("if (!options.Trailing.IsEmpty)");
+            _w.Line("visitor.Bytes(Fields." + options.Field.PropertyName + "Trailing, options.Trailing);");
+            _w.Close();
+            foreach (var c in _spec.Computed)
+            {
+                _w.Line();
+                if (c.Kind == ComputedKind.PayloadLength)
+                {
+                    _w.Open("if (reportedLength >= headerLength)");
+                    _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)(reportedLength - headerLength));");
+                    _w.Close();
+                }
+                else
+                {
+                    _w.Line("visitor.Value(Fields." + c.PropertyName + ", (ulong)headerLength);");
+                }
             }
         }
 

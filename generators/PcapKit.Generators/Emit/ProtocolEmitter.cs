@@ -191,7 +191,7 @@ internal sealed partial class ProtocolEmitter
         _w.Line("/// <summary>The protocol as the dissector and the registry see it.</summary>");
         _w.Line("public static " + FieldCode.Dissection + ".ProtocolDescriptor Descriptor => " + _spec.TypeName + "Descriptor.Instance;");
         _w.Line();
-        _w.Line("/// <summary>Parses a unit; never throws and never allocates. Same as <see cref=\"View.TryParse\"/>.</summary>");
+        _w.Line("/// <summary>Parses a unit; never throws and never allocates. Same as <see cref=\"View.TryParse(global::System.ReadOnlySpan{byte}, out View)\"/>.</summary>");
         _w.Line("/// <param name=\"source\">The bytes, starting at the unit's first byte.</param>");
         _w.Line("/// <param name=\"view\">The view, or default when the status is not Ok.</param>");
         _w.Line("/// <returns>The result.</returns>");

@@ -380,16 +380,19 @@ internal sealed class TlvEmitter
         _w.Line("/// <summary>Copies the option into its record: the kind's record when the layout fits, else <see cref=\"Unknown\"/>.</summary>");
         _w.Line("/// <returns>The record.</returns>");
         _w.Open("public " + _spec.TypeName + " ToRecord()");
-        _w.Open("if (IsSingleByte)");
-        _w.Open("switch (" + FieldCode.ReadUnsigned("_raw", "0", _spec.KindWidth, _spec.Endian) + ")");
-        foreach (var c in _spec.Cases.Where(c => c.SingleByte))
+        if (_spec.Cases.Any(c => c.SingleByte))
         {
-            _w.Line("case " + Naming.Hex(c.Kind) + ": return new " + c.TypeName + "();");
-        }
+            _w.Open("if (IsSingleByte)");
+            _w.Open("switch (" + FieldCode.ReadUnsigned("_raw", "0", _spec.KindWidth, _spec.Endian) + ")");
+            foreach (var c in _spec.Cases.Where(c => c.SingleByte))
+            {
+                _w.Line("case " + Naming.Hex(c.Kind) + ": return new " + c.TypeName + "();");
+            }
 
-        _w.Close();
-        _w.Close();
-        _w.Line();
+            _w.Close();
+            _w.Close();
+            _w.Line();
+        }
         foreach (var c in _spec.Cases.Where(c => !c.SingleByte))
         {
             _w.Open("if (TryGet" + c.TypeName + "(out var " + Naming.ToCamel(c.TypeName).TrimStart('@') + "View))");

@@ -59,7 +59,16 @@ internal sealed record FieldSpec(
 
     /// <summary>A byte string shown as an address when its length is one (6: MAC, 4: IPv4, 16: IPv6).</summary>
     public bool IsAddress { get; init; }
+
+    /// <summary>For a repeated item: the child field whose non-zero value marks the last item (MPLS's bottom of stack); null repeats to the region's end.</summary>
+    public string? RepeatUntil { get; init; }
+
+    /// <summary>The name the field is shown under when its value is at most a bound (802.3's length in the EtherType field).</summary>
+    public AltDisplaySpec? Alt { get; init; }
 }
+
+/// <summary>While the value is at most <c>Max</c>, the field is shown as <c>Id</c> / <c>Display</c>.</summary>
+internal sealed record AltDisplaySpec(ulong Max, string Id, string Display);
 
 /// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>
 internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArray<ulong> Keys, EquatableArray<string> KeyNames, bool Declared, EquatableArray<FieldSpec> Fields);
@@ -98,6 +107,9 @@ internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, b
 
     /// <summary>For each table, the name tshark shows in frame.protocols after this protocol when it dispatches there (<c>ethertype</c>), or empty.</summary>
     public EquatableArray<string> ChainLabels { get; init; }
+
+    /// <summary>While this holds, the payload is only the first part of the upper-layer unit (a first fragment), whose length is unknown.</summary>
+    public ConditionSpec? FragmentWhen { get; init; }
 }
 
 /// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>

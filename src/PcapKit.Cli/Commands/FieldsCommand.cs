@@ -46,7 +46,7 @@ internal static class FieldsCommand
             using var reader = CaptureReader.Open(parse.GetValue(file)!);
             foreach (var record in reader)
             {
-                dissector.Dissect(record.Data, record.LinkType, ref stack);
+                dissector.Dissect(record, ref stack);
                 var frame = new Frame(record.Data, ref stack, registry);
                 extractor.Extract(record, frame);
                 line.Clear();

@@ -59,6 +59,15 @@ public sealed class DispatchAttribute : Attribute
     /// <summary>Further tables a hook may choose.</summary>
     public string[]? Tables { get; set; }
 
+    /// <summary>
+    /// When set, the payload is only the first part of the upper-layer unit while this property equals
+    /// <see cref="FragmentWhenEqual"/> (a first fragment): its length is unknown until reassembly.
+    /// </summary>
+    public string? FragmentWhen { get; set; }
+
+    /// <summary>The value <see cref="FragmentWhen"/> must have.</summary>
+    public ulong FragmentWhenEqual { get; set; }
+
     /// <summary>The name tshark's <c>frame.protocols</c> shows after this protocol when the payload goes to <see cref="Table"/> (<c>ethertype</c>).</summary>
     public string? ChainLabel { get; set; }
 }

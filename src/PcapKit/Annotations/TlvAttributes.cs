@@ -63,8 +63,10 @@ public sealed class TlvCaseAttribute : Attribute
     public bool EndOfList { get; set; }
 }
 
-/// <summary>Declares a field that repeats until the end of its region (SACK blocks).</summary>
+/// <summary>Declares a field that repeats until the end of its region (SACK blocks), or up to an item that marks itself the last.</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class RepeatAttribute : Attribute
 {
+    /// <summary>When set, the property of the item whose non-zero value marks the last item (MPLS's bottom-of-stack bit).</summary>
+    public string? Until { get; set; }
 }

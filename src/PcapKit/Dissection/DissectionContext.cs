@@ -22,6 +22,12 @@ public struct DissectionContext
     /// <summary>The key under which the current layer was reached.</summary>
     public ulong DispatchKey;
 
+    /// <summary>
+    /// The current unit's length as the enclosing layers declare it (at the bottom, the frame's original length),
+    /// which exceeds the bytes given when the capture was cut short; -1 when unknown (inside a first fragment).
+    /// </summary>
+    public int ReportedLength;
+
     /// <summary>The options.</summary>
     public DissectionFlags Flags;
 

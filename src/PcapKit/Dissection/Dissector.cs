@@ -64,10 +64,28 @@ public sealed class Dissector
     /// <param name="frame">The frame's bytes.</param>
     /// <param name="linkType">The link type of its interface (LINKTYPE_*).</param>
     /// <param name="stack">Receives the layers; cleared first.</param>
-    public void Dissect(ReadOnlySpan<byte> frame, int linkType, ref LayerStack stack)
+    public void Dissect(ReadOnlySpan<byte> frame, int linkType, ref LayerStack stack) => Dissect(frame, linkType, frame.Length, ref stack);
+
+    /// <summary>Dissects one record of a capture, with its link type and original length.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="stack">Receives the layers; cleared first.</param>
+    public void Dissect(in Capture.CaptureRecord record, ref LayerStack stack) =>
+        Dissect(record.Data, record.LinkType, (int)Math.Min(record.OriginalLength, int.MaxValue), ref stack);
+
+    /// <summary>Dissects one frame that the capture may have cut short.</summary>
+    /// <param name="frame">The frame's captured bytes.</param>
+    /// <param name="linkType">The link type of its interface (LINKTYPE_*).</param>
+    /// <param name="originalLength">The frame's length on the wire (the record's original length), from which each layer's
+    /// <see cref="Layer.ReportedLength"/> is derived as tshark derives it.</param>
+    /// <param name="stack">Receives the layers; cleared first.</param>
+    public void Dissect(ReadOnlySpan<byte> frame, int linkType, int originalLength, ref LayerStack stack)
     {
         stack.Clear();
         var context = new DissectionContext { Flags = _flags };
+        // The declared end of the current unit, past the captured bytes when the capture cut the frame.
+        long reportedEnd = Math.Max(originalLength, frame.Length);
+        // False inside a first fragment, until a layer with a length field of its own.
+        var reportedKnown = true;
         var table = 0;
         ulong key0 = (uint)linkType, key1 = 0;
         var keyCount = 1;
@@ -83,6 +101,7 @@ public sealed class Dissector
             }
 
             context.DispatchKey = key;
+            context.ReportedLength = reportedKnown ? (int)Math.Min(reportedEnd - offset, int.MaxValue) : -1;
             var descriptor = _registry.GetProtocol(protocol);
             descriptor.Dissect(frame[offset..end], ref context, out var result);
             var length = Math.Clamp(result.Length, 0, end - offset);
@@ -101,6 +120,16 @@ public sealed class Dissector
             }
 
             end = offset + length;
+            var declaredPayload = result.ReportedLength >= 0 ? (long)result.ReportedLength - header : 0;
+            if (result.ReportedLength >= 0)
+            {
+                // A length field can only narrow what the enclosing layers declare.
+                var declaredEnd = offset + (long)Math.Max(result.ReportedLength, length);
+                reportedEnd = reportedKnown ? Math.Min(reportedEnd, declaredEnd) : declaredEnd;
+                reportedKnown = true;
+            }
+
+            reportedKnown &= !result.PayloadIsFragment;
             offset += header;
             if (descriptor.Layer >= _stopLayer || protocol == _stopProtocol)
             {
@@ -114,8 +143,10 @@ public sealed class Dissector
                 return;
             }
 
-            if (offset >= end)
+            if (offset >= end && declaredPayload <= 0)
             {
+                // Nothing captured and nothing declared. When the layer declares a payload the capture cut off
+                // entirely, the next layer is still dissected (as tshark does) and recorded as truncated.
                 return;
             }
 

@@ -13,7 +13,7 @@ public readonly ref struct Frame
 
     /// <summary>Creates a frame over dissected bytes.</summary>
     /// <param name="data">The frame's bytes.</param>
-    /// <param name="layers">Its layers, from <see cref="Dissector.Dissect"/>.</param>
+    /// <param name="layers">Its layers, from <see cref="Dissector.Dissect(in Capture.CaptureRecord, ref LayerStack)"/>.</param>
     /// <param name="registry">The registry the layers' protocol indexes refer to.</param>
     public Frame(ReadOnlySpan<byte> data, ref readonly LayerStack layers, DissectorRegistry registry)
     {
@@ -117,7 +117,7 @@ public readonly ref struct Frame
             ref readonly var layer = ref _layers[i];
             if (ReferenceEquals(Registry.GetProtocol(layer.Protocol), descriptor) && layer.Parse.IsOk && occurrence-- == 0)
             {
-                return T.TryParse(Data.Slice(layer.Offset, layer.Length), out view).IsOk;
+                return T.TryParse(Data.Slice(layer.Offset, layer.Length), layer.ReportedLength, out view).IsOk;
             }
         }
 

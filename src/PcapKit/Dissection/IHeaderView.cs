@@ -19,6 +19,13 @@ public interface IHeaderView<TSelf>
     /// <returns>The result.</returns>
     static abstract ParseResult TryParse(ReadOnlySpan<byte> source, out TSelf view);
 
+    /// <summary>Parses a unit the enclosing layers declare <paramref name="reportedLength"/> bytes long; never throws and never allocates.</summary>
+    /// <param name="source">The bytes, starting at the unit's first byte.</param>
+    /// <param name="reportedLength">The declared length (<see cref="Layer.ReportedLength"/>); the unit's own length field wins.</param>
+    /// <param name="view">The view, or default when the status is not Ok.</param>
+    /// <returns>The result.</returns>
+    static abstract ParseResult TryParse(ReadOnlySpan<byte> source, int reportedLength, out TSelf view);
+
     /// <summary>Hands every header field to <paramref name="visitor"/>, in wire order.</summary>
     /// <typeparam name="TVisitor">The visitor type.</typeparam>
     /// <param name="visitor">The visitor.</param>

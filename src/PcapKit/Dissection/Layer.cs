@@ -1,3 +1,4 @@
+using System;
 using PcapKit.Buffers;
 
 namespace PcapKit.Dissection;
@@ -12,6 +13,7 @@ public readonly struct Layer
         Offset = offset;
         Length = length;
         HeaderLength = headerLength;
+        ReportedLength = result.ReportedLength < 0 ? -1 : Math.Max(result.ReportedLength, length);
         Parse = result.Parse;
         IsTruncated = result.Truncated;
         Checksum = result.ChecksumVerified ? result.Checksum : null;
@@ -25,6 +27,14 @@ public readonly struct Layer
 
     /// <summary>The length of the layer's unit (header and payload) as its length fields bound it.</summary>
     public int Length { get; }
+
+    /// <summary>
+    /// The length of the unit as declared: its own length field, else the enclosing layers' (at the bottom, the
+    /// frame's original length). More than <see cref="Length"/> when the capture was cut short; tshark computes
+    /// lengths such as <c>tcp.len</c> from it. -1 when unknown: the unit starts in a first fragment and has no
+    /// length field of its own.
+    /// </summary>
+    public int ReportedLength { get; }
 
     /// <summary>The length of the header; the payload starts at <see cref="Offset"/> + <see cref="HeaderLength"/>.</summary>
     public int HeaderLength { get; }

@@ -14,6 +14,15 @@ public struct LayerResult
     /// <summary>The length of the unit as its length fields bound it (header and payload), at most the bytes given.</summary>
     public int Length;
 
+    /// <summary>
+    /// The length of the unit as declared (its own length field, else the enclosing layers'); more than
+    /// <see cref="Length"/> when the capture was cut short.
+    /// </summary>
+    public int ReportedLength;
+
+    /// <summary>Set when the payload is only the first part of the upper-layer unit (a first fragment), whose length is then unknown.</summary>
+    public bool PayloadIsFragment;
+
     /// <summary>Set when a length field declares more bytes than were captured.</summary>
     public bool Truncated;
 

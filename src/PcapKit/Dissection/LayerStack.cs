@@ -11,7 +11,7 @@ namespace PcapKit.Dissection;
 public struct LayerStack
 {
     /// <summary>The most layers a frame can have; deeper nesting is kept raw.</summary>
-    public const int Capacity = 32;
+    public const int Capacity = 128;
 
     private LayerBuffer _layers;
     private int _count;

@@ -96,7 +96,16 @@ public abstract class ProtocolDescriptor
     /// <summary>Hands the fields of the unit in <paramref name="data"/> to <paramref name="visitor"/>. A unit whose header is cut gets the fields that fit.</summary>
     /// <param name="data">The unit's bytes, as <see cref="Dissect"/> bounded them.</param>
     /// <param name="visitor">The visitor.</param>
-    public abstract void Accept(ReadOnlySpan<byte> data, IFieldVisitor visitor);
+    public void Accept(ReadOnlySpan<byte> data, IFieldVisitor visitor) => Accept(data, data.Length, visitor);
+
+    /// <summary>
+    /// Hands the fields of a unit to <paramref name="visitor"/>, with the length the enclosing layers declared for it
+    /// (<see cref="Layer.ReportedLength"/>), so values computed from lengths (<c>tcp.len</c>) count what the capture cut.
+    /// </summary>
+    /// <param name="data">The unit's bytes, as <see cref="Dissect"/> bounded them.</param>
+    /// <param name="reportedLength">The unit's declared length.</param>
+    /// <param name="visitor">The visitor.</param>
+    public abstract void Accept(ReadOnlySpan<byte> data, int reportedLength, IFieldVisitor visitor);
 
     /// <summary>Copies the unit in <paramref name="data"/> into the protocol's owned record, or returns null when it does not parse.</summary>
     /// <param name="data">The unit's bytes.</param>

@@ -101,7 +101,8 @@ public readonly struct Ipv6Address : IEquatable<Ipv6Address>, IComparable<Ipv6Ad
         {
             if (i == bestStart)
             {
-                if (!Put(destination, ref w, ':') || (i == 0 && !Put(destination, ref w, ':')))
+                // The run of zeros: "::" stands for it and for the separators around it.
+                if (!Put(destination, ref w, ':') || !Put(destination, ref w, ':'))
                 {
                     charsWritten = 0;
                     return false;
@@ -128,7 +129,8 @@ public readonly struct Ipv6Address : IEquatable<Ipv6Address>, IComparable<Ipv6Ad
 
         if (mapped)
         {
-            if (!Put(destination, ref w, ':') || !new Ipv4Address((uint)Value).TryFormat(destination[w..], out var n))
+            if (!Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') ||
+                !Put(destination, ref w, ':') || !new Ipv4Address((uint)Value).TryFormat(destination[w..], out var n))
             {
                 charsWritten = 0;
                 return false;

@@ -51,7 +51,7 @@ public sealed class FieldValueCollector : IFieldVisitor
     {
         for (var i = 0; i < frame.LayerCount; i++)
         {
-            frame.ProtocolAt(i).Accept(frame.LayerBytes(i), this);
+            frame.ProtocolAt(i).Accept(frame.LayerBytes(i), frame[i].ReportedLength, this);
         }
     }
 

@@ -1,0 +1,10 @@
+using PcapKit.Dissection;
+
+namespace PcapKit.Protocols;
+
+// Hand-written hook: the protocol field's meaning depends on the hardware type (LinuxCookedDispatch).
+public sealed partial record LinuxSll
+{
+    private static partial void SelectDispatch(View view, ref DispatchSelection dispatch) =>
+        LinuxCookedDispatch.Select(view.HardwareType, view.Protocol, ref dispatch);
+}
