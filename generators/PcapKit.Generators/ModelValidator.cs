@@ -257,6 +257,10 @@ internal static class ModelValidator
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":length", key), "The length of '" + f.Id + "'", "earlier integer field", length.FieldId);
                 }
+                else if (lf.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":length", key), f.Id, "a length cannot come from a conditional field");
+                }
             }
 
             if (f.When is { } when)
@@ -264,6 +268,10 @@ internal static class ModelValidator
                 if (!seen.TryGetValue(when.FieldId, out var wf) || !IsInteger(wf))
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":when", key), "The condition of '" + f.Id + "'", "earlier integer field", when.FieldId);
+                }
+                else if (wf.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":when", key), f.Id, "a condition cannot test a field that is itself conditional");
                 }
 
                 if (f.Bits > 0)
@@ -292,6 +300,15 @@ internal static class ModelValidator
                 if (f.SwitchField is null || !seen.TryGetValue(f.SwitchField, out var sf) || !IsInteger(sf))
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":switch", key), "The switch of '" + f.Id + "'", "earlier integer field", f.SwitchField ?? string.Empty);
+                }
+                else if (sf.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key, key), f.Id, "a variant cannot switch on a conditional field");
+                }
+
+                if (f.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key, key), f.Id, "a variant cannot be conditional");
                 }
 
                 var keys = new HashSet<ulong>();

@@ -25,12 +25,12 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
-            "names", "switch", "cases", "default", "address", "alt",
+            "names", "switch", "cases", "default", "address", "alt", "hex_digits",
         ];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
         private static readonly string[] TlvKeys = ["type_name", "display", "kind", "length", "cases", "single_byte", "end_of_list", "unknown", "doc", "header_fields"];
-        private static readonly string[] TlvKindKeys = ["type", "enum", "display"];
+        private static readonly string[] TlvKindKeys = ["type", "enum", "display", "format"];
         private static readonly string[] TlvLengthKeys = ["type", "includes_header", "scale", "display", "align"];
         private static readonly string[] CaseKeys = ["kind", "single_byte", "end_of_list", "fields", "type_name", "doc"];
         private static readonly string[] SizeOfKeys = ["region", "scale", "offset"];
@@ -434,9 +434,11 @@ public sealed partial class ProtocolGenerator
                     var kindWidth = 1;
                     string? kindEnum = null;
                     string? kindDisplay = null;
+                    var kindHex = false;
                     if (Mapping(Node(body, "kind"), "kind") is { } kind)
                     {
                         CheckKeys(kind, "kind", TlvKindKeys);
+                        kindHex = Scalar(kind, "format") == "hex";
                         kindWidth = Scalar(kind, "type") is { } kt ? IntegerWidth(kt) : 1;
                         if (kindWidth == 0)
                         {
@@ -564,6 +566,7 @@ public sealed partial class ProtocolGenerator
                     {
                         HeaderFields = Node(body, "header_fields") is { } hf ? ReadFields(hf, "header:field:", locations).ToEquatableArray() : EquatableArray<FieldSpec>.Empty,
                         Align = align,
+                        KindHex = kindHex,
                     };
                     ModelValidator.ValidateTlv(spec, new LocationLookup(locations, Loc(pair.Key)), _diagnostics);
                     _tlvs.Add(new TlvDraft(spec, locations.ToEquatableArray()));
@@ -933,9 +936,12 @@ public sealed partial class ProtocolGenerator
                     SwitchField = variantSwitch,
                     Cases = variantCases.ToEquatableArray(),
                     IsAddress = Bool(map, "address") ?? false,
-                    Alt = Mapping(Node(map, "alt"), "alt") is { } alt && Number(alt, "max") is { } altMax && Required(alt, "id", "alt") is { } altId
-                        ? new AltDisplaySpec(altMax, altId, Scalar(alt, "display") ?? altId)
+                    Alt = Mapping(Node(map, "alt"), "alt") is { } alt && Required(alt, "id", "alt") is { } altId
+                        ? Number(alt, "size") is { } altSize
+                            ? new AltDisplaySpec(0, altId, Scalar(alt, "display") ?? altId) { Size = (int)altSize }
+                            : Number(alt, "max") is { } altMax ? new AltDisplaySpec(altMax, altId, Scalar(alt, "display") ?? altId) : null
                         : null,
+                    HexDigits = (int)(Number(map, "hex_digits") ?? 0),
                 };
                 return field;
             }

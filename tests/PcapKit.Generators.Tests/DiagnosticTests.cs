@@ -206,6 +206,34 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ConditionalVariant_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    when: { field: t, eq: 1 }\n    cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 5, 5, "The field 'body' cannot be laid out: a variant cannot be conditional");
+    }
+
+    [Fact]
+    public void VariantSwitchingOnAConditionalField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: f, type: u8 }\n  - { id: t, type: u8, when: { field: f, eq: 1 } }\n  - id: body\n    switch: t\n    cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 6, 5, "a variant cannot switch on a conditional field");
+    }
+
+    [Fact]
+    public void ConditionOnAConditionalField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: f, type: u8 }\n  - { id: g, type: u8, when: { field: f, eq: 1 } }\n  - { id: h, type: u8, when: { field: g, eq: 2 } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 6, 30, "a condition cannot test a field that is itself conditional");
+    }
+
+    [Fact]
+    public void LengthFromAConditionalField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: f, type: u8 }\n  - { id: n, type: u8, when: { field: f, eq: 1 } }\n  - { id: blob, type: bytes, length: n }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 6, 38, "a length cannot come from a conditional field");
+    }
+
+    [Fact]
     public void RecordNotPartial_IsPKGEN3001_AtTheTypeName()
     {
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic record X { public byte A { get; init; } }\n";

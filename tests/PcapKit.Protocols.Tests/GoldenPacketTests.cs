@@ -77,7 +77,16 @@ public sealed class GoldenPacketTests
         }
 
         Assert.Equal([(1u, 16u), (256u, 4096u), (65536u, 1048576u), (16777216u, 268435456u)], blocks);
-        Assert.Equal(Dissection.TlvTrailingReason.AfterEndOfList, tcp.Options.TrailingReason);
+
+        // As in Wireshark, each zero byte after the SACK option is one more End of Option List: nothing is left over.
+        var kinds = new System.Collections.Generic.List<TcpOptionKind>();
+        foreach (var option in tcp.Options)
+        {
+            kinds.Add(option.Kind);
+        }
+
+        Assert.Equal([TcpOptionKind.Sack, TcpOptionKind.Eol, TcpOptionKind.Eol], kinds);
+        Assert.Equal(Dissection.TlvTrailingReason.None, tcp.Options.TrailingReason);
     }
 
     [Fact]

@@ -77,8 +77,8 @@ public sealed class OracleAgreementTests(ITestOutputHelper output)
                     var actual = c < columns.Count ? collector.GetValue(c) : chain.ToString();
                     if (column == "frame.protocols")
                     {
-                        expected = KnownChain(expected);
-                        actual = KnownChain(actual);
+                        expected = TsharkChain.Known(expected);
+                        actual = TsharkChain.Known(actual);
                     }
                     else if (column is "tcp.options.sack_le" or "tcp.options.sack_re")
                     {
@@ -142,54 +142,6 @@ public sealed class OracleAgreementTests(ITestOutputHelper output)
 
         return prefixes;
     }
-
-    /// <summary>
-    /// A chain cut after the last protocol the pack knows, without trailing <c>data</c>: what tshark names beyond
-    /// (<c>dns</c>, <c>http</c>, or nothing when it holds a segment for reassembly) belongs to the application layer.
-    /// </summary>
-    private static string KnownChain(string chain)
-    {
-        var names = KnownChainNames.Value;
-        var parts = new List<string>();
-        foreach (var part in chain.Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!names.Contains(part))
-            {
-                break;
-            }
-
-            parts.Add(part);
-        }
-
-        while (parts.Count > 0 && parts[^1] == "data")
-        {
-            parts.RemoveAt(parts.Count - 1);
-        }
-
-        return string.Join(':', parts);
-    }
-
-    private static readonly Lazy<HashSet<string>> KnownChainNames = new(() =>
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal) { "data" };
-        foreach (var protocol in Packs.Registry.Protocols)
-        {
-            foreach (var name in protocol.ChainName.Split(':'))
-            {
-                names.Add(name);
-            }
-
-            for (var t = 0; t < protocol.DispatchTables.Count; t++)
-            {
-                if (protocol.GetDispatchLabel(t) is { Length: > 0 } label)
-                {
-                    names.Add(label);
-                }
-            }
-        }
-
-        return names;
-    });
 
     /// <summary>
     /// tshark prints SACK edges relative to the peer's initial sequence number, which only its conversation tracking

@@ -1,7 +1,9 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.IO;
 using System.Text.Json;
+using PcapKit.Capture;
 using PcapKit.Dissection;
 using PcapKit.Output;
 using PcapKit.TestSupport;
@@ -10,96 +12,136 @@ using Xunit.Abstractions;
 
 namespace PcapKit.Protocols.Tests;
 
-/// <summary>Bad input never throws: every prefix of real frames, and seeded random mutations of them.</summary>
+/// <summary>
+/// Bad input never throws and never reads out of bounds: every corpus file (the malformed ones too), every prefix
+/// of every frame, and seeded random mutations of real frames, through dissection, field visiting and JSON.
+/// </summary>
 public sealed class RobustnessTests(ITestOutputHelper output)
 {
-    private static readonly string[] Captures = ["ppp__many-protocols.pcap", "zeek__tcp_option-sack.pcap"];
-
     [SkippableFact]
-    public void EveryPrefixOfEveryFrame_ParsesAsTruncatedOrAsAShorterValidUnit()
+    public void EveryCorpusFile_IsDissectedFrameByFrame_IncludingTheMalformedOnes()
     {
-        var prefixes = 0;
-        foreach (var capture in Captures)
+        var stack = default(LayerStack);
+        var files = 0;
+        var frames = 0;
+        var rejected = new List<string>();
+        foreach (var capture in Corpus.Captures())
         {
-            foreach (var frame in CorpusFrames.EthernetIpv4TcpUdp(capture))
+            files++;
+            try
             {
-                for (var length = 0; length <= frame.Length; length++)
+                using var reader = CaptureReader.Open(Corpus.File(capture));
+                while (reader.TryReadNext(out var record))
                 {
-                    var prefix = frame.AsSpan(0, length);
-                    CheckPrefix(prefix);
-                    prefixes++;
+                    Packs.Dissector.Dissect(record, ref stack);
+                    CheckBounds(record.Data.Length, ref stack);
+                    Visit(record.Data, ref stack);
+                    frames++;
                 }
+            }
+            catch (InvalidDataException e)
+            {
+                // A corrupt capture file is reported by the reader (its own tests check where); every frame before it was dissected.
+                rejected.Add($"{capture}: {e.Message}");
             }
         }
 
-        output.WriteLine($"{prefixes} prefixes parsed");
+        output.WriteLine($"{files} files, {frames} frames dissected; {rejected.Count} files end in a reader error:");
+        foreach (var line in rejected)
+        {
+            output.WriteLine("  " + line);
+        }
+
+        Assert.True(frames > 7000);
     }
 
-    private static void CheckPrefix(ReadOnlySpan<byte> prefix)
+    [SkippableFact]
+    public void EveryPrefixOfEveryFrame_IsDissectedWithinItsBytes()
     {
-        var eth = Ethernet.TryParse(prefix, out var ethernet);
-        Assert.True(eth.IsOk || (eth.Status == ParseStatus.Truncated && prefix.Length < Ethernet.FixedHeaderLength));
-        if (!eth.IsOk)
+        var stack = default(LayerStack);
+        var visitor = new TouchingVisitor();
+        long prefixes = 0;
+        foreach (var (link, frame) in AllFrames())
         {
-            return;
-        }
-
-        var ip = Ipv4.TryParse(ethernet.Payload, out var ipv4);
-        Assert.NotEqual(ParseStatus.Invalid, ip.Status);
-        if (!ip.IsOk)
-        {
-            return;
-        }
-
-        // A cut datagram is flagged, never read past what was captured.
-        Assert.True(ipv4.Size <= ethernet.Payload.Length);
-        if (ipv4.Protocol == IpProtocol.Tcp)
-        {
-            var tcp = Tcp.TryParse(ipv4.Payload, out var segment);
-            Assert.NotEqual(ParseStatus.Invalid, tcp.Status);
-            if (tcp.IsOk)
+            for (var length = 0; length <= frame.Length; length++)
             {
-                foreach (var option in segment.Options)
+                var prefix = frame.AsSpan(0, length);
+                Packs.Dissector.Dissect(prefix, link, frame.Length, ref stack);
+                CheckBounds(length, ref stack);
+                var view = new Frame(prefix, ref stack, Packs.Registry);
+                for (var i = 0; i < view.LayerCount; i++)
                 {
-                    _ = option.ToRecord();
+                    view.ProtocolAt(i).Accept(view.LayerBytes(i), view[i].ReportedLength, visitor);
                 }
+
+                prefixes++;
             }
         }
 
-        // The whole pipeline too: dissection, field collection and JSON.
-        var stack = default(LayerStack);
-        Packs.Dissector.Dissect(prefix, 1, ref stack);
-        Visit(prefix, ref stack);
+        output.WriteLine($"{prefixes} prefixes dissected and visited ({visitor.Fields} field values)");
+        Assert.True(prefixes > 100_000);
     }
 
     [SkippableFact]
     public void SeededRandomMutations_NeverThrow_AndNeverReadPastTheFrame()
     {
         // PCAPKIT_MUTATIONS raises the count for a long run (see README: ≥ 1 M mutations).
-        var count = int.TryParse(Environment.GetEnvironmentVariable("PCAPKIT_MUTATIONS"), out var n) ? n : 20_000;
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PCAPKIT_MUTATIONS"), out var n) ? n : 200_000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PCAPKIT_SEED"), out var s) ? s : 20261126;
-        var frames = new List<byte[]>();
-        foreach (var capture in Captures)
-        {
-            frames.AddRange(CorpusFrames.EthernetIpv4TcpUdp(capture));
-        }
-
+        var frames = AllFrames();
         var random = new Random(seed);
         var stack = default(LayerStack);
+        var layers = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var frame = Mutate(frames[random.Next(frames.Count)], random);
-            Packs.Dissector.Dissect(frame, 1, ref stack);
+            var (link, original) = frames[random.Next(frames.Count)];
+            var frame = Mutate(original, random);
+            Packs.Dissector.Dissect(frame, link, ref stack);
+            CheckBounds(frame.Length, ref stack);
             Visit(frame, ref stack);
             for (var l = 0; l < stack.Count; l++)
             {
-                Assert.InRange(stack[l].End, 0, frame.Length);
+                var name = Packs.Registry.GetProtocol(stack[l].Protocol).Name;
+                layers[name] = layers.GetValueOrDefault(name) + 1;
             }
-
-            Assert.InRange(stack.RawOffset + stack.RawLength, 0, frame.Length);
         }
 
-        output.WriteLine($"{count} mutations of {frames.Count} frames (seed {seed}) dissected");
+        output.WriteLine($"{count} mutations of {frames.Count} frames (seed {seed}) dissected; layers reached: {string.Join(", ", layers)}");
+        Assert.True(layers.Count >= 25, $"the mutations reached only {layers.Count} protocols");
+    }
+
+    /// <summary>Every frame of the corpus and of the synthetic capture, with its link type.</summary>
+    private static List<(int Link, byte[] Data)> AllFrames()
+    {
+        var frames = new List<(int, byte[])>();
+        foreach (var capture in CorpusFrames.Captures())
+        {
+            foreach (var frame in CorpusFrames.Read(capture, out _))
+            {
+                frames.Add((frame.LinkType, frame.Data));
+            }
+        }
+
+        using var reader = CaptureReader.Open(Path.Combine(AppContext.BaseDirectory, "Oracle", "synthetic.pcapng"));
+        while (reader.TryReadNext(out var record))
+        {
+            frames.Add((record.LinkType, record.Data.ToArray()));
+        }
+
+        return frames;
+    }
+
+    private static void CheckBounds(int length, ref LayerStack stack)
+    {
+        for (var l = 0; l < stack.Count; l++)
+        {
+            Assert.InRange(stack[l].Offset, 0, length);
+            Assert.InRange(stack[l].End, stack[l].Offset, length);
+            Assert.InRange(stack[l].HeaderLength, 0, stack[l].Length);
+        }
+
+        Assert.InRange(stack.RawOffset, 0, length);
+        Assert.InRange(stack.RawOffset + stack.RawLength, stack.RawOffset, length);
     }
 
     /// <summary>Bit flips, byte inserts and deletes, length-field edits and truncation, as a fuzzer would.</summary>
@@ -122,8 +164,8 @@ public sealed class RobustnessTests(ITestOutputHelper output)
                     data.RemoveAt(at);
                     break;
                 case 3:
-                    // Length-ish fields: IHL, total length, data offset, option lengths live in the first 60 bytes.
-                    data[Math.Min(at, Math.Min(data.Count - 1, 14 + random.Next(46)))] = (byte)random.Next(256);
+                    // Headers, where the length and type fields are, live in the first bytes.
+                    data[Math.Min(data.Count - 1, random.Next(Math.Min(data.Count, 80)))] = (byte)random.Next(256);
                     break;
                 case 4:
                     data[at] = random.Next(2) == 0 ? (byte)0 : (byte)0xFF;
@@ -155,12 +197,43 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         for (var i = 0; i < frame.LayerCount; i++)
         {
             _writer.WriteStartObject();
-            frame.ProtocolAt(i).Accept(frame.LayerBytes(i), json);
+            frame.ProtocolAt(i).Accept(frame.LayerBytes(i), frame[i].ReportedLength, json);
             _writer.WriteEndObject();
         }
 
         _writer.WriteEndArray();
         _writer.Flush();
         Assert.True(_buffer.WrittenCount >= 2);
+    }
+
+    /// <summary>Reads every value and byte it is given, so a read past a span's end would throw.</summary>
+    private sealed class TouchingVisitor : IFieldVisitor
+    {
+        public long Fields { get; private set; }
+
+        private long _sum;
+
+        public void Value(FieldDescriptor field, ulong value)
+        {
+            Fields++;
+            _sum += (long)(value & 0xFF);
+        }
+
+        public void Bytes(FieldDescriptor field, scoped ReadOnlySpan<byte> value)
+        {
+            Fields++;
+            foreach (var b in value)
+            {
+                _sum += b;
+            }
+        }
+
+        public void BeginList(FieldDescriptor field) => _sum++;
+
+        public void EndList(FieldDescriptor field) => _sum--;
+
+        public void BeginItem(FieldDescriptor item) => _sum++;
+
+        public void EndItem(FieldDescriptor item) => _sum--;
     }
 }

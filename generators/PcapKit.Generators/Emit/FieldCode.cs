@@ -227,6 +227,11 @@ internal sealed class FieldCode
             text += ", " + scaled.Scale + ", " + scaled.Offset;
         }
 
+        if (f.HexDigits > 0)
+        {
+            text += ", hexDigits: " + f.HexDigits;
+        }
+
         return text + ")";
     }
 }

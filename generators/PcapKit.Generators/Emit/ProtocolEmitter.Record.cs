@@ -443,7 +443,15 @@ internal sealed partial class ProtocolEmitter
             _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + " = " + _code.Descriptor(f, _spec.Display, children, scaled) + ";");
             _w.Line();
             all.Add(f.PropertyName);
-            if (f.Alt is { } alt)
+            if (f.Alt is { Size: > 0 } sized)
+            {
+                _w.Line("/// <summary>The field <c>" + f.Id + "</c> when it is " + sized.Size + " bytes long: an address, shown as <c>" + sized.Id + "</c>.</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Alt = new(" + Naming.Literal(sized.Id) + ", " +
+                        Naming.Literal(_spec.Display + "." + sized.Display) + ", " + FieldCode.Dissection + ".FieldKind.Address, " + (sized.Size * 8) + ");");
+                _w.Line();
+                all.Add(f.PropertyName + "Alt");
+            }
+            else if (f.Alt is { } alt)
             {
                 _w.Line("/// <summary>The field <c>" + f.Id + "</c> while its value is at most " + alt.Max + ", shown as <c>" + alt.Id + "</c>.</summary>");
                 _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Alt = new(" + Naming.Literal(alt.Id) + ", " +

@@ -163,7 +163,7 @@ internal sealed partial class ProtocolEmitter
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
-                            FieldCode.RawValue(key, "_data", ConstName(key)) + ");");
+                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + ");");
                     break;
                 case FieldType.Payload:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");
@@ -481,7 +481,7 @@ internal sealed partial class ProtocolEmitter
         {
             var key = _layout.Find(f.SwitchField!)!;
             var end = f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "(int)headerLength" : "source.Length";
-            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ConstName(key)) + ", source.Slice(position, " + end + " - position));");
+            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position));");
             _w.Open("if (" + lengthLocal + " < 0)");
             _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
             _w.Close();
@@ -736,6 +736,13 @@ internal sealed partial class ProtocolEmitter
                 _w.Line(f.When is null
                     ? "visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));"
                     : "if (" + fl.OffsetMember + " >= 0) visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));");
+                break;
+            case FieldType.Bytes when f.Alt is { Size: > 0 } sized && f.When is null:
+                _w.Line("visitor.Bytes(" + f.PropertyName + ".Length == " + sized.Size + " ? " + d + "Alt : " + d + ", " + f.PropertyName + ");");
+                break;
+            case FieldType.Bytes when f.Region is not null && f.When is null:
+                // An empty region (no options) is not a field, as tshark shows it.
+                _w.Line("if (!" + f.PropertyName + ".IsEmpty) visitor.Bytes(" + d + ", " + f.PropertyName + ");");
                 break;
             case FieldType.Bytes:
                 _w.Line(f.When is null

@@ -349,6 +349,35 @@ internal sealed class StructEmitter
                     (_variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
         }
         _w.Line();
+        if (_variable is not null)
+        {
+            _w.Line("/// <summary>The length of the value at the start of <paramref name=\"value\"/>: its length fields' sum, or everything when its last field takes the rest; -1 when it does not fit.</summary>");
+            _w.Line("/// <param name=\"value\">The bytes available.</param>");
+            _w.Line("/// <returns>The length, or -1.</returns>");
+            _w.Open("public static int Measure(" + FieldCode.Span + " value)");
+            _w.Open("if (value.Length < FixedValueSize)");
+            _w.Line("return -1;");
+            _w.Close();
+            _w.Line();
+            if (_variables[^1].Field.Length is null)
+            {
+                _w.Line("return value.Length;");
+            }
+            else
+            {
+                _w.Line("long end = FixedValueSize;");
+                foreach (var v in _variables)
+                {
+                    _w.Line("end += " + LengthFrom(v.Field, "value") + ";");
+                }
+
+                _w.Line("return end <= value.Length ? (int)end : -1;");
+            }
+
+            _w.Close();
+            _w.Line();
+        }
+
         _w.Line("/// <summary>Copies the value into its record.</summary>");
         _w.Line("/// <returns>The record.</returns>");
         _w.Open("public " + _typeName + " ToRecord() => new()");

@@ -117,7 +117,7 @@ internal sealed class TlvEmitter
 
         _w.Line("/// <summary>The kind field.</summary>");
         _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor KindField = new(\"kind\", " + Naming.Literal(Display(_spec.KindDisplay, "option_kind")) + ", " +
-                FieldCode.Dissection + ".FieldKind.Enum, " + (_spec.KindWidth * 8) + ", global::PcapKit.Annotations.NumberFormat.Decimal, " + FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName + "Extensions") + ".Descriptor);");
+                FieldCode.Dissection + ".FieldKind.Enum, " + (_spec.KindWidth * 8) + ", global::PcapKit.Annotations.NumberFormat." + (_spec.KindHex ? "Hex" : "Decimal") + ", " + FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName + "Extensions") + ".Descriptor);");
         _w.Line();
         _w.Line("/// <summary>The length field.</summary>");
         _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor LengthField = new(\"length\", " + Naming.Literal(Display(_spec.LengthDisplay, "option_len")) + ", " +

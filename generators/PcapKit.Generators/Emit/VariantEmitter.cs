@@ -301,7 +301,7 @@ internal sealed class VariantEmitter
         var layout = Layout.Compute(c.Fields);
         var variable = layout.Fields.Any(fl => fl.Size < 0);
         return variable
-            ? "available.Length >= " + c.TypeName + ".FixedValueSize ? available.Length : -1"
+            ? c.TypeName + ".View.Measure(available)"
             : "available.Length >= " + c.TypeName + ".FixedValueSize ? " + c.TypeName + ".FixedValueSize : -1";
     }
 }

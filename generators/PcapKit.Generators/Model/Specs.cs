@@ -60,6 +60,9 @@ internal sealed record FieldSpec(
     /// <summary>A byte string shown as an address when its length is one (6: MAC, 4: IPv4, 16: IPv6).</summary>
     public bool IsAddress { get; init; }
 
+    /// <summary>The number of hex digits tshark prints for the field, when it differs from its width (a 16-bit <c>llc.control</c> read from one byte).</summary>
+    public int HexDigits { get; init; }
+
     /// <summary>For a repeated item: the child field whose non-zero value marks the last item (MPLS's bottom of stack); null repeats to the region's end.</summary>
     public string? RepeatUntil { get; init; }
 
@@ -67,8 +70,15 @@ internal sealed record FieldSpec(
     public AltDisplaySpec? Alt { get; init; }
 }
 
-/// <summary>While the value is at most <c>Max</c>, the field is shown as <c>Id</c> / <c>Display</c>.</summary>
-internal sealed record AltDisplaySpec(ulong Max, string Id, string Display);
+/// <summary>
+/// While an integer's value is at most <c>Max</c> (or a byte string is <c>Size</c> bytes long), the field is shown as
+/// <c>Id</c> / <c>Display</c>.
+/// </summary>
+internal sealed record AltDisplaySpec(ulong Max, string Id, string Display)
+{
+    /// <summary>For a byte string: the length that selects the other name (0 for an integer's bound).</summary>
+    public int Size { get; init; }
+}
 
 /// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>
 internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArray<ulong> Keys, EquatableArray<string> KeyNames, bool Declared, EquatableArray<FieldSpec> Fields);
@@ -168,6 +178,9 @@ internal sealed record TlvSetSpec(
 
     /// <summary>Options are padded to a multiple of this many bytes; the length does not count the padding (SCTP).</summary>
     public int Align { get; init; } = 1;
+
+    /// <summary>Whether text output prints the kind in hex (<c>ipv6.opt.type</c>).</summary>
+    public bool KindHex { get; init; }
 }
 
 /// <summary>One kind of a TLV set.</summary>

@@ -8,6 +8,7 @@ namespace PcapKit.Dissection;
 public sealed class FieldDescriptor
 {
     private readonly FieldDescriptor[] _children;
+    private readonly int _hexDigits;
 
     /// <summary>Creates a descriptor.</summary>
     /// <param name="name">The field's identifier, snake_case (JSON key).</param>
@@ -19,6 +20,7 @@ public sealed class FieldDescriptor
     /// <param name="children">The fields of a structure or of a list's items.</param>
     /// <param name="displayScale">For a length field, the factor text output applies (tshark shows <c>ip.hdr_len</c> in bytes).</param>
     /// <param name="displayOffset">For a length field, the bytes text output adds after scaling.</param>
+    /// <param name="hexDigits">The hex digits tshark prints, when not two per byte of <paramref name="bitWidth"/>; 0 for the default.</param>
     public FieldDescriptor(
         string name,
         string? displayName,
@@ -28,8 +30,10 @@ public sealed class FieldDescriptor
         EnumDescriptor? enumDescriptor = null,
         FieldDescriptor[]? children = null,
         int displayScale = 1,
-        int displayOffset = 0)
+        int displayOffset = 0,
+        int hexDigits = 0)
     {
+        _hexDigits = hexDigits;
         Name = name;
         DisplayName = displayName;
         Kind = kind;
@@ -68,8 +72,8 @@ public sealed class FieldDescriptor
     /// <summary>The fields of a structure, or of the items of a list.</summary>
     public IReadOnlyList<FieldDescriptor> Children => _children;
 
-    /// <summary>The number of hex digits tshark prints: two per byte of the field's storage.</summary>
-    public int HexDigits => Math.Max(2, ((BitWidth + 7) / 8) * 2);
+    /// <summary>The number of hex digits tshark prints: two per byte of the field's storage, unless the protocol says otherwise.</summary>
+    public int HexDigits => _hexDigits > 0 ? _hexDigits : Math.Max(2, ((BitWidth + 7) / 8) * 2);
 
     /// <inheritdoc/>
     public override string ToString() => DisplayName ?? Name;

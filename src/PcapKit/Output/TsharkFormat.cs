@@ -58,6 +58,13 @@ public static class TsharkFormat
                 return;
         }
 
+        if (value.IsEmpty)
+        {
+            // tshark's text for a zero-length byte string.
+            builder.Append("<none>");
+            return;
+        }
+
         foreach (var x in value)
         {
             builder.Append(HexDigits.Lower[x >> 4]).Append(HexDigits.Lower[x & 0xF]);

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PcapKit.Dissection;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PcapKit.Protocols.Tests;
+
+/// <summary>
+/// Every field of the standard pack is exported under the name tshark gives it: its display name must be one of
+/// tshark 4.0.17's field names (<c>Oracle/tshark-fields.tsv</c>, from <c>tshark -G fields</c>). Containers (lists,
+/// structures, payloads, bytes after an option list) have no tshark counterpart; the few byte strings tshark splits
+/// further than the pack does are listed with their reason.
+/// </summary>
+public sealed class DisplayNameTests(ITestOutputHelper output)
+{
+    /// <summary>Fields whose bytes tshark dissects further (or not at all); each keeps a PcapKit name until the pack does too.</summary>
+    internal static readonly Dictionary<string, string> NotTsharkFields = new(StringComparer.Ordinal)
+    {
+        ["icmp.rest_of_header"] = "the 4 bytes after the checksum of an ICMP type without a layout; tshark has no field for them",
+        ["icmp.message_data"] = "an ICMP message body the pack does not lay out",
+        ["icmpv6.message_data"] = "an ICMPv6 message body the pack does not lay out",
+        ["icmpv6.mldr.records"] = "MLDv2 multicast address records kept as bytes; tshark splits them into icmpv6.mldr.mar.*",
+        ["icmpv6.opt.reserved_bytes"] = "tshark's icmpv6.opt.reserved is a text item without the bytes",
+        ["icmpv6.opt.redirected"] = "the Redirected Header option's packet kept as bytes; tshark dissects it as IPv6",
+        ["icmpv6.opt.dnssl.names"] = "DNSSL domain names kept in their wire form; tshark decodes them into icmpv6.opt.dnssl",
+        ["ieee8021ad.etype"] = "tshark shows an S-tag's EtherType only in its tree text",
+        ["ip.cipso.tags"] = "CIPSO tags kept as bytes; tshark splits them into ip.cipso.tag_type, …",
+        ["tcp.options.mptcp.subtype_bits"] = "the 4 bits after an MPTCP subtype (version or flags, by subtype)",
+        ["icmpv6.mld.v2"] = "MLDv2 query fields (flags, QQIC, sources) kept as bytes; tshark splits them into icmpv6.mld.*",
+        ["igmp.message_data"] = "an IGMP message body the pack does not lay out",
+        ["igmp.v3.query"] = "IGMPv3 query fields (S, QRV, QQIC, sources) kept as bytes; tshark splits them into igmp.*",
+        ["igmp.v3.records"] = "IGMPv3 group records kept as bytes; tshark splits them into igmp.record_type, igmp.maddr, …",
+        ["ip.opt.ts_data"] = "the timestamp option's entries kept as bytes; tshark splits them into ip.opt.time_stamp(_addr)",
+        ["ipv6.routing.data_data"] = "the body of a routing type without a layout",
+        ["ipv6.routing.srh.reserved"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["ipv6.routing.srh.tlv.hmac"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["ipv6.routing.srh.tlv.hmac.key_id"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["ipv6.routing.srh.tlv.length"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["ipv6.routing.srh.tlv.padn"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["ipv6.routing.srh.tlv.type"] = "tshark 4.0 does not dissect SRH TLVs",
+        ["sll.src.addr"] = "tshark names the address by its type (sll.src.eth, sll.src.ipv4, sll.src.other); the pack keeps all 8 bytes as one field",
+        ["sll.reserved"] = "SLL2's reserved field; tshark 4.0 does not show it",
+        ["mip6.data"] = "Mobility message data kept as bytes; tshark splits it by message type",
+        ["sctp.abort_causes"] = "error causes kept as bytes; tshark splits them into sctp.cause_*",
+        ["sctp.error_causes"] = "error causes kept as bytes; tshark splits them into sctp.cause_*",
+        ["sctp.data_payload"] = "DATA chunk user data; tshark hands it to the payload protocol",
+        ["sctp.heartbeat_information"] = "kept as bytes; tshark shows it as the parameter sctp.parameter_heartbeat_information",
+        ["sctp.heartbeat_ack_information"] = "kept as bytes; tshark shows it as the parameter sctp.parameter_heartbeat_information",
+        ["sctp.init_parameters"] = "INIT parameters kept as bytes; tshark splits them into sctp.parameter_*",
+        ["sctp.initack_parameters"] = "INIT ACK parameters kept as bytes; tshark splits them into sctp.parameter_*",
+        ["sctp.sack_blocks"] = "gap blocks and duplicate TSNs kept as bytes; tshark splits them into sctp.sack_gap_block_* and sctp.sack_duplicate_tsn",
+        ["tcp.options.mptcp.data"] = "MPTCP subtype bodies kept as bytes; tshark splits them into tcp.options.mptcp.*",
+    };
+
+    [Fact]
+    public void EveryFieldOfThePack_IsNamedAsTsharkNamesIt()
+    {
+        var tshark = new HashSet<string>(
+            File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Oracle", "tshark-fields.tsv"))
+                .Where(line => !line.StartsWith('#'))
+                .Select(line => line.Split('\t')[0]),
+            StringComparer.Ordinal);
+        var wrong = new List<string>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var checkedFields = 0;
+        foreach (var protocol in Packs.Registry.Protocols)
+        {
+            foreach (var field in Walk(protocol.Fields.Concat(protocol.ComputedFields)))
+            {
+                if (field.DisplayName is not { } name || IsContainer(field))
+                {
+                    continue;
+                }
+
+                checkedFields++;
+                if (tshark.Contains(name))
+                {
+                    continue;
+                }
+
+                if (NotTsharkFields.ContainsKey(name))
+                {
+                    listed.Add(name);
+                    continue;
+                }
+
+                wrong.Add($"{protocol.Name}: {field.Name} is exported as '{name}', which tshark does not have");
+            }
+        }
+
+        output.WriteLine($"{checkedFields} fields checked against {tshark.Count} tshark names; {listed.Count} listed as tshark-less");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong.Distinct()));
+        Assert.Empty(NotTsharkFields.Keys.Except(listed));
+        Assert.True(checkedFields > 400, $"only {checkedFields} fields checked");
+    }
+
+    /// <summary>
+    /// Lists, structures, payloads, the bytes left after an option list and the body of an option kind without a
+    /// layout (<c>*.option_data</c>) have no tshark field.
+    /// </summary>
+    private static bool IsContainer(FieldDescriptor field) =>
+        field.Kind is FieldKind.List or FieldKind.Structure ||
+        field.Name is "payload" || field.Name.EndsWith("_trailing", StringComparison.Ordinal) ||
+        field.DisplayName?.EndsWith(".option_data", StringComparison.Ordinal) == true;
+
+    private static IEnumerable<FieldDescriptor> Walk(IEnumerable<FieldDescriptor> fields)
+    {
+        foreach (var field in fields)
+        {
+            yield return field;
+            foreach (var child in Walk(field.Children))
+            {
+                yield return child;
+            }
+        }
+    }
+}
