@@ -65,12 +65,13 @@ public class ParseBenchmarks
         return sum;
     }
 
+    private readonly LayerStack _stack = new();
+
     [Benchmark(Description = "Dissector (registry dispatch) eth+ipv4+tcp")]
     public int Dissect()
     {
-        var stack = default(LayerStack);
-        _dissector.Dissect(Frame, 1, ref stack);
-        return stack.Count;
+        _dissector.Dissect(Frame, 1, _stack);
+        return _stack.Count;
     }
 
     [Benchmark(Description = "PacketDotNet Packet.ParsePacket + TcpPacket fields")]

@@ -52,7 +52,7 @@ internal static class CorpusFrames
     public static List<byte[]> EthernetIpv4TcpUdp(string capture)
     {
         var result = new List<byte[]>();
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         foreach (var frame in Read(capture, out _))
         {
             if (frame.LinkType != LinkTypes.Ethernet)
@@ -60,7 +60,7 @@ internal static class CorpusFrames
                 continue;
             }
 
-            Packs.Dissector.Dissect(frame.Data, frame.LinkType, ref stack);
+            Packs.Dissector.Dissect(frame.Data, frame.LinkType, stack);
             var all = stack.Count >= 2;
             for (var i = 0; i < stack.Count && all; i++)
             {

@@ -109,7 +109,7 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         var seen = new HashSet<(long, string)>();
         var differences = new List<string>();
         var collector = new FieldValueCollector(names);
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         var chain = new StringBuilder();
         var compared = 0;
         var values = 0;
@@ -122,8 +122,8 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
             }
 
             compared++;
-            Packs.Dissector.Dissect(record, ref stack);
-            var frame = new Frame(record.Data, ref stack, Packs.Registry);
+            Packs.Dissector.Dissect(record, stack);
+            var frame = new Frame(record.Data, stack, Packs.Registry);
             collector.Reset();
             collector.Collect(frame);
             chain.Clear();

@@ -149,9 +149,9 @@ public sealed class GoldenPacketTests
     public void DissectingAFrame_GivesTheChainAndTypedLayers()
     {
         var bytes = Hex.Parse(DnsFrame1);
-        var stack = default(LayerStack);
-        Packs.Dissector.Dissect(bytes, 1, ref stack);
-        var frame = new Frame(bytes, ref stack, Packs.Registry);
+        var stack = new LayerStack();
+        Packs.Dissector.Dissect(bytes, 1, stack);
+        var frame = new Frame(bytes, stack, Packs.Registry);
         Assert.Equal("ethernet:ipv4:udp", frame.GetChain());
         Assert.True(frame.TryGet(out Udp.View udp));
         Assert.Equal(53, udp.SourcePort);

@@ -58,14 +58,14 @@ public sealed class OracleAgreementTests(ITestOutputHelper output)
             var columns = table.Columns.Where(c => c != "tcp.stream" && prefixes.Contains(c.Split('.')[0])).ToList();
             var sackBases = SackBases(table);
             var collector = new FieldValueCollector(columns);
-            var stack = default(LayerStack);
+            var stack = new LayerStack();
             var chain = new StringBuilder();
             captures++;
             foreach (var record in records)
             {
                 frames++;
-                Packs.Dissector.Dissect(record.Data, record.LinkType, record.OriginalLength, ref stack);
-                var frame = new Frame(record.Data, ref stack, Packs.Registry);
+                Packs.Dissector.Dissect(record.Data, record.LinkType, record.OriginalLength, stack);
+                var frame = new Frame(record.Data, stack, Packs.Registry);
                 collector.Reset();
                 collector.Collect(frame);
                 chain.Clear();

@@ -20,10 +20,10 @@ internal static class OracleColumns
     /// <summary>Dissects <paramref name="frame"/> and returns the values of <paramref name="columns"/>, tshark-style.</summary>
     public static Dictionary<string, string> Collect(byte[] frame, int linkType, IReadOnlyList<string> columns)
     {
-        var stack = default(LayerStack);
-        Packs.Dissector.Dissect(frame, linkType, ref stack);
+        var stack = new LayerStack();
+        Packs.Dissector.Dissect(frame, linkType, stack);
         var collector = new FieldValueCollector(columns);
-        collector.Collect(new Frame(frame, ref stack, Packs.Registry));
+        collector.Collect(new Frame(frame, stack, Packs.Registry));
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < columns.Count; i++)
         {

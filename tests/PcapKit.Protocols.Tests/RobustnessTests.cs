@@ -21,7 +21,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     [SkippableFact]
     public void EveryCorpusFile_IsDissectedFrameByFrame_IncludingTheMalformedOnes()
     {
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         var files = 0;
         var frames = 0;
         var rejected = new List<string>();
@@ -33,9 +33,9 @@ public sealed class RobustnessTests(ITestOutputHelper output)
                 using var reader = CaptureReader.Open(Corpus.File(capture));
                 while (reader.TryReadNext(out var record))
                 {
-                    Packs.Dissector.Dissect(record, ref stack);
-                    CheckBounds(record.Data.Length, ref stack);
-                    Visit(record.Data, ref stack);
+                    Packs.Dissector.Dissect(record, stack);
+                    CheckBounds(record.Data.Length, stack);
+                    Visit(record.Data, stack);
                     frames++;
                 }
             }
@@ -58,7 +58,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     [SkippableFact]
     public void EveryPrefixOfEveryFrame_IsDissectedWithinItsBytes()
     {
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         var visitor = new TouchingVisitor();
         long prefixes = 0;
         foreach (var (link, frame) in AllFrames())
@@ -66,9 +66,9 @@ public sealed class RobustnessTests(ITestOutputHelper output)
             for (var length = 0; length <= frame.Length; length++)
             {
                 var prefix = frame.AsSpan(0, length);
-                Packs.Dissector.Dissect(prefix, link, frame.Length, ref stack);
-                CheckBounds(length, ref stack);
-                var view = new Frame(prefix, ref stack, Packs.Registry);
+                Packs.Dissector.Dissect(prefix, link, frame.Length, stack);
+                CheckBounds(length, stack);
+                var view = new Frame(prefix, stack, Packs.Registry);
                 for (var i = 0; i < view.LayerCount; i++)
                 {
                     view.ProtocolAt(i).Accept(view.LayerBytes(i), view[i].ReportedLength, visitor);
@@ -90,15 +90,15 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PCAPKIT_SEED"), out var s) ? s : 20261126;
         var frames = AllFrames();
         var random = new Random(seed);
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         var layers = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             var (link, original) = frames[random.Next(frames.Count)];
             var frame = Mutate(original, random);
-            Packs.Dissector.Dissect(frame, link, ref stack);
-            CheckBounds(frame.Length, ref stack);
-            Visit(frame, ref stack);
+            Packs.Dissector.Dissect(frame, link, stack);
+            CheckBounds(frame.Length, stack);
+            Visit(frame, stack);
             for (var l = 0; l < stack.Count; l++)
             {
                 var name = Packs.Registry.GetProtocol(stack[l].Protocol).Name;
@@ -131,7 +131,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         return frames;
     }
 
-    private static void CheckBounds(int length, ref LayerStack stack)
+    private static void CheckBounds(int length, LayerStack stack)
     {
         for (var l = 0; l < stack.Count; l++)
         {
@@ -185,9 +185,9 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     [ThreadStatic]
     private static Utf8JsonWriter? _writer;
 
-    private static void Visit(ReadOnlySpan<byte> bytes, ref LayerStack stack)
+    private static void Visit(ReadOnlySpan<byte> bytes, LayerStack stack)
     {
-        var frame = new Frame(bytes, ref stack, Packs.Registry);
+        var frame = new Frame(bytes, stack, Packs.Registry);
         _buffer ??= new ArrayBufferWriter<byte>();
         _buffer.ResetWrittenCount();
         _writer ??= new Utf8JsonWriter(_buffer);

@@ -43,7 +43,7 @@ public sealed class RoundTripTests(ITestOutputHelper output)
     /// <summary>Writes every layer of every well-formed frame back from its record; returns the number of frames.</summary>
     private int RoundTrip(List<(string Capture, CorpusFrame Frame)> frames)
     {
-        var stack = default(LayerStack);
+        var stack = new LayerStack();
         var buffer = new byte[262_144];
         var wellFormed = 0;
         var skipped = 0;
@@ -52,8 +52,8 @@ public sealed class RoundTripTests(ITestOutputHelper output)
         var failures = new List<string>();
         foreach (var (capture, record) in frames)
         {
-            Packs.Dissector.Dissect(record.Data, record.LinkType, record.OriginalLength, ref stack);
-            var frame = new Frame(record.Data, ref stack, Packs.Registry);
+            Packs.Dissector.Dissect(record.Data, record.LinkType, record.OriginalLength, stack);
+            var frame = new Frame(record.Data, stack, Packs.Registry);
             if (!frame.IsWellFormed || frame.LayerCount == 0)
             {
                 skipped++;

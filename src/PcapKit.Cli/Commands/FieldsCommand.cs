@@ -41,13 +41,13 @@ internal static class FieldsCommand
             }
 
             var dissector = new Dissector(registry, CommonOptions.DissectorOptions(parse));
-            var stack = default(LayerStack);
+            var stack = new LayerStack();
             var line = new StringBuilder();
             using var reader = CaptureReader.Open(parse.GetValue(file)!);
             foreach (var record in reader)
             {
-                dissector.Dissect(record, ref stack);
-                var frame = new Frame(record.Data, ref stack, registry);
+                dissector.Dissect(record, stack);
+                var frame = new Frame(record.Data, stack, registry);
                 extractor.Extract(record, frame);
                 line.Clear();
                 for (var i = 0; i < extractor.Names.Count; i++)

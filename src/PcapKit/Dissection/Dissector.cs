@@ -64,13 +64,13 @@ public sealed class Dissector
     /// <param name="frame">The frame's bytes.</param>
     /// <param name="linkType">The link type of its interface (LINKTYPE_*).</param>
     /// <param name="stack">Receives the layers; cleared first.</param>
-    public void Dissect(ReadOnlySpan<byte> frame, int linkType, ref LayerStack stack) => Dissect(frame, linkType, frame.Length, ref stack);
+    public void Dissect(ReadOnlySpan<byte> frame, int linkType, LayerStack stack) => Dissect(frame, linkType, frame.Length, stack);
 
     /// <summary>Dissects one record of a capture, with its link type and original length.</summary>
     /// <param name="record">The record.</param>
     /// <param name="stack">Receives the layers; cleared first.</param>
-    public void Dissect(in Capture.CaptureRecord record, ref LayerStack stack) =>
-        Dissect(record.Data, record.LinkType, (int)Math.Min(record.OriginalLength, int.MaxValue), ref stack);
+    public void Dissect(in Capture.CaptureRecord record, LayerStack stack) =>
+        Dissect(record.Data, record.LinkType, (int)Math.Min(record.OriginalLength, int.MaxValue), stack);
 
     /// <summary>Dissects one frame that the capture may have cut short.</summary>
     /// <param name="frame">The frame's captured bytes.</param>
@@ -78,8 +78,9 @@ public sealed class Dissector
     /// <param name="originalLength">The frame's length on the wire (the record's original length), from which each layer's
     /// <see cref="Layer.ReportedLength"/> is derived as tshark derives it.</param>
     /// <param name="stack">Receives the layers; cleared first.</param>
-    public void Dissect(ReadOnlySpan<byte> frame, int linkType, int originalLength, ref LayerStack stack)
+    public void Dissect(ReadOnlySpan<byte> frame, int linkType, int originalLength, LayerStack stack)
     {
+        ArgumentNullException.ThrowIfNull(stack);
         stack.Clear();
         var context = new DissectionContext { Flags = _flags };
         // The declared end of the current unit, past the captured bytes when the capture cut the frame.

@@ -9,16 +9,16 @@ namespace PcapKit.Dissection;
 /// </summary>
 public readonly ref struct Frame
 {
-    private readonly ref readonly LayerStack _layers;
+    private readonly LayerStack _layers;
 
     /// <summary>Creates a frame over dissected bytes.</summary>
     /// <param name="data">The frame's bytes.</param>
-    /// <param name="layers">Its layers, from <see cref="Dissector.Dissect(in Capture.CaptureRecord, ref LayerStack)"/>.</param>
+    /// <param name="layers">Its layers, from <see cref="Dissector.Dissect(in Capture.CaptureRecord, LayerStack)"/>.</param>
     /// <param name="registry">The registry the layers' protocol indexes refer to.</param>
-    public Frame(ReadOnlySpan<byte> data, ref readonly LayerStack layers, DissectorRegistry registry)
+    public Frame(ReadOnlySpan<byte> data, LayerStack layers, DissectorRegistry registry)
     {
         Data = data;
-        _layers = ref layers;
+        _layers = layers;
         Registry = registry;
     }
 

@@ -1,14 +1,13 @@
 using System;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace PcapKit.Dissection;
 
 /// <summary>
-/// The layers of one frame, in a fixed-capacity inline buffer, so dissecting a frame allocates nothing. Reuse one
-/// stack for every frame.
+/// The layers of one frame, in a fixed-capacity inline buffer (a few KB), so dissecting a frame allocates nothing.
+/// Create one and reuse it for every frame; it is not thread-safe.
 /// </summary>
-public struct LayerStack
+public sealed class LayerStack
 {
     /// <summary>The most layers a frame can have; deeper nesting is kept raw.</summary>
     public const int Capacity = 128;
@@ -17,7 +16,7 @@ public struct LayerStack
     private int _count;
 
     /// <summary>The number of layers.</summary>
-    public readonly int Count => _count;
+    public int Count => _count;
 
     /// <summary>The offset of the bytes no layer dissected (a payload with no dissector, or the rest after a malformed layer).</summary>
     public int RawOffset { get; private set; }
@@ -31,8 +30,7 @@ public struct LayerStack
     /// <summary>The layer at <paramref name="index"/>.</summary>
     /// <param name="index">The index, 0 for the link layer.</param>
     /// <returns>The layer.</returns>
-    [UnscopedRef]
-    public readonly ref readonly Layer this[int index]
+    public ref readonly Layer this[int index]
     {
         get
         {
