@@ -5,7 +5,8 @@ namespace PcapKit.Benchmarks;
 
 /// <summary>
 /// <c>micro [BenchmarkDotNet args]</c> runs the BenchmarkDotNet suites; <c>throughput [file]</c> runs the whole-file
-/// harness (every record of a large capture through each reader and dissector, same process, same file).
+/// harness (every record of a large capture through each reader and dissector, same process, same file);
+/// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark.
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "throughput")
         {
             return Throughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "extract")
+        {
+            return ExtractionThroughput.Run(args.AsSpan(1).ToArray());
         }
 
         var rest = args.Length > 0 && args[0] == "micro" ? args.AsSpan(1).ToArray() : args;

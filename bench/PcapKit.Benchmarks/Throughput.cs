@@ -57,7 +57,7 @@ internal static class Throughput
     /// Runs each contender (returning records) once to warm up, then in <see cref="Runs"/> interleaved rounds, so a
     /// noisy moment of a shared machine hits every contender alike; prints each one's best round and returns the rates.
     /// </summary>
-    private static double[] MeasureInterleaved(long size, params (string Name, Func<long> Work)[] contenders)
+    internal static double[] MeasureInterleaved(long size, params (string Name, Func<long> Work)[] contenders)
     {
         var best = new double[contenders.Length];
         var records = new long[contenders.Length];
@@ -194,7 +194,7 @@ internal static class Throughput
         return count + (long)(hash & 0);
     }
 
-    private static long DissectPacketDotNet(string path)
+    internal static long DissectPacketDotNet(string path)
     {
         using var device = new CaptureFileReaderDevice(path);
         device.Open();

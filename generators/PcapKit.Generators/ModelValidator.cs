@@ -59,6 +59,8 @@ internal static class ModelValidator
             byId[f.Id] = f;
         }
 
+        ValidateRoles(spec, locations, diagnostics);
+
         foreach (var f in spec.Fields)
         {
             var key = "field:" + f.Id;
@@ -126,6 +128,53 @@ internal static class ModelValidator
             if (!seenKeys.Add(r.Table + "\n" + r.Key))
             {
                 Report(diagnostics, DiagnosticDescriptors.DuplicateDispatchKey, locations.Get("register:" + i), r.Table, r.Key, spec.Id, spec.Id);
+            }
+        }
+    }
+
+    private static readonly string[] Roles = ["source_address", "destination_address", "source_port", "destination_port"];
+
+    /// <summary>Roles name fields at fixed offsets: two addresses of one IP family, or two 16-bit ports, in pairs.</summary>
+    private static void ValidateRoles(ProtocolSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        var fixedSoFar = true;
+        var seen = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
+        foreach (var f in spec.Fields)
+        {
+            if (f.Role is { } role)
+            {
+                var key = "field:" + f.Id;
+                var isAddress = role is "source_address" or "destination_address";
+                var fits = isAddress ? f.Type is FieldType.Ipv4 or FieldType.Ipv6 : f.Type == FieldType.UInt && f.Bits == 0 && f.ByteWidth == 2;
+                if (Array.IndexOf(Roles, role) < 0)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "the role must be one of " + string.Join(", ", Roles));
+                }
+                else if (!fits || f.When is not null || !fixedSoFar)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "the role '" + role + "' needs " + (isAddress ? "an ipv4 or ipv6 field" : "a u16 field") + " at a fixed offset");
+                }
+                else if (seen.ContainsKey(role))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.Get(key), "role " + role, spec.Id);
+                }
+                else
+                {
+                    seen[role] = f;
+                }
+            }
+
+            fixedSoFar &= f.When is null && f.Type is not (FieldType.Bytes or FieldType.Tlv or FieldType.Repeat or FieldType.Variant or FieldType.Payload);
+        }
+
+        foreach (var (a, b) in new[] { ("source_address", "destination_address"), ("source_port", "destination_port") })
+        {
+            var hasA = seen.TryGetValue(a, out var fa);
+            var hasB = seen.TryGetValue(b, out var fb);
+            if (hasA != hasB || (hasA && fa!.Type != fb!.Type))
+            {
+                var f = fa ?? fb!;
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get("field:" + f.Id), f.Id, "roles come in pairs of the same type: '" + a + "' and '" + b + "'");
             }
         }
     }

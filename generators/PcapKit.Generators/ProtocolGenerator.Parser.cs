@@ -561,6 +561,9 @@ public sealed partial class ProtocolGenerator
             {
                 NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
                 IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
+                Role = fieldAttr is not null && Named(fieldAttr, "Role") is int role && role != 0
+                    ? role switch { 1 => "source_address", 2 => "destination_address", 3 => "source_port", _ => "destination_port" }
+                    : null,
                 SwitchField = variantSwitch,
                 Cases = variantCases.ToEquatableArray(),
                 RepeatUntil = repeatUntil,

@@ -25,7 +25,7 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
-            "names", "switch", "cases", "default", "address", "alt", "hex_digits",
+            "names", "switch", "cases", "default", "address", "alt", "hex_digits", "role",
         ];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
@@ -942,6 +942,7 @@ public sealed partial class ProtocolGenerator
                             : Number(alt, "max") is { } altMax ? new AltDisplaySpec(altMax, altId, Scalar(alt, "display") ?? altId) : null
                         : null,
                     HexDigits = (int)(Number(map, "hex_digits") ?? 0),
+                    Role = Scalar(map, "role"),
                 };
                 return field;
             }

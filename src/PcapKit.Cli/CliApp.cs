@@ -19,6 +19,9 @@ internal static class CliApp
         root.Add(ProtocolsCommand.Create(context));
         root.Add(InfoCommand.Create(context));
         root.Add(FieldsCommand.Create(context));
+        root.Add(ExtractCommand.Create(context));
+        root.Add(DumpCommand.Create(context));
+        root.Add(StatCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -13,6 +13,14 @@ internal sealed class CommandContext(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>Standard output as a stream, for binary and JSON output written with <c>-o -</c>; the caller must not close it.</summary>
+    /// <returns>The stream.</returns>
+    public Stream StandardOutputStream()
+    {
+        Output.Flush();
+        return Output is StreamWriter { BaseStream: var stream } ? stream : new TextWriterStream(Output);
+    }
+
     /// <summary>Builds the registry: the standard pack, then the packs named on the command line, which override it.</summary>
     public static DissectorRegistry BuildRegistry() => new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
 

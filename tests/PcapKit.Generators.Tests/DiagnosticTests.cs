@@ -234,6 +234,27 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void RoleOnAFieldOfTheWrongType_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, role: source_port }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "the role 'source_port' needs a u16 field at a fixed offset");
+    }
+
+    [Fact]
+    public void RoleWithoutItsPair_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: ipv4, role: source_address }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "roles come in pairs of the same type");
+    }
+
+    [Fact]
+    public void TheSameRoleTwice_IsPKGEN2005()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u16, role: source_port }\n  - { id: b, type: u16, role: destination_port }\n  - { id: c, type: u16, role: source_port }\n");
+        AssertAt(d, "PKGEN2005", "demo.pcapkit.yaml", 6, 5, "The field 'role source_port' is declared more than once in 'demo'");
+    }
+
+    [Fact]
     public void RecordNotPartial_IsPKGEN3001_AtTheTypeName()
     {
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic record X { public byte A { get; init; } }\n";

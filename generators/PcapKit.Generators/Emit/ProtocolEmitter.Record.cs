@@ -658,6 +658,50 @@ internal sealed partial class ProtocolEmitter
         _w.Line("View.AcceptAvailable(data, reportedLength, parse, ref visitor);");
         _w.Close();
         _w.Close();
+        EmitRoles();
         _w.Close();
+    }
+
+    /// <summary>The descriptor's 5-tuple accessors, for fields with a <c>role</c> (read at their fixed offsets).</summary>
+    private void EmitRoles()
+    {
+        FieldSpec? Role(string role) => _spec.Fields.FirstOrDefault(f => f.Role == role);
+        if (Role("source_address") is { } sa && Role("destination_address") is { } da)
+        {
+            var v4 = sa.Type == FieldType.Ipv4;
+            var read = v4 ? "global::PcapKit.Net.FiveTuple.MapIpv4(global::PcapKit.Net.Ipv4Address.Read(data.Slice({0})))" : "global::PcapKit.Net.Ipv6Address.Read(data.Slice({0}))";
+            var end = "global::System.Math.Max(" + sa.PropertyName + "Offset, " + da.PropertyName + "Offset) + " + (v4 ? 4 : 16);
+            _w.Line();
+            _w.Open("public override bool TryGetAddresses(" + FieldCode.Span + " data, out byte version, out global::PcapKit.Net.Ipv6Address source, out global::PcapKit.Net.Ipv6Address destination)");
+            _w.Open("if (data.Length < " + end + ")");
+            _w.Line("version = 0;");
+            _w.Line("source = default;");
+            _w.Line("destination = default;");
+            _w.Line("return false;");
+            _w.Close();
+            _w.Line();
+            _w.Line("version = " + (v4 ? 4 : 6) + ";");
+            _w.Line("source = " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, sa.PropertyName + "Offset") + ";");
+            _w.Line("destination = " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, da.PropertyName + "Offset") + ";");
+            _w.Line("return true;");
+            _w.Close();
+        }
+
+        if (Role("source_port") is { } sp && Role("destination_port") is { } dp)
+        {
+            _w.Line();
+            _w.Open("public override bool TryGetPorts(" + FieldCode.Span + " data, out ushort source, out ushort destination)");
+            _w.Open("if (data.Length < global::System.Math.Max(" + sp.PropertyName + "Offset, " + dp.PropertyName + "Offset) + 2)");
+            _w.Line("source = 0;");
+            _w.Line("destination = 0;");
+            _w.Line("return false;");
+            _w.Close();
+            _w.Line();
+            var endian = sp.Endian == EndianKind.Little ? "Little" : "Big";
+            _w.Line("source = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16" + endian + "Endian(data.Slice(" + sp.PropertyName + "Offset));");
+            _w.Line("destination = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16" + endian + "Endian(data.Slice(" + dp.PropertyName + "Offset));");
+            _w.Line("return true;");
+            _w.Close();
+        }
     }
 }

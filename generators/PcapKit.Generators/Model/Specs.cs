@@ -60,6 +60,9 @@ internal sealed record FieldSpec(
     /// <summary>A byte string shown as an address when its length is one (6: MAC, 4: IPv4, 16: IPv6).</summary>
     public bool IsAddress { get; init; }
 
+    /// <summary>The field's role in the 5-tuple: <c>source_address</c>, <c>destination_address</c>, <c>source_port</c>, <c>destination_port</c>.</summary>
+    public string? Role { get; init; }
+
     /// <summary>The number of hex digits tshark prints for the field, when it differs from its width (a 16-bit <c>llc.control</c> read from one byte).</summary>
     public int HexDigits { get; init; }
 

@@ -100,6 +100,7 @@ internal static class ProtocolsCommand
                 writer.WriteString("reference", p.Reference);
                 writer.WriteString("layer", p.Layer.ToString().ToLowerInvariant());
                 writer.WriteString("display_prefix", p.DisplayPrefix);
+                writer.WriteString("chain_name", p.ChainName);
                 writer.WriteStartArray("registrations");
                 foreach (var r in p.Registrations)
                 {

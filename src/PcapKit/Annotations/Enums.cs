@@ -75,3 +75,22 @@ public enum ComputedValue
     /// <summary>The length of the header in bytes.</summary>
     HeaderLength = 1,
 }
+
+/// <summary>What a field means to flow tracking: the addresses of an IP layer, the ports of a transport layer.</summary>
+public enum FieldRole
+{
+    /// <summary>No role.</summary>
+    None = 0,
+
+    /// <summary>The source address (an IPv4 or IPv6 field).</summary>
+    SourceAddress = 1,
+
+    /// <summary>The destination address.</summary>
+    DestinationAddress = 2,
+
+    /// <summary>The source port (a 16-bit field).</summary>
+    SourcePort = 3,
+
+    /// <summary>The destination port.</summary>
+    DestinationPort = 4,
+}

@@ -29,6 +29,9 @@ public sealed class FieldAttribute : Attribute
 
     /// <summary>A byte string that is an address of variable size: shown as a MAC (6 bytes), IPv4 (4) or IPv6 (16).</summary>
     public bool Address { get; set; }
+
+    /// <summary>What the field means to flow tracking (<see cref="FieldRole"/>): addresses and ports make the 5-tuple.</summary>
+    public FieldRole Role { get; set; }
 }
 
 /// <summary>Declares a bit field; consecutive bit fields form a group read most-significant bit first.</summary>

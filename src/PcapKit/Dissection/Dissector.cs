@@ -108,7 +108,7 @@ public sealed class Dissector
             var length = Math.Clamp(result.Length, 0, end - offset);
             var header = Math.Clamp(result.HeaderLength, 0, length);
             var label = result.Parse.IsOk && result.NextTable >= 0 ? descriptor.GetDispatchLabel(result.NextTable) : null;
-            if (!stack.TryPush(new Layer(protocol, offset, length, header, result, label)))
+            if (!stack.TryPush(new Layer(protocol, offset, length, header, result, label, table, key)))
             {
                 stack.SetRaw(offset, end - offset, "too many layers");
                 return;

@@ -82,6 +82,7 @@ public sealed class DissectorRegistry
         }
 
         _tableIndex = tableIndex.ToFrozenDictionary(StringComparer.Ordinal);
+        IpProtocolTable = GetTableId(IpProtocolTableName);
         _tableNames = [.. tableNames];
         _tables = new Table[_tableNames.Length];
         for (var t = 0; t < _tables.Length; t++)
@@ -127,6 +128,12 @@ public sealed class DissectorRegistry
     /// <param name="name">The table's name.</param>
     /// <returns>The identifier.</returns>
     public int GetTableId(string name) => _tableIndex.TryGetValue(name, out var id) ? id : -1;
+
+    /// <summary>The name of the table IP layers dispatch their payload by (the IP protocol number).</summary>
+    public const string IpProtocolTableName = "ip.proto";
+
+    /// <summary>The identifier of the <c>ip.proto</c> table, or -1 when no protocol dispatches by it.</summary>
+    public int IpProtocolTable { get; }
 
     /// <summary>The global identifier of a protocol's local table.</summary>
     /// <param name="protocol">The protocol's index.</param>

@@ -9,7 +9,9 @@ namespace PcapKit.Dissection;
 /// </summary>
 public readonly ref struct Frame
 {
-    private readonly LayerStack _layers;
+    private readonly ReadOnlySpan<Layer> _layers;
+    private readonly int _rawOffset;
+    private readonly int _rawLength;
 
     /// <summary>Creates a frame over dissected bytes.</summary>
     /// <param name="data">The frame's bytes.</param>
@@ -17,8 +19,29 @@ public readonly ref struct Frame
     /// <param name="registry">The registry the layers' protocol indexes refer to.</param>
     public Frame(ReadOnlySpan<byte> data, LayerStack layers, DissectorRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(layers);
+        Data = data;
+        _layers = layers.Layers;
+        _rawOffset = layers.RawOffset;
+        _rawLength = layers.RawLength;
+        RawReason = layers.RawReason;
+        Registry = registry;
+    }
+
+    /// <summary>Creates a frame over bytes and layers kept from an earlier dissection (<see cref="Extraction.StoredFrame"/>).</summary>
+    /// <param name="data">The frame's bytes.</param>
+    /// <param name="layers">Its layers.</param>
+    /// <param name="rawOffset">The offset of the bytes no layer dissected.</param>
+    /// <param name="rawLength">Their length.</param>
+    /// <param name="rawReason">Why they were not dissected.</param>
+    /// <param name="registry">The registry the layers' protocol indexes refer to.</param>
+    public Frame(ReadOnlySpan<byte> data, ReadOnlySpan<Layer> layers, int rawOffset, int rawLength, string? rawReason, DissectorRegistry registry)
+    {
         Data = data;
         _layers = layers;
+        _rawOffset = rawOffset;
+        _rawLength = rawLength;
+        RawReason = rawReason;
         Registry = registry;
     }
 
@@ -29,7 +52,10 @@ public readonly ref struct Frame
     public DissectorRegistry Registry { get; }
 
     /// <summary>The number of layers.</summary>
-    public int LayerCount => _layers.Count;
+    public int LayerCount => _layers.Length;
+
+    /// <summary>The layers, outermost first.</summary>
+    public ReadOnlySpan<Layer> Layers => _layers;
 
     /// <summary>The layer at <paramref name="index"/>.</summary>
     /// <param name="index">The index.</param>
@@ -51,17 +77,20 @@ public readonly ref struct Frame
     }
 
     /// <summary>The bytes no layer dissected.</summary>
-    public ReadOnlySpan<byte> Raw => Data.Slice(_layers.RawOffset, _layers.RawLength);
+    public ReadOnlySpan<byte> Raw => Data.Slice(_rawOffset, _rawLength);
+
+    /// <summary>The offset of <see cref="Raw"/> in the frame.</summary>
+    public int RawOffset => _rawOffset;
 
     /// <summary>Why <see cref="Raw"/> was not dissected, or null.</summary>
-    public string? RawReason => _layers.RawReason;
+    public string? RawReason { get; }
 
     /// <summary>Whether every layer parsed.</summary>
     public bool IsWellFormed
     {
         get
         {
-            for (var i = 0; i < _layers.Count; i++)
+            for (var i = 0; i < _layers.Length; i++)
             {
                 if (!_layers[i].Parse.IsOk)
                 {
@@ -85,7 +114,7 @@ public readonly ref struct Frame
     public int IndexOf(string name, int occurrence = 0)
     {
         var protocol = Registry.IndexOf(name);
-        for (var i = 0; i < _layers.Count && protocol >= 0; i++)
+        for (var i = 0; i < _layers.Length && protocol >= 0; i++)
         {
             if (_layers[i].Protocol == protocol && occurrence-- == 0)
             {
@@ -112,7 +141,7 @@ public readonly ref struct Frame
         where T : IHeaderView<T>, allows ref struct
     {
         var descriptor = T.Descriptor;
-        for (var i = 0; i < _layers.Count; i++)
+        for (var i = 0; i < _layers.Length; i++)
         {
             ref readonly var layer = ref _layers[i];
             if (ReferenceEquals(Registry.GetProtocol(layer.Protocol), descriptor) && layer.Parse.IsOk && occurrence-- == 0)
@@ -125,13 +154,49 @@ public readonly ref struct Frame
         return false;
     }
 
+    /// <summary>
+    /// The 5-tuple of the frame: the addresses of its first IP layer (a protocol with address roles), the IP protocol
+    /// of the last layer reached from it by protocol number (past IPv6 extension headers), and the ports of the first
+    /// transport layer after it (a protocol with port roles; 0 when there is none, as for ICMP).
+    /// </summary>
+    /// <param name="tuple">The 5-tuple.</param>
+    /// <returns>Whether the frame has an IP layer whose addresses were captured.</returns>
+    public bool TryGetFiveTuple(out Net.FiveTuple tuple)
+    {
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            var ip = Registry.GetProtocol(_layers[i].Protocol);
+            if (!ip.TryGetAddresses(LayerBytes(i), out var version, out var source, out var destination))
+            {
+                continue;
+            }
+
+            byte protocol = 0;
+            ushort sourcePort = 0, destinationPort = 0;
+            for (var j = i + 1; j < _layers.Length && _layers[j].DispatchTable == Registry.IpProtocolTable; j++)
+            {
+                protocol = (byte)_layers[j].DispatchKey;
+                if (Registry.GetProtocol(_layers[j].Protocol).TryGetPorts(LayerBytes(j), out sourcePort, out destinationPort))
+                {
+                    break;
+                }
+            }
+
+            tuple = new Net.FiveTuple(version, source, destination, protocol, sourcePort, destinationPort);
+            return true;
+        }
+
+        tuple = default;
+        return false;
+    }
+
     /// <summary>Writes the protocol chain, PyPCAPKit-style (<c>Ethernet:IPv4:TCP</c> uses titles; this uses identifiers: <c>ethernet:ipv4:tcp</c>).</summary>
     /// <param name="builder">Where to append.</param>
     /// <param name="separator">The separator.</param>
     public void AppendChain(StringBuilder builder, char separator = ':')
     {
         ArgumentNullException.ThrowIfNull(builder);
-        for (var i = 0; i < _layers.Count; i++)
+        for (var i = 0; i < _layers.Length; i++)
         {
             if (i > 0)
             {

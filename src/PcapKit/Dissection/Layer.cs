@@ -6,8 +6,10 @@ namespace PcapKit.Dissection;
 /// <summary>One dissected layer of a frame: which protocol, where, and how it parsed.</summary>
 public readonly struct Layer
 {
-    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result, string? chainLabel)
+    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result, string? chainLabel, int dispatchTable, ulong dispatchKey)
     {
+        DispatchTable = dispatchTable;
+        DispatchKey = dispatchKey;
         ChainLabel = chainLabel;
         Protocol = protocol;
         Offset = offset;
@@ -18,6 +20,12 @@ public readonly struct Layer
         IsTruncated = result.Truncated;
         Checksum = result.ChecksumVerified ? result.Checksum : null;
     }
+
+    /// <summary>The registry's identifier of the table that led to this layer (0: the link-type table).</summary>
+    public int DispatchTable { get; }
+
+    /// <summary>The key under which this layer was found in <see cref="DispatchTable"/> (an EtherType, an IP protocol, a port).</summary>
+    public ulong DispatchKey { get; }
 
     /// <summary>The protocol's index in the registry.</summary>
     public int Protocol { get; }

@@ -18,6 +18,9 @@ public sealed class LayerStack
     /// <summary>The number of layers.</summary>
     public int Count => _count;
 
+    /// <summary>The layers, outermost first (valid until the stack is reused).</summary>
+    public ReadOnlySpan<Layer> Layers => ((ReadOnlySpan<Layer>)_layers)[.._count];
+
     /// <summary>The offset of the bytes no layer dissected (a payload with no dissector, or the rest after a malformed layer).</summary>
     public int RawOffset { get; private set; }
 

@@ -107,6 +107,32 @@ public abstract class ProtocolDescriptor
     /// <param name="visitor">The visitor.</param>
     public abstract void Accept(ReadOnlySpan<byte> data, int reportedLength, IFieldVisitor visitor);
 
+    /// <summary>Reads the unit's addresses, when the protocol declares fields with the address roles (IPv4, IPv6).</summary>
+    /// <param name="data">The unit's bytes.</param>
+    /// <param name="version">4 or 6.</param>
+    /// <param name="source">The source address (IPv4 as IPv4-mapped IPv6).</param>
+    /// <param name="destination">The destination address.</param>
+    /// <returns>Whether the protocol has addresses and they were captured.</returns>
+    public virtual bool TryGetAddresses(ReadOnlySpan<byte> data, out byte version, out Net.Ipv6Address source, out Net.Ipv6Address destination)
+    {
+        version = 0;
+        source = default;
+        destination = default;
+        return false;
+    }
+
+    /// <summary>Reads the unit's ports, when the protocol declares fields with the port roles (TCP, UDP, SCTP, …).</summary>
+    /// <param name="data">The unit's bytes.</param>
+    /// <param name="source">The source port.</param>
+    /// <param name="destination">The destination port.</param>
+    /// <returns>Whether the protocol has ports and they were captured.</returns>
+    public virtual bool TryGetPorts(ReadOnlySpan<byte> data, out ushort source, out ushort destination)
+    {
+        source = 0;
+        destination = 0;
+        return false;
+    }
+
     /// <summary>Copies the unit in <paramref name="data"/> into the protocol's owned record, or returns null when it does not parse.</summary>
     /// <param name="data">The unit's bytes.</param>
     /// <returns>The record (the generated <c>partial record</c> type), or null.</returns>

@@ -15,11 +15,11 @@ namespace PcapKit.Protocols;
 public sealed partial record Udp
 {
     /// <summary>The sender's port (<c>udp.srcport</c>).</summary>
-    [Field(Display = "srcport", Names = "udp_port")]
+    [Field(Display = "srcport", Names = "udp_port", Role = FieldRole.SourcePort)]
     public ushort SourcePort { get; init; }
 
     /// <summary>The receiver's port (<c>udp.dstport</c>).</summary>
-    [Field(Display = "dstport", Names = "udp_port")]
+    [Field(Display = "dstport", Names = "udp_port", Role = FieldRole.DestinationPort)]
     public ushort DestinationPort { get; init; }
 
     /// <summary>The length of the datagram, header included (<c>udp.length</c>).</summary>

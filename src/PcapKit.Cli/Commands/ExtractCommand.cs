@@ -1,0 +1,128 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using PcapKit.Dissection;
+using PcapKit.Extraction;
+
+namespace PcapKit.Cli.Commands;
+
+/// <summary><c>pcapkit extract FILE -o OUT -f json|tree|plist|pcap</c>: PyPCAPKit's <c>extract()</c> from the command line.</summary>
+internal static class ExtractCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var file = new Argument<string>("file") { Description = "The capture; '-' reads standard input." };
+        var output = new Option<string>("--output", "-o") { Description = "The output file (a folder with --files); '-' or nothing writes standard output.", DefaultValueFactory = _ => "-" };
+        var format = new Option<string>("--format", "-f") { Description = "json, tree, plist or pcap (the selected frames' records).", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "tree", "plist", "pcap");
+        var files = new Option<bool>("--files") { Description = "One output file per frame, in the folder given by -o." };
+        var noFile = new Option<bool>("--no-file") { Description = "Write no output; only dissect (and count)." };
+        var layer = new Option<string?>("--layer") { Description = "Stop dissecting after this layer: link, internet, transport or application; the rest is kept raw." };
+        layer.AcceptOnlyFromAmong("link", "internet", "transport", "application");
+        var protocol = new Option<string?>("--protocol") { Description = "Stop dissecting after this protocol (ipv4, tcp, …)." };
+        var engine = new Option<string>("--engine") { Description = "default (the generated dissectors) or packetdotnet.", DefaultValueFactory = _ => "default" };
+        engine.AcceptOnlyFromAmong(Engines.Names);
+        var select = new Option<string?>("--select") { Description = "Only frames that contain this protocol go to the output (pcap re-export of, say, tcp)." };
+        var indent = new Option<bool>("--indent") { Description = "Indent JSON output." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary on standard error." };
+        var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
+        {
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet,
+        };
+        CommonOptions.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var registry = CommandContext.BuildRegistry(parse);
+            var dissector = CommonOptions.DissectorOptions(parse);
+            var protocolName = parse.GetValue(protocol);
+            if (protocolName is not null && registry.IndexOf(protocolName) < 0)
+            {
+                throw new UsageException($"No protocol named '{protocolName}' (see 'pcapkit protocols').");
+            }
+
+            var selectName = parse.GetValue(select);
+            var selectIndex = selectName is null ? -1 : registry.IndexOf(selectName);
+            if (selectName is not null && selectIndex < 0)
+            {
+                throw new UsageException($"No protocol named '{selectName}' to select (see 'pcapkit protocols').");
+            }
+
+            var outPath = parse.GetValue(output)!;
+            var toStdout = outPath == "-" && !parse.GetValue(files);
+            var quietRun = parse.GetValue(quiet);
+            using var progress = new ProgressBar(context.Error, quietRun);
+            var input = parse.GetValue(file)!;
+            using var stdin = input == "-" ? Console.OpenStandardInput() : null;
+            var options = new ExtractionOptions
+            {
+                InputPath = input,
+                InputStream = stdin,
+                OutputPath = toStdout ? null : outPath,
+                OutputStream = toStdout ? context.StandardOutputStream() : null,
+                Format = parse.GetValue(format) switch
+                {
+                    "tree" => OutputFormat.Tree,
+                    "plist" => OutputFormat.Plist,
+                    "pcap" => OutputFormat.Pcap,
+                    _ => OutputFormat.Json,
+                },
+                Files = parse.GetValue(files),
+                NoFile = parse.GetValue(noFile),
+                Registry = registry,
+                Engine = Engines.Create(parse.GetValue(engine)!),
+                Layer = parse.GetValue(layer) switch
+                {
+                    "link" => LayerKind.Link,
+                    "internet" => LayerKind.Internet,
+                    "transport" => LayerKind.Transport,
+                    "application" => LayerKind.Application,
+                    _ => null,
+                },
+                Protocol = protocolName,
+                DecodeAs = dissector.DecodeAs,
+                VerifyChecksums = dissector.VerifyChecksums,
+                Indented = parse.GetValue(indent),
+                Select = selectIndex < 0 ? null : (in ExtractedFrame f) => Contains(f.Frame, selectIndex),
+            };
+
+            using var extractor = new Extractor(options);
+            try
+            {
+                while (extractor.TryExtractNext(out _))
+                {
+                    progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length);
+                }
+            }
+            catch (System.IO.InvalidDataException)
+            {
+                // Every frame before the damage is in the output, which is finished (its summary names the error).
+                extractor.Complete();
+                throw;
+            }
+
+            var result = extractor.Complete();
+            if (!quietRun)
+            {
+                var s = result.Summary;
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"pcapkit: {s.Frames:N0} frames ({s.Selected:N0} written, {s.Malformed:N0} malformed) from {result.Name}{(toStdout || options.NoFile ? string.Empty : " to " + outPath)}"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static bool Contains(Frame frame, int protocol)
+    {
+        foreach (ref readonly var layer in frame.Layers)
+        {
+            if (layer.Protocol == protocol)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

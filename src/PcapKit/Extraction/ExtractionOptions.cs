@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using PcapKit.Capture;
+using PcapKit.Dissection;
+
+namespace PcapKit.Extraction;
+
+/// <summary>Decides whether a frame goes to the outputs and the stored frames.</summary>
+/// <param name="frame">The frame, dissected.</param>
+/// <returns>Whether it is selected.</returns>
+public delegate bool FrameSelector(in ExtractedFrame frame);
+
+/// <summary>Called for every frame as it is extracted (PyPCAPKit's <c>verbose</c> callback).</summary>
+/// <param name="frame">The frame, dissected; valid only during the call.</param>
+public delegate void FrameCallback(in ExtractedFrame frame);
+
+/// <summary>
+/// What to extract and where to, mirroring PyPCAPKit's <c>extract()</c>: <c>fin</c> → <see cref="InputPath"/> or
+/// <see cref="InputStream"/>, <c>fout</c> → <see cref="OutputPath"/>, <c>format</c> → <see cref="Format"/>,
+/// <c>files</c> → <see cref="Files"/>, <c>nofile</c> → <see cref="NoFile"/>, <c>store</c> → <see cref="Store"/>,
+/// <c>verbose</c> → <see cref="Callback"/>, <c>engine</c> → <see cref="Engine"/>, <c>layer</c> →
+/// <see cref="Layer"/>, <c>protocol</c> → <see cref="Protocol"/>.
+/// </summary>
+public sealed class ExtractionOptions
+{
+    /// <summary>The capture to read; <c>-</c> reads standard input. Ignored when <see cref="InputStream"/> is set.</summary>
+    public string? InputPath { get; init; }
+
+    /// <summary>A stream to read the capture from (need not be seekable).</summary>
+    public Stream? InputStream { get; init; }
+
+    /// <summary>Where the output goes: a file, or with <see cref="Files"/> a folder; <c>-</c> writes standard output.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>A stream to write the output to instead of <see cref="OutputPath"/> (not with <see cref="Files"/>); left open.</summary>
+    public Stream? OutputStream { get; init; }
+
+    /// <summary>The output format; <see cref="OutputFormat.None"/> (or <see cref="NoFile"/>) writes nothing.</summary>
+    public OutputFormat Format { get; init; } = OutputFormat.Json;
+
+    /// <summary>Write no output file, whatever <see cref="Format"/> says.</summary>
+    public bool NoFile { get; init; }
+
+    /// <summary>One output file per frame, in the folder <see cref="OutputPath"/> (<c>frame-000001.json</c>, …).</summary>
+    public bool Files { get; init; }
+
+    /// <summary>Keep every selected frame in <see cref="ExtractionResult.Frames"/> (a copy of its bytes and layers).</summary>
+    public bool Store { get; init; }
+
+    /// <summary>Called for every frame, selected or not.</summary>
+    public FrameCallback? Callback { get; init; }
+
+    /// <summary>Which frames go to the outputs and the stored frames; null selects all.</summary>
+    public FrameSelector? Select { get; init; }
+
+    /// <summary>The engine: null for the generated dissectors; <c>PcapKit.Engines.PacketDotNet</c> provides another.</summary>
+    public ExtractionEngine? Engine { get; init; }
+
+    /// <summary>
+    /// The protocols to dissect with (<c>new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build()</c>);
+    /// required unless an <see cref="Engine"/> dissects.
+    /// </summary>
+    public DissectorRegistry? Registry { get; init; }
+
+    /// <summary>Stop dissecting after this layer; the rest of the frame is kept raw.</summary>
+    public LayerKind? Layer { get; init; }
+
+    /// <summary>Stop dissecting after this protocol (its identifier); the rest of the frame is kept raw.</summary>
+    public string? Protocol { get; init; }
+
+    /// <summary>Decode-as rules (<c>tcp.port==8080,http</c>).</summary>
+    public IReadOnlyList<DecodeAsRule> DecodeAs { get; init; } = [];
+
+    /// <summary>Verify checksums while dissecting (shown in the outputs).</summary>
+    public bool VerifyChecksums { get; init; }
+
+    /// <summary>Indent JSON output.</summary>
+    public bool Indented { get; init; }
+
+    /// <summary>Options for the capture reader.</summary>
+    public CaptureReaderOptions? ReaderOptions { get; init; }
+
+    internal DissectorOptions ToDissectorOptions() => new()
+    {
+        VerifyChecksums = VerifyChecksums,
+        StopAfterLayer = Layer,
+        StopAfterProtocol = Protocol,
+        DecodeAs = DecodeAs,
+    };
+}

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using PcapKit.Capture;
+using PcapKit.Dissection;
+
+namespace PcapKit.Extraction;
+
+/// <summary>
+/// Reads a capture once and hands every frame, dissected once, to every consumer: the callback, the selector, the
+/// output (JSON, tree, plist or pcap, streamed to disk) and the stored frames. PyPCAPKit's <c>extract()</c>:
+/// <see cref="Run"/> does it all at once; <c>foreach</c> over the extractor goes frame by frame, keeping nothing
+/// unless asked to, and <see cref="Complete"/> finishes the output.
+/// </summary>
+/// <example>
+/// <code>
+/// var registry = new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
+/// using var extractor = new Extractor(new ExtractionOptions { InputPath = "in.pcap", OutputPath = "out.json", Registry = registry });
+/// var result = extractor.Run();
+/// Console.WriteLine($"{result.Summary.Frames} frames");
+/// </code>
+/// </example>
+public sealed class Extractor : IDisposable
+{
+    private readonly ExtractionOptions _options;
+    private readonly CaptureReader _reader;
+    private readonly Dissector? _dissector;
+    private readonly DissectorRegistry? _registry;
+    private readonly ExtractionEngine? _engine;
+    private readonly FrameCallback? _callback;
+    private readonly FrameSelector? _select;
+    private readonly bool _store;
+    private readonly LayerStack _stack = new();
+    private readonly List<StoredFrame> _stored = [];
+    private FrameSink? _sink;
+    private long _frames;
+    private long _selected;
+    private long _malformed;
+    private long _bytes;
+    private string? _error;
+    private bool _completed;
+
+    /// <summary>Opens the capture and the output.</summary>
+    /// <param name="options">What to extract and where to.</param>
+    /// <exception cref="ArgumentException">No input, or no registry and no engine, or an output format without a path.</exception>
+    /// <exception cref="InvalidDataException">The capture's file header is not pcap or pcapng (the message names the file and offset).</exception>
+    public Extractor(ExtractionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _engine = options.Engine;
+        _callback = options.Callback;
+        _select = options.Select;
+        _store = options.Store;
+        if (options.Engine is null)
+        {
+            var registry = options.Registry ?? throw new ArgumentException("A registry (or an engine) is needed to dissect frames.", nameof(options));
+            _dissector = new Dissector(registry, options.ToDissectorOptions());
+            _registry = registry;
+        }
+
+        _reader = options.InputStream is { } stream
+            ? CaptureReader.Open(stream, options.InputPath ?? "(stream)", options.ReaderOptions, leaveOpen: true)
+            : CaptureReader.Open(options.InputPath ?? throw new ArgumentException("An input path or stream is needed.", nameof(options)), options.ReaderOptions);
+        try
+        {
+            if (!options.NoFile && options.Format != OutputFormat.None)
+            {
+                _sink = FrameSink.Create(options);
+                _sink.Begin(_reader);
+            }
+        }
+        catch
+        {
+            _reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The capture being read (its header, sections and interfaces).</summary>
+    public CaptureReader Reader => _reader;
+
+    /// <summary>The registry the frames are dissected with, or null when an engine dissects.</summary>
+    public DissectorRegistry? Registry => _dissector?.Registry;
+
+    /// <summary>The number of frames extracted so far.</summary>
+    public long FramesRead => _frames;
+
+    /// <summary>The counts so far.</summary>
+    public ExtractionSummary Summary => new(_frames, _selected, _malformed, _bytes, _error);
+
+    /// <summary>
+    /// Reads and dissects the next frame and hands it to the callback, the output and the stored frames; the frame
+    /// is valid until the next call.
+    /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <returns>False at the end of the capture.</returns>
+    /// <exception cref="InvalidDataException">The capture is corrupt here; every frame before was delivered.</exception>
+    public bool TryExtractNext(out ExtractedFrame frame)
+    {
+        if (!ReadNext(out var record))
+        {
+            frame = default;
+            return false;
+        }
+
+        if (_engine is null)
+        {
+            _dissector!.Dissect(record, _stack);
+            frame = new ExtractedFrame(record, new Frame(record.Data, _stack, _registry!), null, null);
+        }
+        else
+        {
+            frame = new ExtractedFrame(record, default, _engine, _engine.Dissect(record));
+        }
+
+        _frames++;
+        _bytes += record.CapturedLength;
+        if (!frame.IsWellFormed)
+        {
+            _malformed++;
+        }
+
+        _callback?.Invoke(frame);
+        if (_select is null || _select(frame))
+        {
+            _selected++;
+            _sink?.Write(frame);
+            if (_store)
+            {
+                _stored.Add(frame.Store());
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the next record, noting the capture's error (for the output's summary) before it propagates.</summary>
+    private bool ReadNext(out CaptureRecord record)
+    {
+        try
+        {
+            return _reader.TryReadNext(out record);
+        }
+        catch (InvalidDataException e)
+        {
+            _error = e.Message;
+            throw;
+        }
+    }
+
+    /// <summary>Extracts every frame, finishes the output and returns the result.</summary>
+    /// <returns>The capture's description, the counts and the stored frames.</returns>
+    /// <exception cref="InvalidDataException">
+    /// The capture is corrupt; every frame before the damage was extracted and the output is finished (its summary
+    /// names the error) before this is thrown.
+    /// </exception>
+    public ExtractionResult Run()
+    {
+        try
+        {
+            while (TryExtractNext(out _))
+            {
+            }
+        }
+        catch (InvalidDataException)
+        {
+            Complete();
+            throw;
+        }
+
+        return Complete();
+    }
+
+    /// <summary>Finishes the output (closing the document, with its summary) and returns the result; idempotent.</summary>
+    /// <returns>The result.</returns>
+    public ExtractionResult Complete()
+    {
+        if (!_completed)
+        {
+            _completed = true;
+            _sink?.End(Summary);
+            _sink?.Dispose();
+            _sink = null;
+        }
+
+        return new ExtractionResult(_reader, Summary, _stored);
+    }
+
+    /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>
+    /// <returns>The enumerator.</returns>
+    public Enumerator GetEnumerator() => new(this);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Complete();
+        _reader.Dispose();
+    }
+
+    /// <summary>Extracts frame by frame; <see cref="Current"/> is valid until the next <see cref="MoveNext"/>.</summary>
+    public ref struct Enumerator
+    {
+        private readonly Extractor _extractor;
+        private ExtractedFrame _current;
+
+        internal Enumerator(Extractor extractor)
+        {
+            _extractor = extractor;
+            _current = default;
+        }
+
+        /// <summary>The current frame.</summary>
+        public readonly ExtractedFrame Current => _current;
+
+        /// <summary>Extracts the next frame.</summary>
+        /// <returns>False at the end.</returns>
+        public bool MoveNext() => _extractor.TryExtractNext(out _current);
+    }
+}

@@ -1,0 +1,221 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using PcapKit.Capture;
+using PcapKit.Output;
+
+namespace PcapKit.Extraction;
+
+/// <summary>Where extracted frames go: one of the output formats, streamed as frames come.</summary>
+internal abstract class FrameSink : IDisposable
+{
+    public abstract void Begin(CaptureReader reader);
+
+    public abstract void Write(in ExtractedFrame frame);
+
+    public abstract void End(ExtractionSummary summary);
+
+    public abstract void Dispose();
+
+    public static FrameSink Create(ExtractionOptions options)
+    {
+        if (options.Files)
+        {
+            var folder = options.OutputPath ?? throw new ArgumentException("One file per frame needs an output folder.", nameof(options));
+            return options.Format == OutputFormat.Pcap
+                ? throw new ArgumentException("One file per frame is for json, tree and plist output.", nameof(options))
+                : new PerFrameDocumentSink(folder, options);
+        }
+
+        Func<Stream> open = options.OutputStream is { } stream
+            ? () => new LeaveOpenStream(stream)
+            : options.OutputPath is { } path ? () => OpenOutput(path) : throw new ArgumentException("An output path or stream is needed for " + options.Format + " output.", nameof(options));
+        return options.Format == OutputFormat.Pcap ? new CaptureSink(open) : new DocumentSink(open, options);
+    }
+
+    public static DocumentWriter CreateWriter(Stream stream, ExtractionOptions options) => options.Format switch
+    {
+        OutputFormat.Json => new JsonDocumentWriter(stream, options.Indented),
+        OutputFormat.Tree => new TreeDocumentWriter(new StreamWriter(stream, new UTF8Encoding(false), 1 << 16)),
+        OutputFormat.Plist => new PlistDocumentWriter(new StreamWriter(stream, new UTF8Encoding(false), 1 << 16)),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Format, "Not a document format."),
+    };
+
+    public static Stream OpenOutput(string path) =>
+        path == "-" ? Console.OpenStandardOutput() : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+
+    public static void WriteSummary(DocumentWriter writer, ExtractionSummary summary)
+    {
+        writer.StartObject("summary");
+        writer.WriteNumber("frames", summary.Frames);
+        writer.WriteNumber("selected", summary.Selected);
+        writer.WriteNumber("malformed", summary.Malformed);
+        writer.WriteNumber("bytes", summary.Bytes);
+        if (summary.Error is { } error)
+        {
+            writer.WriteString("error", error);
+        }
+
+        writer.EndObject();
+    }
+}
+
+/// <summary>The whole capture in one document: <c>{ capture, frames: [...], summary }</c>.</summary>
+internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options) : FrameSink
+{
+    private DocumentWriter? _writer;
+    private DocumentFieldVisitor? _fields;
+
+    public override void Begin(CaptureReader reader)
+    {
+        _writer = CreateWriter(open(), options);
+        _fields = new DocumentFieldVisitor(_writer);
+        _writer.StartObject(reader.Name);
+        FrameDocument.WriteCapture(_writer, reader);
+        _writer.StartArray("frames");
+    }
+
+    public override void Write(in ExtractedFrame frame) => FrameDocument.WriteFrame(_writer!, frame, _fields!);
+
+    public override void End(ExtractionSummary summary)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        _writer.EndArray();
+        WriteSummary(_writer, summary);
+        _writer.EndObject();
+        _writer.Dispose();
+        _writer = null;
+    }
+
+    public override void Dispose() => _writer?.Dispose();
+}
+
+/// <summary>One document per frame in a folder (PyPCAPKit's <c>files=True</c>): <c>frame-000001.json</c>, …</summary>
+internal sealed class PerFrameDocumentSink(string folder, ExtractionOptions options) : FrameSink
+{
+    private readonly string _extension = options.Format switch
+    {
+        OutputFormat.Tree => ".txt",
+        OutputFormat.Plist => ".plist",
+        _ => ".json",
+    };
+
+    public override void Begin(CaptureReader reader)
+    {
+        Directory.CreateDirectory(folder);
+        using var writer = CreateWriter(OpenOutput(Path.Combine(folder, "capture" + _extension)), options);
+        writer.StartObject(reader.Name);
+        FrameDocument.WriteCapture(writer, reader);
+        writer.EndObject();
+    }
+
+    public override void Write(in ExtractedFrame frame)
+    {
+        var name = "frame-" + frame.Number.ToString("D6", CultureInfo.InvariantCulture) + _extension;
+        using var writer = CreateWriter(OpenOutput(Path.Combine(folder, name)), options);
+        FrameDocument.WriteFrame(writer, frame, new DocumentFieldVisitor(writer));
+    }
+
+    public override void End(ExtractionSummary summary)
+    {
+        using var writer = CreateWriter(OpenOutput(Path.Combine(folder, "summary" + _extension)), options);
+        writer.StartObject("summary");
+        writer.WriteNumber("frames", summary.Frames);
+        writer.WriteNumber("selected", summary.Selected);
+        writer.WriteNumber("malformed", summary.Malformed);
+        writer.WriteNumber("bytes", summary.Bytes);
+        if (summary.Error is { } error)
+        {
+            writer.WriteString("error", error);
+        }
+
+        writer.EndObject();
+    }
+
+    public override void Dispose()
+    {
+    }
+}
+
+/// <summary>The selected frames' records, byte for byte: pcap (with the input's header) for pcap input, else pcapng.</summary>
+internal sealed class CaptureSink(Func<Stream> open) : FrameSink
+{
+    private PcapWriter? _pcap;
+    private PcapNgWriter? _pcapng;
+
+    public override void Begin(CaptureReader reader)
+    {
+        var stream = open();
+        if (reader.PcapHeader is { } header)
+        {
+            _pcap = new PcapWriter(stream, header);
+        }
+        else
+        {
+            _pcapng = new PcapNgWriter(stream, null, reader.ByteOrder);
+        }
+    }
+
+    public override void Write(in ExtractedFrame frame)
+    {
+        if (_pcap is not null)
+        {
+            _pcap.Write(frame.Record);
+        }
+        else
+        {
+            _pcapng!.Write(frame.Record);
+        }
+    }
+
+    public override void End(ExtractionSummary summary) => Dispose();
+
+    public override void Dispose()
+    {
+        _pcap?.Dispose();
+        _pcapng?.Dispose();
+        _pcap = null;
+        _pcapng = null;
+    }
+}
+
+/// <summary>A stream the caller owns: disposing flushes it and leaves it open.</summary>
+internal sealed class LeaveOpenStream(Stream inner) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Flush();
+        }
+
+        base.Dispose(disposing);
+    }
+}

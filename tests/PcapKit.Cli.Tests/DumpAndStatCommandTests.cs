@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PcapKit.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PcapKit.Cli.Tests;
+
+/// <summary><c>pcapkit dump</c> and <c>pcapkit stat phs</c>.</summary>
+public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
+{
+    private static readonly string Sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+
+    [Fact]
+    public void Dump_PrintsOneLinePerFrame_InTcpdumpsManner()
+    {
+        var (exit, text, error) = Cli.Run("dump", Sample);
+        Assert.True(exit == 0, error);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(101, lines.Length);
+        Assert.Equal("09:05:07.175506 IP 127.0.0.1.40612 > 127.0.0.1.8080: Flags [S], seq 1528988190, win 64240, options [mss 1460], length 0", lines[0]);
+        Assert.Contains(lines, l => l.Contains(" IP6 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("ICMP echo request", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(": UDP, length", StringComparison.Ordinal));
+    }
+
+    /// <summary>Captures where tshark's default preferences (IP reassembly on) move frames in the hierarchy: fragments counted under the reassembled datagram's protocols.</summary>
+    private static readonly Dictionary<string, string> Reassembled = new(StringComparer.Ordinal)
+    {
+        ["ppp__frag_http_req.pcap"] = "IPv4 fragments: tshark reassembles them and counts the datagram's TCP in the last fragment",
+        ["ppp__frag_with_padding.pcap"] = "IPv4 fragments reassembled by tshark",
+        ["ppp__ipv6_opt_fragments.pcap"] = "IPv6 fragments reassembled by tshark",
+        ["ppp__fragmented_ip_udp.pcap"] = "IPv4 fragments reassembled by tshark",
+        ["zeek__ipv4_fragmented-1.pcap"] = "IPv4 fragments reassembled by tshark",
+        ["zeek__ipv6-fragmented-dns.pcap"] = "IPv6 fragments reassembled by tshark",
+        ["libpcap__ipv6_ext_headers.pcap"] = "the datagram's UDP is counted once tshark has walked a hundred extension headers with reassembly on",
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(FieldsCommandTests.Captures), MemberType = typeof(FieldsCommandTests))]
+    public void StatPhs_CountsTheFramesOfEveryProtocolWeDissect_AsTsharkDoes(string capture)
+    {
+        Corpus.Require();
+        var phs = Path.Combine(Corpus.Require(), capture + ".phs.txt");
+        if (Corpus.IsRejectedByTshark(capture) || !File.Exists(phs))
+        {
+            return;
+        }
+
+        var (exit, text, error) = Cli.Run("stat", "phs", Corpus.File(capture));
+        var theirs = Parse(File.ReadAllLines(phs));
+        var ours = Parse(text.Split('\n'));
+        Assert.True(exit is 0 or 1, error);
+        var known = KnownProtocols();
+        var compared = 0;
+        var differences = new List<string>();
+        foreach (var (path, frames) in theirs)
+        {
+            if (!path.Split('/').All(known.Contains))
+            {
+                continue;
+            }
+
+            compared++;
+            var mine = ours.GetValueOrDefault(path);
+            if (mine != frames)
+            {
+                differences.Add($"{path}: ours {mine}, tshark {frames}");
+            }
+        }
+
+        output.WriteLine($"{capture}: {compared} protocol paths compared");
+        if (Reassembled.TryGetValue(capture, out var reason))
+        {
+            output.WriteLine($"  differences allowed: {reason}: {string.Join("; ", differences)}");
+            return;
+        }
+
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
+    /// <summary>Protocol paths (<c>eth/ip/tcp</c>) → frames, from <c>io,phs</c> output.</summary>
+    private static Dictionary<string, long> Parse(IEnumerable<string> lines)
+    {
+        var paths = new Dictionary<string, long>(StringComparer.Ordinal);
+        var stack = new List<string>();
+        foreach (var line in lines)
+        {
+            var at = line.IndexOf("frames:", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var depth = (line.Length - line.TrimStart(' ').Length) / 2;
+            var name = line[..at].Trim();
+            stack.RemoveRange(depth, stack.Count - depth);
+            stack.Add(name);
+            var frames = long.Parse(line[(at + 7)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var key = string.Join('/', stack);
+
+            // tshark can list a protocol twice at one place; add them up.
+            paths[key] = paths.GetValueOrDefault(key) + frames;
+        }
+
+        return paths;
+    }
+
+    /// <summary>The protocols the standard pack dissects, by their tshark names.</summary>
+    private static HashSet<string> KnownProtocols()
+    {
+        var (_, text, _) = Cli.Run("protocols", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in json.RootElement.GetProperty("protocols").EnumerateArray())
+        {
+            foreach (var part in p.GetProperty("chain_name").GetString()!.Split(':'))
+            {
+                names.Add(part);
+            }
+        }
+
+        names.Remove("ethertype");
+        return names;
+    }
+}

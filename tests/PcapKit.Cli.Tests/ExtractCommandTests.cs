@@ -1,0 +1,105 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using PcapKit.TestSupport;
+using Xunit;
+
+namespace PcapKit.Cli.Tests;
+
+/// <summary><c>pcapkit extract</c> end to end, running the built tool over the corpus, standard input and bad input.</summary>
+public sealed class ExtractCommandTests : IDisposable
+{
+    private static readonly string Sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+    private readonly string _folder = Directory.CreateTempSubdirectory("pcapkit-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [SkippableTheory]
+    [MemberData(nameof(FieldsCommandTests.Captures), MemberType = typeof(FieldsCommandTests))]
+    public void EveryCorpusFile_ExtractsAsJson_WithAsManyFramesAsTheOracle(string capture)
+    {
+        Corpus.Require();
+        var output = Path.Combine(_folder, capture + ".json");
+        var (exit, _, error) = Cli.RunProcess(null, "extract", Corpus.File(capture), "-f", "json", "-o", output, "--quiet");
+        if (Corpus.IsRejectedByTshark(capture))
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains(capture, error, StringComparison.Ordinal);
+            Assert.Contains("byte offset", error, StringComparison.Ordinal);
+            return;
+        }
+
+        var oracle = TsharkTable.For(capture);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(output));
+        Assert.Equal(oracle.Count, json.RootElement.GetProperty("frames").GetArrayLength());
+        Assert.Equal(oracle.Count, json.RootElement.GetProperty("summary").GetProperty("frames").GetInt64());
+
+        // A file that ends in a damaged record still gives every frame before it, then exit code 1 naming the place.
+        if (json.RootElement.GetProperty("summary").TryGetProperty("error", out var damage))
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains(capture, error, StringComparison.Ordinal);
+            Assert.Contains("byte offset", damage.GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(exit == 0, error);
+        }
+    }
+
+    [Fact]
+    public void StandardInput_IsReadWhenTheFileIsADash_AndStandardOutputWhenTheOutputIs()
+    {
+        var (exit, output, error) = Cli.RunProcess(Sample, "extract", "-", "-f", "json", "--quiet");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(101, json.RootElement.GetProperty("frames").GetArrayLength());
+        Assert.Equal("-", json.RootElement.GetProperty("capture").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public void EveryFormat_IsWritten_AndTheSummaryGoesToStandardError()
+    {
+        foreach (var format in new[] { "json", "tree", "plist", "pcap" })
+        {
+            var output = Path.Combine(_folder, "sample." + format);
+            var (exit, _, error) = Cli.Run("extract", Sample, "-f", format, "-o", output);
+            Assert.True(exit == 0, error);
+            Assert.True(new FileInfo(output).Length > 1000, format);
+            Assert.Contains("101 frames (101 written, 0 malformed)", error, StringComparison.Ordinal);
+        }
+
+        // The pcap re-export of every frame is the input, byte for byte (same header, same records).
+        Assert.Equal(File.ReadAllBytes(Sample), File.ReadAllBytes(Path.Combine(_folder, "sample.pcap")));
+    }
+
+    [Fact]
+    public void Select_ReexportsOnlyTheFramesThatCarryTheProtocol()
+    {
+        var output = Path.Combine(_folder, "udp.pcap");
+        var (exit, _, error) = Cli.Run("extract", Sample, "-f", "pcap", "--select", "udp", "-o", output);
+        Assert.True(exit == 0, error);
+        var (_, dump, _) = Cli.Run("dump", output);
+        var lines = dump.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Contains("UDP", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadInput_ExitsWithOne_NamingTheFile_AndUsageErrorsWithTwo()
+    {
+        var notACapture = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(notACapture, "these are not packets");
+        var (exit, _, error) = Cli.Run("extract", notACapture, "-o", Path.Combine(_folder, "x.json"));
+        Assert.Equal(1, exit);
+        Assert.Contains("notes.txt", error, StringComparison.Ordinal);
+
+        (exit, _, error) = Cli.Run("extract", Sample, "-f", "yaml");
+        Assert.Equal(2, exit);
+        Assert.Contains("yaml", error, StringComparison.Ordinal);
+
+        (exit, _, error) = Cli.Run("extract", Sample, "--protocol", "nope", "--no-file");
+        Assert.Equal(2, exit);
+        Assert.Contains("nope", error, StringComparison.Ordinal);
+    }
+}
