@@ -132,7 +132,10 @@ internal static class ModelValidator
         }
     }
 
-    private static readonly string[] Roles = ["source_address", "destination_address", "source_port", "destination_port"];
+    private static readonly string[] Roles =
+    [
+        "source_address", "destination_address", "source_port", "destination_port", "protocol", "fragment_id", "fragment_offset", "more_fragments", "tcp_flags", "vlan_id",
+    ];
 
     /// <summary>Roles name fields at fixed offsets: two addresses of one IP family, or two 16-bit ports, in pairs.</summary>
     private static void ValidateRoles(ProtocolSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
@@ -145,14 +148,17 @@ internal static class ModelValidator
             {
                 var key = "field:" + f.Id;
                 var isAddress = role is "source_address" or "destination_address";
-                var fits = isAddress ? f.Type is FieldType.Ipv4 or FieldType.Ipv6 : f.Type == FieldType.UInt && f.Bits == 0 && f.ByteWidth == 2;
+                var isPort = role is "source_port" or "destination_port";
+                var fits = isAddress ? f.Type is FieldType.Ipv4 or FieldType.Ipv6
+                    : isPort ? f.Type == FieldType.UInt && f.Bits == 0 && f.ByteWidth == 2
+                    : f.Type is FieldType.UInt or FieldType.Bool;
                 if (Array.IndexOf(Roles, role) < 0)
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "the role must be one of " + string.Join(", ", Roles));
                 }
                 else if (!fits || f.When is not null || !fixedSoFar)
                 {
-                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "the role '" + role + "' needs " + (isAddress ? "an ipv4 or ipv6 field" : "a u16 field") + " at a fixed offset");
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "the role '" + role + "' needs " + (isAddress ? "an ipv4 or ipv6 field" : isPort ? "a u16 field" : "an integer field") + " at a fixed offset");
                 }
                 else if (seen.ContainsKey(role))
                 {

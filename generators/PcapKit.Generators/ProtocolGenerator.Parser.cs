@@ -562,7 +562,11 @@ public sealed partial class ProtocolGenerator
                 NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
                 IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
                 Role = fieldAttr is not null && Named(fieldAttr, "Role") is int role && role != 0
-                    ? role switch { 1 => "source_address", 2 => "destination_address", 3 => "source_port", _ => "destination_port" }
+                    ? role switch
+                    {
+                        1 => "source_address", 2 => "destination_address", 3 => "source_port", 4 => "destination_port", 5 => "protocol",
+                        6 => "fragment_id", 7 => "fragment_offset", 8 => "more_fragments", 9 => "tcp_flags", _ => "vlan_id",
+                    }
                     : null,
                 SwitchField = variantSwitch,
                 Cases = variantCases.ToEquatableArray(),

@@ -22,6 +22,7 @@ internal static class CliApp
         root.Add(ExtractCommand.Create(context));
         root.Add(DumpCommand.Create(context));
         root.Add(StatCommand.Create(context));
+        root.Add(FlowsCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

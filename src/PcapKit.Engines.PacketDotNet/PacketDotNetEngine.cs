@@ -164,19 +164,40 @@ public sealed class PacketDotNetEngine : ExtractionEngine
         writer.StartArray("layers");
         foreach (var layer in frame.Layers)
         {
+            // PacketDotNet reads lazily and can throw from any property: read everything before writing, so the
+            // document stays well formed whatever PacketDotNet does.
             var name = LayerName(layer);
-            writer.StartObject(name);
-            writer.WriteString("protocol", name);
-            writer.WriteNumber("header_length", (long)layer.HeaderData.Length);
-            writer.WriteBytes("header", layer.HeaderData);
+            byte[]? header = null;
+            string? summary = null;
+            string? layerError = null;
             try
             {
-                writer.WriteString("summary", layer.ToString());
+                header = layer.HeaderData;
+                summary = layer.ToString();
             }
             catch (Exception e) when (IsPacketDotNetComplaint(e))
             {
-                writer.WriteString("summary_error", e.GetType().Name + ": " + e.Message);
+                layerError = e.GetType().Name + ": " + e.Message;
             }
+
+            writer.StartObject(name);
+            writer.WriteString("protocol", name);
+            if (header is not null)
+            {
+                writer.WriteNumber("header_length", (long)header.Length);
+                writer.WriteBytes("header", header);
+            }
+
+            if (summary is not null)
+            {
+                writer.WriteString("summary", summary);
+            }
+
+            if (layerError is not null)
+            {
+                writer.WriteString("error", layerError);
+            }
+
             writer.EndObject();
         }
 

@@ -687,20 +687,27 @@ internal sealed partial class ProtocolEmitter
             _w.Close();
         }
 
-        if (Role("source_port") is { } sp && Role("destination_port") is { } dp)
+        var valued = _spec.Fields.Where(f => f.Role is { } r && r is not ("source_address" or "destination_address")).ToList();
+        if (valued.Count > 0)
         {
             _w.Line();
-            _w.Open("public override bool TryGetPorts(" + FieldCode.Span + " data, out ushort source, out ushort destination)");
-            _w.Open("if (data.Length < global::System.Math.Max(" + sp.PropertyName + "Offset, " + dp.PropertyName + "Offset) + 2)");
-            _w.Line("source = 0;");
-            _w.Line("destination = 0;");
-            _w.Line("return false;");
+            _w.Open("public override bool TryGetRoleValue(" + FieldCode.Span + " data, global::PcapKit.Annotations.FieldRole role, out ulong value)");
+            _w.Open("switch (role)");
+            foreach (var f in valued)
+            {
+                var fl = _layout.Find(f.Id)!;
+                var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
+                _w.Line("case global::PcapKit.Annotations.FieldRole." + Naming.ToPascal(f.Role!) + " when data.Length >= " + end + ":");
+                _w.Indent++;
+                _w.Line("value = (ulong)" + FieldCode.RawValue(fl, "data", ConstName(fl)) + ";");
+                _w.Line("return true;");
+                _w.Indent--;
+            }
+
             _w.Close();
             _w.Line();
-            var endian = sp.Endian == EndianKind.Little ? "Little" : "Big";
-            _w.Line("source = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16" + endian + "Endian(data.Slice(" + sp.PropertyName + "Offset));");
-            _w.Line("destination = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16" + endian + "Endian(data.Slice(" + dp.PropertyName + "Offset));");
-            _w.Line("return true;");
+            _w.Line("value = 0;");
+            _w.Line("return false;");
             _w.Close();
         }
     }

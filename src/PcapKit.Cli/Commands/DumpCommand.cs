@@ -46,11 +46,14 @@ internal static class DumpCommand
                 {
                     line.Append(time[..written]);
                 }
-                else
+                else if (record.Timestamp.TryToDateTimeOffset(out var clock))
                 {
-                    var t = record.Timestamp;
-                    var clock = DateTimeOffset.UnixEpoch.AddSeconds(t.Seconds);
-                    line.Append(clock.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append(t.Microseconds.ToString("D6", CultureInfo.InvariantCulture));
+                    line.Append(clock.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append(record.Timestamp.Microseconds.ToString("D6", CultureInfo.InvariantCulture));
+                }
+                else if (record.Timestamp.TryFormatEpoch(time, out var epochWritten))
+                {
+                    // Beyond the calendar (a corrupt timestamp): seconds since the epoch instead.
+                    line.Append(time[..epochWritten]);
                 }
 
                 line.Append(' ');

@@ -107,7 +107,9 @@ internal static class InfoCommand
 
     private static void WriteText(TextWriter o, Summary s)
     {
-        static string Time(CaptureTimestamp t) => t.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " (" + t.ToEpochString() + ")";
+        static string Time(CaptureTimestamp t) => t.TryToDateTimeOffset(out var time)
+            ? time.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " (" + t.ToEpochString() + ")"
+            : "(beyond the calendar) (" + t.ToEpochString() + ")";
         o.WriteLine($"File name:           {s.Name}");
         o.WriteLine($"File type:           {FileType(s)}");
         o.WriteLine($"Byte order:          {(s.ByteOrder == ByteOrder.LittleEndian ? "little-endian" : "big-endian")}");

@@ -93,4 +93,22 @@ public enum FieldRole
 
     /// <summary>The destination port.</summary>
     DestinationPort = 4,
+
+    /// <summary>The protocol of the payload (IPv4's protocol, an IPv6 header's next header).</summary>
+    Protocol = 5,
+
+    /// <summary>The identification that ties fragments of one datagram together.</summary>
+    FragmentId = 6,
+
+    /// <summary>The fragment's offset, in 8-octet units.</summary>
+    FragmentOffset = 7,
+
+    /// <summary>Set while more fragments follow.</summary>
+    MoreFragments = 8,
+
+    /// <summary>TCP's control bits (RFC 9293: FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10).</summary>
+    TcpFlags = 9,
+
+    /// <summary>A VLAN identifier (802.1Q, 802.1ad): part of a flow's identity.</summary>
+    VlanId = 10,
 }

@@ -38,13 +38,16 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     public long OffsetSeconds { get; }
 
     /// <summary>Whole seconds since the epoch.</summary>
-    public long Seconds => (long)(Units / Resolution.UnitsPerSecond) + OffsetSeconds;
+    public long Seconds => (long)(Units / PerSecond) + OffsetSeconds;
 
     /// <summary>The units past <see cref="Seconds"/>.</summary>
-    public ulong FractionUnits => Units % Resolution.UnitsPerSecond;
+    public ulong FractionUnits => Units % PerSecond;
 
     /// <summary>Nanoseconds past <see cref="Seconds"/>, rounded down (exact for resolutions down to 10^-9 s).</summary>
-    public uint Nanoseconds => (uint)(((UInt128)FractionUnits * 1_000_000_000UL) / Resolution.UnitsPerSecond);
+    public uint Nanoseconds => (uint)(((UInt128)FractionUnits * 1_000_000_000UL) / PerSecond);
+
+    // default(CaptureTimestamp) (a record without a timestamp) has no resolution: it reads as the epoch.
+    private ulong PerSecond => Resolution.UnitsPerSecond == 0 ? 1 : Resolution.UnitsPerSecond;
 
     /// <summary>Microseconds past <see cref="Seconds"/>, rounded down.</summary>
     public uint Microseconds => Nanoseconds / 1000;
@@ -54,7 +57,25 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
 
     /// <summary>The timestamp as a <see cref="DateTimeOffset"/> (UTC, 100 ns precision).</summary>
     /// <returns>The time.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The time is before year 1 or after 9999 (a corrupt or odd timestamp); see <see cref="TryToDateTimeOffset"/>.</exception>
     public DateTimeOffset ToDateTimeOffset() => DateTimeOffset.UnixEpoch.AddSeconds(Seconds).AddTicks(Nanoseconds / 100);
+
+    /// <summary>The timestamp as a <see cref="DateTimeOffset"/>, when it falls in years 1 to 9999.</summary>
+    /// <param name="time">The time.</param>
+    /// <returns>Whether it does.</returns>
+    public bool TryToDateTimeOffset(out DateTimeOffset time)
+    {
+        const long MinSeconds = -62_135_596_800L;
+        const long MaxSeconds = 253_402_300_799L;
+        if (Seconds is >= MinSeconds and <= MaxSeconds)
+        {
+            time = DateTimeOffset.UnixEpoch.AddSeconds(Seconds).AddTicks(Nanoseconds / 100);
+            return true;
+        }
+
+        time = default;
+        return false;
+    }
 
     /// <summary>Writes seconds and nine decimals (<c>1570152237.968859000</c>), as tshark's <c>frame.time_epoch</c>.</summary>
     /// <param name="destination">Where to write.</param>
@@ -89,7 +110,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     public ulong ToUnits(TimestampResolution resolution)
     {
         var seconds = (ulong)Seconds;
-        var fraction = ((UInt128)FractionUnits * resolution.UnitsPerSecond) / Resolution.UnitsPerSecond;
+        var fraction = ((UInt128)FractionUnits * resolution.UnitsPerSecond) / PerSecond;
         return (seconds * resolution.UnitsPerSecond) + (ulong)fraction;
     }
 

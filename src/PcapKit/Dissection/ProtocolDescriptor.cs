@@ -126,10 +126,28 @@ public abstract class ProtocolDescriptor
     /// <param name="source">The source port.</param>
     /// <param name="destination">The destination port.</param>
     /// <returns>Whether the protocol has ports and they were captured.</returns>
-    public virtual bool TryGetPorts(ReadOnlySpan<byte> data, out ushort source, out ushort destination)
+    public bool TryGetPorts(ReadOnlySpan<byte> data, out ushort source, out ushort destination)
     {
+        if (TryGetRoleValue(data, Annotations.FieldRole.SourcePort, out var s) && TryGetRoleValue(data, Annotations.FieldRole.DestinationPort, out var d))
+        {
+            source = (ushort)s;
+            destination = (ushort)d;
+            return true;
+        }
+
         source = 0;
         destination = 0;
+        return false;
+    }
+
+    /// <summary>Reads the field that has <paramref name="role"/> in this protocol (ports, protocol, fragment fields, TCP flags).</summary>
+    /// <param name="data">The unit's bytes.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="value">The field's value.</param>
+    /// <returns>Whether the protocol has such a field and it was captured.</returns>
+    public virtual bool TryGetRoleValue(ReadOnlySpan<byte> data, Annotations.FieldRole role, out ulong value)
+    {
+        value = 0;
         return false;
     }
 

@@ -6,6 +6,17 @@ using PcapKit.Dissection;
 
 namespace PcapKit.Extraction;
 
+/// <summary>Something that takes every frame of the extraction pass (the flow splitter, statistics).</summary>
+public interface IFrameConsumer
+{
+    /// <summary>Takes one frame; it is valid only during the call.</summary>
+    /// <param name="frame">The frame.</param>
+    void Consume(in ExtractedFrame frame);
+
+    /// <summary>Called once when the extraction completes (also after a corrupt capture ended it early).</summary>
+    void Complete();
+}
+
 /// <summary>Decides whether a frame goes to the outputs and the stored frames.</summary>
 /// <param name="frame">The frame, dissected.</param>
 /// <returns>Whether it is selected.</returns>
@@ -77,6 +88,9 @@ public sealed class ExtractionOptions
 
     /// <summary>Indent JSON output.</summary>
     public bool Indented { get; init; }
+
+    /// <summary>Consumers that see every frame of the pass (flow splitting, statistics), completed with the extractor.</summary>
+    public IReadOnlyList<IFrameConsumer> Consumers { get; init; } = [];
 
     /// <summary>Options for the capture reader.</summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }

@@ -11,7 +11,7 @@ namespace PcapKit.Extraction;
 /// <param name="Error">The capture file's error that ended the extraction early (file and byte offset), or null.</param>
 public sealed record ExtractionSummary(long Frames, long Selected, long Malformed, long Bytes, string? Error);
 
-/// <summary>What <see cref="Extractor.Run"/> returns: the capture's description, the counts and the stored frames.</summary>
+/// <summary>What <see cref="Extractor.Run()"/> returns: the capture's description, the counts and the stored frames.</summary>
 public sealed class ExtractionResult
 {
     internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using PcapKit.Capture;
 using PcapKit.Dissection;
 
@@ -9,7 +10,7 @@ namespace PcapKit.Extraction;
 /// <summary>
 /// Reads a capture once and hands every frame, dissected once, to every consumer: the callback, the selector, the
 /// output (JSON, tree, plist or pcap, streamed to disk) and the stored frames. PyPCAPKit's <c>extract()</c>:
-/// <see cref="Run"/> does it all at once; <c>foreach</c> over the extractor goes frame by frame, keeping nothing
+/// <see cref="Run()"/> does it all at once; <c>foreach</c> over the extractor goes frame by frame, keeping nothing
 /// unless asked to, and <see cref="Complete"/> finishes the output.
 /// </summary>
 /// <example>
@@ -30,6 +31,7 @@ public sealed class Extractor : IDisposable
     private readonly FrameCallback? _callback;
     private readonly FrameSelector? _select;
     private readonly bool _store;
+    private readonly IFrameConsumer[] _consumers;
     private readonly LayerStack _stack = new();
     private readonly List<StoredFrame> _stored = [];
     private FrameSink? _sink;
@@ -39,6 +41,7 @@ public sealed class Extractor : IDisposable
     private long _bytes;
     private string? _error;
     private bool _completed;
+    private bool _faulted;
 
     /// <summary>Opens the capture and the output.</summary>
     /// <param name="options">What to extract and where to.</param>
@@ -52,6 +55,7 @@ public sealed class Extractor : IDisposable
         _callback = options.Callback;
         _select = options.Select;
         _store = options.Store;
+        _consumers = [.. options.Consumers];
         if (options.Engine is null)
         {
             var registry = options.Registry ?? throw new ArgumentException("A registry (or an engine) is needed to dissect frames.", nameof(options));
@@ -121,15 +125,30 @@ public sealed class Extractor : IDisposable
             _malformed++;
         }
 
-        _callback?.Invoke(frame);
-        if (_select is null || _select(frame))
+        try
         {
-            _selected++;
-            _sink?.Write(frame);
-            if (_store)
+            _callback?.Invoke(frame);
+            foreach (var consumer in _consumers)
             {
-                _stored.Add(frame.Store());
+                consumer.Consume(frame);
             }
+
+            if (_select is null || _select(frame))
+            {
+                _selected++;
+                _sink?.Write(frame);
+                if (_store)
+                {
+                    _stored.Add(frame.Store());
+                }
+            }
+        }
+        catch
+        {
+            // A consumer or the output failed mid-frame (a full disk, a callback's exception): the output cannot be
+            // finished consistently, so disposing leaves it as it is instead of completing it.
+            _faulted = true;
+            throw;
         }
 
         return true;
@@ -155,12 +174,20 @@ public sealed class Extractor : IDisposable
     /// The capture is corrupt; every frame before the damage was extracted and the output is finished (its summary
     /// names the error) before this is thrown.
     /// </exception>
-    public ExtractionResult Run()
+    public ExtractionResult Run() => Run(CancellationToken.None);
+
+    /// <summary>Extracts every frame, finishes the output and returns the result; a cancelled run finishes nothing.</summary>
+    /// <param name="cancellationToken">Stops the run between frames; the output and consumers are left unfinished (a flow splitter's files keep their <c>.partial</c> names).</param>
+    /// <returns>The capture's description, the counts and the stored frames.</returns>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    /// <exception cref="InvalidDataException">The capture is corrupt; everything before the damage was extracted and finished.</exception>
+    public ExtractionResult Run(CancellationToken cancellationToken)
     {
         try
         {
             while (TryExtractNext(out _))
             {
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (InvalidDataException)
@@ -182,6 +209,10 @@ public sealed class Extractor : IDisposable
             _sink?.End(Summary);
             _sink?.Dispose();
             _sink = null;
+            foreach (var consumer in _consumers)
+            {
+                consumer.Complete();
+            }
         }
 
         return new ExtractionResult(_reader, Summary, _stored);
@@ -194,7 +225,16 @@ public sealed class Extractor : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Complete();
+        if (_faulted)
+        {
+            _sink?.Dispose();
+            _sink = null;
+        }
+        else
+        {
+            Complete();
+        }
+
         _reader.Dispose();
     }
 

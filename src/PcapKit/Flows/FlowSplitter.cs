@@ -1,0 +1,615 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using PcapKit.Capture;
+using PcapKit.Extraction;
+using PcapKit.Net;
+
+namespace PcapKit.Flows;
+
+/// <summary>
+/// pkt2flow's splitter, in the extraction pass: every IP packet goes to the pcap file of its bidirectional flow, in
+/// <c>tcp_syn/</c>, <c>tcp_nosyn/</c>, <c>udp/</c> or <c>others/</c>, named
+/// <c>{src}_{sport}_{dst}_{dport}_{epochsec}.pcap</c> after the flow's first packet; records are copied byte for
+/// byte with their timestamps. Unlike pkt2flow: flows of other protocols are keyed by protocol, later IP fragments
+/// follow their datagram, any link type the dissectors read is handled, at most
+/// <see cref="FlowSplitterOptions.MaxOpenFiles"/> files are open, each file is written under a <c>.partial</c> name
+/// until its flow ends, and an index lists every flow and every skipped packet by reason.
+/// </summary>
+public sealed class FlowSplitter : IFrameConsumer, IDisposable
+{
+    private const string PartialSuffix = ".partial";
+    private readonly FlowSplitterOptions _options;
+    private readonly Dictionary<FlowKey, Flow> _flows = [];
+    private readonly Dictionary<FragmentKey, Flow> _fragments = [];
+    private readonly Dictionary<FragmentKey, List<PendingRecord>> _pending = [];
+    private readonly LinkedList<Flow> _open = new();
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly List<FlowRecord> _finished = [];
+    private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
+    private int _pendingCount;
+    private long _written;
+    private bool _completed;
+
+    /// <summary>Creates a splitter writing into <see cref="FlowSplitterOptions.OutputDirectory"/>.</summary>
+    /// <param name="options">The flags and limits.</param>
+    /// <exception cref="IOException">The output folder cannot be created.</exception>
+    public FlowSplitter(FlowSplitterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxOpenFiles < 1)
+        {
+            throw new ArgumentException("At least one file must be allowed open.", nameof(options));
+        }
+
+        _options = options;
+        Directory.CreateDirectory(options.OutputDirectory);
+    }
+
+    /// <summary>Packets written to flow files so far.</summary>
+    public long PacketsWritten => _written;
+
+    /// <inheritdoc/>
+    public void Consume(in ExtractedFrame frame)
+    {
+        var record = frame.Record;
+        if (!FlowPacket.TryRead(frame.Frame, out var packet))
+        {
+            Skip("not IP");
+            return;
+        }
+
+        var time = Nanoseconds(record.Timestamp);
+        if (packet.IsLaterFragment)
+        {
+            var fragmentKey = FragmentKey.Of(packet);
+            if (_fragments.TryGetValue(fragmentKey, out var owner) && !owner.Closed)
+            {
+                Write(owner, record, time, packet);
+            }
+            else
+            {
+                Hold(fragmentKey, record, packet);
+            }
+
+            return;
+        }
+
+        var flow = Find(record, packet, time);
+        if (flow is null)
+        {
+            return;
+        }
+
+        if (packet.IsFragment)
+        {
+            // The first fragment: later ones of the datagram follow it into this flow.
+            var fragmentKey = FragmentKey.Of(packet);
+            if (_fragments.Count >= _options.MaxPendingFragments)
+            {
+                ForgetEndedFragments();
+            }
+
+            _fragments[fragmentKey] = flow;
+            if (_pending.Remove(fragmentKey, out var held))
+            {
+                Write(flow, record, time, packet);
+                foreach (var h in held)
+                {
+                    _pendingCount--;
+                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength, Nanoseconds(h.Timestamp));
+                }
+
+                return;
+            }
+        }
+
+        Write(flow, record, time, packet);
+    }
+
+    /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
+    private Flow? Find(in CaptureRecord record, in FlowPacket packet, long time)
+    {
+        var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
+        if (_flows.TryGetValue(key, out var flow))
+        {
+            if (Expired(flow, time))
+            {
+                Close(flow, flow.Closed ? flow.ClosedBy : "timeout");
+            }
+            else if (flow.Skipped)
+            {
+                Skip(flow.Category + " (" + SkipReason(flow.Category) + ")");
+                return null;
+            }
+            else
+            {
+                return flow;
+            }
+        }
+
+        var category = Category(packet);
+        var wanted = category switch
+        {
+            FlowCategories.TcpSyn => true,
+            FlowCategories.TcpNoSyn => _options.TcpWithoutSyn,
+            FlowCategories.Udp => _options.Udp,
+            _ => _options.Others,
+        };
+        flow = new Flow(key, packet.Tuple, category, record.Timestamp, time, record.Interface)
+        {
+            Skipped = !wanted,
+        };
+        _flows[key] = flow;
+        if (!wanted)
+        {
+            Skip(category + " (" + SkipReason(category) + ")");
+            return null;
+        }
+
+        flow.PcapNg = _options.PcapNg || !FitsPcap(record.Timestamp);
+        flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
+        return flow;
+    }
+
+    private bool Expired(Flow flow, long time) =>
+        flow.Closed ||
+        time - flow.FirstNanoseconds > _options.HardTimeout.Ticks * 100 ||
+        (_options.IdleTimeout is { } idle && time - flow.LastNanoseconds > idle.Ticks * 100);
+
+    private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
+    {
+        6 => packet.HasTcpFlags && (packet.TcpFlags & 0x02) != 0 ? FlowCategories.TcpSyn : FlowCategories.TcpNoSyn,
+        17 => FlowCategories.Udp,
+        _ => FlowCategories.Others,
+    };
+
+    private static string SkipReason(string category) => category switch
+    {
+        FlowCategories.TcpNoSyn => "first packet not a SYN; -v writes them",
+        FlowCategories.Udp => "-u writes them",
+        _ => "-x writes them",
+    };
+
+    private string UniqueName(string category, in FiveTuple first, long seconds, bool tagged, bool pcapng)
+    {
+        // pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
+        var name = string.Create(CultureInfo.InvariantCulture,
+            $"{category}/{first.FormatAddress(first.Source)}_{first.SourcePort}_{first.FormatAddress(first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}");
+        var unique = name;
+        for (var n = 2; !_names.Add(unique); n++)
+        {
+            // Another flow (another protocol between the same hosts, or a new flow in the same second) has the name.
+            unique = name + "-" + n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return unique + (pcapng ? ".pcapng" : ".pcap");
+    }
+
+    private void Write(Flow flow, in CaptureRecord record, long time, in FlowPacket packet)
+    {
+        WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength, time);
+        if (packet.HasTcpFlags && _options.CloseOnFinOrReset)
+        {
+            var forward = packet.Tuple.Source == flow.First.Source && packet.Tuple.SourcePort == flow.First.SourcePort;
+            if ((packet.TcpFlags & 0x04) != 0)
+            {
+                flow.Closed = true;
+                flow.ClosedBy = "rst";
+            }
+            else if ((packet.TcpFlags & 0x01) != 0)
+            {
+                flow.FinForward |= forward;
+                flow.FinBackward |= !forward;
+                if (flow.FinForward && flow.FinBackward)
+                {
+                    flow.Closed = true;
+                    flow.ClosedBy = "fin";
+                }
+            }
+        }
+    }
+
+    private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength, long time)
+    {
+        if (!flow.PcapNg && !FitsPcap(timestamp))
+        {
+            // pcap's record header has 32-bit seconds: writing this time there would change it.
+            Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
+            return;
+        }
+
+        var stream = Open(flow);
+        if (flow.PcapNg)
+        {
+            WriteEnhancedPacketBlock(stream, timestamp, data, originalLength);
+        }
+        else
+        {
+            Span<byte> header = stackalloc byte[16];
+            var resolution = flow.Nanoseconds ? TimestampResolution.Nanoseconds : TimestampResolution.Microseconds;
+            var units = timestamp.ToUnits(resolution);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(units / resolution.UnitsPerSecond));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(units % resolution.UnitsPerSecond));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
+            stream.Write(header);
+            stream.Write(data);
+        }
+
+        flow.Packets++;
+        flow.Bytes += data.Length;
+        flow.Last = timestamp;
+        flow.LastNanoseconds = time;
+        _written++;
+    }
+
+    /// <summary>The flow's file, open; at most <see cref="FlowSplitterOptions.MaxOpenFiles"/> are, the least recently written closed first.</summary>
+    private FileStream Open(Flow flow)
+    {
+        if (flow.Stream is { } open)
+        {
+            if (flow.Node!.Previous is not null)
+            {
+                _open.Remove(flow.Node);
+                _open.AddFirst(flow.Node);
+            }
+
+            return open;
+        }
+
+        while (_open.Count >= _options.MaxOpenFiles)
+        {
+            var oldest = _open.Last!.Value;
+            _open.RemoveLast();
+            oldest.Stream!.Dispose();
+            oldest.Stream = null;
+            oldest.Node = null;
+        }
+
+        var path = Path.Combine(_options.OutputDirectory, flow.Name!) + PartialSuffix;
+        FileStream stream;
+        if (flow.Created)
+        {
+            stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096);
+            WriteFileHeader(stream, flow);
+            flow.Created = true;
+        }
+
+        flow.Stream = stream;
+        flow.Node = _open.AddFirst(flow);
+        return stream;
+    }
+
+    private static bool FitsPcap(CaptureTimestamp timestamp) => timestamp.Seconds is >= 0 and <= uint.MaxValue;
+
+    /// <summary>A pcapng Enhanced Packet Block on interface 0, nanosecond units (the file's IDB says so).</summary>
+    private static void WriteEnhancedPacketBlock(Stream stream, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
+    {
+        var padded = (data.Length + 3) & ~3;
+        var total = 32 + padded;
+        Span<byte> head = stackalloc byte[28];
+        var units = timestamp.ToUnits(TimestampResolution.Nanoseconds);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(units >> 32));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)units);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)data.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[24..], originalLength);
+        stream.Write(head);
+        stream.Write(data);
+        // Padding to 4 bytes, then the block's length again.
+        var padding = padded - data.Length;
+        Span<byte> tail = stackalloc byte[8];
+        tail.Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(tail[padding..], (uint)total);
+        stream.Write(tail[..(padding + 4)]);
+    }
+
+    /// <summary>A pcapng Section Header Block and one Interface Description Block with nanosecond timestamps.</summary>
+    private static void WritePcapNgHeader(Stream stream, Flow flow)
+    {
+        Span<byte> blocks = stackalloc byte[28 + 32];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks, 0x0A0D0D0A);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[4..], 28);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[8..], 0x1A2B3C4D);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blocks[12..], 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blocks[14..], 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(blocks[16..], -1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[24..], 28);
+        var idb = blocks[28..];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb, 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[4..], 32);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[8..], (ushort)flow.Key.LinkType);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[12..], flow.SnapLength);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[16..], 9);   // if_tsresol
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[18..], 1);
+        idb[20] = 9;                                                                      // 10^-9 s
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[24..], 0);     // opt_endofopt
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[28..], 32);
+        stream.Write(blocks);
+    }
+
+    private static void WriteFileHeader(Stream stream, Flow flow)
+    {
+        if (flow.PcapNg)
+        {
+            WritePcapNgHeader(stream, flow);
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[24];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, flow.Nanoseconds ? PcapHeader.NanosecondMagic : PcapHeader.MicrosecondMagic);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[16..], flow.SnapLength);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)flow.Key.LinkType);
+        stream.Write(header);
+    }
+
+    private void Hold(FragmentKey key, in CaptureRecord record, in FlowPacket packet)
+    {
+        if (_pendingCount >= _options.MaxPendingFragments)
+        {
+            Skip("later fragment without its first fragment (pending limit reached)");
+            return;
+        }
+
+        if (!_pending.TryGetValue(key, out var list))
+        {
+            _pending[key] = list = [];
+        }
+
+        list.Add(new PendingRecord(record.Timestamp, record.Data.ToArray(), record.OriginalLength, record.LinkType, record.Interface, packet.Tuple, packet.VlanId));
+        _pendingCount++;
+    }
+
+    /// <summary>Ends a flow: its file gets its final name, and the index its line.</summary>
+    private void Close(Flow flow, string reason)
+    {
+        _flows.Remove(flow.Key);
+        if (flow.Name is null || !flow.Created)
+        {
+            return;
+        }
+
+        if (flow.Stream is { } stream)
+        {
+            stream.Dispose();
+            _open.Remove(flow.Node!);
+            flow.Stream = null;
+            flow.Node = null;
+        }
+
+        var final = Path.Combine(_options.OutputDirectory, flow.Name);
+        File.Move(final + PartialSuffix, final, overwrite: true);
+        _finished.Add(new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason));
+    }
+
+    private void ForgetEndedFragments()
+    {
+        var ended = new List<FragmentKey>();
+        foreach (var (key, flow) in _fragments)
+        {
+            if (flow.Closed || !_flows.TryGetValue(flow.Key, out var current) || !ReferenceEquals(current, flow))
+            {
+                ended.Add(key);
+            }
+        }
+
+        foreach (var key in ended)
+        {
+            _fragments.Remove(key);
+        }
+
+        if (_fragments.Count >= _options.MaxPendingFragments)
+        {
+            // Still full: the oldest datagrams' later fragments will be held, then written as flows of their own.
+            _fragments.Clear();
+        }
+    }
+
+    /// <summary>Nanoseconds since the epoch, saturated beyond ±292 years (corrupt timestamps compare as "far away").</summary>
+    private static long Nanoseconds(CaptureTimestamp timestamp) =>
+        timestamp.Seconds > 9_000_000_000L ? long.MaxValue / 2 : timestamp.Seconds < -9_000_000_000L ? long.MinValue / 2 : timestamp.TotalNanoseconds;
+
+    private void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+
+    /// <inheritdoc/>
+    public void Complete() => Finish();
+
+    /// <summary>Ends every flow, gives every file its final name, writes the index and returns what was written.</summary>
+    /// <returns>The flows and the skipped packets by reason.</returns>
+    public FlowSplitResult Finish()
+    {
+        if (!_completed)
+        {
+            _completed = true;
+
+            // Later fragments whose first fragment never came: a flow of their own, by protocol and addresses.
+            foreach (var (_, held) in _pending)
+            {
+                foreach (var h in held)
+                {
+                    var tuple = h.Tuple;
+                    var key = FlowKey.For(h.LinkType, h.VlanId, tuple);
+                    if (!_flows.TryGetValue(key, out var flow))
+                    {
+                        var category = tuple.Protocol switch { 6 => FlowCategories.TcpNoSyn, 17 => FlowCategories.Udp, _ => FlowCategories.Others };
+                        var wanted = category == FlowCategories.TcpNoSyn ? _options.TcpWithoutSyn : category == FlowCategories.Udp ? _options.Udp : _options.Others;
+                        if (!wanted)
+                        {
+                            Skip(category + " (" + SkipReason(category) + ")");
+                            continue;
+                        }
+
+                        flow = new Flow(key, tuple, category, h.Timestamp, Nanoseconds(h.Timestamp), h.Interface) { PcapNg = _options.PcapNg || !FitsPcap(h.Timestamp) };
+                        flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
+                        _flows[key] = flow;
+                    }
+
+                    if (flow.Skipped)
+                    {
+                        Skip(flow.Category + " (" + SkipReason(flow.Category) + ")");
+                        continue;
+                    }
+
+                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength, Nanoseconds(h.Timestamp));
+                }
+            }
+
+            _pending.Clear();
+            foreach (var flow in new List<Flow>(_flows.Values))
+            {
+                Close(flow, flow.Closed ? flow.ClosedBy : "end of capture");
+            }
+
+            WriteIndex();
+        }
+
+        return new FlowSplitResult(_finished, _skipped, _written);
+    }
+
+    private void WriteIndex()
+    {
+        var index = new StringBuilder("file,category,protocol,source,source_port,destination,destination_port,first_time,last_time,packets,bytes,closed_by\n");
+        Span<char> time = stackalloc char[40];
+        foreach (var f in _finished)
+        {
+            index.Append(f.File).Append(',').Append(f.Category).Append(',').Append(f.First.Protocol.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(f.First.FormatAddress(f.First.Source)).Append(',').Append(f.First.SourcePort.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(f.First.FormatAddress(f.First.Destination)).Append(',').Append(f.First.DestinationPort.ToString(CultureInfo.InvariantCulture)).Append(',');
+            index.Append(f.FirstTime.TryFormatEpoch(time, out var n) ? time[..n] : []).Append(',');
+            index.Append(f.LastTime.TryFormatEpoch(time, out n) ? time[..n] : []).Append(',');
+            index.Append(f.Packets.ToString(CultureInfo.InvariantCulture)).Append(',').Append(f.Bytes.ToString(CultureInfo.InvariantCulture)).Append(',').Append(f.ClosedBy).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(_options.OutputDirectory, _options.IndexFileName), index.ToString());
+        var skipped = new StringBuilder("reason,packets\n");
+        foreach (var (reason, count) in _skipped)
+        {
+            skipped.Append('"').Append(reason).Append("\",").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(_options.OutputDirectory, "skipped.csv"), skipped.ToString());
+    }
+
+    /// <summary>
+    /// Stops without finishing (a cancelled run): open files are closed and keep their <c>.partial</c> names, so
+    /// nothing that looks complete is left; no index is written.
+    /// </summary>
+    public void Abort()
+    {
+        _completed = true;
+        foreach (var flow in _open)
+        {
+            flow.Stream?.Dispose();
+            flow.Stream = null;
+        }
+
+        _open.Clear();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_completed)
+        {
+            Abort();
+        }
+    }
+
+    private readonly record struct FragmentKey(Ipv6Address Source, Ipv6Address Destination, uint Id, byte Protocol)
+    {
+        public static FragmentKey Of(in FlowPacket packet) => new(packet.Tuple.Source, packet.Tuple.Destination, packet.FragmentId, packet.Tuple.Protocol);
+    }
+
+    private sealed record PendingRecord(CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
+
+    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime, long firstNanoseconds, CaptureInterface @interface)
+    {
+        public FlowKey Key { get; } = key;
+
+        public FiveTuple First { get; } = first;
+
+        public string Category { get; } = category;
+
+        public CaptureTimestamp FirstTime { get; } = firstTime;
+
+        public long FirstNanoseconds { get; } = firstNanoseconds;
+
+        // Microsecond files for microsecond captures; nanoseconds otherwise, which holds any coarser resolution exactly.
+        public bool Nanoseconds { get; } = @interface.TimestampResolution.UnitsPerSecond != 1_000_000;
+
+        public uint SnapLength { get; } = @interface.SnapLength == 0 ? 262_144u : @interface.SnapLength;
+
+        public CaptureTimestamp Last { get; set; } = firstTime;
+
+        public long LastNanoseconds { get; set; } = firstNanoseconds;
+
+        public long Packets { get; set; }
+
+        public long Bytes { get; set; }
+
+        public string? Name { get; set; }
+
+        public bool Skipped { get; init; }
+
+        public bool PcapNg { get; set; }
+
+        public bool Created { get; set; }
+
+        public FileStream? Stream { get; set; }
+
+        public LinkedListNode<Flow>? Node { get; set; }
+
+        public bool FinForward { get; set; }
+
+        public bool FinBackward { get; set; }
+
+        public bool Closed { get; set; }
+
+        public string ClosedBy { get; set; } = "end of capture";
+    }
+}
+
+/// <summary>pkt2flow's folders.</summary>
+public static class FlowCategories
+{
+    /// <summary>TCP flows whose first packet is a SYN.</summary>
+    public const string TcpSyn = "tcp_syn";
+
+    /// <summary>TCP flows whose first packet is not a SYN.</summary>
+    public const string TcpNoSyn = "tcp_nosyn";
+
+    /// <summary>UDP flows.</summary>
+    public const string Udp = "udp";
+
+    /// <summary>Flows of other IP protocols.</summary>
+    public const string Others = "others";
+}
+
+/// <summary>One flow file, as the index lists it.</summary>
+/// <param name="File">Its path under the output folder (<c>tcp_syn/10.0.0.1_55194_173.194.78.104_443_1420290295.pcap</c>).</param>
+/// <param name="Category">Its folder.</param>
+/// <param name="First">The 5-tuple of its first packet (its sender is the source).</param>
+/// <param name="FirstTime">The first packet's time.</param>
+/// <param name="LastTime">The last packet's time.</param>
+/// <param name="Packets">Its packets.</param>
+/// <param name="Bytes">Their captured bytes.</param>
+/// <param name="ClosedBy">Why it ended: <c>fin</c>, <c>rst</c>, <c>timeout</c> or <c>end of capture</c>.</param>
+public sealed record FlowRecord(string File, string Category, FiveTuple First, CaptureTimestamp FirstTime, CaptureTimestamp LastTime, long Packets, long Bytes, string ClosedBy);
+
+/// <summary>What a split wrote.</summary>
+/// <param name="Flows">Every flow file, in the order the flows ended.</param>
+/// <param name="Skipped">Packets not written, by reason.</param>
+/// <param name="PacketsWritten">Packets written.</param>
+public sealed record FlowSplitResult(IReadOnlyList<FlowRecord> Flows, IReadOnlyDictionary<string, long> Skipped, long PacketsWritten);

@@ -1,0 +1,46 @@
+using System;
+
+namespace PcapKit.Flows;
+
+/// <summary>
+/// How <see cref="FlowSplitter"/> splits a capture, with pkt2flow's flags: <see cref="Udp"/> (<c>-u</c>),
+/// <see cref="TcpWithoutSyn"/> (<c>-v</c>), <see cref="Others"/> (<c>-x</c>).
+/// </summary>
+public sealed class FlowSplitterOptions
+{
+    /// <summary>The output folder (pkt2flow's default <c>pkt2flow.out</c>); it gets <c>tcp_syn/</c>, <c>tcp_nosyn/</c>, <c>udp/</c>, <c>others/</c>.</summary>
+    public string OutputDirectory { get; init; } = "pkt2flow.out";
+
+    /// <summary>Write UDP flows too (<c>-u</c>).</summary>
+    public bool Udp { get; init; }
+
+    /// <summary>Write TCP flows whose first packet is not a SYN too (<c>-v</c>); without it they are skipped.</summary>
+    public bool TcpWithoutSyn { get; init; }
+
+    /// <summary>Write flows of other IP protocols too (<c>-x</c>), each keyed by its protocol.</summary>
+    public bool Others { get; init; }
+
+    /// <summary>A flow ends this long after its first packet, and the next packet starts a new one (pkt2flow: 1800 s).</summary>
+    public TimeSpan HardTimeout { get; init; } = TimeSpan.FromSeconds(1800);
+
+    /// <summary>A flow ends after this long without a packet; null: never.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>A TCP flow ends once both sides sent FIN, or either sent RST; the next packet starts a new one.</summary>
+    public bool CloseOnFinOrReset { get; init; }
+
+    /// <summary>
+    /// Write every flow as pcapng (nanosecond timestamps, 64-bit) instead of pcap; a flow whose first packet's time
+    /// does not fit pcap's 32-bit seconds is written as pcapng anyway.
+    /// </summary>
+    public bool PcapNg { get; init; }
+
+    /// <summary>The most flow files open at once; older ones are closed and reopened to append when needed.</summary>
+    public int MaxOpenFiles { get; init; } = 256;
+
+    /// <summary>The most later fragments held while waiting for their datagram's first fragment.</summary>
+    public int MaxPendingFragments { get; init; } = 65_536;
+
+    /// <summary>The index written in the output folder: one line per flow.</summary>
+    public string IndexFileName { get; init; } = "flows.csv";
+}

@@ -1,0 +1,330 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using PcapKit.Capture;
+using PcapKit.Extraction;
+using PcapKit.Flows;
+using PcapKit.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PcapKit.Integration.Tests;
+
+/// <summary>The pkt2flow splitter: its names and counts against pkt2flow's own output, conservation of packets, and the bugs it does not have.</summary>
+public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pcapkit-flows-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Captures where pkt2flow 1.4's output is wrong (the corpus README lists its bugs), so only the others must agree exactly.</summary>
+    private static readonly Dictionary<string, string> Pkt2flowWrong = new(StringComparer.Ordinal)
+    {
+        ["gopacket__test_loopback.pcap"] = "NULL link type: pkt2flow parses it as Ethernet and writes nothing",
+        ["ppp__null_loopback.pcap"] = "NULL link type parsed as Ethernet",
+        ["ppp__sll2.pcap"] = "SLL2 link type parsed as Ethernet",
+        ["zeek__linux_dlt_sll2.pcap"] = "SLL2 link type parsed as Ethernet",
+        ["zeek__q-in-q.pcap"] = "two VLAN tags: pkt2flow reads one",
+        ["pngtg__be_test102.pcapng"] = "pcapng: pkt2flow loses packets of these blocks",
+        ["pngtg__le_test008.pcapng"] = "pcapng with a non-microsecond resolution: pkt2flow misreads the timestamp (the name's seconds)",
+        ["pngtg__le_test100.pcapng"] = "pcapng Simple Packet Blocks: pkt2flow names them with time 0 and loses packets",
+        ["pngtg__le_test202.pcapng"] = "pcapng: pkt2flow loses packets of these blocks",
+        ["ppp__many_interfaces-1.pcapng"] = "pcapng with several interfaces: pkt2flow writes nothing",
+        ["ppp__pcapng-example.pcapng"] = "pcapng with several sections: pkt2flow loses packets",
+        ["ppp__IPv4Frag.pcap"] = "later IP fragments read as if they had ports",
+        ["ppp__frag_http_req.pcap"] = "later IP fragments read as if they had ports",
+        ["ppp__frag_with_padding.pcap"] = "later IP fragments read as if they had ports",
+        ["ppp__ipv6_opt_fragments.pcap"] = "later IPv6 fragments read as if they had ports",
+        ["zeek__ipv6-fragmented-dns.pcap"] = "later IPv6 fragments read as if they had ports",
+        ["ppp__VlanPackets.pcap"] = "VLAN-tagged ICMP: pkt2flow drops it",
+        ["ppp__many-protocols.pcap"] = "VLAN-tagged ICMP: pkt2flow drops it",
+        ["ppp__ip4_bad_fragment.pcap"] = "a malformed IPv4 header: pkt2flow drops the packet, the splitter keeps it in a flow",
+        ["ppp__ipv4-malformed.pcap"] = "malformed IPv4 headers dropped by pkt2flow",
+        ["tcpdump__ip6_frag_asan.pcap"] = "a truncated IPv6 fragment dropped by pkt2flow",
+        ["tcpdump__ipv6-next-header-oobr-1.pcap"] = "a truncated IPv6 header chain dropped by pkt2flow",
+        ["tcpdump__tcp_header_heapoverflow.pcap"] = "a truncated TCP header dropped by pkt2flow",
+        ["zeek__trunc_ip6-ext-trunc.pcap"] = "a truncated IPv6 extension header dropped by pkt2flow",
+    };
+
+    [SkippableFact]
+    public void NamesAndPacketCounts_AgreeWithPkt2flow_WherePkt2flowIsRight()
+    {
+        Corpus.Require();
+        int same = 0, theirs = 0;
+        var failures = new List<string>();
+        foreach (var capture in Corpus.Captures().Where(c => File.Exists(Corpus.File(c) + ".pkt2flow.txt") && !Corpus.IsRejectedByTshark(c)))
+        {
+            var expected = File.ReadLines(Corpus.File(capture) + ".pkt2flow.txt")
+                .Where(l => l.Length > 0 && !l.StartsWith('#'))
+                .Select(l => l.Split('\t'))
+                .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+            var ours = Split(capture, udp: true, noSyn: true, others: true).Flows.ToDictionary(f => f.File, f => f.Packets);
+            theirs += expected.Count;
+            same += expected.Count(e => ours.TryGetValue(e.Key, out var n) && n == e.Value);
+            var differences = expected.Where(e => !ours.TryGetValue(e.Key, out var n) || n != e.Value).Select(e => $"{e.Key}: pkt2flow {e.Value}, ours {(ours.TryGetValue(e.Key, out var n) ? n : 0)}")
+                .Concat(ours.Where(o => !expected.ContainsKey(o.Key)).Select(o => $"{o.Key}: ours {o.Value}, pkt2flow none")).ToList();
+            if (differences.Count == 0)
+            {
+                continue;
+            }
+
+            if (Pkt2flowWrong.TryGetValue(capture, out var reason))
+            {
+                output.WriteLine($"{capture}: {differences.Count} differences, pkt2flow wrong: {reason}");
+            }
+            else
+            {
+                failures.Add($"{capture}:\n  " + string.Join("\n  ", differences.Take(10)));
+            }
+        }
+
+        output.WriteLine($"{same} of pkt2flow's {theirs} flow files have our name and packet count");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(same > 850, $"only {same} flows agree");
+    }
+
+    [SkippableFact]
+    public void EveryPacketKeptByTheFlags_IsInExactlyOneFile_AndTheRestIsCountedAsSkipped()
+    {
+        Corpus.Require();
+        var files = 0;
+        foreach (var capture in Corpus.Captures().Where(c => !Corpus.IsRejectedByTshark(c)))
+        {
+            var input = ReadRecords(Corpus.File(capture));
+            foreach (var flags in Enumerable.Range(0, 8))
+            {
+                bool u = (flags & 1) != 0, v = (flags & 2) != 0, x = (flags & 4) != 0;
+                var folder = Path.Combine(_folder, capture + "-" + flags.ToString(CultureInfo.InvariantCulture));
+                var result = Split(capture, u, v, x, folder);
+                var written = new List<string>();
+                foreach (var flow in result.Flows)
+                {
+                    var records = ReadRecords(Path.Combine(folder, flow.File));
+                    Assert.Equal(flow.Packets, records.Count);
+                    written.AddRange(records);
+                    files++;
+                }
+
+                Assert.Empty(Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories));
+                Assert.Equal(result.PacketsWritten, written.Count);
+                Assert.Equal(input.Count, written.Count + result.Skipped.Values.Sum());
+
+                // Every written record is an input record, and none is written twice.
+                var remaining = input.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+                foreach (var r in written)
+                {
+                    Assert.True(remaining.TryGetValue(r, out var n) && n > 0, $"{capture} -{flags}: a written record is not in the input, or is written twice");
+                    remaining[r] = n - 1;
+                }
+
+                if (u && v && x)
+                {
+                    // With every flag, only packets without IP are skipped.
+                    Assert.All(result.Skipped.Keys, k => Assert.Equal("not IP", k));
+                }
+            }
+        }
+
+        output.WriteLine($"{files} flow files re-read and matched against their input records");
+    }
+
+    [SkippableFact]
+    public void FlowNames_MatchFlowsComputedFromTsharksFields()
+    {
+        // Independently of the splitter: for TCP and UDP frames of one IP layer that are not fragments, the flow's
+        // first packet (its sender, ports and second) from the tshark oracle's columns names the file.
+        Corpus.Require();
+        var checkedFlows = 0;
+        foreach (var capture in Corpus.Captures().Where(c => !Corpus.IsRejectedByTshark(c)))
+        {
+            var table = TsharkTable.For(capture);
+            var ours = Split(capture, udp: true, noSyn: true, others: true).Flows.Select(f => f.File).ToHashSet(StringComparer.Ordinal);
+            var firsts = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var n = 1; n <= table.Count; n++)
+            {
+                var src = table.Get(n, "ip.src") + table.Get(n, "ipv6.src");
+                var dst = table.Get(n, "ip.dst") + table.Get(n, "ipv6.dst");
+                var tcp = table.Get(n, "tcp.srcport").Length > 0;
+                var sport = tcp ? table.Get(n, "tcp.srcport") : table.Get(n, "udp.srcport");
+                var dport = tcp ? table.Get(n, "tcp.dstport") : table.Get(n, "udp.dstport");
+                if (src.Length == 0 || src.Contains(',', StringComparison.Ordinal) || sport.Length == 0 || sport.Contains(',', StringComparison.Ordinal) || table.Get(n, "frame.time_epoch").Length == 0 ||
+                    table.Get(n, "ip.flags.mf") == "1" || table.Get(n, "ipv6.fraghdr.ident").Length > 0 || table.Get(n, "vlan.id").Length > 0)
+                {
+                    continue;
+                }
+
+                var key = string.CompareOrdinal(src + "/" + sport, dst + "/" + dport) < 0 ? $"{tcp}|{src}|{sport}|{dst}|{dport}" : $"{tcp}|{dst}|{dport}|{src}|{sport}";
+                if (firsts.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                if (tcp && table.Get(n, "tcp.flags").Length == 0)
+                {
+                    // A TCP header cut before its flags: the flow's folder is not known from the fields.
+                    continue;
+                }
+
+                var syn = tcp && (Convert.ToUInt32(table.Get(n, "tcp.flags"), 16) & 0x002) != 0;
+                var folder = tcp ? (syn ? "tcp_syn" : "tcp_nosyn") : "udp";
+                var seconds = table.Get(n, "frame.time_epoch").Split('.')[0];
+                // A first second beyond pcap's 32-bit field (a corrupt clock) makes the flow's file pcapng.
+                var extension = ulong.Parse(seconds.TrimStart('-'), System.Globalization.CultureInfo.InvariantCulture) > uint.MaxValue || seconds.StartsWith('-') ? "pcapng" : "pcap";
+                firsts[key] = $"{folder}/{src}_{sport}_{dst}_{dport}_{seconds}.{extension}";
+            }
+
+            foreach (var name in firsts.Values)
+            {
+                Assert.True(ours.Contains(name), $"{capture}: no flow file {name}");
+                checkedFlows++;
+            }
+        }
+
+        output.WriteLine($"{checkedFlows} flows named as computed from tshark's fields");
+        Assert.True(checkedFlows > 800);
+    }
+
+    [Fact]
+    public void IcmpAndGreBetweenTheSameHosts_AreDifferentFlows_AndLaterFragmentsFollowTheirDatagram()
+    {
+        var synthetic = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "PcapKit.Protocols.Tests", "Oracle", "synthetic.pcapng");
+        var result = Split(Path.GetFullPath(synthetic), udp: true, noSyn: true, others: true, Path.Combine(_folder, "synthetic"), corpus: false);
+        var others = result.Flows.Where(f => f.Category == FlowCategories.Others && f.First.FormatAddress(f.First.Source) is "192.0.2.1" or "198.51.100.2").ToList();
+        Assert.Contains(others, f => f.First.Protocol == 1);
+        Assert.Contains(others, f => f.First.Protocol == 47);
+
+        // Frames 33 and 34: the first and the last fragment of one IPv6 UDP datagram (1 → 2); the last has no ports
+        // but goes to the file of the first.
+        var records = ReadRecords(Path.GetFullPath(synthetic));
+        string FileOf(string record) => Assert.Single(result.Flows, f => ReadRecords(Path.Combine(_folder, "synthetic", f.File)).Contains(record)).File;
+        var first = FileOf(records[32]);
+        Assert.StartsWith("udp/2001:db8::1_1_2001:db8::2_2_", first, StringComparison.Ordinal);
+        Assert.Equal(first, FileOf(records[33]));
+    }
+
+    [SkippableFact]
+    public void ACancelledRun_LeavesOnlyPartialFiles_AndNoIndex()
+    {
+        Corpus.Require();
+        var folder = Path.Combine(_folder, "cancelled");
+        using var cancel = new CancellationTokenSource();
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, TcpWithoutSyn = true, Others = true });
+        using (var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = Corpus.File("ppp__many-protocols.pcap"),
+            Registry = Packs.Registry,
+            NoFile = true,
+            Consumers = [splitter],
+            Callback = (in ExtractedFrame f) =>
+            {
+                if (f.Number == 2000)
+                {
+                    cancel.Cancel();
+                }
+            },
+        }))
+        {
+            Assert.Throws<OperationCanceledException>(() => extractor.Run(cancel.Token));
+            splitter.Abort();
+        }
+
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.EndsWith(".partial", f, StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(folder, "flows.csv")));
+    }
+
+    [Fact]
+    public void TwoHundredThousandConcurrentFlows_CompleteWithSixtyFourOpenFiles()
+    {
+        // Every flow's first packet, then every flow's second: all 200,000 flows are open at once.
+        const int Flows = 200_000;
+        var capture = Path.Combine(_folder, "many.pcap");
+        using (var writer = PcapWriter.Create(capture, LinkTypes.Ethernet))
+        {
+            var frame = new byte[42];
+            frame[12] = 0x08;
+            frame[14] = 0x45;
+            frame[17] = 28;
+            frame[22] = 64;
+            frame[23] = 17;
+            frame[26] = 10;
+            frame[30] = 10;
+            frame[38] = 0;
+            frame[39] = 8;
+            for (var round = 0; round < 2; round++)
+            {
+                for (var i = 0; i < Flows; i++)
+                {
+                    frame[27] = (byte)(i >> 16);
+                    frame[28] = (byte)(i >> 8);
+                    frame[29] = (byte)i;
+                    frame[34] = (byte)(1000 >> 8);
+                    frame[35] = 1000 & 0xFF;
+                    frame[36] = 0;
+                    frame[37] = 53;
+                    writer.Write(new CaptureTimestamp((ulong)(1_700_000_000_000_000 + (round * Flows) + i), TimestampResolution.Microseconds), frame, (uint)frame.Length);
+                }
+            }
+        }
+
+        var folder = Path.Combine(_folder, "many");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, MaxOpenFiles = 64 });
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+        {
+            extractor.Run();
+        }
+
+        var result = splitter.Finish();
+        Assert.Equal(Flows, result.Flows.Count);
+        Assert.All(result.Flows, f => Assert.Equal(2, f.Packets));
+        Assert.Equal(2L * Flows, result.PacketsWritten);
+        Assert.Equal(Flows, Directory.GetFiles(Path.Combine(folder, "udp")).Length);
+    }
+
+    private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true)
+    {
+        folder ??= Path.Combine(_folder, Path.GetFileName(capture) + "-uvx");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = udp, TcpWithoutSyn = noSyn, Others = others });
+        using var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = corpus ? Corpus.File(capture) : capture,
+            Registry = Packs.Registry,
+            NoFile = true,
+            Consumers = [splitter],
+        });
+        try
+        {
+            extractor.Run();
+        }
+        catch (InvalidDataException)
+        {
+            // A capture that ends in a damaged record: the flows hold every packet before it (Run completed them).
+        }
+
+        return splitter.Finish();
+    }
+
+    /// <summary>Each record as timestamp and bytes, for matching outputs to inputs.</summary>
+    private static List<string> ReadRecords(string path)
+    {
+        var records = new List<string>();
+        using var reader = CaptureReader.Open(path);
+        try
+        {
+            foreach (var r in reader)
+            {
+                records.Add(r.Timestamp.TotalNanoseconds.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(r.Data));
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // The input ends damaged: the records before it count.
+        }
+
+        return records;
+    }
+}
