@@ -6,7 +6,8 @@ namespace PcapKit.Benchmarks;
 /// <summary>
 /// <c>micro [BenchmarkDotNet args]</c> runs the BenchmarkDotNet suites; <c>throughput [file]</c> runs the whole-file
 /// harness (every record of a large capture through each reader and dissector, same process, same file);
-/// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark.
+/// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
+/// <c>flows [file...]</c> splits captures into flow files next to tcpflow.
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "extract")
         {
             return ExtractionThroughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "flows")
+        {
+            return FlowThroughput.Run(args.AsSpan(1).ToArray());
         }
 
         var rest = args.Length > 0 && args[0] == "micro" ? args.AsSpan(1).ToArray() : args;

@@ -285,6 +285,130 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Flows, Directory.GetFiles(Path.Combine(folder, "udp")).Length);
     }
 
+    [SkippableFact]
+    public void TightBuffersABudgetAndTwoOpenFiles_WriteTheSameFilesAsTheDefaults()
+    {
+        // 1 KiB flow buffers, 4 KiB over all flows and two open files: flows go to disk early and often, large records
+        // bypass the flow buffers, files are closed and reopened to append; the files must not differ by a byte.
+        Corpus.Require();
+        var checkedFiles = 0;
+        foreach (var capture in Corpus.Captures().Where(c => !Corpus.IsRejectedByTshark(c)).Take(40))
+        {
+            var loose = Path.Combine(_folder, capture + "-default");
+            var tight = Path.Combine(_folder, capture + "-tight");
+            Split(capture, udp: true, noSyn: true, others: true, folder: loose);
+            using (var splitter = new FlowSplitter(new FlowSplitterOptions
+            {
+                OutputDirectory = tight, Udp = true, TcpWithoutSyn = true, Others = true, FlowBufferSize = 1024, MaxBufferedBytes = 4096, MaxOpenFiles = 2,
+            }))
+            {
+                using var extractor = new Extractor(new ExtractionOptions { InputPath = Corpus.File(capture), Registry = Packs.Registry, NoFile = true, Consumers = [splitter] });
+                try
+                {
+                    extractor.Run();
+                }
+                catch (InvalidDataException)
+                {
+                    // Damaged at the end: the records before it count, as in the default run.
+                }
+
+                splitter.Finish();
+            }
+
+            var expected = Directory.GetFiles(loose, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(loose, f)).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, Directory.GetFiles(tight, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tight, f)).Order(StringComparer.Ordinal));
+            foreach (var file in expected.Where(f => !f.EndsWith(".csv", StringComparison.Ordinal)))
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(loose, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(tight, file))), capture + ": " + file);
+                checkedFiles++;
+            }
+        }
+
+        output.WriteLine($"{checkedFiles} flow files identical");
+        Assert.True(checkedFiles > 100, $"only {checkedFiles} flow files compared");
+    }
+
+    [Fact]
+    public void AFileThatCannotBeWritten_FailsTheSplitWithAnIOException()
+    {
+        // A file where the udp/ folder must go: the writer thread's failure reaches the caller, not a log.
+        var capture = Path.Combine(_folder, "udp.pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
+        var folder = Path.Combine(_folder, "blocked");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        var error = Assert.ThrowsAny<IOException>(() =>
+        {
+            using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true });
+            using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+            {
+                extractor.Run();
+            }
+
+            splitter.Finish();
+        });
+        Assert.Contains("udp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IpInIp_IsAFlowOfTheOuterDatagram_KeyedByTheTunnelProtocol()
+    {
+        // Ethernet / IPv4 10.0.0.1 → 10.0.0.2 protocol 4 / IPv4 192.168.0.1 → 192.168.0.2 UDP 1000 → 53: the inner
+        // ports must not be read as the outer flow's.
+        var capture = Path.Combine(_folder, "4in4.pcap");
+        WriteFrames(capture, Tunnelled(Udp(1000, 53)), Tunnelled(Udp(53, 1000)));
+        var result = Split(capture, udp: true, noSyn: true, others: true, folder: Path.Combine(_folder, "4in4"), corpus: false);
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal("others/10.0.0.1_0_10.0.0.2_0_1700000000.pcap", flow.File);
+        Assert.Equal(4, flow.First.Protocol);
+        Assert.Equal(2, flow.Packets);
+    }
+
+    /// <summary>An IPv4 header (no options, checksum left 0) around <paramref name="payload"/>.</summary>
+    private static byte[] Ipv4(byte protocol, byte source, byte destination, byte[] payload, byte network = 10)
+    {
+        var packet = new byte[20 + payload.Length];
+        packet[0] = 0x45;
+        packet[2] = (byte)(packet.Length >> 8);
+        packet[3] = (byte)packet.Length;
+        packet[8] = 64;
+        packet[9] = protocol;
+        packet[12] = network;
+        packet[15] = source;
+        packet[16] = network;
+        packet[19] = destination;
+        payload.CopyTo(packet, 20);
+        return packet;
+    }
+
+    /// <summary>An Ethernet frame of IPv4 192.168.0.1 → 192.168.0.2 carrying UDP between the ports (or the reverse).</summary>
+    private static byte[] Udp(ushort sourcePort, ushort destinationPort)
+    {
+        var udp = new byte[12];
+        udp[0] = (byte)(sourcePort >> 8);
+        udp[1] = (byte)sourcePort;
+        udp[2] = (byte)(destinationPort >> 8);
+        udp[3] = (byte)destinationPort;
+        udp[5] = 12;
+        var forward = sourcePort > destinationPort;
+        return Ipv4(17, forward ? (byte)1 : (byte)2, forward ? (byte)2 : (byte)1, udp, network: 192);
+    }
+
+    private static byte[] Tunnelled(byte[] inner) => Ipv4(4, inner[15] == 1 ? (byte)1 : (byte)2, inner[15] == 1 ? (byte)2 : (byte)1, inner);
+
+    /// <summary>A pcap of Ethernet frames around the IPv4 packets, one second apart from 1,700,000,000.</summary>
+    private static void WriteFrames(string path, params byte[][] packets)
+    {
+        using var writer = PcapWriter.Create(path, LinkTypes.Ethernet);
+        for (var i = 0; i < packets.Length; i++)
+        {
+            var frame = new byte[14 + packets[i].Length];
+            frame[12] = 0x08;
+            packets[i].CopyTo(frame, 14);
+            writer.Write(new CaptureTimestamp((ulong)(1_700_000_000L + i) * 1_000_000, TimestampResolution.Microseconds), frame, (uint)frame.Length);
+        }
+    }
+
     private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true)
     {
         folder ??= Path.Combine(_folder, Path.GetFileName(capture) + "-uvx");

@@ -60,6 +60,7 @@ internal static class FlowsCommand
                 InputStream = stdin,
                 NoFile = true,
                 Registry = registry,
+                Layer = FlowSplitter.DeepestLayer,
                 DecodeAs = dissector.DecodeAs,
                 Consumers = [splitter],
             });

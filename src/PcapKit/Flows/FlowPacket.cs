@@ -70,6 +70,13 @@ public readonly struct FlowPacket
             {
                 var layer = registry.GetProtocol(frame[j].Protocol);
                 var bytes = frame.LayerBytes(j);
+                if (layer.TryGetAddresses(bytes, out _, out _, out _))
+                {
+                    // A tunnel (4in4, 6in4, …): the flow is the outer datagram's, keyed by the tunnel's protocol.
+                    protocol = frame[j].DispatchKey;
+                    break;
+                }
+
                 protocol = frame[j].DispatchKey;
                 if (!fragment && Fragment(layer, bytes, out id, out offset))
                 {

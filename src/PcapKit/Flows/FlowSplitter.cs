@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -20,12 +21,18 @@ namespace PcapKit.Flows;
 /// </summary>
 public sealed class FlowSplitter : IFrameConsumer, IDisposable
 {
+    /// <summary>
+    /// The deepest layer flow splitting reads (the transport's ports and flags): extraction for flows alone can stop
+    /// there (<see cref="ExtractionOptions.Layer"/>) and skip dissecting the application data.
+    /// </summary>
+    public const Dissection.LayerKind DeepestLayer = Dissection.LayerKind.Transport;
+
     private const string PartialSuffix = ".partial";
     private readonly FlowSplitterOptions _options;
     private readonly Dictionary<FlowKey, Flow> _flows = [];
     private readonly Dictionary<FragmentKey, Flow> _fragments = [];
     private readonly Dictionary<FragmentKey, List<PendingRecord>> _pending = [];
-    private readonly LinkedList<Flow> _open = new();
+    private readonly FlowFiles _files;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly List<FlowRecord> _finished = [];
     private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
@@ -46,6 +53,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
+        _files = new FlowFiles(options.MaxOpenFiles, options.FlowBufferSize, options.MaxBufferedBytes);
     }
 
     /// <summary>Packets written to flow files so far.</summary>
@@ -221,22 +229,26 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             return;
         }
 
-        var stream = Open(flow);
+        if (flow.File is null)
+        {
+            flow.File = new FlowFile(Path.Combine(_options.OutputDirectory, flow.Name + PartialSuffix));
+            WriteFileHeader(flow);
+        }
+
         if (flow.PcapNg)
         {
-            WriteEnhancedPacketBlock(stream, timestamp, data, originalLength);
+            WriteEnhancedPacketBlock(flow.File, timestamp, data, originalLength);
         }
         else
         {
             Span<byte> header = stackalloc byte[16];
             var resolution = flow.Nanoseconds ? TimestampResolution.Nanoseconds : TimestampResolution.Microseconds;
             var units = timestamp.ToUnits(resolution);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(units / resolution.UnitsPerSecond));
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(units % resolution.UnitsPerSecond));
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
-            stream.Write(header);
-            stream.Write(data);
+            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(units / resolution.UnitsPerSecond));
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(units % resolution.UnitsPerSecond));
+            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
+            _files.Append(flow.File, header, data);
         }
 
         flow.Packets++;
@@ -246,113 +258,69 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         _written++;
     }
 
-    /// <summary>The flow's file, open; at most <see cref="FlowSplitterOptions.MaxOpenFiles"/> are, the least recently written closed first.</summary>
-    private FileStream Open(Flow flow)
-    {
-        if (flow.Stream is { } open)
-        {
-            if (flow.Node!.Previous is not null)
-            {
-                _open.Remove(flow.Node);
-                _open.AddFirst(flow.Node);
-            }
-
-            return open;
-        }
-
-        while (_open.Count >= _options.MaxOpenFiles)
-        {
-            var oldest = _open.Last!.Value;
-            _open.RemoveLast();
-            oldest.Stream!.Dispose();
-            oldest.Stream = null;
-            oldest.Node = null;
-        }
-
-        var path = Path.Combine(_options.OutputDirectory, flow.Name!) + PartialSuffix;
-        FileStream stream;
-        if (flow.Created)
-        {
-            stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096);
-        }
-        else
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096);
-            WriteFileHeader(stream, flow);
-            flow.Created = true;
-        }
-
-        flow.Stream = stream;
-        flow.Node = _open.AddFirst(flow);
-        return stream;
-    }
-
     private static bool FitsPcap(CaptureTimestamp timestamp) => timestamp.Seconds is >= 0 and <= uint.MaxValue;
 
     /// <summary>A pcapng Enhanced Packet Block on interface 0, nanosecond units (the file's IDB says so).</summary>
-    private static void WriteEnhancedPacketBlock(Stream stream, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
+    private void WriteEnhancedPacketBlock(FlowFile file, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
     {
         var padded = (data.Length + 3) & ~3;
         var total = 32 + padded;
         Span<byte> head = stackalloc byte[28];
         var units = timestamp.ToUnits(TimestampResolution.Nanoseconds);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(units >> 32));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)units);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)data.Length);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(head[24..], originalLength);
-        stream.Write(head);
-        stream.Write(data);
+        BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(units >> 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)units);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[24..], originalLength);
         // Padding to 4 bytes, then the block's length again.
         var padding = padded - data.Length;
         Span<byte> tail = stackalloc byte[8];
         tail.Clear();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(tail[padding..], (uint)total);
-        stream.Write(tail[..(padding + 4)]);
+        BinaryPrimitives.WriteUInt32LittleEndian(tail[padding..], (uint)total);
+        _files.Append(file, head, data, tail[..(padding + 4)]);
     }
 
     /// <summary>A pcapng Section Header Block and one Interface Description Block with nanosecond timestamps.</summary>
-    private static void WritePcapNgHeader(Stream stream, Flow flow)
+    private void WritePcapNgHeader(Flow flow)
     {
         Span<byte> blocks = stackalloc byte[28 + 32];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks, 0x0A0D0D0A);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[4..], 28);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[8..], 0x1A2B3C4D);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blocks[12..], 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(blocks[14..], 0);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(blocks[16..], -1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(blocks[24..], 28);
+        BinaryPrimitives.WriteUInt32LittleEndian(blocks, 0x0A0D0D0A);
+        BinaryPrimitives.WriteUInt32LittleEndian(blocks[4..], 28);
+        BinaryPrimitives.WriteUInt32LittleEndian(blocks[8..], 0x1A2B3C4D);
+        BinaryPrimitives.WriteUInt16LittleEndian(blocks[12..], 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(blocks[14..], 0);
+        BinaryPrimitives.WriteInt64LittleEndian(blocks[16..], -1);
+        BinaryPrimitives.WriteUInt32LittleEndian(blocks[24..], 28);
         var idb = blocks[28..];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb, 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[4..], 32);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[8..], (ushort)flow.Key.LinkType);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[12..], flow.SnapLength);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[16..], 9);   // if_tsresol
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(idb[18..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(idb, 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(idb[4..], 32);
+        BinaryPrimitives.WriteUInt16LittleEndian(idb[8..], (ushort)flow.Key.LinkType);
+        BinaryPrimitives.WriteUInt32LittleEndian(idb[12..], flow.SnapLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(idb[16..], 9);   // if_tsresol
+        BinaryPrimitives.WriteUInt16LittleEndian(idb[18..], 1);
         idb[20] = 9;                                                                      // 10^-9 s
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[24..], 0);     // opt_endofopt
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(idb[28..], 32);
-        stream.Write(blocks);
+        BinaryPrimitives.WriteUInt32LittleEndian(idb[24..], 0);     // opt_endofopt
+        BinaryPrimitives.WriteUInt32LittleEndian(idb[28..], 32);
+        _files.Append(flow.File!, blocks, default);
     }
 
-    private static void WriteFileHeader(Stream stream, Flow flow)
+    private void WriteFileHeader(Flow flow)
     {
         if (flow.PcapNg)
         {
-            WritePcapNgHeader(stream, flow);
+            WritePcapNgHeader(flow);
             return;
         }
 
         Span<byte> header = stackalloc byte[24];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, flow.Nanoseconds ? PcapHeader.NanosecondMagic : PcapHeader.MicrosecondMagic);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[16..], flow.SnapLength);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)flow.Key.LinkType);
-        stream.Write(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, flow.Nanoseconds ? PcapHeader.NanosecondMagic : PcapHeader.MicrosecondMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], flow.SnapLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)flow.Key.LinkType);
+        _files.Append(flow.File!, header, default);
     }
 
     private void Hold(FragmentKey key, in CaptureRecord record, in FlowPacket packet)
@@ -376,21 +344,12 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     private void Close(Flow flow, string reason)
     {
         _flows.Remove(flow.Key);
-        if (flow.Name is null || !flow.Created)
+        if (flow.Name is null || flow.File is null)
         {
             return;
         }
 
-        if (flow.Stream is { } stream)
-        {
-            stream.Dispose();
-            _open.Remove(flow.Node!);
-            flow.Stream = null;
-            flow.Node = null;
-        }
-
-        var final = Path.Combine(_options.OutputDirectory, flow.Name);
-        File.Move(final + PartialSuffix, final, overwrite: true);
+        _files.Complete(flow.File, Path.Combine(_options.OutputDirectory, flow.Name));
         _finished.Add(new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason));
     }
 
@@ -472,6 +431,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
                 Close(flow, flow.Closed ? flow.ClosedBy : "end of capture");
             }
 
+            _files.Stop();
             WriteIndex();
         }
 
@@ -503,27 +463,28 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     }
 
     /// <summary>
-    /// Stops without finishing (a cancelled run): open files are closed and keep their <c>.partial</c> names, so
-    /// nothing that looks complete is left; no index is written.
+    /// Stops without finishing (a cancelled run): buffered records are written, files are closed and keep their
+    /// <c>.partial</c> names, so nothing that looks complete is left; no index is written.
     /// </summary>
     public void Abort()
     {
         _completed = true;
-        foreach (var flow in _open)
-        {
-            flow.Stream?.Dispose();
-            flow.Stream = null;
-        }
-
-        _open.Clear();
+        _files.Stop();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (!_completed)
+        try
         {
-            Abort();
+            if (!_completed)
+            {
+                Abort();
+            }
+        }
+        finally
+        {
+            _files.Dispose();
         }
     }
 
@@ -565,11 +526,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         public bool PcapNg { get; set; }
 
-        public bool Created { get; set; }
-
-        public FileStream? Stream { get; set; }
-
-        public LinkedListNode<Flow>? Node { get; set; }
+        public FlowFile? File { get; set; }
 
         public bool FinForward { get; set; }
 

@@ -38,6 +38,15 @@ public sealed class FlowSplitterOptions
     /// <summary>The most flow files open at once; older ones are closed and reopened to append when needed.</summary>
     public int MaxOpenFiles { get; init; } = 256;
 
+    /// <summary>The largest buffer one flow's records gather in before they go to its file (64 KiB).</summary>
+    public int FlowBufferSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// The most bytes buffered over all flows (32 MiB); beyond it, the flows written least recently go to their files
+    /// and give their buffers back.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 32L * 1024 * 1024;
+
     /// <summary>The most later fragments held while waiting for their datagram's first fragment.</summary>
     public int MaxPendingFragments { get; init; } = 65_536;
 

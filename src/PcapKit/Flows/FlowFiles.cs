@@ -1,0 +1,386 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Channels;
+
+namespace PcapKit.Flows;
+
+/// <summary>
+/// The output side of <see cref="FlowSplitter"/>. Each flow's records gather in a pooled buffer of its own, sized to
+/// the flow (it grows by doubling up to a limit); a full buffer, the buffers of all flows together exceeding their
+/// budget (the least recently written flows first), and the end of a flow hand the buffer to a writer thread, which
+/// alone opens, writes, closes and renames files. A short flow thus costs one create, one write, one close and one
+/// rename, done while the next packets are dissected; at most a bounded number of files are open (an LRU of handles,
+/// reopened to append at the known length), and writes are positional, with no stream buffering in between.
+/// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
+/// </summary>
+internal sealed class FlowFiles : IDisposable
+{
+    private const int SmallestBuffer = 256;
+    private readonly int _maxOpenFiles;
+    private readonly int _flowBuffer;
+    private readonly long _budget;
+    private readonly ArrayPool<byte> _pool;
+    private readonly LinkedList<FlowFile> _buffered = new();
+    private readonly Channel<Operation> _queue;
+    private readonly Thread _writer;
+
+    // Writer thread only.
+    private readonly LinkedList<FlowFile> _open = new();
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+
+    private long _reserved;
+    private Exception? _failure;
+    private bool _stopped;
+
+    /// <param name="maxOpenFiles">The most files open at once.</param>
+    /// <param name="flowBuffer">The largest buffer one flow gets.</param>
+    /// <param name="budget">The most bytes buffered over all flows, those on their way to disk included.</param>
+    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget)
+    {
+        _maxOpenFiles = maxOpenFiles;
+        _flowBuffer = Math.Max(flowBuffer, 1024);
+        _budget = Math.Max(budget, 4L * _flowBuffer);
+        _pool = ArrayPool<byte>.Create(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
+        _queue = Channel.CreateBounded<Operation>(new BoundedChannelOptions(1024)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = new Thread(WriteAll) { IsBackground = true, Name = "PcapKit flow writer" };
+        _writer.Start();
+    }
+
+    /// <summary>Appends a record (its header, data and trailer) to the flow's file.</summary>
+    public void Append(FlowFile file, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, ReadOnlySpan<byte> trailer = default)
+    {
+        var size = header.Length + data.Length + trailer.Length;
+        if (file.Buffer is null || file.Buffered + size > file.Buffer.Length)
+        {
+            Make(file, size);
+        }
+
+        var buffer = file.Buffer!;
+        header.CopyTo(buffer.AsSpan(file.Buffered));
+        data.CopyTo(buffer.AsSpan(file.Buffered + header.Length));
+        trailer.CopyTo(buffer.AsSpan(file.Buffered + header.Length + data.Length));
+        file.Buffered += size;
+        if (file.BufferNode.Previous is not null)
+        {
+            _buffered.Remove(file.BufferNode);
+            _buffered.AddFirst(file.BufferNode);
+        }
+    }
+
+    /// <summary>Room for <paramref name="size"/> more bytes: a buffer, a larger one, or a new one after the full one went to disk.</summary>
+    private void Make(FlowFile file, int size)
+    {
+        if (file.Buffer is { } current)
+        {
+            var needed = file.Buffered + size;
+            if (current.Length < _flowBuffer && needed <= _flowBuffer)
+            {
+                var larger = Rent(file, Math.Max(needed, Math.Min(_flowBuffer, current.Length * 2)));
+                current.AsSpan(0, file.Buffered).CopyTo(larger);
+                Return(current);
+                file.Buffer = larger;
+                return;
+            }
+
+            Flush(file);
+        }
+
+        // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
+        file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(SmallestBuffer, size * 2));
+        _buffered.AddFirst(file.BufferNode);
+    }
+
+    /// <summary>A buffer for <paramref name="file"/>, within the budget: the flows written least recently hand theirs to the writer first.</summary>
+    private byte[] Rent(FlowFile file, int length)
+    {
+        MakeRoom(file, length);
+        var buffer = _pool.Rent(Math.Min(length, _flowBuffer));
+        Interlocked.Add(ref _reserved, buffer.Length);
+        return buffer;
+    }
+
+    private byte[] RentLarge(FlowFile file, int length)
+    {
+        MakeRoom(file, length);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        Interlocked.Add(ref _reserved, buffer.Length);
+        return buffer;
+    }
+
+    private void MakeRoom(FlowFile file, int length)
+    {
+        // A flow's own buffer does not count against it: one record larger than the budget still gets written.
+        var own = file.Buffer?.Length ?? 0;
+        while (Volatile.Read(ref _reserved) + length > _budget && Volatile.Read(ref _reserved) > own)
+        {
+            var victim = _buffered.Last;
+            if (victim is not null && victim.Value == file)
+            {
+                victim = victim.Previous;
+            }
+
+            if (victim is not null)
+            {
+                Flush(victim.Value);
+            }
+            else
+            {
+                // Everything else is on its way to disk: wait for the writer to give buffers back.
+                ThrowIfFailed();
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    private void Return(byte[] buffer)
+    {
+        Interlocked.Add(ref _reserved, -buffer.Length);
+        if (buffer.Length > _flowBuffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else
+        {
+            _pool.Return(buffer);
+        }
+    }
+
+    /// <summary>Hands what the flow has buffered to the writer; the flow gets a new buffer when it next writes.</summary>
+    private void Flush(FlowFile file)
+    {
+        if (file.Buffer is not { } buffer)
+        {
+            return;
+        }
+
+        _buffered.Remove(file.BufferNode);
+        file.Buffer = null;
+        if (file.Buffered == 0)
+        {
+            Return(buffer);
+            return;
+        }
+
+        Send(new Operation(file, buffer, file.Buffered, file.Length, null));
+        file.Length += file.Buffered;
+        file.Buffered = 0;
+    }
+
+    /// <summary>Ends the flow: everything buffered is written, the file closed and given its final name (a path).</summary>
+    public void Complete(FlowFile file, string finalPath)
+    {
+        Flush(file);
+        Send(new Operation(file, null, 0, file.Length, finalPath));
+    }
+
+    /// <summary>Writes everything, waits for the writer and closes every file; temporary names stay on files not completed.</summary>
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        try
+        {
+            while (_buffered.Last is { } last)
+            {
+                Flush(last.Value);
+            }
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            _writer.Join();
+        }
+
+        ThrowIfFailed();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            _queue.Writer.TryComplete();
+            _writer.Join();
+        }
+    }
+
+    private void Send(Operation operation)
+    {
+        ThrowIfFailed();
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            // The writer is behind: wait for room (this is the back-pressure that bounds memory).
+            if (!_queue.Writer.WaitToWriteAsync().AsTask().GetAwaiter().GetResult() || !_queue.Writer.TryWrite(operation))
+            {
+                ThrowIfFailed();
+                throw new InvalidOperationException("The flow writer has stopped.");
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw failure is IOException io ? new IOException(io.Message, io) : new IOException("Writing flow files failed: " + failure.Message, failure);
+        }
+    }
+
+    /// <summary>The writer thread: performs the operations in order until the queue is completed.</summary>
+    private void WriteAll()
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out var operation))
+                {
+                    Perform(operation);
+                }
+            }
+        }
+#pragma warning disable CA1031 // Not swallowed: kept, and thrown on the splitter's thread at its next call.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // The remaining operations only give their buffers back.
+            Volatile.Write(ref _failure, e);
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out var operation))
+                {
+                    if (operation.Buffer is { } buffer)
+                    {
+                        Return(buffer);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            while (_open.Last is { } open)
+            {
+                try
+                {
+                    CloseHandle(open.Value);
+                }
+                catch (IOException e)
+                {
+                    Volatile.Write(ref _failure, _failure ?? e);
+                }
+            }
+        }
+    }
+
+    private void Perform(in Operation operation)
+    {
+        var file = operation.File;
+        if (operation.Buffer is { } buffer)
+        {
+            try
+            {
+                FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file.PartialPath);
+            }
+            finally
+            {
+                Return(buffer);
+            }
+        }
+
+        if (operation.FinalPath is { } final)
+        {
+            CloseHandle(file);
+            if (operation.Offset > 0)
+            {
+                FlowFileSystem.Move(file.PartialPath, final);
+            }
+        }
+    }
+
+    /// <summary>The flow's file, open; the least recently used one is closed when too many are.</summary>
+    private OpenFile Open(FlowFile file, bool create)
+    {
+        if (file.Handle is { } open)
+        {
+            if (file.HandleNode.Previous is not null)
+            {
+                _open.Remove(file.HandleNode);
+                _open.AddFirst(file.HandleNode);
+            }
+
+            return open;
+        }
+
+        while (_open.Count >= _maxOpenFiles)
+        {
+            CloseHandle(_open.Last!.Value);
+        }
+
+        if (create && Path.GetDirectoryName(file.PartialPath) is { Length: > 0 } folder && _folders.Add(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        // Reopened files are written at the length written so far: they continue where they stopped.
+        var handle = FlowFileSystem.Open(file.PartialPath, create);
+        file.Handle = handle;
+        _open.AddFirst(file.HandleNode);
+        return handle;
+    }
+
+    private void CloseHandle(FlowFile file)
+    {
+        if (file.Handle is { } handle)
+        {
+            file.Handle = null;
+            _open.Remove(file.HandleNode);
+            FlowFileSystem.Close(handle, file.PartialPath);
+        }
+    }
+
+    /// <summary>Bytes written so far, or a file to complete (with no buffer), in the order the splitter asked.</summary>
+    private readonly record struct Operation(FlowFile File, byte[]? Buffer, int Count, long Offset, string? FinalPath);
+}
+
+/// <summary>One flow's file: its temporary path, its buffer (splitter's thread) and its open handle (writer thread).</summary>
+internal sealed class FlowFile
+{
+    public FlowFile(string partialPath)
+    {
+        PartialPath = partialPath;
+        BufferNode = new LinkedListNode<FlowFile>(this);
+        HandleNode = new LinkedListNode<FlowFile>(this);
+    }
+
+    /// <summary>The file's path while the flow lasts.</summary>
+    public string PartialPath { get; }
+
+    /// <summary>The flow's place among the flows with a buffer, most recently written first.</summary>
+    public LinkedListNode<FlowFile> BufferNode { get; }
+
+    /// <summary>The flow's place among the open files, most recently used first (writer thread).</summary>
+    public LinkedListNode<FlowFile> HandleNode { get; }
+
+    public byte[]? Buffer { get; set; }
+
+    public int Buffered { get; set; }
+
+    /// <summary>Bytes handed to the writer.</summary>
+    public long Length { get; set; }
+
+    public OpenFile? Handle { get; set; }
+}
