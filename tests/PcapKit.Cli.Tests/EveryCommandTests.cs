@@ -28,6 +28,8 @@ public sealed class EveryCommandTests : IDisposable
             ["extract", path, "-f", "plist", "-o", Path.Combine(_folder, "x.plist"), "-q"],
             ["extract", path, "-f", "json", "--engine", "packetdotnet", "-o", Path.Combine(_folder, "x.json"), "-q"],
             ["flows", path, "-o", Path.Combine(_folder, "flows"), "-u", "-v", "-x", "-q"],
+            ["extract", path, "--no-file", "-q", "--trace", Path.Combine(_folder, "trace")],
+            ["extract", path, "--no-file", "-q", "--trace", Path.Combine(_folder, "trace-json"), "--trace-format", "json", "--trace-bidirectional"],
         ];
         foreach (var args in commands)
         {
@@ -39,11 +41,16 @@ public sealed class EveryCommandTests : IDisposable
             }
         }
 
-        // Every flow file re-reads with 'pcapkit info'.
-        var flows = Path.Combine(_folder, "flows");
-        if (Directory.Exists(flows))
+        // Every flow file and every trace file re-reads with 'pcapkit info'; no temporary name is left.
+        foreach (var folder in new[] { Path.Combine(_folder, "flows"), Path.Combine(_folder, "trace") })
         {
-            foreach (var file in Directory.EnumerateFiles(flows, "*.pcap*", SearchOption.AllDirectories))
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            Assert.Empty(Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories));
+            foreach (var file in Directory.EnumerateFiles(folder, "*.pcap*", SearchOption.AllDirectories))
             {
                 var (exit, text, error) = Cli.Run("info", file);
                 Assert.True(exit == 0, $"info {file}: {error}");

@@ -93,7 +93,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         var files = 0;
         foreach (var capture in Corpus.Captures().Where(c => !Corpus.IsRejectedByTshark(c)))
         {
-            var input = ReadRecords(Corpus.File(capture));
+            var input = CaptureRecords.Read(Corpus.File(capture));
             foreach (var flags in Enumerable.Range(0, 8))
             {
                 bool u = (flags & 1) != 0, v = (flags & 2) != 0, x = (flags & 4) != 0;
@@ -102,7 +102,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
                 var written = new List<string>();
                 foreach (var flow in result.Flows)
                 {
-                    var records = ReadRecords(Path.Combine(folder, flow.File));
+                    var records = CaptureRecords.Read(Path.Combine(folder, flow.File));
                     Assert.Equal(flow.Packets, records.Count);
                     written.AddRange(records);
                     files++;
@@ -198,8 +198,8 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
 
         // Frames 33 and 34: the first and the last fragment of one IPv6 UDP datagram (1 → 2); the last has no ports
         // but goes to the file of the first.
-        var records = ReadRecords(Path.GetFullPath(synthetic));
-        string FileOf(string record) => Assert.Single(result.Flows, f => ReadRecords(Path.Combine(_folder, "synthetic", f.File)).Contains(record)).File;
+        var records = CaptureRecords.Read(Path.GetFullPath(synthetic));
+        string FileOf(string record) => Assert.Single(result.Flows, f => CaptureRecords.Read(Path.Combine(_folder, "synthetic", f.File)).Contains(record)).File;
         var first = FileOf(records[32]);
         Assert.StartsWith("udp/2001:db8::1_1_2001:db8::2_2_", first, StringComparison.Ordinal);
         Assert.Equal(first, FileOf(records[33]));
@@ -430,25 +430,5 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         }
 
         return splitter.Finish();
-    }
-
-    /// <summary>Each record as timestamp and bytes, for matching outputs to inputs.</summary>
-    private static List<string> ReadRecords(string path)
-    {
-        var records = new List<string>();
-        using var reader = CaptureReader.Open(path);
-        try
-        {
-            foreach (var r in reader)
-            {
-                records.Add(r.Timestamp.TotalNanoseconds.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(r.Data));
-            }
-        }
-        catch (InvalidDataException)
-        {
-            // The input ends damaged: the records before it count.
-        }
-
-        return records;
     }
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using PcapKit.Dissection;
 using PcapKit.Extraction;
+using PcapKit.Flows;
 
 namespace PcapKit.Cli.Commands;
 
@@ -25,9 +26,13 @@ internal static class ExtractCommand
         var select = new Option<string?>("--select") { Description = "Only frames that contain this protocol go to the output (pcap re-export of, say, tcp)." };
         var indent = new Option<bool>("--indent") { Description = "Indent JSON output." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary on standard error." };
+        var trace = new Option<string?>("--trace") { Description = "PyPCAPKit's TCP trace: every TCP flow to a file of its own in this folder, named {src}_{sport}-{dst}_{dport}-{timestamp}." };
+        var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
+        traceFormat.AcceptOnlyFromAmong("pcap", "json", "tree", "plist");
+        var traceBoth = new Option<bool>("--trace-bidirectional") { Description = "Trace both directions of a connection in one file (PyPCAPKit 1.x traces each direction on its own)." };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -59,13 +64,7 @@ internal static class ExtractCommand
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,
                 OutputStream = toStdout ? context.StandardOutputStream() : null,
-                Format = parse.GetValue(format) switch
-                {
-                    "tree" => OutputFormat.Tree,
-                    "plist" => OutputFormat.Plist,
-                    "pcap" => OutputFormat.Pcap,
-                    _ => OutputFormat.Json,
-                },
+                Format = ParseFormat(parse.GetValue(format)),
                 Files = parse.GetValue(files),
                 NoFile = parse.GetValue(noFile),
                 Registry = registry,
@@ -83,7 +82,15 @@ internal static class ExtractCommand
                 VerifyChecksums = dissector.VerifyChecksums,
                 Indented = parse.GetValue(indent),
                 Select = selectIndex < 0 ? null : (in ExtractedFrame f) => Contains(f.Frame, selectIndex),
+                Trace = parse.GetValue(trace) is { } traceFolder
+                    ? new TcpTraceOptions { OutputDirectory = traceFolder, Format = ParseFormat(parse.GetValue(traceFormat)), Bidirectional = parse.GetValue(traceBoth) }
+                    : null,
             };
+            if (options.Trace is not null && options.Engine is not null)
+            {
+                throw new UsageException("--trace reads the generated dissectors' layers; it does not run with --engine " + parse.GetValue(engine) + ".");
+            }
+
 
             using var extractor = new Extractor(options);
             try
@@ -106,12 +113,25 @@ internal static class ExtractCommand
                 var s = result.Summary;
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"pcapkit: {s.Frames:N0} frames ({s.Selected:N0} written, {s.Malformed:N0} malformed) from {result.Name}{(toStdout || options.NoFile ? string.Empty : " to " + outPath)}"));
+                if (result.Trace is { } traced)
+                {
+                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"pcapkit: {traced.Segments:N0} TCP segments traced to {traced.Flows.Count:N0} flows in {options.Trace!.OutputDirectory}"));
+                }
             }
 
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static OutputFormat ParseFormat(string? name) => name switch
+    {
+        "tree" => OutputFormat.Tree,
+        "plist" => OutputFormat.Plist,
+        "pcap" => OutputFormat.Pcap,
+        _ => OutputFormat.Json,
+    };
 
     private static bool Contains(Frame frame, int protocol)
     {

@@ -92,6 +92,12 @@ public sealed class ExtractionOptions
     /// <summary>Consumers that see every frame of the pass (flow splitting, statistics), completed with the extractor.</summary>
     public IReadOnlyList<IFrameConsumer> Consumers { get; init; } = [];
 
+    /// <summary>
+    /// PyPCAPKit's TCP trace (<c>trace=True</c>, <c>trace_fout</c>, <c>trace_format</c>): every TCP flow to a file of its
+    /// own in the same pass; the result's <see cref="ExtractionResult.Trace"/> lists each flow's file and frames.
+    /// </summary>
+    public Flows.TcpTraceOptions? Trace { get; init; }
+
     /// <summary>Options for the capture reader.</summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }
 

@@ -14,8 +14,9 @@ public sealed record ExtractionSummary(long Frames, long Selected, long Malforme
 /// <summary>What <see cref="Extractor.Run()"/> returns: the capture's description, the counts and the stored frames.</summary>
 public sealed class ExtractionResult
 {
-    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames)
+    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames, Flows.TcpTraceResult? trace)
     {
+        Trace = trace;
         Name = reader.Name;
         Format = reader.Format;
         PcapHeader = reader.PcapHeader;
@@ -45,4 +46,7 @@ public sealed class ExtractionResult
 
     /// <summary>The selected frames, when <see cref="ExtractionOptions.Store"/> was set; else empty.</summary>
     public IReadOnlyList<StoredFrame> Frames { get; }
+
+    /// <summary>The TCP trace's flows, when <see cref="ExtractionOptions.Trace"/> was set.</summary>
+    public Flows.TcpTraceResult? Trace { get; }
 }

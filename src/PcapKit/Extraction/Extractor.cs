@@ -32,6 +32,7 @@ public sealed class Extractor : IDisposable
     private readonly FrameSelector? _select;
     private readonly bool _store;
     private readonly IFrameConsumer[] _consumers;
+    private readonly Flows.TcpTrace? _trace;
     private readonly LayerStack _stack = new();
     private readonly List<StoredFrame> _stored = [];
     private FrameSink? _sink;
@@ -73,9 +74,21 @@ public sealed class Extractor : IDisposable
                 _sink = FrameSink.Create(options);
                 _sink.Begin(_reader);
             }
+
+            if (options.Trace is { } trace)
+            {
+                if (options.Engine is not null)
+                {
+                    throw new ArgumentException("The TCP trace reads the generated dissectors' layers; it does not run with another engine.", nameof(options));
+                }
+
+                _trace = new Flows.TcpTrace(trace);
+                _consumers = [.. _consumers, _trace];
+            }
         }
         catch
         {
+            _sink?.Dispose();
             _reader.Dispose();
             throw;
         }
@@ -215,7 +228,7 @@ public sealed class Extractor : IDisposable
             }
         }
 
-        return new ExtractionResult(_reader, Summary, _stored);
+        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish());
     }
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>
@@ -225,17 +238,23 @@ public sealed class Extractor : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_faulted)
+        try
         {
-            _sink?.Dispose();
-            _sink = null;
+            if (_faulted)
+            {
+                _sink?.Dispose();
+                _sink = null;
+            }
+            else
+            {
+                Complete();
+            }
         }
-        else
+        finally
         {
-            Complete();
+            _trace?.Dispose();
+            _reader.Dispose();
         }
-
-        _reader.Dispose();
     }
 
     /// <summary>Extracts frame by frame; <see cref="Current"/> is valid until the next <see cref="MoveNext"/>.</summary>

@@ -157,7 +157,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             return null;
         }
 
-        flow.PcapNg = _options.PcapNg || !FitsPcap(record.Timestamp);
+        flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
         flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
         return flow;
     }
@@ -222,7 +222,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
     private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength, long time)
     {
-        if (!flow.PcapNg && !FitsPcap(timestamp))
+        if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
         {
             // pcap's record header has 32-bit seconds: writing this time there would change it.
             Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
@@ -232,95 +232,16 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         if (flow.File is null)
         {
             flow.File = new FlowFile(Path.Combine(_options.OutputDirectory, flow.Name + PartialSuffix));
-            WriteFileHeader(flow);
+            flow.Format.WriteHeader(_files, flow.File);
         }
 
-        if (flow.PcapNg)
-        {
-            WriteEnhancedPacketBlock(flow.File, timestamp, data, originalLength);
-        }
-        else
-        {
-            Span<byte> header = stackalloc byte[16];
-            var resolution = flow.Nanoseconds ? TimestampResolution.Nanoseconds : TimestampResolution.Microseconds;
-            var units = timestamp.ToUnits(resolution);
-            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(units / resolution.UnitsPerSecond));
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(units % resolution.UnitsPerSecond));
-            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
-            _files.Append(flow.File, header, data);
-        }
+        flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
 
         flow.Packets++;
         flow.Bytes += data.Length;
         flow.Last = timestamp;
         flow.LastNanoseconds = time;
         _written++;
-    }
-
-    private static bool FitsPcap(CaptureTimestamp timestamp) => timestamp.Seconds is >= 0 and <= uint.MaxValue;
-
-    /// <summary>A pcapng Enhanced Packet Block on interface 0, nanosecond units (the file's IDB says so).</summary>
-    private void WriteEnhancedPacketBlock(FlowFile file, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
-    {
-        var padded = (data.Length + 3) & ~3;
-        var total = 32 + padded;
-        Span<byte> head = stackalloc byte[28];
-        var units = timestamp.ToUnits(TimestampResolution.Nanoseconds);
-        BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(units >> 32));
-        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)units);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[24..], originalLength);
-        // Padding to 4 bytes, then the block's length again.
-        var padding = padded - data.Length;
-        Span<byte> tail = stackalloc byte[8];
-        tail.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(tail[padding..], (uint)total);
-        _files.Append(file, head, data, tail[..(padding + 4)]);
-    }
-
-    /// <summary>A pcapng Section Header Block and one Interface Description Block with nanosecond timestamps.</summary>
-    private void WritePcapNgHeader(Flow flow)
-    {
-        Span<byte> blocks = stackalloc byte[28 + 32];
-        BinaryPrimitives.WriteUInt32LittleEndian(blocks, 0x0A0D0D0A);
-        BinaryPrimitives.WriteUInt32LittleEndian(blocks[4..], 28);
-        BinaryPrimitives.WriteUInt32LittleEndian(blocks[8..], 0x1A2B3C4D);
-        BinaryPrimitives.WriteUInt16LittleEndian(blocks[12..], 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(blocks[14..], 0);
-        BinaryPrimitives.WriteInt64LittleEndian(blocks[16..], -1);
-        BinaryPrimitives.WriteUInt32LittleEndian(blocks[24..], 28);
-        var idb = blocks[28..];
-        BinaryPrimitives.WriteUInt32LittleEndian(idb, 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(idb[4..], 32);
-        BinaryPrimitives.WriteUInt16LittleEndian(idb[8..], (ushort)flow.Key.LinkType);
-        BinaryPrimitives.WriteUInt32LittleEndian(idb[12..], flow.SnapLength);
-        BinaryPrimitives.WriteUInt16LittleEndian(idb[16..], 9);   // if_tsresol
-        BinaryPrimitives.WriteUInt16LittleEndian(idb[18..], 1);
-        idb[20] = 9;                                                                      // 10^-9 s
-        BinaryPrimitives.WriteUInt32LittleEndian(idb[24..], 0);     // opt_endofopt
-        BinaryPrimitives.WriteUInt32LittleEndian(idb[28..], 32);
-        _files.Append(flow.File!, blocks, default);
-    }
-
-    private void WriteFileHeader(Flow flow)
-    {
-        if (flow.PcapNg)
-        {
-            WritePcapNgHeader(flow);
-            return;
-        }
-
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, flow.Nanoseconds ? PcapHeader.NanosecondMagic : PcapHeader.MicrosecondMagic);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], flow.SnapLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)flow.Key.LinkType);
-        _files.Append(flow.File!, header, default);
     }
 
     private void Hold(FragmentKey key, in CaptureRecord record, in FlowPacket packet)
@@ -410,7 +331,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
                             continue;
                         }
 
-                        flow = new Flow(key, tuple, category, h.Timestamp, Nanoseconds(h.Timestamp), h.Interface) { PcapNg = _options.PcapNg || !FitsPcap(h.Timestamp) };
+                        flow = new Flow(key, tuple, category, h.Timestamp, Nanoseconds(h.Timestamp), h.Interface) { PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp) };
                         flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
                         _flows[key] = flow;
                     }
@@ -507,10 +428,9 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         public long FirstNanoseconds { get; } = firstNanoseconds;
 
-        // Microsecond files for microsecond captures; nanoseconds otherwise, which holds any coarser resolution exactly.
-        public bool Nanoseconds { get; } = @interface.TimestampResolution.UnitsPerSecond != 1_000_000;
+        public CaptureInterface Interface { get; } = @interface;
 
-        public uint SnapLength { get; } = @interface.SnapLength == 0 ? 262_144u : @interface.SnapLength;
+        public FlowCaptureFormat Format => FlowCaptureFormat.For(Interface, Key.LinkType, PcapNg);
 
         public CaptureTimestamp Last { get; set; } = firstTime;
 

@@ -11,13 +11,29 @@ namespace PcapKit.Output;
 /// </summary>
 public sealed class PlistDocumentWriter : TextDocumentWriter
 {
+    /// <summary>The XML declaration, the DTD and the opening <c>&lt;plist&gt;</c> tag.</summary>
+    internal const string Header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
+        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n" +
+        "<plist version=\"1.0\">\n";
+
+    private readonly bool _fragments;
     private bool _closed;
 
     /// <summary>Writes to a text writer.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="leaveOpen">Whether to leave it open when disposed.</param>
     public PlistDocumentWriter(TextWriter writer, bool leaveOpen = false)
-        : base(writer, leaveOpen) => WriteHeader();
+        : this(writer, leaveOpen, fragments: false)
+    {
+    }
+
+    /// <summary>Writes to a text writer; with <paramref name="fragments"/>, values only, with neither header nor closing tag (the caller frames them).</summary>
+    internal PlistDocumentWriter(TextWriter writer, bool leaveOpen, bool fragments)
+        : base(writer, leaveOpen)
+    {
+        _fragments = fragments;
+        WriteHeader();
+    }
 
     /// <inheritdoc/>
     public override void Reset(TextWriter writer)
@@ -29,15 +45,16 @@ public sealed class PlistDocumentWriter : TextDocumentWriter
 
     private void WriteHeader()
     {
-        Writer.WriteLine("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        Writer.WriteLine("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">");
-        Writer.WriteLine("<plist version=\"1.0\">");
+        if (!_fragments)
+        {
+            Writer.Write(Header);
+        }
     }
 
     /// <summary>Writes the closing <c>&lt;/plist&gt;</c> tag (also done when disposed).</summary>
     public void Close()
     {
-        if (!_closed)
+        if (!_closed && !_fragments)
         {
             _closed = true;
             Writer.WriteLine("</plist>");
