@@ -38,6 +38,11 @@ public sealed class TsharkTable
     /// <returns>The table.</returns>
     public static TsharkTable For(string capture) => new(Corpus.File(capture + ".tshark.tsv"));
 
+    /// <summary>Another per-frame table of the oracle with the same layout (<c>F.reasm.tsv</c>).</summary>
+    /// <param name="path">The table's path.</param>
+    /// <returns>The table.</returns>
+    public static TsharkTable ForFile(string path) => new(path);
+
     /// <summary>A cell: the value tshark printed for <paramref name="column"/> in frame <paramref name="frameNumber"/> (1-based); empty when absent.</summary>
     /// <param name="frameNumber">The frame number.</param>
     /// <param name="column">The field name.</param>

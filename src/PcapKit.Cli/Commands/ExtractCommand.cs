@@ -4,6 +4,7 @@ using System.Globalization;
 using PcapKit.Dissection;
 using PcapKit.Extraction;
 using PcapKit.Flows;
+using PcapKit.Reassembly;
 
 namespace PcapKit.Cli.Commands;
 
@@ -30,9 +31,13 @@ internal static class ExtractCommand
         var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
         traceFormat.AcceptOnlyFromAmong("pcap", "json", "tree", "plist");
         var traceBoth = new Option<bool>("--trace-bidirectional") { Description = "Trace both directions of a connection in one file (PyPCAPKit 1.x traces each direction on its own)." };
+        var reassemble = new Option<string?>("--reassemble") { Description = "Reassemble fragmented IPv4 and IPv6 datagrams ('ip'): the completing frame carries the datagram, dissected from its transport header on." };
+        reassemble.AcceptOnlyFromAmong("ip");
+        var overlap = new Option<string>("--overlap-policy") { Description = "Which bytes win where IP fragments overlap: first, last, bsd or linux.", DefaultValueFactory = _ => "first" };
+        overlap.AcceptOnlyFromAmong("first", "last", "bsd", "linux");
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth, reassemble, overlap,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -82,13 +87,25 @@ internal static class ExtractCommand
                 VerifyChecksums = dissector.VerifyChecksums,
                 Indented = parse.GetValue(indent),
                 Select = selectIndex < 0 ? null : (in ExtractedFrame f) => Contains(f.Frame, selectIndex),
+                ReassembleIp = parse.GetValue(reassemble) == "ip",
+                IpReassembly = new IpReassemblyOptions
+                {
+                    Policy = parse.GetValue(overlap) switch
+                    {
+                        "last" => OverlapPolicy.Last,
+                        "bsd" => OverlapPolicy.Bsd,
+                        "linux" => OverlapPolicy.Linux,
+                        _ => OverlapPolicy.First,
+                    },
+                },
+                ReassemblyReport = quietRun ? null : r => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pcapkit: reassembly: frame {r.Frame}: {r.Kind}: {r.Detail}")),
                 Trace = parse.GetValue(trace) is { } traceFolder
                     ? new TcpTraceOptions { OutputDirectory = traceFolder, Format = ParseFormat(parse.GetValue(traceFormat)), Bidirectional = parse.GetValue(traceBoth) }
                     : null,
             };
-            if (options.Trace is not null && options.Engine is not null)
+            if ((options.Trace is not null || options.ReassembleIp) && options.Engine is not null)
             {
-                throw new UsageException("--trace reads the generated dissectors' layers; it does not run with --engine " + parse.GetValue(engine) + ".");
+                throw new UsageException("--trace and --reassemble read the generated dissectors' layers; they do not run with --engine " + parse.GetValue(engine) + ".");
             }
 
 

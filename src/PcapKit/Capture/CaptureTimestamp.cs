@@ -55,6 +55,13 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <summary>Nanoseconds since the epoch (to year 2262).</summary>
     public long TotalNanoseconds => (Seconds * 1_000_000_000L) + Nanoseconds;
 
+    /// <summary>
+    /// Nanoseconds since the epoch for comparing times, saturated beyond ±285 years so that a corrupt timestamp
+    /// compares as far away instead of wrapping around.
+    /// </summary>
+    public long SaturatedNanoseconds =>
+        Seconds > 9_000_000_000L ? long.MaxValue / 2 : Seconds < -9_000_000_000L ? long.MinValue / 2 : TotalNanoseconds;
+
     /// <summary>The timestamp as a <see cref="DateTimeOffset"/> (UTC, 100 ns precision).</summary>
     /// <returns>The time.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The time is before year 1 or after 9999 (a corrupt or odd timestamp); see <see cref="TryToDateTimeOffset"/>.</exception>

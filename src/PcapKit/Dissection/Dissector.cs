@@ -81,14 +81,33 @@ public sealed class Dissector
     public void Dissect(ReadOnlySpan<byte> frame, int linkType, int originalLength, LayerStack stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        stack.Clear();
         var context = new DissectionContext { Flags = _flags };
-        // The declared end of the current unit, past the captured bytes when the capture cut the frame.
-        long reportedEnd = Math.Max(originalLength, frame.Length);
+        Run(frame, 0, (uint)linkType, Math.Max(originalLength, frame.Length), ref context, stack);
+    }
+
+    /// <summary>
+    /// Dissects bytes that a dispatch table's key names, such as a reassembled IP datagram's payload: the layers
+    /// start with the protocol registered for <paramref name="key"/> in <paramref name="table"/>.
+    /// </summary>
+    /// <param name="payload">The bytes.</param>
+    /// <param name="table">The dispatch table (<see cref="DissectorRegistry.IpProtocolTable"/> for an IP payload).</param>
+    /// <param name="key">The key (the IP protocol number).</param>
+    /// <param name="pseudoHeader">The enclosing IP header's pseudo-header, for transport checksums.</param>
+    /// <param name="stack">Receives the layers; cleared first. Their offsets are into <paramref name="payload"/>.</param>
+    public void DissectPayload(ReadOnlySpan<byte> payload, int table, ulong key, in Buffers.IpPseudoHeader pseudoHeader, LayerStack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var context = new DissectionContext { Flags = _flags, PseudoHeader = pseudoHeader };
+        Run(payload, table, key, payload.Length, ref context, stack);
+    }
+
+    private void Run(ReadOnlySpan<byte> frame, int table, ulong key0, long reportedEnd, ref DissectionContext context, LayerStack stack)
+    {
+        stack.Clear();
+        // reportedEnd: the declared end of the current unit, past the captured bytes when the capture cut the frame.
         // False inside a first fragment, until a layer with a length field of its own.
         var reportedKnown = true;
-        var table = 0;
-        ulong key0 = (uint)linkType, key1 = 0;
+        ulong key1 = 0;
         var keyCount = 1;
         var offset = 0;
         var end = frame.Length;
@@ -97,7 +116,7 @@ public sealed class Dissector
         {
             if (!TryLookup(table, key0, key1, keyCount, out var protocol, out var key))
             {
-                stack.SetRaw(offset, end - offset, offset == 0 ? "no dissector for the link type" : "no dissector for the payload");
+                stack.SetRaw(offset, end - offset, offset == 0 && table == 0 ? "no dissector for the link type" : "no dissector for the payload");
                 return;
             }
 

@@ -19,6 +19,22 @@ public readonly ref struct ExtractedFrame
         EnginePacket = packet;
     }
 
+    internal ExtractedFrame(CaptureRecord record, Frame frame, Reassembly.IpDatagram datagram, Frame reassembled)
+        : this(record, frame, null, null)
+    {
+        Datagram = datagram;
+        Reassembled = reassembled;
+    }
+
+    /// <summary>
+    /// The IP datagram this frame completed, when IP reassembly is on (<see cref="ExtractionOptions.ReassembleIp"/>):
+    /// its frames, first header and payload.
+    /// </summary>
+    public Reassembly.IpDatagram? Datagram { get; }
+
+    /// <summary>The completed datagram's payload, dissected from its transport header on (empty without <see cref="Datagram"/>).</summary>
+    public Frame Reassembled { get; }
+
     /// <summary>The capture record (number, timestamp, lengths, interface, bytes).</summary>
     public CaptureRecord Record { get; }
 

@@ -98,6 +98,19 @@ public sealed class ExtractionOptions
     /// </summary>
     public Flows.TcpTraceOptions? Trace { get; init; }
 
+    /// <summary>
+    /// Reassemble fragmented IPv4 and IPv6 datagrams (PyPCAPKit's <c>reassembly=True</c> for ipv4/ipv6): the frame
+    /// that completes one carries it (<see cref="ExtractedFrame.Datagram"/>) and its payload dissected from the
+    /// transport header on (<see cref="ExtractedFrame.Reassembled"/>); the outputs show it under <c>reassembled</c>.
+    /// </summary>
+    public bool ReassembleIp { get; init; }
+
+    /// <summary>The overlap policy and bounds of IP reassembly (defaults when null).</summary>
+    public Reassembly.IpReassemblyOptions? IpReassembly { get; init; }
+
+    /// <summary>Called for every reassembly report: conflicting overlaps, duplicates, timeouts, evictions, incomplete datagrams.</summary>
+    public Action<Reassembly.ReassemblyReport>? ReassemblyReport { get; init; }
+
     /// <summary>Options for the capture reader.</summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }
 

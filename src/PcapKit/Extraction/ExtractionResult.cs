@@ -14,9 +14,10 @@ public sealed record ExtractionSummary(long Frames, long Selected, long Malforme
 /// <summary>What <see cref="Extractor.Run()"/> returns: the capture's description, the counts and the stored frames.</summary>
 public sealed class ExtractionResult
 {
-    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames, Flows.TcpTraceResult? trace)
+    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames, Flows.TcpTraceResult? trace, IReadOnlyList<Reassembly.IpDatagram> datagrams)
     {
         Trace = trace;
+        Datagrams = datagrams;
         Name = reader.Name;
         Format = reader.Format;
         PcapHeader = reader.PcapHeader;
@@ -49,4 +50,10 @@ public sealed class ExtractionResult
 
     /// <summary>The TCP trace's flows, when <see cref="ExtractionOptions.Trace"/> was set.</summary>
     public Flows.TcpTraceResult? Trace { get; }
+
+    /// <summary>
+    /// The reassembled IP datagrams (PyPCAPKit's <c>extractor.reassembly.ipv4</c>/<c>ipv6</c>), when
+    /// <see cref="ExtractionOptions.ReassembleIp"/> and <see cref="ExtractionOptions.Store"/> are set.
+    /// </summary>
+    public IReadOnlyList<Reassembly.IpDatagram> Datagrams { get; }
 }

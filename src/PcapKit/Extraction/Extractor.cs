@@ -33,6 +33,9 @@ public sealed class Extractor : IDisposable
     private readonly bool _store;
     private readonly IFrameConsumer[] _consumers;
     private readonly Flows.TcpTrace? _trace;
+    private readonly Reassembly.IpReassembler? _ip;
+    private readonly LayerStack _datagramStack = new();
+    private readonly List<Reassembly.IpDatagram> _datagrams = [];
     private readonly LayerStack _stack = new();
     private readonly List<StoredFrame> _stored = [];
     private FrameSink? _sink;
@@ -73,6 +76,16 @@ public sealed class Extractor : IDisposable
             {
                 _sink = FrameSink.Create(options);
                 _sink.Begin(_reader);
+            }
+
+            if (options.ReassembleIp)
+            {
+                if (options.Engine is not null)
+                {
+                    throw new ArgumentException("IP reassembly reads the generated dissectors' layers; it does not run with another engine.", nameof(options));
+                }
+
+                _ip = new Reassembly.IpReassembler(options.IpReassembly, options.ReassemblyReport);
             }
 
             if (options.Trace is { } trace)
@@ -124,7 +137,21 @@ public sealed class Extractor : IDisposable
         if (_engine is null)
         {
             _dissector!.Dissect(record, _stack);
-            frame = new ExtractedFrame(record, new Frame(record.Data, _stack, _registry!), null, null);
+            var view = new Frame(record.Data, _stack, _registry!);
+            if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
+            {
+                // The frame that completes a datagram carries it, dissected from the transport header on.
+                _dissector.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
+                frame = new ExtractedFrame(record, view, datagram, new Frame(datagram.Payload.Span, _datagramStack, _registry));
+                if (_store)
+                {
+                    _datagrams.Add(datagram);
+                }
+            }
+            else
+            {
+                frame = new ExtractedFrame(record, view, null, null);
+            }
         }
         else
         {
@@ -219,6 +246,7 @@ public sealed class Extractor : IDisposable
         if (!_completed)
         {
             _completed = true;
+            _ip?.Finish();
             _sink?.End(Summary);
             _sink?.Dispose();
             _sink = null;
@@ -228,7 +256,7 @@ public sealed class Extractor : IDisposable
             }
         }
 
-        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish());
+        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams);
     }
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>

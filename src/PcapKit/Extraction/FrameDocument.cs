@@ -91,6 +91,30 @@ public static class FrameDocument
 
         var f = frame.Frame;
         WriteChain(writer, f);
+        WriteLayers(writer, f, fields);
+        if (frame.Datagram is { } datagram)
+        {
+            // The IP datagram this frame completed, reassembled and dissected from its transport header on.
+            writer.StartObject("reassembled");
+            writer.WriteNumber("id", (ulong)datagram.Id);
+            writer.WriteNumber("length", (long)datagram.Payload.Length);
+            writer.StartArray("frames");
+            foreach (var number in datagram.Frames)
+            {
+                writer.WriteNumber(null, number);
+            }
+
+            writer.EndArray();
+            WriteChain(writer, frame.Reassembled);
+            WriteLayers(writer, frame.Reassembled, fields);
+            writer.EndObject();
+        }
+
+        writer.EndObject();
+    }
+
+    private static void WriteLayers(DocumentWriter writer, Frame f, DocumentFieldVisitor fields)
+    {
         writer.StartArray("layers");
         for (var i = 0; i < f.LayerCount; i++)
         {
@@ -142,8 +166,6 @@ public static class FrameDocument
             writer.WriteBytes("data", f.Raw);
             writer.EndObject();
         }
-
-        writer.EndObject();
     }
 
     /// <summary>Writes the chain (<c>ethernet:ipv4:tcp</c>) without allocating for chains up to 512 characters.</summary>

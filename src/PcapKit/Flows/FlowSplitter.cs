@@ -297,9 +297,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         }
     }
 
-    /// <summary>Nanoseconds since the epoch, saturated beyond ±292 years (corrupt timestamps compare as "far away").</summary>
-    private static long Nanoseconds(CaptureTimestamp timestamp) =>
-        timestamp.Seconds > 9_000_000_000L ? long.MaxValue / 2 : timestamp.Seconds < -9_000_000_000L ? long.MinValue / 2 : timestamp.TotalNanoseconds;
+    private static long Nanoseconds(CaptureTimestamp timestamp) => timestamp.SaturatedNanoseconds;
 
     private void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
 
