@@ -135,6 +135,7 @@ internal static class ModelValidator
     private static readonly string[] Roles =
     [
         "source_address", "destination_address", "source_port", "destination_port", "protocol", "fragment_id", "fragment_offset", "more_fragments", "tcp_flags", "vlan_id",
+        "sequence_number", "acknowledgment_number",
     ];
 
     /// <summary>Roles name fields at fixed offsets: two addresses of one IP family, or two 16-bit ports, in pairs.</summary>

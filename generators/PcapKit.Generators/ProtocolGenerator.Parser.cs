@@ -565,7 +565,8 @@ public sealed partial class ProtocolGenerator
                     ? role switch
                     {
                         1 => "source_address", 2 => "destination_address", 3 => "source_port", 4 => "destination_port", 5 => "protocol",
-                        6 => "fragment_id", 7 => "fragment_offset", 8 => "more_fragments", 9 => "tcp_flags", _ => "vlan_id",
+                        6 => "fragment_id", 7 => "fragment_offset", 8 => "more_fragments", 9 => "tcp_flags", 10 => "vlan_id",
+                        11 => "sequence_number", _ => "acknowledgment_number",
                     }
                     : null,
                 SwitchField = variantSwitch,

@@ -23,6 +23,7 @@ internal static class CliApp
         root.Add(DumpCommand.Create(context));
         root.Add(StatCommand.Create(context));
         root.Add(FlowsCommand.Create(context));
+        root.Add(FollowCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

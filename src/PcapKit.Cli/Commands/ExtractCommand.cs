@@ -31,8 +31,8 @@ internal static class ExtractCommand
         var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
         traceFormat.AcceptOnlyFromAmong("pcap", "json", "tree", "plist");
         var traceBoth = new Option<bool>("--trace-bidirectional") { Description = "Trace both directions of a connection in one file (PyPCAPKit 1.x traces each direction on its own)." };
-        var reassemble = new Option<string?>("--reassemble") { Description = "Reassemble fragmented IPv4 and IPv6 datagrams ('ip'): the completing frame carries the datagram, dissected from its transport header on." };
-        reassemble.AcceptOnlyFromAmong("ip");
+        var reassemble = new Option<string?>("--reassemble") { Description = "ip, tcp or ip,tcp: reassemble fragmented IPv4/IPv6 datagrams (the completing frame carries the datagram, dissected from its transport header on) and TCP streams (each frame gets its stream number; a summary per stream)." };
+        reassemble.AcceptOnlyFromAmong("ip", "tcp", "ip,tcp", "tcp,ip");
         var overlap = new Option<string>("--overlap-policy") { Description = "Which bytes win where IP fragments overlap: first, last, bsd or linux.", DefaultValueFactory = _ => "first" };
         overlap.AcceptOnlyFromAmong("first", "last", "bsd", "linux");
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
@@ -63,6 +63,8 @@ internal static class ExtractCommand
             using var progress = new ProgressBar(context.Error, quietRun);
             var input = parse.GetValue(file)!;
             using var stdin = input == "-" ? Console.OpenStandardInput() : null;
+            var tcpStreams = new System.Collections.Generic.List<TcpStream>();
+            var collector = new StreamCollector(tcpStreams);
             var options = new ExtractionOptions
             {
                 InputPath = input,
@@ -87,7 +89,9 @@ internal static class ExtractCommand
                 VerifyChecksums = dissector.VerifyChecksums,
                 Indented = parse.GetValue(indent),
                 Select = selectIndex < 0 ? null : (in ExtractedFrame f) => Contains(f.Frame, selectIndex),
-                ReassembleIp = parse.GetValue(reassemble) == "ip",
+                ReassembleIp = parse.GetValue(reassemble)?.Contains("ip", StringComparison.Ordinal) == true,
+                ReassembleTcp = parse.GetValue(reassemble)?.Contains("tcp", StringComparison.Ordinal) == true,
+                TcpStreamHandler = collector,
                 IpReassembly = new IpReassemblyOptions
                 {
                     Policy = parse.GetValue(overlap) switch
@@ -103,7 +107,7 @@ internal static class ExtractCommand
                     ? new TcpTraceOptions { OutputDirectory = traceFolder, Format = ParseFormat(parse.GetValue(traceFormat)), Bidirectional = parse.GetValue(traceBoth) }
                     : null,
             };
-            if ((options.Trace is not null || options.ReassembleIp) && options.Engine is not null)
+            if ((options.Trace is not null || options.ReassembleIp || options.ReassembleTcp) && options.Engine is not null)
             {
                 throw new UsageException("--trace and --reassemble read the generated dissectors' layers; they do not run with --engine " + parse.GetValue(engine) + ".");
             }
@@ -130,6 +134,17 @@ internal static class ExtractCommand
                 var s = result.Summary;
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"pcapkit: {s.Frames:N0} frames ({s.Selected:N0} written, {s.Malformed:N0} malformed) from {result.Name}{(toStdout || options.NoFile ? string.Empty : " to " + outPath)}"));
+                if (options.ReassembleTcp)
+                {
+                    context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pcapkit: {collector.Count:N0} TCP streams{(collector.Count > tcpStreams.Count ? $" (the first {tcpStreams.Count})" : string.Empty)}"));
+                    foreach (var stream in tcpStreams)
+                    {
+                        var c = stream.Client;
+                        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  tcp.stream {stream.Index}: {c.FormatAddress(c.Source)}:{c.SourcePort} → {c.FormatAddress(c.Destination)}:{c.DestinationPort}: {stream.Delivered[0]:N0} + {stream.Delivered[1]:N0} bytes, {stream.Missing[0] + stream.Missing[1]:N0} missing, ended by {stream.ClosedBy}"));
+                    }
+                }
+
                 if (result.Trace is { } traced)
                 {
                     context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -140,6 +155,28 @@ internal static class ExtractCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Keeps the first ended streams for the summary and counts them all.</summary>
+    private sealed class StreamCollector(System.Collections.Generic.List<TcpStream> streams) : ITcpStreamHandler
+    {
+        public long Count { get; private set; }
+
+        public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame)
+        {
+        }
+
+        public void OnGap(TcpStream stream, int direction, long offset, long length, string reason)
+        {
+        }
+
+        public void OnClose(TcpStream stream)
+        {
+            if (++Count <= 100)
+            {
+                streams.Add(stream);
+            }
+        }
     }
 
     private static OutputFormat ParseFormat(string? name) => name switch

@@ -111,4 +111,10 @@ public enum FieldRole
 
     /// <summary>A VLAN identifier (802.1Q, 802.1ad): part of a flow's identity.</summary>
     VlanId = 10,
+
+    /// <summary>A byte stream's sequence number (TCP's, 32 bits): where the segment's data goes in its stream.</summary>
+    SequenceNumber = 11,
+
+    /// <summary>A byte stream's acknowledgment number (TCP's, 32 bits).</summary>
+    AcknowledgmentNumber = 12,
 }

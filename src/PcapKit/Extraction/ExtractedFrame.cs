@@ -19,12 +19,19 @@ public readonly ref struct ExtractedFrame
         EnginePacket = packet;
     }
 
-    internal ExtractedFrame(CaptureRecord record, Frame frame, Reassembly.IpDatagram datagram, Frame reassembled)
+    internal ExtractedFrame(CaptureRecord record, Frame frame, Reassembly.IpDatagram? datagram, Frame reassembled, Reassembly.TcpStream? stream)
         : this(record, frame, null, null)
     {
         Datagram = datagram;
         Reassembled = reassembled;
+        Stream = stream;
     }
+
+    /// <summary>
+    /// The TCP connection of this frame's segment, when TCP reassembly is on (<see cref="ExtractionOptions.ReassembleTcp"/>):
+    /// its number (tshark's <c>tcp.stream</c>), endpoints and bytes so far.
+    /// </summary>
+    public Reassembly.TcpStream? Stream { get; }
 
     /// <summary>
     /// The IP datagram this frame completed, when IP reassembly is on (<see cref="ExtractionOptions.ReassembleIp"/>):

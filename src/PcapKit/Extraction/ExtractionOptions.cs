@@ -108,6 +108,20 @@ public sealed class ExtractionOptions
     /// <summary>The overlap policy and bounds of IP reassembly (defaults when null).</summary>
     public Reassembly.IpReassemblyOptions? IpReassembly { get; init; }
 
+    /// <summary>
+    /// Reassemble TCP streams (PyPCAPKit's <c>reassembly=True</c> for tcp): each segment's connection is on its frame
+    /// (<see cref="ExtractedFrame.Stream"/>), <see cref="TcpStreamHandler"/> receives the bytes in order, gaps and
+    /// closes, and the result lists the connections (<see cref="ExtractionResult.Streams"/>). Segments carried in IP
+    /// fragments are taken from the reassembled datagram when <see cref="ReassembleIp"/> is on.
+    /// </summary>
+    public bool ReassembleTcp { get; init; }
+
+    /// <summary>TCP reassembly's bounds and storage (defaults when null).</summary>
+    public Reassembly.TcpReassemblyOptions? TcpReassembly { get; init; }
+
+    /// <summary>Receives the reassembled TCP streams as they form.</summary>
+    public Reassembly.ITcpStreamHandler? TcpStreamHandler { get; init; }
+
     /// <summary>Called for every reassembly report: conflicting overlaps, duplicates, timeouts, evictions, incomplete datagrams.</summary>
     public Action<Reassembly.ReassemblyReport>? ReassemblyReport { get; init; }
 

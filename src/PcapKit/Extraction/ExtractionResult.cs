@@ -14,8 +14,9 @@ public sealed record ExtractionSummary(long Frames, long Selected, long Malforme
 /// <summary>What <see cref="Extractor.Run()"/> returns: the capture's description, the counts and the stored frames.</summary>
 public sealed class ExtractionResult
 {
-    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames, Flows.TcpTraceResult? trace, IReadOnlyList<Reassembly.IpDatagram> datagrams)
+    internal ExtractionResult(CaptureReader reader, ExtractionSummary summary, IReadOnlyList<StoredFrame> frames, Flows.TcpTraceResult? trace, IReadOnlyList<Reassembly.IpDatagram> datagrams, IReadOnlyList<Reassembly.TcpStream> streams)
     {
+        Streams = streams;
         Trace = trace;
         Datagrams = datagrams;
         Name = reader.Name;
@@ -56,4 +57,10 @@ public sealed class ExtractionResult
     /// <see cref="ExtractionOptions.ReassembleIp"/> and <see cref="ExtractionOptions.Store"/> are set.
     /// </summary>
     public IReadOnlyList<Reassembly.IpDatagram> Datagrams { get; }
+
+    /// <summary>
+    /// Every TCP connection, in the order they ended, when <see cref="ExtractionOptions.ReassembleTcp"/> is set; their
+    /// bytes are there (<see cref="Reassembly.TcpStream.GetData"/>) when the TCP options store them.
+    /// </summary>
+    public IReadOnlyList<Reassembly.TcpStream> Streams { get; }
 }

@@ -35,6 +35,7 @@ public sealed class Extractor : IDisposable
     private readonly Flows.TcpTrace? _trace;
     private readonly Reassembly.IpReassembler? _ip;
     private readonly LayerStack _datagramStack = new();
+    private readonly Reassembly.TcpReassembler? _tcp;
     private readonly List<Reassembly.IpDatagram> _datagrams = [];
     private readonly LayerStack _stack = new();
     private readonly List<StoredFrame> _stored = [];
@@ -86,6 +87,16 @@ public sealed class Extractor : IDisposable
                 }
 
                 _ip = new Reassembly.IpReassembler(options.IpReassembly, options.ReassemblyReport);
+            }
+
+            if (options.ReassembleTcp)
+            {
+                if (options.Engine is not null)
+                {
+                    throw new ArgumentException("TCP reassembly reads the generated dissectors' layers; it does not run with another engine.", nameof(options));
+                }
+
+                _tcp = new Reassembly.TcpReassembler(options.TcpReassembly, options.TcpStreamHandler);
             }
 
             if (options.Trace is { } trace)
@@ -142,11 +153,16 @@ public sealed class Extractor : IDisposable
             {
                 // The frame that completes a datagram carries it, dissected from the transport header on.
                 _dissector.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
-                frame = new ExtractedFrame(record, view, datagram, new Frame(datagram.Payload.Span, _datagramStack, _registry));
+                var reassembled = new Frame(datagram.Payload.Span, _datagramStack, _registry);
+                frame = new ExtractedFrame(record, view, datagram, reassembled, _tcp?.Add(datagram, reassembled, record));
                 if (_store)
                 {
                     _datagrams.Add(datagram);
                 }
+            }
+            else if (_tcp is not null)
+            {
+                frame = new ExtractedFrame(record, view, null, default, _tcp.Add(view, record));
             }
             else
             {
@@ -247,6 +263,7 @@ public sealed class Extractor : IDisposable
         {
             _completed = true;
             _ip?.Finish();
+            _tcp?.Finish();
             _sink?.End(Summary);
             _sink?.Dispose();
             _sink = null;
@@ -256,7 +273,7 @@ public sealed class Extractor : IDisposable
             }
         }
 
-        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams);
+        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams, _tcp?.ClosedStreams ?? []);
     }
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>

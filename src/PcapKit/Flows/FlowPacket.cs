@@ -35,6 +35,9 @@ public readonly struct FlowPacket
     /// <summary>Whether the transport header has TCP flags.</summary>
     public bool HasTcpFlags { get; init; }
 
+    /// <summary>The index of the transport layer (the one with the ports) in the frame, or -1.</summary>
+    public int TransportLayer { get; init; }
+
     /// <summary>The outermost VLAN identifier before the IP layer, or -1 when the frame is not tagged.</summary>
     public int VlanId { get; init; }
 
@@ -64,6 +67,7 @@ public readonly struct FlowPacket
             var fragment = Fragment(ip, ipBytes, out var id, out var offset);
             ushort sourcePort = 0, destinationPort = 0, flags = 0;
             bool hasPorts = false, hasFlags = false;
+            var transport = -1;
 
             // The layers reached from the IP layer by protocol number: extension headers, then the transport.
             for (var j = i + 1; j < frame.LayerCount && frame[j].DispatchTable == registry.IpProtocolTable; j++)
@@ -86,6 +90,7 @@ public readonly struct FlowPacket
                 if (layer.TryGetPorts(bytes, out sourcePort, out destinationPort))
                 {
                     hasPorts = true;
+                    transport = j;
                     hasFlags = layer.TryGetRoleValue(bytes, FieldRole.TcpFlags, out var f);
                     flags = (ushort)f;
                     break;
@@ -108,6 +113,7 @@ public readonly struct FlowPacket
                 TcpFlags = flags,
                 HasTcpFlags = hasFlags,
                 VlanId = vlan,
+                TransportLayer = transport,
             };
             return true;
         }
