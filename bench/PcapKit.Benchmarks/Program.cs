@@ -7,7 +7,8 @@ namespace PcapKit.Benchmarks;
 /// <c>micro [BenchmarkDotNet args]</c> runs the BenchmarkDotNet suites; <c>throughput [file]</c> runs the whole-file
 /// harness (every record of a large capture through each reader and dissector, same process, same file);
 /// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
-/// <c>flows [file...]</c> splits captures into flow files next to tcpflow.
+/// <c>flows [file...]</c> splits captures into flow files next to tcpflow; <c>reassembly [file]</c> measures the pass with
+/// IP and TCP reassembly.
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "extract")
         {
             return ExtractionThroughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "reassembly")
+        {
+            return ReassemblyThroughput.Run(args.AsSpan(1).ToArray());
         }
 
         if (args.Length > 0 && args[0] == "flows")
