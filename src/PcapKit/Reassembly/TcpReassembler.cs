@@ -98,6 +98,9 @@ public sealed class TcpStream
     /// <summary>Segments whose bytes differ from bytes already held for the same sequence numbers (the first copy was kept).</summary>
     public long Conflicts { get; internal set; }
 
+    /// <summary>The frame of each direction's first FIN, or 0.</summary>
+    public long[] FinFrame { get; } = new long[2];
+
     /// <summary>Segments more than 2^30 bytes away from where their direction's stream is (a sequence jump): counted, not delivered.</summary>
     public long OutOfWindow { get; internal set; }
 
@@ -326,6 +329,7 @@ public sealed class TcpReassembler
         if ((flags & 0x01) != 0 && !h.FinSeen)
         {
             h.FinSeen = true;
+            connection.Stream.FinFrame[d] = frame;
             h.FinSequence = dataSequence + (uint)(payload.Length + missing);
         }
 
