@@ -125,6 +125,16 @@ public sealed class ExtractionOptions
     /// <summary>Called for every reassembly report: conflicting overlaps, duplicates, timeouts, evictions, incomplete datagrams.</summary>
     public Action<Reassembly.ReassemblyReport>? ReassemblyReport { get; init; }
 
+    /// <summary>
+    /// The one-pass dataset workflow: every frame goes to its flow, and <see cref="FlowEnded"/> gets each flow when it
+    /// ends — its frames as dissected in this pass and its payload per direction (the reassembled TCP stream; UDP and
+    /// other datagrams' payloads). Turns TCP reassembly on.
+    /// </summary>
+    public Flows.FlowCollectorOptions? Flows { get; init; }
+
+    /// <summary>Receives each flow of <see cref="Flows"/> when it ends (FIN/RST after a short linger, idle, evicted, end of capture).</summary>
+    public Action<Flows.CollectedFlow>? FlowEnded { get; init; }
+
     /// <summary>Options for the capture reader.</summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }
 

@@ -89,14 +89,22 @@ public sealed class Extractor : IDisposable
                 _ip = new Reassembly.IpReassembler(options.IpReassembly, options.ReassemblyReport);
             }
 
-            if (options.ReassembleTcp)
+            var handler = options.TcpStreamHandler;
+            if (options.Flows is { } flows)
+            {
+                var collector = new Flows.FlowCollector(flows, options.FlowEnded ?? throw new ArgumentException("Flows needs FlowEnded, which receives them.", nameof(options)), handler);
+                handler = collector;
+                _consumers = [.. _consumers, collector];
+            }
+
+            if (options.ReassembleTcp || (options.Flows is not null && options.Engine is null))
             {
                 if (options.Engine is not null)
                 {
                     throw new ArgumentException("TCP reassembly reads the generated dissectors' layers; it does not run with another engine.", nameof(options));
                 }
 
-                _tcp = new Reassembly.TcpReassembler(options.TcpReassembly, options.TcpStreamHandler);
+                _tcp = new Reassembly.TcpReassembler(options.TcpReassembly, handler);
             }
 
             if (options.Trace is { } trace)
