@@ -137,6 +137,24 @@ public sealed class IpReassemblyTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void WithStrictOff_AnIncompleteDatagramIsListed_WithWhatArrivedAsChunks()
+    {
+        var capture = Path.Combine(_folder, "holes.pcap");
+        WriteFragments(capture, [(0, 8, 'A', true), (16, 8, 'C', false)], id: 17);
+        var strict = Extract(capture, null, []);
+        Assert.Empty(strict.Datagrams);
+
+        var loose = Extract(capture, new IpReassemblyOptions { Strict = false }, []);
+        var datagram = Assert.Single(loose.Datagrams);
+        Assert.False(datagram.Completed);
+        Assert.True(datagram.Payload.IsEmpty);
+        Assert.Equal([(0, "AAAAAAAA"), (16, "CCCCCCCC")], datagram.Chunks.Select(c => (c.Offset, Encoding.ASCII.GetString(c.Data.Span))));
+        Assert.Equal([1L, 2], datagram.Frames);
+        Assert.Equal(17u, datagram.Id);
+        Assert.Equal(17, datagram.Protocol);
+    }
+
+    [Fact]
     public void AHundredThousandUnfinishedDatagrams_StayWithinTheBounds()
     {
         // 100,000 first fragments with unique identifications: never completed. The count bound evicts the oldest,

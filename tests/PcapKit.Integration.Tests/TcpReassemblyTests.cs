@@ -290,6 +290,29 @@ public sealed class TcpReassemblerTests
         Assert.Empty(tcp.ClosedStreams); // nothing kept without Store
     }
 
+    [Fact]
+    public void MessagesAreGroupedByAcknowledgment_AsPyPCAPKitDoes()
+    {
+        var reverse = new FiveTuple(4, Forward.Destination, Forward.Source, 6, 80, 40000);
+        var messages = new List<TcpMessage>();
+        var tcp = new TcpReassembler(null, new TcpMessageGrouper(messages.Add));
+        tcp.AddSegment(Forward, 0x02, 99, 0, [], 0, 1, 0);
+        tcp.AddSegment(reverse, 0x12, 499, 100, [], 0, 2, 1);
+        tcp.AddSegment(Forward, 0x18, 100, 500, Fill('q', 10), 0, 3, 2);     // request, two segments, ack 500
+        tcp.AddSegment(Forward, 0x18, 110, 500, Fill('r', 10), 0, 4, 3);
+        tcp.AddSegment(reverse, 0x18, 500, 120, Fill('a', 100), 0, 5, 4);    // response, acking the request
+        tcp.AddSegment(reverse, 0x18, 600, 120, Fill('b', 100), 0, 6, 5);
+        tcp.AddSegment(Forward, 0x18, 120, 700, Fill('s', 5), 0, 7, 6);       // next request, acking the response
+        tcp.AddSegment(Forward, 0x11, 125, 700, [], 0, 8, 7);
+        tcp.AddSegment(reverse, 0x11, 700, 126, [], 0, 9, 8);
+        tcp.Finish();
+
+        Assert.Equal(
+            [(0, 500u, "qqqqqqqqqqrrrrrrrrrr", "3,4"), (1, 120u, new string('a', 100) + new string('b', 100), "5,6"), (0, 700u, "sssss", "7")],
+            messages.OrderBy(m => m.Frames[0]).Select(m => (m.Direction, m.Acknowledgment, Encoding.ASCII.GetString(m.Payload.Span), string.Join(',', m.Frames))));
+        Assert.Equal("new acknowledgment", messages.Single(m => m.Acknowledgment == 500).EndedBy);
+    }
+
     private static byte[] Fill(char c, int n) => Enumerable.Repeat((byte)c, n).ToArray();
 
     private sealed class CountingHandler : ITcpStreamHandler

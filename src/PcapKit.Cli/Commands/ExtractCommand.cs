@@ -35,9 +35,10 @@ internal static class ExtractCommand
         reassemble.AcceptOnlyFromAmong("ip", "tcp", "ip,tcp", "tcp,ip");
         var overlap = new Option<string>("--overlap-policy") { Description = "Which bytes win where IP fragments overlap: first, last, bsd or linux.", DefaultValueFactory = _ => "first" };
         overlap.AcceptOnlyFromAmong("first", "last", "bsd", "linux");
+        var strict = new Option<bool>("--strict") { Description = "PyPCAPKit's reasm_strict: only completed IP datagrams count (--strict false reports incomplete ones with what arrived).", DefaultValueFactory = _ => true };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth, reassemble, overlap,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth, reassemble, overlap, strict,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -94,6 +95,7 @@ internal static class ExtractCommand
                 TcpStreamHandler = collector,
                 IpReassembly = new IpReassemblyOptions
                 {
+                    Strict = parse.GetValue(strict),
                     Policy = parse.GetValue(overlap) switch
                     {
                         "last" => OverlapPolicy.Last,
@@ -102,7 +104,8 @@ internal static class ExtractCommand
                         _ => OverlapPolicy.First,
                     },
                 },
-                ReassemblyReport = quietRun ? null : r => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pcapkit: reassembly: frame {r.Frame}: {r.Kind}: {r.Detail}")),
+                ReassemblyReport = quietRun ? null : r => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"pcapkit: reassembly: frame {r.Frame}: {r.Kind}: {r.Detail}{(r.Datagram is { } d ? $" (incomplete datagram of frames {string.Join(',', d.Frames)}: {d.Chunks.Count} chunks)" : string.Empty)}")),
                 Trace = parse.GetValue(trace) is { } traceFolder
                     ? new TcpTraceOptions { OutputDirectory = traceFolder, Format = ParseFormat(parse.GetValue(traceFormat)), Bidirectional = parse.GetValue(traceBoth) }
                     : null,

@@ -86,7 +86,17 @@ public sealed class Extractor : IDisposable
                     throw new ArgumentException("IP reassembly reads the generated dissectors' layers; it does not run with another engine.", nameof(options));
                 }
 
-                _ip = new Reassembly.IpReassembler(options.IpReassembly, options.ReassemblyReport);
+                // PyPCAPKit's strict off: datagrams dropped incomplete are stored too, with what arrived.
+                var report = options.ReassemblyReport;
+                _ip = new Reassembly.IpReassembler(options.IpReassembly, r =>
+                {
+                    if (r.Datagram is { } partial && _store)
+                    {
+                        _datagrams.Add(partial);
+                    }
+
+                    report?.Invoke(r);
+                });
             }
 
             var handler = options.TcpStreamHandler;

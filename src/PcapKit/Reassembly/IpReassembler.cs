@@ -42,6 +42,12 @@ public sealed class IpReassemblyOptions
 
     /// <summary>The most datagrams in progress; beyond it, the oldest are dropped and reported.</summary>
     public int MaxDatagrams { get; init; } = 16_384;
+
+    /// <summary>
+    /// PyPCAPKit's <c>strict</c>: only completed datagrams are handed out (the default). Off, a datagram dropped
+    /// incomplete (timeout, eviction, end of capture) is handed out too, in its report, with what arrived as chunks.
+    /// </summary>
+    public bool Strict { get; init; } = true;
 }
 
 /// <summary>What <see cref="IpReassembler.Add"/> made of a frame.</summary>
@@ -96,7 +102,14 @@ public enum ReassemblyReportKind
 /// <param name="Id">Its identification.</param>
 /// <param name="Frames">The frames of the datagram held when it was dropped (empty for fragment-level reports).</param>
 /// <param name="Detail">Offsets and sizes involved.</param>
-public sealed record ReassemblyReport(ReassemblyReportKind Kind, long Frame, Ipv6Address Source, Ipv6Address Destination, uint Id, IReadOnlyList<long> Frames, string Detail);
+/// <param name="Datagram">With <see cref="IpReassemblyOptions.Strict"/> off, the dropped datagram as far as it arrived.</param>
+public sealed record ReassemblyReport(ReassemblyReportKind Kind, long Frame, Ipv6Address Source, Ipv6Address Destination, uint Id, IReadOnlyList<long> Frames, string Detail,
+    IpDatagram? Datagram = null);
+
+/// <summary>A contiguous run of a datagram's payload.</summary>
+/// <param name="Offset">Where it starts in the payload.</param>
+/// <param name="Data">Its bytes.</param>
+public sealed record IpChunk(int Offset, ReadOnlyMemory<byte> Data);
 
 /// <summary>
 /// A reassembled IP datagram — PyPCAPKit's datagram record: the frames it came from, the first fragment's header
@@ -104,8 +117,11 @@ public sealed record ReassemblyReport(ReassemblyReportKind Kind, long Frame, Ipv
 /// </summary>
 public sealed class IpDatagram
 {
-    internal IpDatagram(byte version, Ipv6Address source, Ipv6Address destination, uint id, byte protocol, long[] frames, byte[] header, byte[] payload, bool conflicts)
+    internal IpDatagram(byte version, Ipv6Address source, Ipv6Address destination, uint id, byte protocol, long[] frames, byte[] header, byte[] payload, bool conflicts,
+        IReadOnlyList<IpChunk>? chunks = null)
     {
+        Completed = chunks is null;
+        Chunks = chunks ?? [new IpChunk(0, payload)];
         Version = version;
         Source = source;
         Destination = destination;
@@ -143,6 +159,15 @@ public sealed class IpDatagram
 
     /// <summary>Whether overlapping fragments disagreed on some bytes (the policy chose; see the reports).</summary>
     public bool HadConflicts { get; }
+
+    /// <summary>
+    /// Whether every byte arrived (PyPCAPKit's <c>completed</c>). Incomplete datagrams are only handed out when
+    /// <see cref="IpReassemblyOptions.Strict"/> is off, with an empty <see cref="Payload"/> and what arrived in <see cref="Chunks"/>.
+    /// </summary>
+    public bool Completed { get; }
+
+    /// <summary>The contiguous runs of bytes that arrived, by offset (PyPCAPKit's tuple of chunks); one run when complete.</summary>
+    public IReadOnlyList<IpChunk> Chunks { get; }
 
     /// <summary>The pseudo-header for the payload's transport checksum.</summary>
     public IpPseudoHeader PseudoHeader => Version == 4
@@ -225,12 +250,14 @@ public sealed class IpReassembler
         var end = f.Offset + f.PayloadLength;
         if (end > _options.MaxDatagramSize)
         {
+            IpDatagram? partial = null;
             if (_pending.Remove(key, out var dropped))
             {
+                partial = _options.Strict ? null : Partial(dropped);
                 Forget(dropped);
             }
 
-            Report(ReassemblyReportKind.Oversized, record.Number, key, dropped?.Frames.ToArray() ?? [], $"fragment ends at {end}, beyond {_options.MaxDatagramSize}");
+            Report(ReassemblyReportKind.Oversized, record.Number, key, dropped?.Frames.ToArray() ?? [], $"fragment ends at {end}, beyond {_options.MaxDatagramSize}", partial);
             return FragmentOutcome.Rejected;
         }
 
@@ -451,8 +478,41 @@ public sealed class IpReassembler
     private void Drop(Pending pending, ReassemblyReportKind kind, long frameNumber, string detail)
     {
         _pending.Remove(pending.Key);
+        var partial = _options.Strict ? null : Partial(pending);
         Forget(pending);
-        Report(kind, frameNumber, pending.Key, [.. pending.Frames], detail);
+        Report(kind, frameNumber, pending.Key, [.. pending.Frames], detail, partial);
+    }
+
+    /// <summary>What arrived of a datagram, as contiguous chunks (PyPCAPKit's non-strict record).</summary>
+    private static IpDatagram Partial(Pending pending)
+    {
+        var chunks = new List<IpChunk>();
+        var start = -1;
+        var end = 0;
+        foreach (var p in pending.Pieces)
+        {
+            if (start >= 0 && p.Start == end)
+            {
+                end = p.End;
+                continue;
+            }
+
+            if (start >= 0)
+            {
+                chunks.Add(new IpChunk(start, pending.Buffer.AsSpan(start, end - start).ToArray()));
+            }
+
+            (start, end) = (p.Start, p.End);
+        }
+
+        if (start >= 0)
+        {
+            chunks.Add(new IpChunk(start, pending.Buffer.AsSpan(start, end - start).ToArray()));
+        }
+
+        var key = pending.Key;
+        return new IpDatagram(key.Version, key.Source, key.Destination, key.Id, key.Version == 4 ? key.Protocol : pending.Protocol, [.. pending.Frames],
+            pending.Header ?? [], [], pending.Conflicts, chunks);
     }
 
     private void Forget(Pending pending)
@@ -471,10 +531,10 @@ public sealed class IpReassembler
         }
     }
 
-    private void Report(ReassemblyReportKind kind, long frameNumber, DatagramKey key, long[] frames, string detail)
+    private void Report(ReassemblyReportKind kind, long frameNumber, DatagramKey key, long[] frames, string detail, IpDatagram? datagram = null)
     {
         _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
-        _report?.Invoke(new ReassemblyReport(kind, frameNumber, key.Source, key.Destination, key.Id, frames, detail));
+        _report?.Invoke(new ReassemblyReport(kind, frameNumber, key.Source, key.Destination, key.Id, frames, detail, datagram));
     }
 
     /// <summary>The outermost fragmenting layer (IPv4 itself, or IPv6's Fragment header) and the IP layer before it.</summary>

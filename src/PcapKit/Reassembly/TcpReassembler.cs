@@ -98,6 +98,12 @@ public sealed class TcpStream
     /// <summary>Segments whose bytes differ from bytes already held for the same sequence numbers (the first copy was kept).</summary>
     public long Conflicts { get; internal set; }
 
+    /// <summary>
+    /// The acknowledgment number of the segment whose bytes are being delivered, per direction (valid during
+    /// <see cref="ITcpStreamHandler.OnData"/>; 0 when the segment had no ACK): what PyPCAPKit groups messages by.
+    /// </summary>
+    public uint[] Acknowledgment { get; } = new uint[2];
+
     /// <summary>The frame of each direction's first FIN, or 0.</summary>
     public long[] FinFrame { get; } = new long[2];
 
@@ -305,7 +311,7 @@ public sealed class TcpReassembler
 
         if (payload.Length > 0 || missing > 0)
         {
-            Receive(connection, d, dataSequence, payload, missing, frame);
+            Receive(connection, d, dataSequence, ack ? acknowledgment : 0, payload, missing, frame);
         }
 
         var other = connection.Halves[1 - d];
@@ -341,7 +347,7 @@ public sealed class TcpReassembler
         return connection.Stream;
     }
 
-    private void Receive(Connection connection, int d, uint sequence, ReadOnlySpan<byte> payload, int missing, long frame)
+    private void Receive(Connection connection, int d, uint sequence, uint acknowledgment, ReadOnlySpan<byte> payload, int missing, long frame)
     {
         var h = connection.Halves[d];
         var distance = (int)(sequence - h.Next);
@@ -359,7 +365,7 @@ public sealed class TcpReassembler
             var skip = -(long)distance;
             if (skip < payload.Length)
             {
-                Deliver(connection, d, payload[(int)skip..], frame);
+                Deliver(connection, d, payload[(int)skip..], frame, acknowledgment);
                 skip = 0;
             }
             else
@@ -393,7 +399,7 @@ public sealed class TcpReassembler
             {
                 // Not held: this part of the segment waits.
                 var to = Math.Min(end, next);
-                Hold(h, index, sequence, distance, payload, cursor, to, frame);
+                Hold(h, index, sequence, acknowledgment, distance, payload, cursor, to, frame);
                 index++;
                 cursor = to;
                 continue;
@@ -436,7 +442,7 @@ public sealed class TcpReassembler
     private static long PendingEnd(Half h, in PendingSegment segment) => (long)(int)(segment.Sequence - h.Next) + segment.Length + segment.Missing;
 
     /// <summary>Keeps the part [from, to) of a segment that starts at distance <paramref name="start"/> as a waiting piece at position <paramref name="index"/>.</summary>
-    private void Hold(Half h, int index, uint sequence, int start, ReadOnlySpan<byte> payload, long from, long to, long frame)
+    private void Hold(Half h, int index, uint sequence, uint acknowledgment, int start, ReadOnlySpan<byte> payload, long from, long to, long frame)
     {
         var capturedTo = Math.Min(to, start + (long)payload.Length);
         var length = (int)Math.Max(0, capturedTo - from);
@@ -447,7 +453,7 @@ public sealed class TcpReassembler
             payload.Slice((int)(from - start), length).CopyTo(copy);
         }
 
-        h.Pending.Insert(index, new PendingSegment(sequence + (uint)(from - start), copy, length, missing, frame));
+        h.Pending.Insert(index, new PendingSegment(sequence + (uint)(from - start), copy, length, missing, frame, acknowledgment));
         h.PendingBytes += copy.Length;
         _buffered += copy.Length;
     }
@@ -471,7 +477,7 @@ public sealed class TcpReassembler
             var skip = -(long)distance;
             if (skip < first.Length)
             {
-                Deliver(connection, d, first.Data.AsSpan((int)skip, first.Length - (int)skip), first.Frame);
+                Deliver(connection, d, first.Data.AsSpan((int)skip, first.Length - (int)skip), first.Frame, first.Acknowledgment);
                 skip = 0;
             }
             else
@@ -506,9 +512,10 @@ public sealed class TcpReassembler
         Drain(connection, d, frame);
     }
 
-    private void Deliver(Connection connection, int d, ReadOnlySpan<byte> data, long frame)
+    private void Deliver(Connection connection, int d, ReadOnlySpan<byte> data, long frame, uint acknowledgment)
     {
         var stream = connection.Stream;
+        stream.Acknowledgment[d] = acknowledgment;
         var h = connection.Halves[d];
         var offset = stream.Delivered[d] + stream.Missing[d];
         h.Next += (uint)data.Length;
@@ -591,7 +598,7 @@ public sealed class TcpReassembler
         }
     }
 
-    private readonly record struct PendingSegment(uint Sequence, byte[] Data, int Length, int Missing, long Frame);
+    private readonly record struct PendingSegment(uint Sequence, byte[] Data, int Length, int Missing, long Frame, uint Acknowledgment);
 
     private sealed class Half
     {
