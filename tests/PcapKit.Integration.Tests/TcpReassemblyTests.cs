@@ -313,6 +313,28 @@ public sealed class TcpReassemblerTests
         Assert.Equal("new acknowledgment", messages.Single(m => m.Acknowledgment == 500).EndedBy);
     }
 
+    [Fact]
+    public void EndedConnections_AreRememberedUpToTheirBound()
+    {
+        var closed = new CountingHandler();
+        var tcp = new TcpReassembler(new TcpReassemblyOptions { MaxEndedStreams = 3 }, closed);
+        for (ushort port = 1; port <= 10; port++)
+        {
+            var client = FiveTuple.ForIpv4(new Net.Ipv4Address(0x0A000001), new Net.Ipv4Address(0x0A000002), 6, port, 80);
+            var server = new FiveTuple(4, client.Destination, client.Source, 6, 80, port);
+            tcp.AddSegment(client, 0x02, 0, 0, [], 0, port * 10, 0);
+            tcp.AddSegment(server, 0x12, 0, 1, [], 0, (port * 10) + 1, 0);
+            tcp.AddSegment(client, 0x11, 1, 1, [], 0, (port * 10) + 2, 0);
+            tcp.AddSegment(server, 0x11, 1, 2, [], 0, (port * 10) + 3, 0);
+            Assert.True(tcp.EndedStreams <= 3);
+        }
+
+        Assert.Equal(0, tcp.OpenStreams);
+        Assert.Equal(10, closed.Closed);
+        tcp.Finish();
+        Assert.Equal(0, tcp.EndedStreams);
+    }
+
     private static byte[] Fill(char c, int n) => Enumerable.Repeat((byte)c, n).ToArray();
 
     private sealed class CountingHandler : ITcpStreamHandler

@@ -21,8 +21,14 @@ public sealed class TcpReassemblyOptions
     /// <summary>The most out-of-order bytes held over all streams; beyond it, the least recently active streams skip their holes (64 MiB).</summary>
     public long MaxBufferedBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>The most connections tracked (ended ones stay until a new SYN reuses their ports); beyond it, the least recently active is closed and forgotten.</summary>
+    /// <summary>The most open connections tracked; beyond it, the least recently active is closed (<c>evicted</c>) and forgotten.</summary>
     public int MaxStreams { get; init; } = 200_000;
+
+    /// <summary>
+    /// The most ended connections remembered (for their last ACKs and a reuse of their ports); beyond it, the oldest are
+    /// forgotten, and a late segment of one would start a new connection.
+    /// </summary>
+    public int MaxEndedStreams { get; init; } = 65_536;
 
     /// <summary>
     /// A connection idle this long (capture time) is closed and forgotten; null (the default): never, as tshark, so a
@@ -153,6 +159,9 @@ public sealed class TcpReassembler
     private readonly ITcpStreamHandler? _handler;
     private readonly Dictionary<FlowKey, Connection> _connections = [];
     private readonly LinkedList<Connection> _byActivity = new();
+
+    // Ended connections, kept (oldest first, up to MaxEndedStreams) for their last ACKs and to number a reuse of their ports.
+    private readonly LinkedList<Connection> _ended = new();
     private readonly List<TcpStream> _closed = [];
     private long _nextIndex;
     private long _buffered;
@@ -173,7 +182,10 @@ public sealed class TcpReassembler
     public long BufferedBytes => _buffered;
 
     /// <summary>Connections open.</summary>
-    public int OpenStreams => _connections.Count;
+    public int OpenStreams => _byActivity.Count;
+
+    /// <summary>Ended connections remembered (at most <see cref="TcpReassemblyOptions.MaxEndedStreams"/>).</summary>
+    public int EndedStreams => _ended.Count;
 
     /// <summary>Adds a dissected frame; frames without a TCP segment (or later IP fragments) are ignored.</summary>
     /// <param name="frame">The frame.</param>
@@ -270,7 +282,7 @@ public sealed class TcpReassembler
 
         if (connection is null)
         {
-            while (_connections.Count >= _options.MaxStreams && _byActivity.First is { } oldest)
+            while (_byActivity.Count >= _options.MaxStreams && _byActivity.First is { } oldest)
             {
                 Close(oldest.Value, "evicted");
                 Forget(oldest.Value);
@@ -280,7 +292,7 @@ public sealed class TcpReassembler
             connection.Node = _byActivity.AddLast(connection);
             _connections[key] = connection;
         }
-        else if (connection.Node is { } node && node.Next is not null)
+        else if (connection.Node is { } node && node.Next is not null && node.List == _byActivity)
         {
             _byActivity.Remove(node);
             _byActivity.AddLast(node);
@@ -329,6 +341,7 @@ public sealed class TcpReassembler
         if ((flags & 0x04) != 0)
         {
             Close(connection, "rst");
+            Retire(connection);
             return connection.Stream;
         }
 
@@ -342,9 +355,25 @@ public sealed class TcpReassembler
         if (connection.Halves[0].Finished && connection.Halves[1].Finished)
         {
             Close(connection, "fin");
+            Retire(connection);
         }
 
         return connection.Stream;
+    }
+
+    /// <summary>Moves an ended connection among the ended ones; the oldest beyond the bound is forgotten.</summary>
+    private void Retire(Connection connection)
+    {
+        if (connection.Node is { } node && node.List == _byActivity)
+        {
+            _byActivity.Remove(node);
+            _ended.AddLast(node);
+        }
+
+        while (_ended.Count > _options.MaxEndedStreams && _ended.First is { } oldest)
+        {
+            Forget(oldest.Value);
+        }
     }
 
     private void Receive(Connection connection, int d, uint sequence, uint acknowledgment, ReadOnlySpan<byte> payload, int missing, long frame)
@@ -568,7 +597,7 @@ public sealed class TcpReassembler
         _connections.Remove(connection.Key);
         if (connection.Node is { } node)
         {
-            _byActivity.Remove(node);
+            node.List!.Remove(node);
             connection.Node = null;
         }
     }
@@ -595,6 +624,11 @@ public sealed class TcpReassembler
         {
             Close(oldest.Value, "end of capture");
             Forget(oldest.Value);
+        }
+
+        while (_ended.First is { } ended)
+        {
+            Forget(ended.Value);
         }
     }
 
