@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Linq;
 using System.Text;
 using PcapKit.Capture;
 using PcapKit.Dissection;
@@ -24,10 +25,14 @@ internal static class FieldsCommand
         {
             var format = FieldsFormat.Parse(parse.GetValue(settings) ?? []);
             var registry = CommandContext.BuildRegistry(parse);
+            // tcp.stream is not in any packet: it is the connection's number, which TCP reassembly counts as tshark does.
+            var requested = parse.GetValue(fields)!;
+            var streamColumn = Array.IndexOf(requested, TcpStreamField);
+            var tcp = streamColumn >= 0 ? new Reassembly.TcpReassembler(new Reassembly.TcpReassemblyOptions()) : null;
             FieldExtractor extractor;
             try
             {
-                extractor = new FieldExtractor(registry, parse.GetValue(fields)!);
+                extractor = new FieldExtractor(registry, [.. requested.Where(n => n != TcpStreamField)]);
             }
             catch (ArgumentException ex)
             {
@@ -35,9 +40,15 @@ internal static class FieldsCommand
             }
 
             var o = context.Output;
+            var names = extractor.Names.ToList();
+            if (streamColumn >= 0)
+            {
+                names.Insert(streamColumn, TcpStreamField);
+            }
+
             if (format.Header)
             {
-                o.WriteLine(string.Join(format.Separator, extractor.Names));
+                o.WriteLine(string.Join(format.Separator, names));
             }
 
             var dissector = new Dissector(registry, CommonOptions.DissectorOptions(parse));
@@ -49,15 +60,17 @@ internal static class FieldsCommand
                 dissector.Dissect(record, stack);
                 var frame = new Frame(record.Data, stack, registry);
                 extractor.Extract(record, frame);
+                var stream = tcp?.Add(frame, record);
                 line.Clear();
-                for (var i = 0; i < extractor.Names.Count; i++)
+                for (var i = 0; i < names.Count; i++)
                 {
                     if (i > 0)
                     {
                         line.Append(format.Separator);
                     }
 
-                    var value = extractor.GetValue(i);
+                    var value = i == streamColumn ? stream?.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty
+                        : extractor.GetValue(streamColumn >= 0 && i > streamColumn ? i - 1 : i);
                     value = format.SelectOccurrence(value);
                     if (format.Quote is { } q && value.Length > 0)
                     {
@@ -78,6 +91,8 @@ internal static class FieldsCommand
     }
 
     /// <summary>The <c>-E</c> settings, as tshark reads them.</summary>
+    private const string TcpStreamField = "tcp.stream";
+
     private sealed record FieldsFormat(bool Header, string Separator, char Occurrence, char Aggregator, char? Quote)
     {
         public static FieldsFormat Parse(IReadOnlyList<string> settings)
