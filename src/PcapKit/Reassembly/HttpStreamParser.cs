@@ -86,6 +86,13 @@ public sealed class HttpStreamParser : ITcpStreamHandler
             side.State = State.Start;
         }
 
+        else if (side.State == State.Headers && side.Head.Count > 0 && !LooksLikeStartLine(side.Head.ToArray()) && LooksLikeStartLine(data))
+        {
+            // Stray bytes (a keep-alive's byte) before a segment that starts a message: the message starts here.
+            side.Head.Clear();
+            side.State = State.Start;
+        }
+
         while (!data.IsEmpty && side.State != State.Resync)
         {
             data = side.State switch
