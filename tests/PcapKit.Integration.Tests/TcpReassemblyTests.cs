@@ -213,11 +213,12 @@ public sealed class TcpReassemblerTests
         tcp.AddSegment(Forward, 0x18, 1010, 0, Fill('B', 10), 0, 2, 1);   // early
         tcp.AddSegment(Forward, 0x18, 1005, 0, Fill('X', 10), 0, 3, 2);   // overlaps it, other bytes
         tcp.AddSegment(Forward, 0x18, 1000, 0, Fill('A', 10), 0, 4, 3);   // fills the hole
-        tcp.AddSegment(Forward, 0x18, 1000, 0, Fill('A', 20), 0, 5, 4);   // a retransmission
+        tcp.AddSegment(Forward, 0x18, 1000, 0, Fill('A', 10), 0, 5, 4);   // a retransmission, the same bytes
+        tcp.AddSegment(Forward, 0x18, 1010, 0, Fill('Y', 10), 0, 6, 5);   // a retransmission with other bytes
         tcp.Finish();
         var stream = Assert.Single(tcp.ClosedStreams);
         Assert.Equal("AAAAAAAAAABBBBBBBBBB", Encoding.ASCII.GetString(stream.GetData(0).Span));
-        Assert.Equal(1, stream.Conflicts);
+        Assert.Equal(2, stream.Conflicts);
         Assert.Empty(stream.Gaps);
     }
 

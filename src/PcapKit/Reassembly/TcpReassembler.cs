@@ -101,7 +101,10 @@ public sealed class TcpStream
     /// <summary>Bytes delivered per direction.</summary>
     public long[] Delivered { get; } = new long[2];
 
-    /// <summary>Segments whose bytes differ from bytes already held for the same sequence numbers (the first copy was kept).</summary>
+    /// <summary>
+    /// Segments whose bytes differ from bytes already held for the same sequence numbers (the first copy was kept):
+    /// compared with waiting segments always, with delivered bytes when the reassembler stores them.
+    /// </summary>
     public long Conflicts { get; internal set; }
 
     /// <summary>
@@ -136,6 +139,36 @@ public sealed class TcpStream
     public ReadOnlyMemory<byte> GetData(int direction) => _data[direction]?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;
 
     internal void Keep(int direction, ReadOnlySpan<byte> data) => _data[direction]?.Write(data);
+
+    /// <summary>
+    /// Whether bytes that overlap the last <paramref name="back"/> delivered bytes of a direction differ from them;
+    /// known only when the bytes are stored and no gap lies in between (false otherwise).
+    /// </summary>
+    internal bool DiffersFromStored(int direction, long back, ReadOnlySpan<byte> overlap)
+    {
+        if (_data[direction] is not { } stored || back > stored.WrittenCount || GapSince(direction, back))
+        {
+            return false;
+        }
+
+        var start = stored.WrittenCount - (int)back;
+        var length = Math.Min(overlap.Length, stored.WrittenCount - start);
+        return !stored.WrittenSpan.Slice(start, length).SequenceEqual(overlap[..length]);
+    }
+
+    private bool GapSince(int direction, long back)
+    {
+        var end = Delivered[direction] + Missing[direction];
+        for (var i = _gaps.Count - 1; i >= 0 && _gaps[i].Offset + _gaps[i].Length > end - back; i--)
+        {
+            if (_gaps[i].Direction == direction)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>
@@ -390,8 +423,13 @@ public sealed class TcpReassembler
 
         if (distance <= 0)
         {
-            // In order, or overlapping what was delivered: the first copy wins.
+            // In order, or overlapping what was delivered: the first copy wins (compared when the bytes are stored).
             var skip = -(long)distance;
+            if (skip > 0 && connection.Stream.DiffersFromStored(d, skip, payload[..(int)Math.Min(skip, payload.Length)]))
+            {
+                connection.Stream.Conflicts++;
+            }
+
             if (skip < payload.Length)
             {
                 Deliver(connection, d, payload[(int)skip..], frame, acknowledgment);
