@@ -364,6 +364,48 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, flow.Packets);
     }
 
+    [Fact]
+    public void ALaterFragmentOfAFlowThatTimedOut_IsKept_NotWrittenToTheClosedFile()
+    {
+        // Frame 1 is the first fragment of datagram 5; by frame 3 the flow's hard timeout (1 s) has ended it; frame 4
+        // is the datagram's later fragment. It used to be written to the renamed file, failing the run.
+        var first = Udp(1000, 53);
+        first[5] = 5;
+        first[6] = 0x20; // more fragments
+        var later = Ipv4(17, 1, 2, new byte[8], network: 192);
+        later[5] = 5;
+        later[7] = 1; // offset 8 bytes
+        var capture = Path.Combine(_folder, "late.pcap");
+        WriteFrames(capture, first, Udp(1000, 53), Udp(1000, 53), later);
+        var folder = Path.Combine(_folder, "late");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, Others = true, HardTimeout = TimeSpan.FromSeconds(1) });
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+        {
+            extractor.Run();
+        }
+
+        var result = splitter.Finish();
+        Assert.Equal(4, result.PacketsWritten);
+        Assert.Empty(Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void FragmentsOfASkippedFlow_AreSkippedWithIt_NotHeld()
+    {
+        // UDP without -u: the datagram's first fragment is skipped, so its later fragment (before and after it) is too.
+        var first = Udp(1000, 53);
+        first[5] = 6;
+        first[6] = 0x20;
+        var later = Ipv4(17, 1, 2, new byte[8], network: 192);
+        later[5] = 6;
+        later[7] = 1;
+        var capture = Path.Combine(_folder, "skipped.pcap");
+        WriteFrames(capture, later, first, later);
+        var result = Split(capture, udp: false, noSyn: true, others: true, folder: Path.Combine(_folder, "skipped"), corpus: false);
+        Assert.Equal(0, result.PacketsWritten);
+        Assert.Equal(3, result.Skipped["udp (-u writes them)"]);
+    }
+
     /// <summary>An IPv4 header (no options, checksum left 0) around <paramref name="payload"/>.</summary>
     private static byte[] Ipv4(byte protocol, byte source, byte destination, byte[] payload, byte network = 10)
     {

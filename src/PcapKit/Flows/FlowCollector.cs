@@ -133,18 +133,46 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         Expire(now);
         object key;
         FiveTuple tuple;
+        var payload = ReadOnlySpan<byte>.Empty;
         if (frame.Stream is { } stream)
         {
             key = stream;
             tuple = stream.Client;
         }
+        else if (frame.Engine is null)
+        {
+            // Keyed as the splitter keys (the first IP layer, its transport's ports); a datagram's payload once whole.
+            if (!FlowPacket.TryRead(frame.Frame, out var packet))
+            {
+                return; // not IP: no flow
+            }
+
+            tuple = packet.Tuple;
+            if (frame.Datagram is { } datagram)
+            {
+                var reassembled = frame.Reassembled;
+                if (reassembled.LayerCount > 0 && reassembled.ProtocolAt(0).TryGetPorts(reassembled.LayerBytes(0), out var sourcePort, out var destinationPort))
+                {
+                    tuple = tuple with { SourcePort = sourcePort, DestinationPort = destinationPort };
+                    ref readonly var layer = ref reassembled[0];
+                    payload = datagram.Payload.Span.Slice(layer.Offset + layer.HeaderLength, layer.Length - layer.HeaderLength);
+                }
+            }
+            else if (!packet.IsFragment && packet.TransportLayer >= 0)
+            {
+                ref readonly var layer = ref frame.Frame[packet.TransportLayer];
+                payload = frame.Record.Data.Slice(layer.Offset + layer.HeaderLength, layer.Length - layer.HeaderLength);
+            }
+
+            key = FlowKey.For(0, -1, tuple);
+        }
         else if (frame.TryGetFiveTuple(out tuple))
         {
-            key = FlowKey.For(0, -1, tuple);
+            key = FlowKey.For(0, -1, tuple); // another engine: its 5-tuple, no payload
         }
         else
         {
-            return; // not IP: no flow
+            return;
         }
 
         if (!_flows.TryGetValue(key, out var flow))
@@ -160,12 +188,10 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
         flow.LastTime = now;
         flow.AddFrame(frame, _options);
-        if (frame.Stream is null && frame.Frame.LayerCount > 0 && FlowPacket.TryRead(frame.Frame, out var packet) && packet.TransportLayer >= 0)
+        if (!payload.IsEmpty)
         {
-            // A datagram's payload, in the direction of its sender.
-            ref readonly var layer = ref frame.Frame[packet.TransportLayer];
-            var direction = tuple.Source == flow.First.Source && tuple.SourcePort == flow.First.SourcePort ? 0 : 1;
-            flow.AddPayload(direction, frame.Record.Data.Slice(layer.Offset + layer.HeaderLength, layer.Length - layer.HeaderLength), _options);
+            // In the direction of its sender.
+            flow.AddPayload(tuple.Source == flow.First.Source && tuple.SourcePort == flow.First.SourcePort ? 0 : 1, payload, _options);
         }
     }
 

@@ -69,13 +69,16 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             return;
         }
 
-        var time = Nanoseconds(record.Timestamp);
         if (packet.IsLaterFragment)
         {
             var fragmentKey = FragmentKey.Of(packet);
-            if (_fragments.TryGetValue(fragmentKey, out var owner) && !owner.Closed)
+            if (_fragments.TryGetValue(fragmentKey, out var owner) && owner.Skipped)
             {
-                Write(owner, record, time, packet);
+                Skip(SkipReason(owner.Category));
+            }
+            else if (owner is { Closed: false })
+            {
+                Write(owner, record, packet);
             }
             else
             {
@@ -85,9 +88,24 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             return;
         }
 
-        var flow = Find(record, packet, time);
+        var flow = Find(record, packet);
         if (flow is null)
         {
+            if (packet.IsFragment && _flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
+            {
+                // A skipped flow's datagram: its later fragments are skipped with it, held ones too.
+                var fragmentKey = FragmentKey.Of(packet);
+                _fragments[fragmentKey] = skipped;
+                if (_pending.Remove(fragmentKey, out var held))
+                {
+                    _pendingCount -= held.Count;
+                    foreach (var _ in held)
+                    {
+                        Skip(SkipReason(skipped.Category));
+                    }
+                }
+            }
+
             return;
         }
 
@@ -103,33 +121,33 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             _fragments[fragmentKey] = flow;
             if (_pending.Remove(fragmentKey, out var held))
             {
-                Write(flow, record, time, packet);
+                Write(flow, record, packet);
                 foreach (var h in held)
                 {
                     _pendingCount--;
-                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength, Nanoseconds(h.Timestamp));
+                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
                 }
 
                 return;
             }
         }
 
-        Write(flow, record, time, packet);
+        Write(flow, record, packet);
     }
 
     /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
-    private Flow? Find(in CaptureRecord record, in FlowPacket packet, long time)
+    private Flow? Find(in CaptureRecord record, in FlowPacket packet)
     {
         var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
         if (_flows.TryGetValue(key, out var flow))
         {
-            if (Expired(flow, time))
+            if (Expired(flow, record.Timestamp.SaturatedNanoseconds))
             {
                 Close(flow, flow.Closed ? flow.ClosedBy : "timeout");
             }
             else if (flow.Skipped)
             {
-                Skip(flow.Category + " (" + SkipReason(flow.Category) + ")");
+                Skip(SkipReason(flow.Category));
                 return null;
             }
             else
@@ -146,26 +164,27 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             FlowCategories.Udp => _options.Udp,
             _ => _options.Others,
         };
-        flow = new Flow(key, packet.Tuple, category, record.Timestamp, time, record.Interface)
+        flow = new Flow(key, packet.Tuple, category, record.Timestamp)
         {
             Skipped = !wanted,
         };
         _flows[key] = flow;
         if (!wanted)
         {
-            Skip(category + " (" + SkipReason(category) + ")");
+            Skip(SkipReason(category));
             return null;
         }
 
         flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
+        flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
         flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
         return flow;
     }
 
     private bool Expired(Flow flow, long time) =>
         flow.Closed ||
-        time - flow.FirstNanoseconds > _options.HardTimeout.Ticks * 100 ||
-        (_options.IdleTimeout is { } idle && time - flow.LastNanoseconds > idle.Ticks * 100);
+        time - flow.FirstTime.SaturatedNanoseconds > _options.HardTimeout.Ticks * 100 ||
+        (_options.IdleTimeout is { } idle && time - flow.Last.SaturatedNanoseconds > idle.Ticks * 100);
 
     private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
     {
@@ -174,11 +193,12 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         _ => FlowCategories.Others,
     };
 
+    /// <summary>Why a flow of the category is not written (one constant string each: counted per skipped packet).</summary>
     private static string SkipReason(string category) => category switch
     {
-        FlowCategories.TcpNoSyn => "first packet not a SYN; -v writes them",
-        FlowCategories.Udp => "-u writes them",
-        _ => "-x writes them",
+        FlowCategories.TcpNoSyn => "tcp_nosyn (first packet not a SYN; -v writes them)",
+        FlowCategories.Udp => "udp (-u writes them)",
+        _ => "others (-x writes them)",
     };
 
     private string UniqueName(string category, in FiveTuple first, long seconds, bool tagged, bool pcapng)
@@ -196,9 +216,9 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         return unique + (pcapng ? ".pcapng" : ".pcap");
     }
 
-    private void Write(Flow flow, in CaptureRecord record, long time, in FlowPacket packet)
+    private void Write(Flow flow, in CaptureRecord record, in FlowPacket packet)
     {
-        WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength, time);
+        WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength);
         if (packet.HasTcpFlags && _options.CloseOnFinOrReset)
         {
             var forward = packet.Tuple.Source == flow.First.Source && packet.Tuple.SourcePort == flow.First.SourcePort;
@@ -220,7 +240,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         }
     }
 
-    private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength, long time)
+    private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
     {
         if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
         {
@@ -240,7 +260,6 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         flow.Packets++;
         flow.Bytes += data.Length;
         flow.Last = timestamp;
-        flow.LastNanoseconds = time;
         _written++;
     }
 
@@ -264,6 +283,8 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     /// <summary>Ends a flow: its file gets its final name, and the index its line.</summary>
     private void Close(Flow flow, string reason)
     {
+        // Ended, whatever the reason: later fragments of its datagrams must not reach its renamed file.
+        flow.Closed = true;
         _flows.Remove(flow.Key);
         if (flow.Name is null || flow.File is null)
         {
@@ -297,7 +318,6 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         }
     }
 
-    private static long Nanoseconds(CaptureTimestamp timestamp) => timestamp.SaturatedNanoseconds;
 
     private void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
 
@@ -325,22 +345,23 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
                         var wanted = category == FlowCategories.TcpNoSyn ? _options.TcpWithoutSyn : category == FlowCategories.Udp ? _options.Udp : _options.Others;
                         if (!wanted)
                         {
-                            Skip(category + " (" + SkipReason(category) + ")");
+                            Skip(SkipReason(category));
                             continue;
                         }
 
-                        flow = new Flow(key, tuple, category, h.Timestamp, Nanoseconds(h.Timestamp), h.Interface) { PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp) };
+                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp);
+                        flow = new Flow(key, tuple, category, h.Timestamp) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
                         flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
                         _flows[key] = flow;
                     }
 
                     if (flow.Skipped)
                     {
-                        Skip(flow.Category + " (" + SkipReason(flow.Category) + ")");
+                        Skip(SkipReason(flow.Category));
                         continue;
                     }
 
-                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength, Nanoseconds(h.Timestamp));
+                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
                 }
             }
 
@@ -414,7 +435,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
     private sealed record PendingRecord(CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
 
-    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime, long firstNanoseconds, CaptureInterface @interface)
+    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime)
     {
         public FlowKey Key { get; } = key;
 
@@ -424,15 +445,10 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         public CaptureTimestamp FirstTime { get; } = firstTime;
 
-        public long FirstNanoseconds { get; } = firstNanoseconds;
-
-        public CaptureInterface Interface { get; } = @interface;
-
-        public FlowCaptureFormat Format => FlowCaptureFormat.For(Interface, Key.LinkType, PcapNg);
+        /// <summary>How its file stores records; set when the flow is named.</summary>
+        public FlowCaptureFormat Format { get; set; }
 
         public CaptureTimestamp Last { get; set; } = firstTime;
-
-        public long LastNanoseconds { get; set; } = firstNanoseconds;
 
         public long Packets { get; set; }
 

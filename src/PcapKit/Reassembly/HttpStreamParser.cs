@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace PcapKit.Reassembly;
@@ -54,7 +56,9 @@ public sealed record HttpMessage(long Stream, int Direction, long FirstFrame, lo
 public sealed class HttpStreamParser : ITcpStreamHandler
 {
     private const int MaxHeaderBytes = 64 * 1024;
-    private static readonly string[] Methods = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE"];
+    // Each method with the space after it, in ASCII, for recognising a request line.
+    private static readonly byte[][] Methods = [.. new[] { "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND",
+        "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE" }.Select(m => Encoding.ASCII.GetBytes(m + " "))];
     private readonly Action<HttpMessage> _message;
     private readonly ITcpStreamHandler? _inner;
     private readonly Dictionary<TcpStream, Side[]> _sides = new(ReferenceEqualityComparer.Instance);
@@ -76,17 +80,14 @@ public sealed class HttpStreamParser : ITcpStreamHandler
         if (side.State == State.Resync)
         {
             // After a gap, or a stream caught mid-message: a segment that starts with a start line starts over.
-            Span<byte> prefix = stackalloc byte[Math.Min(16, data.Length)];
-            data[..prefix.Length].CopyTo(prefix);
-            if (!LooksLikeStartLine(prefix))
+            if (!LooksLikeStartLine(data))
             {
                 return;
             }
 
             side.State = State.Start;
         }
-
-        else if (side.State == State.Headers && side.Head.Count > 0 && !LooksLikeStartLine(side.Head.ToArray()) && LooksLikeStartLine(data))
+        else if (side.State == State.Headers && side.Head.Count > 0 && !LooksLikeStartLine(CollectionsMarshal.AsSpan(side.Head)) && LooksLikeStartLine(data))
         {
             // Stray bytes (a keep-alive's byte) before a segment that starts a message: the message starts here.
             side.Head.Clear();
@@ -109,7 +110,15 @@ public sealed class HttpStreamParser : ITcpStreamHandler
     {
         _inner?.OnGap(stream, direction, offset, length, reason);
         var side = SideOf(stream, direction);
-        if (side.State == State.Body && side.Remaining >= 0)
+        if (side.State == State.Body && side.Remaining < 0)
+        {
+            // Missing bytes of a body that runs to the close: still body.
+            side.BodyLength += length;
+            side.Complete = false;
+            return;
+        }
+
+        if (side.State == State.Body)
         {
             // Missing body bytes: the framing still holds.
             var taken = Math.Min(length, side.Remaining);
@@ -187,27 +196,22 @@ public sealed class HttpStreamParser : ITcpStreamHandler
     {
         if (side.State == State.Start)
         {
-            if (side.Head.Count == 0)
+            // Blank lines between messages are allowed (RFC 9112 §2.2).
+            while (!data.IsEmpty && (data[0] == '\r' || data[0] == '\n'))
             {
-                // Blank lines between messages are allowed (RFC 9112 §2.2).
-                while (!data.IsEmpty && (data[0] == '\r' || data[0] == '\n'))
-                {
-                    data = data[1..];
-                }
-
-                if (data.IsEmpty)
-                {
-                    return data;
-                }
-
-                side.FirstFrame = frame;
+                data = data[1..];
             }
 
+            if (data.IsEmpty)
+            {
+                return data;
+            }
+
+            side.FirstFrame = frame;
             side.State = State.Headers;
         }
 
         // Up to the blank line that ends the header section.
-        var start = side.Head.Count;
         var end = -1;
         for (var i = 0; i < data.Length; i++)
         {
@@ -225,7 +229,7 @@ public sealed class HttpStreamParser : ITcpStreamHandler
                 break;
             }
 
-            if (n == 16 && !LooksLikeStartLine(side.Head.ToArray()))
+            if (n == 16 && !LooksLikeStartLine(CollectionsMarshal.AsSpan(side.Head)))
             {
                 side.State = State.Resync;
                 side.Head.Clear();
@@ -259,7 +263,8 @@ public sealed class HttpStreamParser : ITcpStreamHandler
         string? requestMethod = null;
         if (side.Method is null && side.Peer!.Pending.Count > 0)
         {
-            requestMethod = side.Peer.Pending.Dequeue();
+            // An interim (1xx) response leaves its request waiting for the final one.
+            requestMethod = side.Status >= 200 ? side.Peer.Pending.Dequeue() : side.Peer.Pending.Peek();
         }
 
         if (side.Method is not null)
@@ -404,9 +409,8 @@ public sealed class HttpStreamParser : ITcpStreamHandler
             return true;
         }
 
-        foreach (var method in Methods)
+        foreach (var m in Methods)
         {
-            var m = Encoding.ASCII.GetBytes(method + " ");
             if (m.AsSpan().StartsWith(start) || start.StartsWith(m))
             {
                 return true;

@@ -12,7 +12,7 @@ namespace PcapKit.Reassembly;
 /// <summary>Which fragment's bytes a reassembled datagram keeps where fragments overlap (as intrusion-detection reassemblers model targets).</summary>
 public enum OverlapPolicy
 {
-    /// <summary>The bytes that arrived first (the default; what most stacks and tshark keep).</summary>
+    /// <summary>The bytes that arrived first (the default).</summary>
     First,
 
     /// <summary>The bytes that arrived last (Cisco IOS).</summary>
@@ -290,6 +290,12 @@ public sealed class IpReassembler
             {
                 pending.Total = end;
             }
+        }
+
+        if (pending.Total >= 0 && end > pending.Total)
+        {
+            // Bytes past the end the last fragment fixed: kept out of the datagram.
+            Report(ReassemblyReportKind.Inconsistent, record.Number, key, [], $"fragment ends at {end}, past the datagram's end at {pending.Total}");
         }
 
         Insert(pending, f.Offset, payload, record.Number);

@@ -158,12 +158,13 @@ public sealed class TcpStream
 
     private bool GapSince(int direction, long back)
     {
+        // A direction's gaps are listed in stream order: its last one decides.
         var end = Delivered[direction] + Missing[direction];
-        for (var i = _gaps.Count - 1; i >= 0 && _gaps[i].Offset + _gaps[i].Length > end - back; i--)
+        for (var i = _gaps.Count - 1; i >= 0; i--)
         {
             if (_gaps[i].Direction == direction)
             {
-                return true;
+                return _gaps[i].Offset + _gaps[i].Length > end - back;
             }
         }
 
@@ -226,10 +227,9 @@ public sealed class TcpReassembler
     /// <returns>The segment's connection, or null.</returns>
     public TcpStream? Add(Frame frame, in CaptureRecord record)
     {
-        if (!FlowPacket.TryRead(frame, out var packet) || !packet.HasTcpFlags || packet.TransportLayer < 0 || packet.IsLaterFragment ||
-            (packet.IsFragment && !packet.IsLaterFragment))
+        if (!FlowPacket.TryRead(frame, out var packet) || !packet.HasTcpFlags || packet.IsFragment)
         {
-            // A first fragment's segment is cut; the reassembled datagram brings it whole (AddSegment).
+            // A fragment's segment is cut or absent; the reassembled datagram brings it whole.
             return null;
         }
 
@@ -487,7 +487,7 @@ public sealed class TcpReassembler
             cursor = to2;
         }
 
-        if (h.PendingBytes > _options.MaxBufferedBytesPerDirection)
+        while (h.PendingBytes > _options.MaxBufferedBytesPerDirection && h.Pending.Count > 0)
         {
             SkipHole(connection, d, "out-of-order bytes beyond the per-stream bound", frame);
         }
@@ -514,11 +514,9 @@ public sealed class TcpReassembler
         var capturedTo = Math.Min(to, start + (long)payload.Length);
         var length = (int)Math.Max(0, capturedTo - from);
         var missing = (int)(to - Math.Max(from, capturedTo));
-        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-        if (length > 0)
-        {
-            payload.Slice((int)(from - start), length).CopyTo(copy);
-        }
+        // A piece of only missing bytes holds no data.
+        var copy = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
+        payload.Slice((int)(from - start), length).CopyTo(copy);
 
         h.Pending.Insert(index, new PendingSegment(sequence + (uint)(from - start), copy, length, missing, frame, acknowledgment));
         h.PendingBytes += copy.Length;
@@ -557,7 +555,10 @@ public sealed class TcpReassembler
                 Gap(connection, d, first.Missing - skip, NotCapturedGap);
             }
 
-            ArrayPool<byte>.Shared.Return(first.Data);
+            if (first.Data.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(first.Data);
+            }
         }
     }
 
