@@ -31,6 +31,12 @@ public sealed partial class ProtocolGenerator
                 return state.Unit([]);
             }
 
+            if (type.ContainingType is { } container)
+            {
+                state.Report(DiagnosticDescriptors.NestedDeclaration, typeLocation, type.Name, container.Name);
+                return state.Unit([]);
+            }
+
             var attribute = context.Attributes[0];
             var id = attribute.ConstructorArguments[0].Value as string ?? Naming.ToSnake(type.Name);
             var endian = attribute.ConstructorArguments.Length > 1 && ToULong(attribute.ConstructorArguments[1].Value) == 1
@@ -140,6 +146,12 @@ public sealed partial class ProtocolGenerator
             if (!IsPartialRecord(type, cancellationToken))
             {
                 state.Report(DiagnosticDescriptors.RecordNotPartial, typeLocation, type.Name);
+                return state.Unit([]);
+            }
+
+            if (type.ContainingType is { } container)
+            {
+                state.Report(DiagnosticDescriptors.NestedDeclaration, typeLocation, type.Name, container.Name);
                 return state.Unit([]);
             }
 
@@ -398,6 +410,12 @@ public sealed partial class ProtocolGenerator
                     else if (propertyType is INamedTypeSymbol variantType && attrs.TryGetValue("SwitchAttribute", out var sw) &&
                              variantType.GetAttributes().Any(a => AttributeName(a) == "VariantSetAttribute"))
                     {
+                        if (variantType.ContainingType is { } container)
+                        {
+                            state.Report(DiagnosticDescriptors.NestedDeclaration, LocationInfo.From(variantType.Locations.FirstOrDefault()), variantType.Name, container.Name);
+                            return null;
+                        }
+
                         type = FieldType.Variant;
                         variantSwitch = FieldIdOf(property.ContainingType, (string)sw.ConstructorArguments[0].Value!);
                         repeatType = variantType.Name;

@@ -16,6 +16,7 @@ internal static class CliApp
     {
         var root = new RootCommand("pcapkit: read, dissect, reassemble and split packet captures, in one pass.");
         var context = new CommandContext(output, error);
+        root.Add(CommandContext.Packs);
         root.Add(ProtocolsCommand.Create(context));
         root.Add(InfoCommand.Create(context));
         root.Add(FieldsCommand.Create(context));
@@ -45,6 +46,11 @@ internal static class CliApp
         {
             // Everything read before the damage was written; say where the damage is.
             output.Flush();
+            error.WriteLine("pcapkit: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (PackLoadException ex)
+        {
             error.WriteLine("pcapkit: " + ex.Message);
             return ExitCodes.BadInput;
         }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.IO;
 using PcapKit.Dissection;
 using PcapKit.Protocols;
@@ -21,13 +22,29 @@ internal sealed class CommandContext(TextWriter output, TextWriter error)
         return Output is StreamWriter { BaseStream: var stream } ? stream : new TextWriterStream(Output);
     }
 
-    /// <summary>Builds the registry: the standard pack, then the packs named on the command line, which override it.</summary>
-    public static DissectorRegistry BuildRegistry() => new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
+    /// <summary><c>--pack PATH.dll</c>, on every command: a dissector pack to load at start-up (repeatable); its protocols override the standard pack's.</summary>
+    public static readonly Option<string[]> Packs = new("--pack")
+    {
+        Description = "Load a dissector pack (an assembly built with PcapKit.Generators); repeatable, later packs override earlier ones.",
+        Recursive = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
 
-    /// <summary>Builds the registry for a parsed command.</summary>
+    /// <summary>Builds the registry for a parsed command: the standard pack, then the packs named with <c>--pack</c>, which override it.</summary>
+    /// <param name="parse">The parsed command line.</param>
+    /// <returns>The registry.</returns>
+    /// <exception cref="PackLoadException">A pack could not be loaded.</exception>
     public static DissectorRegistry BuildRegistry(ParseResult parse)
     {
-        _ = parse;
-        return BuildRegistry();
+        var builder = new DissectorRegistryBuilder().Add(StandardProtocols.Pack);
+        foreach (var path in parse.GetValue(Packs) ?? [])
+        {
+            foreach (var pack in PackLoader.Load(path))
+            {
+                builder.Add(pack);
+            }
+        }
+
+        return builder.Build();
     }
 }

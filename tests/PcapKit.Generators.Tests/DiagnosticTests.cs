@@ -263,6 +263,30 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void NestedProtocol_IsPKGEN3003_AtTheTypeName()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\npublic static partial class Outer\n{\n    [Protocol(\"x\", Endian.Big)]\n    public partial record X { public byte A { get; init; } }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN3003", "X.cs", 6, 27, "The type 'X' is declared inside 'Outer'");
+    }
+
+    [Fact]
+    public void NestedTlvSet_IsPKGEN3003_AtTheTypeName()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\npublic static partial class Outer\n{\n    [TlvSet(\"opt\")]\n    public abstract partial record Opt\n    {\n        [TlvCase(1)] public sealed partial record One;\n    }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN3003", "X.cs", 6, 36, "The type 'Opt' is declared inside 'Outer'");
+    }
+
+    [Fact]
+    public void NestedVariantSet_IsPKGEN3003_AtTheTypeName()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public byte Type { get; init; }\n    [Switch(nameof(Type))] public Body Rest { get; init; } = null!;\n    [VariantSet]\n    public abstract partial record Body\n    {\n        [VariantCase] public sealed partial record Other { public byte A { get; init; } }\n    }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN3003", "X.cs", 9, 36, "The type 'Body' is declared inside 'X'");
+    }
+
+    [Fact]
     public void UnsupportedPropertyType_IsPKGEN3002_AtTheProperty()
     {
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public string Name { get; init; } = \"\";\n}\n";

@@ -18,22 +18,35 @@ namespace PcapKit.Generators.Tests;
 /// </summary>
 public sealed class EquivalenceTests
 {
-    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Protocols = new(Compile);
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Protocols = new(() => Compile("Equivalence", "Demo.DemoYaml", "Demo.DemoAttributes"));
+
+    /// <summary>Scenarios/VariantEquivalence: a variant (<c>switch:</c> / <c>[Switch]</c> with <c>[VariantSet]</c>) declared both ways.</summary>
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Probes = new(() => Compile("VariantEquivalence", "Demo.ProbeYaml", "Demo.ProbeAttributes"));
+
+    // One message per layout: echo request (ident 0x1234, seq 7), mask reply (ident 1, 255.255.255.0), a note of 3
+    // bytes, and type 3 (the default layout), each followed by two payload bytes.
+    private static readonly byte[][] ProbePackets =
+    [
+        Convert.FromHexString("0800" + "12340007" + "abcd"),
+        Convert.FromHexString("1200" + "0001ffffff00" + "abcd"),
+        Convert.FromHexString("2800" + "03616263" + "abcd"),
+        Convert.FromHexString("0300" + "00000000" + "abcd"),
+    ];
 
     // sp=0x1f90 dp=0xc350 words=6 mode=active flags=ack|push length=30 checksum=0x1234,
     // options mtu(1500) stamp(1, 2), payload "hello!".
     private static readonly byte[] Packet = Convert.FromHexString("1f90c350610600" + "1e1234" + "020405dc" + "080a0000000100000002" + "68656c6c6f21");
 
-    private static (ProtocolDescriptor, ProtocolDescriptor) Compile()
+    private static (ProtocolDescriptor, ProtocolDescriptor) Compile(string scenario, string yamlType, string attributesType)
     {
-        var result = Scenario.Load("Equivalence").Run();
+        var result = Scenario.Load(scenario).Run();
         Assert.Empty(result.CompileDiagnostics);
         using var stream = new MemoryStream();
         var emit = result.Output.Emit(stream);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         var assembly = Assembly.Load(stream.ToArray());
         ProtocolDescriptor Get(string type) => (ProtocolDescriptor)assembly.GetType(type)!.GetProperty("Descriptor")!.GetValue(null)!;
-        return (Get("Demo.DemoYaml"), Get("Demo.DemoAttributes"));
+        return (Get(yamlType), Get(attributesType));
     }
 
     [Fact]
@@ -44,6 +57,35 @@ public sealed class EquivalenceTests
         Assert.Equal(yaml.DispatchTables, attributes.DispatchTables);
         Assert.Equal(yaml.Layer, attributes.Layer);
         Assert.Equal(yaml.DisplayPrefix, attributes.DisplayPrefix);
+    }
+
+    [Fact]
+    public void Variants_HaveTheSameFieldDescriptors_AndEveryLayoutParsesWritesAndMutatesTheSame()
+    {
+        var (yaml, attributes) = Probes.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0"];
+        var random = new Random(11);
+        for (var p = 0; p < ProbePackets.Length; p++)
+        {
+            var packet = ProbePackets[p];
+            var context = default(DissectionContext);
+            yaml.Dissect(packet, ref context, out var result);
+            Assert.True(result.Parse.IsOk, result.Parse.ToString());
+            Assert.Equal(packet.Length - 2, result.HeaderLength);
+            Assert.Contains(layouts[p], Json(yaml, packet), StringComparison.Ordinal);
+            for (var length = 0; length <= packet.Length; length++)
+            {
+                AssertSame(Probes.Value, packet.AsSpan(0, length).ToArray());
+            }
+
+            for (var i = 0; i < 500; i++)
+            {
+                var mutated = (byte[])packet.Clone();
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                AssertSame(Probes.Value, mutated.AsSpan(0, random.Next(mutated.Length + 1)).ToArray());
+            }
+        }
     }
 
     [Fact]
@@ -82,9 +124,11 @@ public sealed class EquivalenceTests
         }
     }
 
-    private static void AssertSame(byte[] input)
+    private static void AssertSame(byte[] input) => AssertSame(Protocols.Value, input);
+
+    private static void AssertSame((ProtocolDescriptor Yaml, ProtocolDescriptor Attributes) pair, byte[] input)
     {
-        var (yaml, attributes) = Protocols.Value;
+        var (yaml, attributes) = pair;
         var c1 = default(DissectionContext);
         var c2 = default(DissectionContext);
         yaml.Dissect(input, ref c1, out var r1);

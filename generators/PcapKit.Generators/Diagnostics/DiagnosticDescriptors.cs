@@ -73,6 +73,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedPropertyType = Error(
         "PKGEN3002", "Unsupported property type", "The property '{0}' has type '{1}', which no wire type maps to", Attributes);
 
+    public static readonly DiagnosticDescriptor NestedDeclaration = Error(
+        "PKGEN3003", "Nested declaration", "The type '{0}' is declared inside '{1}'; a protocol, TLV set or variant set must be declared directly in a namespace", Attributes);
+
     public static readonly DiagnosticDescriptor TestVectorMismatch = Error(
         "PKGEN4001", "Test vector does not match", "Test vector {0}: '{1}' is {2}, but the vector expects {3}", Tests);
 
@@ -82,7 +85,7 @@ internal static class DiagnosticDescriptors
     private static readonly Dictionary<string, DiagnosticDescriptor> All = Index(
         YamlSyntax, UnknownKey, MissingKey, WrongNodeKind, InvalidNumber, UnknownType, BitGroupNotByteAligned, ValueDoesNotFit,
         UnknownReference, DuplicateField, DuplicateDispatchKey, TlvWithoutKind, ChecksumUnknownRegion, MissingEndianness,
-        PayloadNotLast, DuplicateProtocol, UnsupportedLayout, NameClash, RecordNotPartial, UnsupportedPropertyType, TestVectorMismatch,
+        PayloadNotLast, DuplicateProtocol, UnsupportedLayout, NameClash, RecordNotPartial, UnsupportedPropertyType, NestedDeclaration, TestVectorMismatch,
         TestVectorInvalid);
 
     public static DiagnosticDescriptor ById(string id) => All[id];

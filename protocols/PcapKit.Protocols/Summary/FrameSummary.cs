@@ -98,6 +98,18 @@ public static class FrameSummary
 
                 break;
         }
+
+        // What the transport carries, when a dissector knows it (tcpdump names it after the transport: "length 77: HTTP").
+        var application = next + 1;
+        if (transport is not null && application < frame.LayerCount && frame.ProtocolAt(application).Layer == LayerKind.Application)
+        {
+            var name = frame.ProtocolAt(application).Name;
+            builder.Append(": ").Append(name.ToUpperInvariant());
+            if (!frame[application].Parse.IsOk)
+            {
+                builder.Append(" [|").Append(name).Append(']');
+            }
+        }
     }
 
     /// <summary>The summary of <paramref name="frame"/>.</summary>

@@ -16,7 +16,7 @@ internal static class ProtocolsCommand
         var command = new Command("protocols", "List the registered protocols, their fields and dispatch tables.") { json, fields, name };
         command.SetAction(parse =>
         {
-            var registry = CommandContext.BuildRegistry();
+            var registry = CommandContext.BuildRegistry(parse);
             var only = parse.GetValue(name);
             var protocols = registry.Protocols.Where(p => only is null || p.Name == only).OrderBy(p => p.Name, System.StringComparer.Ordinal).ToList();
             if (only is not null && protocols.Count == 0)

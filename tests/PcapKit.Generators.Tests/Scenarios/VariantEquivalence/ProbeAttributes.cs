@@ -1,0 +1,82 @@
+using System;
+using PcapKit.Annotations;
+using PcapKit.Dissection;
+
+namespace Demo;
+
+/// <summary>The same protocol as probe_yaml.pcapkit.yaml, declared with attributes.</summary>
+[Protocol("probe_attributes", Endian.Big, Title = "Probe", Display = "probe", Layer = LayerKind.Application)]
+[RegisterIn("udp.port", 40002)]
+public sealed partial record ProbeAttributes
+{
+    /// <summary>The message type.</summary>
+    [Field]
+    public AttrProbeType Type { get; init; }
+
+    /// <summary>The code.</summary>
+    [Field]
+    public byte Code { get; init; }
+
+    /// <summary>The body, by type.</summary>
+    [Switch(nameof(Type))]
+    public ProbeAttributesBody Body { get; init; } = null!;
+
+    /// <summary>The rest.</summary>
+    [Payload]
+    public ReadOnlyMemory<byte> Payload { get; init; }
+}
+
+/// <summary>The body's layouts.</summary>
+[VariantSet]
+public abstract partial record ProbeAttributesBody
+{
+    /// <summary>Echo request and reply.</summary>
+    [VariantCase(0, 8)]
+    public sealed partial record Echo
+    {
+        [Field(Display = "ident")] public ushort Identifier { get; init; }
+
+        [Field(Display = "seq")] public ushort Sequence { get; init; }
+    }
+
+    /// <summary>A mask reply.</summary>
+    [VariantCase(18)]
+    public sealed partial record AddressMask
+    {
+        [Field(Display = "ident")] public ushort Identifier { get; init; }
+
+        [Field] public PcapKit.Net.Ipv4Address Mask { get; init; }
+    }
+
+    /// <summary>A note: a length, then that many bytes.</summary>
+    [VariantCase(40)]
+    public sealed partial record Note
+    {
+        [Field] public byte Length { get; init; }
+
+        [Length(nameof(Length))] public ReadOnlyMemory<byte> Text { get; init; }
+    }
+
+    /// <summary>Any other type.</summary>
+    [VariantCase]
+    public sealed partial record Default
+    {
+        [Field] public uint Unused { get; init; }
+    }
+}
+
+/// <summary>Probe message types (the same values as probe_yaml's enum).</summary>
+public enum AttrProbeType : byte
+{
+    /// <summary>Echo reply.</summary>
+    EchoReply = 0,
+
+    /// <summary>Echo request.</summary>
+    EchoRequest = 8,
+
+    /// <summary>Address mask reply.</summary>
+    MaskReply = 18,
+
+    /// <summary>A note.</summary>
+    Note = 40,
+}
