@@ -319,6 +319,19 @@ internal static class ModelValidator
                 }
             }
 
+            foreach (var show in f.ShowWhen)
+            {
+                var sw = show.FieldId == f.Id ? f : seen.TryGetValue(show.FieldId, out var earlier) ? earlier : null;
+                if (sw is null || !IsInteger(sw) || sw.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":show_when", key), "The display condition of '" + f.Id + "'", "earlier unconditional integer field", show.FieldId);
+                }
+                else if (f.Type is not (FieldType.UInt or FieldType.Bool) || f.When is not null)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":show_when", key), f.Id, "'show_when' applies to an unconditional integer or flag");
+                }
+            }
+
             if (f.When is { } when)
             {
                 if (!seen.TryGetValue(when.FieldId, out var wf) || !IsInteger(wf))
@@ -339,6 +352,11 @@ internal static class ModelValidator
             if (f.Type == FieldType.Bytes && f.ByteWidth == 0 && f.Length is null && f.Region is null)
             {
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "a byte string needs 'size', 'length' or 'region'");
+            }
+
+            if (f.Decode && !allowPayload)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":decode", key), f.Id, "only a protocol's own fields can be decoded by a hook, not an option's or an item's");
             }
 
             if (f.Type == FieldType.Payload)

@@ -126,6 +126,15 @@ public sealed partial class ProtocolGenerator
             var typeNames = new HashSet<string>(StringComparer.Ordinal);
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var dispatchOwners = new Dictionary<string, (string Protocol, LocationInfo? Location)>(StringComparer.Ordinal);
+            var protocolsById = new Dictionary<string, ProtocolSpec>(StringComparer.Ordinal);
+            foreach (var draft in ordered.SelectMany(u => u.Protocols))
+            {
+                if (!protocolsById.ContainsKey(draft.Spec.Id))
+                {
+                    protocolsById[draft.Spec.Id] = draft.Spec;
+                }
+            }
+
             foreach (var unit in ordered)
             {
                 // A spec with errors is reported, not emitted: its generated code would only add follow-on errors.
@@ -156,6 +165,7 @@ public sealed partial class ProtocolGenerator
                     }
 
                     var errorsBefore = diagnostics.Count;
+                    spec = spec with { Fields = ShareDecodedFields(spec, protocolsById, lookup, diagnostics) };
                     var fields = ResolveFields(spec.Fields, spec.TypeName, enumsById, enumsByType, tlvs, "field:", lookup, diagnostics);
                     var usedEnums = new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal);
                     var usedTlvs = new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal);
@@ -316,6 +326,38 @@ public sealed partial class ProtocolGenerator
             }
 
             return result.ToEquatableArray();
+        }
+
+        /// <summary><c>decode: { from: other }</c>: the decoded fields of the other protocol's field of the same id, so both hooks report the same fields.</summary>
+        private static EquatableArray<FieldSpec> ShareDecodedFields(ProtocolSpec spec, Dictionary<string, ProtocolSpec> protocolsById, LocationLookup lookup, List<DiagnosticInfo> diagnostics)
+        {
+            if (!spec.Fields.Any(f => f.DecodeFrom is not null))
+            {
+                return spec.Fields;
+            }
+
+            var fields = new List<FieldSpec>();
+            foreach (var f in spec.Fields)
+            {
+                if (f.DecodeFrom is not { } from)
+                {
+                    fields.Add(f);
+                    continue;
+                }
+
+                var source = protocolsById.TryGetValue(from, out var other) ? other.Fields.FirstOrDefault(s => s.Id == f.Id && s.Decode && s.DecodeFrom is null) : null;
+                if (source is null)
+                {
+                    ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get("field:" + f.Id + ":decode", "field:" + f.Id), "The decode of '" + f.Id + "'", "protocol with a decoded field '" + f.Id + "'", from);
+                    fields.Add(f with { Decode = false, DecodeFrom = null });
+                }
+                else
+                {
+                    fields.Add(f with { Children = source.Children });
+                }
+            }
+
+            return fields.ToEquatableArray();
         }
 
         private static void CollectUses(

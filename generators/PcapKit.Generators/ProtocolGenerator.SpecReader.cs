@@ -25,8 +25,10 @@ public sealed partial class ProtocolGenerator
         [
             "id", "type", "bits", "endian", "enum", "flags", "format", "display", "display_scaled", "size_of", "length", "size",
             "valid", "checksum", "when", "region", "tlv", "dispatch", "reserved", "repeat", "fields", "type_name", "doc",
-            "names", "switch", "cases", "default", "address", "alt", "hex_digits", "role",
+            "names", "switch", "cases", "default", "address", "alt", "hex_digits", "role", "decode", "show_when",
         ];
+
+        private static readonly string[] DecodeKeys = ["id", "type", "enum", "flags", "format", "display", "item", "fields", "doc", "hex_digits", "names"];
 
         private static readonly string[] EnumKeys = ["type", "type_name", "values", "doc"];
         private static readonly string[] TlvKeys = ["type_name", "display", "kind", "length", "cases", "single_byte", "end_of_list", "unknown", "doc", "header_fields"];
@@ -41,7 +43,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
-        private static readonly string[] RegisterKeys = ["table", "key"];
+        private static readonly string[] RegisterKeys = ["table", "key", "chain"];
         private static readonly string[] ParamKeys = ["id", "type"];
         private static readonly string[] SuppliesKeys = ["pseudo_header"];
         private static readonly string[] PseudoKeys = ["source", "destination"];
@@ -202,7 +204,7 @@ public sealed partial class ProtocolGenerator
                         if (table is not null && key is not null)
                         {
                             locations.Add(new("register:" + registrations.Count, Loc(map)));
-                            registrations.Add(new RegistrationSpec(table, key.Value));
+                            registrations.Add(new RegistrationSpec(table, key.Value) { Chain = Node(map, "chain") is YamlScalarNode chainNode ? chainNode.Value ?? string.Empty : null });
                         }
                         else if (key is null && Node(map, "key") is null)
                         {
@@ -943,8 +945,146 @@ public sealed partial class ProtocolGenerator
                         : null,
                     HexDigits = (int)(Number(map, "hex_digits") ?? 0),
                     Role = Scalar(map, "role"),
+                    ShowWhen = ReadConditions(Node(map, "show_when")),
                 };
+                if (Node(map, "decode") is { } decodeNode)
+                {
+                    if (type != FieldType.Bytes || region is null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedLayout, Loc(decodeNode), id, "only a byte string filling a region ('type: bytes' with 'region:') can be decoded by a hook");
+                    }
+                    else if (decodeNode is YamlMappingNode decodeMap)
+                    {
+                        CheckKeys(decodeMap, "decode", ["from"]);
+                        field = field with { Decode = true, DecodeFrom = Required(decodeMap, "from", "decode") };
+                    }
+                    else
+                    {
+                        field = field with { Decode = true, Children = ReadDecoded(decodeNode, key + ":", locations).ToEquatableArray() };
+                    }
+                }
+
                 return field;
+            }
+
+            /// <summary>The fields a <c>decode:</c> hook reports: each a value (<c>type:</c>) or a list of items (<c>fields:</c>).</summary>
+            private List<FieldSpec> ReadDecoded(YamlNode node, string prefix, List<LocatedKey> locations)
+            {
+                var fields = new List<FieldSpec>();
+                if (node is not YamlSequenceNode sequence)
+                {
+                    Report(DiagnosticDescriptors.WrongNodeKind, Loc(node), "decode", "a list of fields");
+                    return fields;
+                }
+
+                foreach (var item in sequence.Children)
+                {
+                    if (Mapping(item, "a decoded field") is not { } map)
+                    {
+                        continue;
+                    }
+
+                    CheckKeys(map, "a decoded field", DecodeKeys);
+                    var id = Required(map, "id", "A decoded field");
+                    if (id is null)
+                    {
+                        continue;
+                    }
+
+                    var key = prefix + id;
+                    locations.Add(new(key, Loc(map)));
+                    foreach (var sub in DecodeKeys)
+                    {
+                        if (Node(map, sub) is { } n)
+                        {
+                            locations.Add(new(key + ":" + sub, Loc(n)));
+                        }
+                    }
+
+                    var type = FieldType.UInt;
+                    var width = 0;
+                    const int bits = 0;
+                    var children = new List<FieldSpec>();
+                    string? itemName = null;
+                    if (Node(map, "fields") is { } fieldsNode)
+                    {
+                        type = FieldType.DecodedList;
+                        itemName = Scalar(map, "item") ?? id;
+                        children = ReadDecoded(fieldsNode, key + ":", locations);
+                    }
+                    else
+                    {
+                        switch (Scalar(map, "type"))
+                        {
+                            case "text":
+                                type = FieldType.Text;
+                                break;
+                            case "bytes":
+                                type = FieldType.Bytes;
+                                break;
+                            case "bool":
+                                // A whole value the hook reports, not a bit of the wire layout.
+                                type = FieldType.Bool;
+                                width = 1;
+                                break;
+                            case "mac":
+                                type = FieldType.Mac;
+                                width = 6;
+                                break;
+                            case "ipv4":
+                                type = FieldType.Ipv4;
+                                width = 4;
+                                break;
+                            case "ipv6":
+                                type = FieldType.Ipv6;
+                                width = 16;
+                                break;
+                            case { } integer:
+                                width = IntegerWidth(integer);
+                                if (width == 0)
+                                {
+                                    Report(DiagnosticDescriptors.UnknownType, Loc(Node(map, "type")!), integer, id);
+                                    width = 1;
+                                }
+
+                                break;
+                            case null when Scalar(map, "enum") is null && Scalar(map, "flags") is null:
+                                Report(DiagnosticDescriptors.MissingKey, Loc(map), "The decoded field '" + id + "'", "type");
+                                width = 1;
+                                break;
+                        }
+                    }
+
+                    var format = Scalar(map, "format") == "hex" ? NumberFormatKind.Hex : NumberFormatKind.Decimal;
+                    fields.Add(new FieldSpec(
+                        id,
+                        Naming.ToPascal(id),
+                        type,
+                        width,
+                        bits,
+                        EndianKind.Big,
+                        Scalar(map, "flags") ?? Scalar(map, "enum"),
+                        format,
+                        Scalar(map, "display"),
+                        false,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        itemName,
+                        children.ToEquatableArray())
+                    {
+                        NamesEnumId = Scalar(map, "names"),
+                        HexDigits = (int)(Number(map, "hex_digits") ?? 0),
+                    });
+                }
+
+                return fields;
             }
 
             private List<VariantCaseSpec> ReadVariantCases(YamlMappingNode map, string key, List<LocatedKey> locations)
@@ -1004,6 +1144,22 @@ public sealed partial class ProtocolGenerator
                 }
 
                 return cases;
+            }
+
+            /// <summary>One condition, or a list of them (any may hold).</summary>
+            private EquatableArray<ConditionSpec> ReadConditions(YamlNode? node)
+            {
+                var conditions = new List<ConditionSpec>();
+                IEnumerable<YamlNode> items = node is YamlSequenceNode sequence ? sequence.Children : node is null ? new List<YamlNode>() : new List<YamlNode> { node };
+                foreach (var item in items)
+                {
+                    if (ReadCondition(item) is { } condition)
+                    {
+                        conditions.Add(condition);
+                    }
+                }
+
+                return conditions.ToEquatableArray();
             }
 
             private ConditionSpec? ReadCondition(YamlNode? node)

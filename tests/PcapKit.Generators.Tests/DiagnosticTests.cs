@@ -171,6 +171,42 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void DecodeOnAFieldThatIsNotAByteRegion_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, decode: [{ id: x, type: text }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 32, "only a byte string filling a region");
+    }
+
+    [Fact]
+    public void DecodedFieldOfAnUnknownType_IsPKGEN2001()
+    {
+        var d = Single(Header + "fields:\n  - { id: body, type: bytes, region: rest, decode: [{ id: x, type: u12 }] }\n");
+        AssertAt(d, "PKGEN2001", "demo.pcapkit.yaml", 4, 68, "u12");
+    }
+
+    [Fact]
+    public void DecodeFromAProtocolWithoutThatField_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: body, type: bytes, region: rest, decode: { from: nope } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 4, 52, "nope");
+    }
+
+    [Fact]
+    public void DisplayConditionOnAnUnknownField_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8, show_when: { field: nope, eq: 1 } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 4, 35, "nope");
+    }
+
+    [Fact]
+    public void ConditionalBitField_IsPKGEN2012_AndDoesNotHangTheGenerator()
+    {
+        // The layout once looped for ever on a bit field with a condition (the compiler never finished).
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - { id: a, bits: 8, when: { field: t, eq: 1 } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 5, 29, "a bit field cannot be conditional");
+    }
+
+    [Fact]
     public void CaseTypeNamedLikeAMemberEveryCaseHas_IsPKGEN2013_AtTheCase()
     {
         var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      value: { kind: 1 }\n");

@@ -52,6 +52,10 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["sctp.init_parameters"] = "INIT parameters kept as bytes; tshark splits them into sctp.parameter_*",
         ["sctp.initack_parameters"] = "INIT ACK parameters kept as bytes; tshark splits them into sctp.parameter_*",
         ["sctp.sack_blocks"] = "gap blocks and duplicate TSNs kept as bytes; tshark splits them into sctp.sack_gap_block_* and sctp.sack_duplicate_tsn",
+        ["dns.flags.reserved"] = "LLMNR's four reserved flag bits (RFC 4795 §2.1.1); tshark does not show them",
+        ["dns.sections"] = "the question and record sections as bytes; the decode hook shows them as dns.qry.*, dns.resp.*, …",
+        ["dns.malformed"] = "why the DNS decoder stopped (a name past the end, a pointer loop); tshark reports it as expert info",
+        ["dns.undecoded"] = "the bytes from where the DNS decoder stopped; tshark shows no field for them",
         ["tcp.options.mptcp.data"] = "MPTCP subtype bodies kept as bytes; tshark splits them into tcp.options.mptcp.*",
     };
 

@@ -15,8 +15,14 @@ internal sealed class FieldsByName : IFieldVisitor
 
     public Dictionary<string, FieldDescriptor> Fields { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every value by the field's display name (<c>dns.qry.name</c>), formatted as tshark's <c>-T fields</c> prints it.</summary>
+    public Dictionary<string, List<string>> Displayed { get; } = new(StringComparer.Ordinal);
+
     public void Value(FieldDescriptor field, ulong value)
     {
+        var tshark = new System.Text.StringBuilder();
+        TsharkFormat.AppendValue(tshark, field, value);
+        AddDisplayed(field, tshark.ToString());
         Add(field, value.ToString(CultureInfo.InvariantCulture));
         if (!Numbers.TryGetValue(field.Name, out var list))
         {
@@ -30,6 +36,7 @@ internal sealed class FieldsByName : IFieldVisitor
     {
         var sb = new System.Text.StringBuilder();
         TsharkFormat.AppendBytes(sb, field, value);
+        AddDisplayed(field, sb.ToString());
         Add(field, sb.ToString());
     }
 
@@ -102,6 +109,21 @@ internal sealed class FieldsByName : IFieldVisitor
         }
 
         return string.Equals(texts[0], expected, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private void AddDisplayed(FieldDescriptor field, string text)
+    {
+        if (field.DisplayName is not { } name)
+        {
+            return;
+        }
+
+        if (!Displayed.TryGetValue(name, out var list))
+        {
+            Displayed[name] = list = [];
+        }
+
+        list.Add(text);
     }
 
     private void Add(FieldDescriptor field, string text)

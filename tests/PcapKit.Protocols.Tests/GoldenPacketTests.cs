@@ -152,12 +152,15 @@ public sealed class GoldenPacketTests
         var stack = new LayerStack();
         Packs.Dissector.Dissect(bytes, 1, stack);
         var frame = new Frame(bytes, stack, Packs.Registry);
-        Assert.Equal("ethernet:ipv4:udp", frame.GetChain());
+        Assert.Equal("ethernet:ipv4:udp:dns", frame.GetChain());
         Assert.True(frame.TryGet(out Udp.View udp));
         Assert.Equal(53, udp.SourcePort);
         Assert.Equal(373, udp.Length);
-        Assert.Equal(365, frame.Raw.Length);
-        Assert.Equal("no dissector for the payload", frame.RawReason);
+        Assert.True(frame.TryGet(out Dns.View dns));
+        Assert.True(dns.Response);
+        Assert.Equal(1, dns.QuestionCount);
+        Assert.Equal(17, dns.AnswerCount);
+        Assert.Equal(0, frame.Raw.Length);
         Assert.True(frame.IsWellFormed);
         Assert.Equal(2, frame.IndexOf("udp"));
     }

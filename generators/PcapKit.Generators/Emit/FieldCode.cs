@@ -201,7 +201,8 @@ internal sealed class FieldCode
         FieldType.Mac => "Mac",
         FieldType.Ipv4 => "Ipv4",
         FieldType.Ipv6 => "Ipv6",
-        FieldType.Tlv or FieldType.Repeat => "List",
+        FieldType.Tlv or FieldType.Repeat or FieldType.DecodedList => "List",
+        FieldType.Text => "Text",
         FieldType.Variant => "Structure",
         _ => f.IsAddress ? "Address" : "Bytes",
     };

@@ -85,7 +85,8 @@ internal sealed class Layout
                 // A run of bit fields is one group, read as one integer, most significant bit first.
                 var total = 0;
                 var j = i;
-                while (j < fields.Count && fields[j].Bits > 0 && fields[j].When is null)
+                // A conditional bit field (reported by the validator) still takes its place, so the loop moves on.
+                while (j < fields.Count && fields[j].Bits > 0 && (j == i || fields[j].When is null))
                 {
                     total += fields[j].Bits;
                     j++;

@@ -437,6 +437,10 @@ internal sealed partial class ProtocolEmitter
             {
                 children = _code.ValueType(f) + ".ItemDescriptors";
             }
+            else if (f.Decode)
+            {
+                children = "[" + string.Join(", ", EmitDecodedDescriptors(f.Children, string.Empty)) + "]";
+            }
 
             var scaled = f.DisplayScaled ? f.SizeOf : null;
             _w.Line("/// <summary>The field <c>" + f.Id + "</c>.</summary>");
@@ -490,6 +494,39 @@ internal sealed partial class ProtocolEmitter
         _w.Line();
     }
 
+    /// <summary>
+    /// The descriptors of the fields a <c>decode:</c> hook reports, children before their lists (static fields initialize
+    /// in order); a nested field's name is its list's followed by its own (<c>QueriesName</c>).
+    /// </summary>
+    private List<string> EmitDecodedDescriptors(IEnumerable<FieldSpec> fields, string parent)
+    {
+        var names = new List<string>();
+        foreach (var d in fields)
+        {
+            var name = parent + d.PropertyName;
+            if (d.Type == FieldType.DecodedList)
+            {
+                var children = EmitDecodedDescriptors(d.Children, name);
+                _w.Line("/// <summary>An item of <c>" + d.Id + "</c> (decoded by the hook).</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + "Item = new(" + Naming.Literal(d.RepeatTypeName ?? d.Id) + ", null, " +
+                        FieldCode.Dissection + ".FieldKind.Structure, children: [" + string.Join(", ", children) + "]);");
+                _w.Line();
+                _w.Line("/// <summary>The list <c>" + d.Id + "</c> (decoded by the hook).</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + _code.Descriptor(d, _spec.Display, "[" + name + "Item]") + ";");
+            }
+            else
+            {
+                _w.Line("/// <summary>The field <c>" + d.Id + "</c> (decoded by the hook).</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + _code.Descriptor(d, _spec.Display) + ";");
+            }
+
+            _w.Line();
+            names.Add(name);
+        }
+
+        return names;
+    }
+
     private void EmitDescriptor()
     {
         var dispatch = _payload?.Dispatch;
@@ -497,7 +534,7 @@ internal sealed partial class ProtocolEmitter
         var tables = "[" + string.Join(", ", tableNames.Select(Naming.Literal)) + "]";
         var labelList = dispatch is null ? [] : tableNames.Select((_, i) => i < dispatch.ChainLabels.Count && dispatch.ChainLabels[i].Length > 0 ? Naming.Literal(dispatch.ChainLabels[i]) : "null").ToList();
         var labels = labelList.Any(l => l != "null") ? ", [" + string.Join(", ", labelList) + "]" : string.Empty;
-        var registrations = "[" + string.Join(", ", _spec.Registrations.Select(r => "new(" + Naming.Literal(r.Table) + ", " + Naming.Hex(r.Key) + ")")) + "]";
+        var registrations = "[" + string.Join(", ", _spec.Registrations.Select(r => "new(" + Naming.Literal(r.Table) + ", " + Naming.Hex(r.Key) + (r.Chain is null ? string.Empty : ", " + Naming.Literal(r.Chain)) + ")")) + "]";
         var layer = _spec.Layer switch { "link" => "Link", "internet" => "Internet", "transport" => "Transport", _ => "Application" };
 
         _w.Line();

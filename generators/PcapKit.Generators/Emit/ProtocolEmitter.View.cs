@@ -400,6 +400,13 @@ internal sealed partial class ProtocolEmitter
         return Condition(c, value);
     }
 
+    /// <summary>A display condition over the view's own properties (inside the view).</summary>
+    private string ShownCondition(ConditionSpec c)
+    {
+        var target = _spec.Fields.First(f => f.Id == c.FieldId);
+        return Condition(c, FieldCode.ToUlong(target, target.PropertyName));
+    }
+
     private static string Condition(ConditionSpec c, string value) =>
         !c.AnyOf.IsEmpty ? "(" + value + ") is " + string.Join(" or ", c.AnyOf.Select(v => Naming.Dec(v) + "UL"))
         : c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0"
@@ -723,6 +730,10 @@ internal sealed partial class ProtocolEmitter
             case FieldType.UInt when f.Alt is { } alt:
                 _w.Line("visitor.Value(" + FieldCode.ToUlong(f, f.PropertyName) + " <= " + Naming.Dec(alt.Max) + " ? " + d + "Alt : " + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
                 break;
+            case FieldType.UInt or FieldType.Bool when !f.ShowWhen.IsEmpty && f.When is null:
+                // Always on the wire; shown only while a display condition holds (as tshark shows it).
+                _w.Line("if (" + string.Join(" || ", f.ShowWhen.Select(c => "(" + ShownCondition(c) + ")")) + ") visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+                break;
             case FieldType.UInt:
             case FieldType.Bool:
                 _w.Line(f.When is null
@@ -736,6 +747,10 @@ internal sealed partial class ProtocolEmitter
                 _w.Line(f.When is null
                     ? "visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));"
                     : "if (" + fl.OffsetMember + " >= 0) visitor.Bytes(" + d + ", _data.Slice(" + offset + ", " + fl.Size + "));");
+                break;
+            case FieldType.Bytes when f.Decode:
+                // A hand-written hook decodes it (names with compression, text) into the fields declared under decode:.
+                _w.Line("Decode" + f.PropertyName + "(this, ref visitor);");
                 break;
             case FieldType.Bytes when f.Alt is { Size: > 0 } sized && f.When is null:
                 _w.Line("visitor.Bytes(" + f.PropertyName + ".Length == " + sized.Size + " ? " + d + "Alt : " + d + ", " + f.PropertyName + ");");
@@ -815,6 +830,9 @@ internal sealed partial class ProtocolEmitter
             _w.Line();
             switch (f.Type)
             {
+                case FieldType.UInt or FieldType.Bool when !f.ShowWhen.IsEmpty:
+                    _w.Line("if (" + string.Join(" || ", f.ShowWhen.Select(c => "(" + ConditionExpr(c, "data") + ")")) + ") visitor.Value(Fields." + f.PropertyName + ", " + FieldCode.ToUlong(f, _code.TypedValue(fl, "data", ConstName(fl))) + ");");
+                    break;
                 case FieldType.UInt:
                 case FieldType.Bool:
                     _w.Line("visitor.Value(Fields." + f.PropertyName + ", " + FieldCode.ToUlong(f, _code.TypedValue(fl, "data", ConstName(fl))) + ");");

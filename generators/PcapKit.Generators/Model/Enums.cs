@@ -41,6 +41,12 @@ internal enum FieldType
 
     /// <summary>A layout chosen by the value of an earlier field (ICMP's rest of header by type).</summary>
     Variant,
+
+    /// <summary>Decoded by a hook only (<c>decode:</c>): text, shown as a string.</summary>
+    Text,
+
+    /// <summary>Decoded by a hook only (<c>decode:</c>): a list of structures of the fields under it.</summary>
+    DecodedList,
 }
 
 /// <summary>A region of a protocol unit (mirrors PcapKit.Annotations.Region).</summary>

@@ -63,6 +63,22 @@ internal sealed record FieldSpec(
     /// <summary>The field's role in the 5-tuple: <c>source_address</c>, <c>destination_address</c>, <c>source_port</c>, <c>destination_port</c>.</summary>
     public string? Role { get; init; }
 
+    /// <summary>
+    /// A byte string whose content a hand-written hook decodes (<c>decode:</c>): <see cref="Children"/> are the fields the
+    /// hook reports (text, integers, addresses, lists of them), declared so outputs and <c>pcapkit fields</c> know them.
+    /// </summary>
+    public bool Decode { get; init; }
+
+    /// <summary>With <c>decode: { from: protocol }</c>: the protocol whose field of the same id declares the decoded fields (LLMNR reuses DNS's).</summary>
+    public string? DecodeFrom { get; init; }
+
+    /// <summary>
+    /// Conditions (any of them) on earlier fields or the field itself under which outputs show this one
+    /// (<c>show_when:</c>); unlike <c>when</c> they do not change the layout: the field is always on the wire (DNS's AA,
+    /// RA and RCODE bits, shown in responses only). Empty: always shown.
+    /// </summary>
+    public EquatableArray<ConditionSpec> ShowWhen { get; init; }
+
     /// <summary>The number of hex digits tshark prints for the field, when it differs from its width (a 16-bit <c>llc.control</c> read from one byte).</summary>
     public int HexDigits { get; init; }
 
@@ -126,7 +142,11 @@ internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, b
 }
 
 /// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>
-internal sealed record RegistrationSpec(string Table, ulong Key);
+internal sealed record RegistrationSpec(string Table, ulong Key)
+{
+    /// <summary>The name tshark's <c>frame.protocols</c> shows when the protocol is reached through this entry (<c>mdns</c> for DNS on 5353; empty: not shown), or null for the protocol's own.</summary>
+    public string? Chain { get; init; }
+}
 
 /// <summary>A value passed in by the parent.</summary>
 internal sealed record ParamSpec(string Name, string Kind);

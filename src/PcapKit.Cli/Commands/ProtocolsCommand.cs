@@ -81,6 +81,11 @@ internal static class ProtocolsCommand
                     WriteField(o, grandchild, indent + "      ");
                 }
             }
+            else
+            {
+                // The fields a decode hook reports for a byte string.
+                WriteField(o, child, indent + "    ");
+            }
         }
     }
 

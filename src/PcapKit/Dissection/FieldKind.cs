@@ -35,4 +35,7 @@ public enum FieldKind : byte
 
     /// <summary>A byte string that is an address of variable size: 6 bytes print as a MAC, 4 as IPv4, 16 as IPv6, others as hex.</summary>
     Address = 10,
+
+    /// <summary>Text (a DNS name, an HTTP method): printable ASCII as it is, other bytes as <c>\xNN</c>.</summary>
+    Text = 11,
 }

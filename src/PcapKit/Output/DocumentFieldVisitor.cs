@@ -77,9 +77,25 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
                 _ = Ipv6Address.Read(value).TryFormat(text, out var b);
                 _writer.WriteString(field.Name, text[..b]);
                 return;
+            case FieldKind.Text:
+                WriteText(field, value);
+                return;
         }
 
         _writer.WriteBytes(field.Name, value);
+    }
+
+    private void WriteText(FieldDescriptor field, scoped ReadOnlySpan<byte> value)
+    {
+        var length = TextFormat.EscapedLength(value);
+        char[]? rented = null;
+        var chars = length <= 512 ? stackalloc char[512] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length));
+        TextFormat.Escape(value, chars);
+        _writer.WriteString(field.Name, chars[..length]);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
     }
 
     /// <inheritdoc/>

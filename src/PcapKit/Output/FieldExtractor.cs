@@ -166,12 +166,17 @@ public sealed class FieldExtractor
         ArgumentNullException.ThrowIfNull(builder);
         for (var i = 0; i < frame.LayerCount; i++)
         {
-            if (builder.Length > 0)
+            var name = ChainName(frame, i);
+            if (name.Length > 0)
             {
-                builder.Append(':');
+                if (builder.Length > 0)
+                {
+                    builder.Append(':');
+                }
+
+                builder.Append(name);
             }
 
-            builder.Append(frame.ProtocolAt(i).ChainName);
             if (frame[i].ChainLabel is { } label)
             {
                 builder.Append(':').Append(label);
@@ -187,6 +192,27 @@ public sealed class FieldExtractor
 
             builder.Append("data");
         }
+    }
+
+    /// <summary>The layer's name in the chain: the one its registration gives (<c>mdns</c> for DNS reached through UDP port 5353), else the protocol's.</summary>
+    private static string ChainName(Frame frame, int index)
+    {
+        var protocol = frame.ProtocolAt(index);
+        var layer = frame[index];
+        if (index > 0 && layer.DispatchTable >= 0)
+        {
+            var registrations = protocol.Registrations;
+            for (var r = 0; r < registrations.Count; r++)
+            {
+                if (registrations[r].Chain is { } chain && registrations[r].Key == layer.DispatchKey &&
+                    frame.Registry.GetTableId(registrations[r].Table) == layer.DispatchTable)
+                {
+                    return chain;
+                }
+            }
+        }
+
+        return protocol.ChainName;
     }
 
     private void AppendFrameField(StringBuilder sb, int field, in CaptureRecord record, Frame frame)

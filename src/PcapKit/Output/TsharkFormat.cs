@@ -56,6 +56,9 @@ public static class TsharkFormat
                 _ = Ipv6Address.Read(value).TryFormat(text, out var b);
                 builder.Append(text[..b]);
                 return;
+            case FieldKind.Text:
+                TextFormat.Append(builder, value);
+                return;
         }
 
         if (value.IsEmpty)

@@ -1,0 +1,79 @@
+using System;
+using System.Text;
+using PcapKit.Net;
+
+namespace PcapKit.Output;
+
+/// <summary>
+/// How <see cref="Dissection.FieldKind.Text"/> values are shown: printable ASCII as it is, a backslash doubled, any
+/// other byte as <c>\xNN</c> — so a name with a control byte or a label holding a dot stays readable and unambiguous.
+/// </summary>
+public static class TextFormat
+{
+    /// <summary>The number of characters <see cref="Escape"/> writes for <paramref name="value"/>.</summary>
+    /// <param name="value">The text's bytes.</param>
+    /// <returns>The length.</returns>
+    public static int EscapedLength(ReadOnlySpan<byte> value)
+    {
+        var length = 0;
+        foreach (var b in value)
+        {
+            length += b == (byte)'\\' ? 2 : b is >= 0x20 and < 0x7F ? 1 : 4;
+        }
+
+        return length;
+    }
+
+    /// <summary>Writes <paramref name="value"/> escaped into <paramref name="destination"/>, which holds at least <see cref="EscapedLength"/> characters.</summary>
+    /// <param name="value">The text's bytes.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <returns>The number of characters written.</returns>
+    public static int Escape(ReadOnlySpan<byte> value, Span<char> destination)
+    {
+        var n = 0;
+        foreach (var b in value)
+        {
+            if (b == (byte)'\\')
+            {
+                destination[n++] = '\\';
+                destination[n++] = '\\';
+            }
+            else if (b is >= 0x20 and < 0x7F)
+            {
+                destination[n++] = (char)b;
+            }
+            else
+            {
+                destination[n++] = '\\';
+                destination[n++] = 'x';
+                destination[n++] = HexDigits.Lower[b >> 4];
+                destination[n++] = HexDigits.Lower[b & 0xF];
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Appends <paramref name="value"/> escaped.</summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="value">The text's bytes.</param>
+    public static void Append(StringBuilder builder, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var b in value)
+        {
+            if (b == (byte)'\\')
+            {
+                builder.Append('\\').Append('\\');
+            }
+            else if (b is >= 0x20 and < 0x7F)
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('\\').Append('x').Append(HexDigits.Lower[b >> 4]).Append(HexDigits.Lower[b & 0xF]);
+            }
+        }
+    }
+}
