@@ -54,12 +54,20 @@ public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
         var ours = Parse(text.Split('\n'));
         Assert.True(exit is 0 or 1, error);
         var known = KnownProtocols();
+        var application = ApplicationProtocols();
         var compared = 0;
         var differences = new List<string>();
         foreach (var (path, frames) in theirs)
         {
             if (!path.Split('/').All(known.Contains))
             {
+                continue;
+            }
+
+            if (OverTcp(path, application))
+            {
+                // tshark's io,phs desegments TCP (its default) and counts an application message once, in the segment
+                // that completes it; `pcapkit stat phs` dissects each segment on its own and counts every one.
                 continue;
             }
 
@@ -106,6 +114,31 @@ public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
         }
 
         return paths;
+    }
+
+    /// <summary>Whether a protocol path has an application protocol over TCP (<c>eth/ip/tcp/http</c>).</summary>
+    private static bool OverTcp(string path, HashSet<string> application)
+    {
+        var parts = path.Split('/');
+        var tcp = Array.IndexOf(parts, "tcp");
+        return tcp >= 0 && parts.Skip(tcp + 1).Any(application.Contains);
+    }
+
+    /// <summary>The tshark names of the standard pack's application-layer protocols.</summary>
+    private static HashSet<string> ApplicationProtocols()
+    {
+        var (_, text, _) = Cli.Run("protocols", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in json.RootElement.GetProperty("protocols").EnumerateArray())
+        {
+            if (p.GetProperty("layer").GetString() == "application")
+            {
+                names.Add(p.GetProperty("chain_name").GetString()!);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The protocols the standard pack dissects, by their tshark names.</summary>

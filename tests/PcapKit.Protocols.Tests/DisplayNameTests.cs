@@ -53,6 +53,7 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["sctp.initack_parameters"] = "INIT ACK parameters kept as bytes; tshark splits them into sctp.parameter_*",
         ["sctp.sack_blocks"] = "gap blocks and duplicate TSNs kept as bytes; tshark splits them into sctp.sack_gap_block_* and sctp.sack_duplicate_tsn",
         ["dns.flags.reserved"] = "LLMNR's four reserved flag bits (RFC 4795 §2.1.1); tshark does not show them",
+        ["http.message"] = "an HTTP message's bytes; the decode hook shows its start line and header fields as http.request.*, http.host, …",
         ["dns.sections"] = "the question and record sections as bytes; the decode hook shows them as dns.qry.*, dns.resp.*, …",
         ["dns.malformed"] = "why the DNS decoder stopped (a name past the end, a pointer loop); tshark reports it as expert info",
         ["dns.undecoded"] = "the bytes from where the DNS decoder stopped; tshark shows no field for them",

@@ -174,6 +174,13 @@ public sealed class Dissector
             key0 = result.Key0;
             key1 = result.Key1;
             keyCount = result.KeyCount;
+            if (offset >= end && TryLookup(table, key0, key1, keyCount, out var next, out _) &&
+                _registry.GetProtocol(next).Layer == LayerKind.Application)
+            {
+                // A payload the capture cut off entirely is not handed to an application protocol (tshark's TCP and
+                // UDP call no subdissector for it): there is no message to show, only its length.
+                return;
+            }
         }
     }
 

@@ -54,17 +54,18 @@ public static class TextFormat
         return n;
     }
 
-    /// <summary>Appends <paramref name="value"/> escaped.</summary>
+    /// <summary>Appends <paramref name="value"/> escaped; with <paramref name="quotes"/>, a double quote too (<c>\"</c>), as tshark's <c>-T fields</c> prints strings.</summary>
     /// <param name="builder">Where to append.</param>
     /// <param name="value">The text's bytes.</param>
-    public static void Append(StringBuilder builder, ReadOnlySpan<byte> value)
+    /// <param name="quotes">Whether to escape double quotes.</param>
+    public static void Append(StringBuilder builder, ReadOnlySpan<byte> value, bool quotes = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var b in value)
         {
-            if (b == (byte)'\\')
+            if (b == (byte)'\\' || (quotes && b == (byte)'"'))
             {
-                builder.Append('\\').Append('\\');
+                builder.Append('\\').Append((char)b);
             }
             else if (b is >= 0x20 and < 0x7F)
             {

@@ -57,7 +57,7 @@ public static class TsharkFormat
                 builder.Append(text[..b]);
                 return;
             case FieldKind.Text:
-                TextFormat.Append(builder, value);
+                TextFormat.Append(builder, value, quotes: true);
                 return;
         }
 

@@ -56,9 +56,6 @@ public sealed record HttpMessage(long Stream, int Direction, long FirstFrame, lo
 public sealed class HttpStreamParser : ITcpStreamHandler
 {
     private const int MaxHeaderBytes = 64 * 1024;
-    // Each method with the space after it, in ASCII, for recognising a request line.
-    private static readonly byte[][] Methods = [.. new[] { "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND",
-        "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE" }.Select(m => Encoding.ASCII.GetBytes(m + " "))];
     private readonly Action<HttpMessage> _message;
     private readonly ITcpStreamHandler? _inner;
     private readonly Dictionary<TcpStream, Side[]> _sides = new(ReferenceEqualityComparer.Instance);
@@ -409,7 +406,7 @@ public sealed class HttpStreamParser : ITcpStreamHandler
             return true;
         }
 
-        foreach (var m in Methods)
+        foreach (var m in Net.HttpMethods.Tokens)
         {
             if (m.AsSpan().StartsWith(start) || start.StartsWith(m))
             {

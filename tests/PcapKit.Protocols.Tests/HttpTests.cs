@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Text;
+using PcapKit.Dissection;
+using Xunit;
+
+namespace PcapKit.Protocols.Tests;
+
+/// <summary>HTTP/1.x on one segment (RFC 9112 §2–§5) and SSDP; the corpus oracle holds 2,900 HTTP frames to tshark.</summary>
+public sealed class HttpTests
+{
+    [Fact]
+    public void ARequest_GivesItsStartLineAndTheHeaderFieldsTsharkNames()
+    {
+        var fields = Collect(Http.Descriptor, "GET /search?q=pcap HTTP/1.1\r\nHost: example.com\r\nuser-agent: curl/8.5\r\nX-Other: 1\r\nAccept:  */*\r\n\r\nbody");
+        Assert.Equal(["GET"], fields["http.request.method"]);
+        Assert.Equal(["/search?q=pcap"], fields["http.request.uri"]);
+        Assert.Equal(["HTTP/1.1"], fields["http.request.version"]);
+        Assert.Equal(["example.com"], fields["http.host"]);
+        Assert.Equal(["curl/8.5"], fields["http.user_agent"]);   // field names compare case-insensitively (RFC 9110 §5.1)
+        Assert.Equal(["*/*"], fields["http.accept"]);
+        Assert.False(fields.ContainsKey("http.response.code"));
+    }
+
+    [Fact]
+    public void AResponse_GivesVersionCodeAndPhrase()
+    {
+        var fields = Collect(Http.Descriptor, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n\r\n");
+        Assert.Equal(["HTTP/1.1"], fields["http.response.version"]);
+        Assert.Equal(["404"], fields["http.response.code"]);
+        Assert.Equal(["Not Found"], fields["http.response.phrase"]);
+        Assert.Equal(["0"], fields["http.content_length_header"]);
+        Assert.Equal(["text/plain; charset=\\\"utf-8\\\""], fields["http.content_type"]);   // as tshark -T fields prints quotes
+    }
+
+    [Theory]
+    [InlineData("\r\n\r\n0123456789")]            // body bytes
+    [InlineData("HTTP/1.1 20")]                  // not a status line
+    [InlineData("GETS / HTTP/1.1\r\n")]          // not a method
+    [InlineData("")]
+    public void AContinuation_HasNoFields(string text)
+    {
+        Assert.Empty(Collect(Http.Descriptor, text));
+    }
+
+    [Fact]
+    public void AStartLineCutByTheSegment_IsShownAsFarAsItGoes()
+    {
+        var fields = Collect(Http.Descriptor, "GET /a/very/long/path");
+        Assert.Equal(["GET"], fields["http.request.method"]);
+        Assert.Equal(["/a/very/long/path"], fields["http.request.uri"]);
+        Assert.False(fields.ContainsKey("http.request.version"));
+    }
+
+    [Fact]
+    public void Ssdp_IsHttpOverUdp_WithHttpsFields()
+    {
+        var fields = Collect(Ssdp.Descriptor, "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\n\r\n");
+        Assert.Equal(["M-SEARCH"], fields["http.request.method"]);
+        Assert.Equal(["*"], fields["http.request.uri"]);
+        Assert.Equal(["239.255.255.250:1900"], fields["http.host"]);
+    }
+
+    private static Dictionary<string, List<string>> Collect(ProtocolDescriptor protocol, string text)
+    {
+        var visitor = new FieldsByName();
+        protocol.Accept(Encoding.ASCII.GetBytes(text), visitor);
+        visitor.Displayed.Remove("http.message");
+        return visitor.Displayed;
+    }
+}
