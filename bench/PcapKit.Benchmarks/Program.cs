@@ -8,7 +8,7 @@ namespace PcapKit.Benchmarks;
 /// harness (every record of a large capture through each reader and dissector, same process, same file);
 /// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
 /// <c>flows [file...]</c> splits captures into flow files next to tcpflow; <c>reassembly [file]</c> measures the pass with
-/// IP and TCP reassembly.
+/// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4.
 /// </summary>
 public static class Program
 {
@@ -27,6 +27,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "reassembly")
         {
             return ReassemblyThroughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "application")
+        {
+            return ApplicationThroughput.Run(args.AsSpan(1).ToArray());
         }
 
         if (args.Length > 0 && args[0] == "flows")

@@ -96,7 +96,7 @@ public static class DnsName
                     continue;
                 default:
                     // 0x40 and 0x80: extended label types (RFC 6891 §5 retired them); nothing defines their length.
-                    return "a label of an unknown type (0x" + (length >> 6).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + ")";
+                    return length >= 0x80 ? "a label of an unknown type (0x2)" : "a label of an unknown type (0x1)";
             }
         }
 

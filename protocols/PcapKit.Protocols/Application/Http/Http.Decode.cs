@@ -41,6 +41,12 @@ public sealed partial record Http
     internal static void DecodeText<TVisitor>(ReadOnlySpan<byte> data, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct
     {
+        // Every method and "HTTP/" start with a capital letter: anything else is a continuation, without scanning it.
+        if (data.IsEmpty || data[0] is < (byte)'A' or > (byte)'Z')
+        {
+            return;
+        }
+
         var lineEnd = data.IndexOf((byte)'\n');
 
         // A start line the segment cuts (a long request-target) is shown as far as it goes, as tshark shows it.
