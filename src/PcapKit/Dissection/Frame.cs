@@ -156,8 +156,9 @@ public readonly ref struct Frame
 
     /// <summary>
     /// The 5-tuple of the frame: the addresses of its first IP layer (a protocol with address roles), the IP protocol
-    /// of the last layer reached from it by protocol number (past IPv6 extension headers), and the ports of the first
-    /// transport layer after it (a protocol with port roles; 0 when there is none, as for ICMP).
+    /// of the last layer reached from it by protocol number (past IPv6 extension headers) — or, when that layer's payload
+    /// was not dissected (a fragment after the first), the protocol it names — and the ports of the first transport
+    /// layer after it (a protocol with port roles; 0 when there is none, as for ICMP and later fragments).
     /// </summary>
     /// <param name="tuple">The 5-tuple.</param>
     /// <returns>Whether the frame has an IP layer whose addresses were captured.</returns>
@@ -173,13 +174,24 @@ public readonly ref struct Frame
 
             byte protocol = 0;
             ushort sourcePort = 0, destinationPort = 0;
+            var last = i;
+            var ports = false;
             for (var j = i + 1; j < _layers.Length && _layers[j].DispatchTable == Registry.IpProtocolTable; j++)
             {
                 protocol = (byte)_layers[j].DispatchKey;
+                last = j;
                 if (Registry.GetProtocol(_layers[j].Protocol).TryGetPorts(LayerBytes(j), out sourcePort, out destinationPort))
                 {
+                    ports = true;
                     break;
                 }
+            }
+
+            // A header whose payload was not dissected (a fragment after the first: IPv4's, or an IPv6 Fragment header's)
+            // still names the protocol it carries.
+            if (!ports && Registry.GetProtocol(_layers[last].Protocol).TryGetRoleValue(LayerBytes(last), Annotations.FieldRole.Protocol, out var carried))
+            {
+                protocol = (byte)carried;
             }
 
             tuple = new Net.FiveTuple(version, source, destination, protocol, sourcePort, destinationPort);
