@@ -319,6 +319,11 @@ internal static class ModelValidator
                 }
             }
 
+            if (!f.ShowWhen.IsEmpty && !allowPayload)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":show_when", key), f.Id, "only a protocol's own fields can have a display condition, not an option's or an item's");
+            }
+
             foreach (var show in f.ShowWhen)
             {
                 var sw = show.FieldId == f.Id ? f : seen.TryGetValue(show.FieldId, out var earlier) ? earlier : null;

@@ -55,6 +55,10 @@ internal static class PackLoader
         {
             throw new PackLoadException($"pack '{path}': not a .NET assembly.");
         }
+        catch (FileLoadException ex)
+        {
+            throw new PackLoadException($"pack '{path}': cannot be read: {ex.Message}", ex);
+        }
 
         var context = new PackLoadContext(full, name.Name ?? Path.GetFileNameWithoutExtension(full));
         Assembly assembly;

@@ -199,6 +199,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void DisplayConditionOnAnOptionsField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a: { kind: 1, fields: [{ id: x, type: u8, show_when: { field: x, eq: 1 } }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 10, 60, "only a protocol's own fields can have a display condition");
+    }
+
+    [Fact]
     public void ConditionalBitField_IsPKGEN2012_AndDoesNotHangTheGenerator()
     {
         // The layout once looped for ever on a bit field with a condition (the compiler never finished).

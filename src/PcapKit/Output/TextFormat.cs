@@ -6,7 +6,8 @@ namespace PcapKit.Output;
 
 /// <summary>
 /// How <see cref="Dissection.FieldKind.Text"/> values are shown: printable ASCII as it is, a backslash doubled, any
-/// other byte as <c>\xNN</c> — so a name with a control byte or a label holding a dot stays readable and unambiguous.
+/// other byte as <c>\xNN</c> — so a name with a control byte stays readable. A dot inside a DNS label is shown as it
+/// is, as tshark shows it (RFC 1035 §5.1's <c>\.</c> would differ from tshark's text).
 /// </summary>
 public static class TextFormat
 {
