@@ -694,22 +694,13 @@ public sealed partial class ProtocolGenerator
                             type = FieldType.Bool;
                             bits = 1;
                             break;
-                        case "mac":
-                            type = FieldType.Mac;
-                            width = 6;
-                            break;
-                        case "ipv4":
-                            type = FieldType.Ipv4;
-                            width = 4;
-                            break;
-                        case "ipv6":
-                            type = FieldType.Ipv6;
-                            width = 16;
-                            break;
                         case "bytes":
                             type = FieldType.Bytes;
                             width = (int)(Number(map, "size") ?? 0);
                             region = ParseRegion(map);
+                            break;
+                        case var address when AddressType(address) is { } known:
+                            (type, width) = known;
                             break;
                         default:
                             width = IntegerWidth(typeText);
@@ -1027,17 +1018,8 @@ public sealed partial class ProtocolGenerator
                                 type = FieldType.Bool;
                                 width = 1;
                                 break;
-                            case "mac":
-                                type = FieldType.Mac;
-                                width = 6;
-                                break;
-                            case "ipv4":
-                                type = FieldType.Ipv4;
-                                width = 4;
-                                break;
-                            case "ipv6":
-                                type = FieldType.Ipv6;
-                                width = 16;
+                            case { } address when AddressType(address) is { } known:
+                                (type, width) = known;
                                 break;
                             case { } integer:
                                 width = IntegerWidth(integer);
@@ -1224,6 +1206,15 @@ public sealed partial class ProtocolGenerator
 
                 return region;
             }
+
+            /// <summary>The address types: their field type and width in bytes.</summary>
+            private static (FieldType Type, int Width)? AddressType(string type) => type switch
+            {
+                "mac" => (FieldType.Mac, 6),
+                "ipv4" => (FieldType.Ipv4, 4),
+                "ipv6" => (FieldType.Ipv6, 16),
+                _ => null,
+            };
 
             private static int IntegerWidth(string type) => type switch
             {

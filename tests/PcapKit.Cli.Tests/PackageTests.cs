@@ -135,6 +135,30 @@ public sealed class PackageTests(PackageTests.Consumer consumer, ITestOutputHelp
     }
 
     [Fact]
+    public void ThePackages_HoldWhatTheirConsumersNeed()
+    {
+        string[] Entries(string id)
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(consumer.Feed, id + "." + Consumer.PackageVersion + ".nupkg"));
+            return [.. zip.Entries.Select(e => e.FullName)];
+        }
+
+        foreach (var id in new[] { "PcapKit", "PcapKit.Generators", "PcapKit.Protocols", "PcapKit.Engines.PacketDotNet", "PcapKit.Cli" })
+        {
+            Assert.Contains("README.md", Entries(id));
+        }
+
+        // The generator and YamlDotNet as analyzers, and the props that make *.pcapkit.yaml AdditionalFiles, transitively too.
+        Assert.Contains("analyzers/dotnet/cs/PcapKit.Generators.dll", Entries("PcapKit.Generators"));
+        Assert.Contains("analyzers/dotnet/cs/YamlDotNet.dll", Entries("PcapKit.Generators"));
+        Assert.Contains("build/PcapKit.Generators.props", Entries("PcapKit.Generators"));
+        Assert.Contains("buildTransitive/PcapKit.Generators.props", Entries("PcapKit.Generators"));
+        Assert.DoesNotContain(Entries("PcapKit.Generators"), e => e.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", Entries("PcapKit.Cli"));
+        Assert.Contains("lib/net10.0/PcapKit.dll", Entries("PcapKit"));
+    }
+
+    [Fact]
     public void ABrokenPack_IsAClearError()
     {
         var notAnAssembly = Path.Combine(consumer.Work, "not-a-pack.dll");
@@ -162,7 +186,7 @@ public sealed class PackageTests(PackageTests.Consumer consumer, ITestOutputHelp
             Work = Path.Combine(Path.GetTempPath(), "pcapkit-packages-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(Work);
             var root = Corpus.RepositoryRoot;
-            var feed = Path.Combine(Work, "feed");
+            var feed = Feed = Path.Combine(Work, "feed");
 
             // The packages of this build (the test run has built every project in this configuration).
             Dotnet(root, isolated: false, "pack", Path.Combine(root, "packages.slnf"), "-c", Configuration, "--no-build", "--no-restore", "-o", feed);
@@ -247,6 +271,10 @@ public sealed class PackageTests(PackageTests.Consumer consumer, ITestOutputHelp
         }
 
         public string Work { get; }
+
+        public string Feed { get; }
+
+        public static string PackageVersion => Version;
 
         public string Capture { get; }
 

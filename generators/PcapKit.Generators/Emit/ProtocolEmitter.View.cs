@@ -392,19 +392,11 @@ internal sealed partial class ProtocolEmitter
         }
     }
 
-    /// <summary>A condition over the view's properties (for the descriptor, outside the view).</summary>
-    private string ConditionOnView(ConditionSpec c)
+    /// <summary>A condition over the view's properties: from outside the view (<c>view.</c>, for the descriptor) or inside it.</summary>
+    private string ConditionOnView(ConditionSpec c, string owner = "view.")
     {
         var target = _spec.Fields.First(f => f.Id == c.FieldId);
-        var value = FieldCode.ToUlong(target, "view." + target.PropertyName);
-        return Condition(c, value);
-    }
-
-    /// <summary>A display condition over the view's own properties (inside the view).</summary>
-    private string ShownCondition(ConditionSpec c)
-    {
-        var target = _spec.Fields.First(f => f.Id == c.FieldId);
-        return Condition(c, FieldCode.ToUlong(target, target.PropertyName));
+        return Condition(c, FieldCode.ToUlong(target, owner + target.PropertyName));
     }
 
     private static string Condition(ConditionSpec c, string value) =>
@@ -732,7 +724,7 @@ internal sealed partial class ProtocolEmitter
                 break;
             case FieldType.UInt or FieldType.Bool when !f.ShowWhen.IsEmpty && f.When is null:
                 // Always on the wire; shown only while a display condition holds (as tshark shows it).
-                _w.Line("if (" + string.Join(" || ", f.ShowWhen.Select(c => "(" + ShownCondition(c) + ")")) + ") visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+                _w.Line("if (" + string.Join(" || ", f.ShowWhen.Select(c => "(" + ConditionOnView(c, string.Empty) + ")")) + ") visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
                 break;
             case FieldType.UInt:
             case FieldType.Bool:

@@ -90,8 +90,7 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
         var length = TextFormat.EscapedLength(value);
         char[]? rented = null;
         var chars = length <= 512 ? stackalloc char[512] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length));
-        TextFormat.Escape(value, chars);
-        _writer.WriteString(field.Name, chars[..length]);
+        _writer.WriteString(field.Name, chars[..TextFormat.Escape(value, chars)]);
         if (rented is not null)
         {
             System.Buffers.ArrayPool<char>.Shared.Return(rented);

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text;
 using PcapKit.Net;
 
@@ -13,13 +14,14 @@ public static class TextFormat
 {
     /// <summary>The number of characters <see cref="Escape"/> writes for <paramref name="value"/>.</summary>
     /// <param name="value">The text's bytes.</param>
+    /// <param name="quotes">Whether double quotes are escaped too.</param>
     /// <returns>The length.</returns>
-    public static int EscapedLength(ReadOnlySpan<byte> value)
+    public static int EscapedLength(ReadOnlySpan<byte> value, bool quotes = false)
     {
         var length = 0;
         foreach (var b in value)
         {
-            length += b == (byte)'\\' ? 2 : b is >= 0x20 and < 0x7F ? 1 : 4;
+            length += IsEscapedAsItself(b, quotes) ? 2 : b is >= 0x20 and < 0x7F ? 1 : 4;
         }
 
         return length;
@@ -28,16 +30,17 @@ public static class TextFormat
     /// <summary>Writes <paramref name="value"/> escaped into <paramref name="destination"/>, which holds at least <see cref="EscapedLength"/> characters.</summary>
     /// <param name="value">The text's bytes.</param>
     /// <param name="destination">Where to write.</param>
+    /// <param name="quotes">Whether to escape double quotes (<c>\"</c>), as tshark's <c>-T fields</c> prints strings.</param>
     /// <returns>The number of characters written.</returns>
-    public static int Escape(ReadOnlySpan<byte> value, Span<char> destination)
+    public static int Escape(ReadOnlySpan<byte> value, Span<char> destination, bool quotes = false)
     {
         var n = 0;
         foreach (var b in value)
         {
-            if (b == (byte)'\\')
+            if (IsEscapedAsItself(b, quotes))
             {
                 destination[n++] = '\\';
-                destination[n++] = '\\';
+                destination[n++] = (char)b;
             }
             else if (b is >= 0x20 and < 0x7F)
             {
@@ -55,27 +58,22 @@ public static class TextFormat
         return n;
     }
 
-    /// <summary>Appends <paramref name="value"/> escaped; with <paramref name="quotes"/>, a double quote too (<c>\"</c>), as tshark's <c>-T fields</c> prints strings.</summary>
+    /// <summary>Appends <paramref name="value"/> escaped (see <see cref="Escape"/>).</summary>
     /// <param name="builder">Where to append.</param>
     /// <param name="value">The text's bytes.</param>
     /// <param name="quotes">Whether to escape double quotes.</param>
     public static void Append(StringBuilder builder, ReadOnlySpan<byte> value, bool quotes = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        foreach (var b in value)
+        var length = EscapedLength(value, quotes);
+        char[]? rented = null;
+        var chars = length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(length));
+        builder.Append(chars[..Escape(value, chars, quotes)]);
+        if (rented is not null)
         {
-            if (b == (byte)'\\' || (quotes && b == (byte)'"'))
-            {
-                builder.Append('\\').Append((char)b);
-            }
-            else if (b is >= 0x20 and < 0x7F)
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('\\').Append('x').Append(HexDigits.Lower[b >> 4]).Append(HexDigits.Lower[b & 0xF]);
-            }
+            ArrayPool<char>.Shared.Return(rented);
         }
     }
+
+    private static bool IsEscapedAsItself(byte b, bool quotes) => b == (byte)'\\' || (quotes && b == (byte)'"');
 }
