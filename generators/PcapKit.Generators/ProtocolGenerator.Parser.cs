@@ -307,7 +307,7 @@ public sealed partial class ProtocolGenerator
 
             var fieldAttr = attrs.TryGetValue("FieldAttribute", out var fa) ? fa : null;
             var display = fieldAttr is null ? null : Named(fieldAttr, "Display") as string;
-            var format = fieldAttr is not null && Named(fieldAttr, "Format") is { } fmt && ToULong(fmt) == 1 ? NumberFormatKind.Hex : NumberFormatKind.Decimal;
+            var format = fieldAttr is not null && Named(fieldAttr, "Format") is { } fmt ? (NumberFormatKind)ToULong(fmt) : NumberFormatKind.Decimal;
             var widthOverride = fieldAttr is not null && Named(fieldAttr, "Width") is int w ? w : 0;
             if (fieldAttr is not null && Named(fieldAttr, "LittleEndian") is true)
             {

@@ -694,7 +694,9 @@ public sealed partial class ProtocolGenerator
                             type = FieldType.Bool;
                             bits = 1;
                             break;
-                        case "bytes":
+                        case "bytes" or "text" or "stringz":
+                            // text: a byte string shown as text (a DHCP host name, an FTP command), laid out as bytes;
+                            // stringz: the same, shown up to the first NUL (BOOTP's fixed-size server and file names).
                             type = FieldType.Bytes;
                             width = (int)(Number(map, "size") ?? 0);
                             region = ParseRegion(map);
@@ -795,18 +797,7 @@ public sealed partial class ProtocolGenerator
                     checksum = new ChecksumSpec(algo, coversPayload, Scalar(cm, "pseudo_header"), Bool(cm, "zero_means_none") ?? false) { CoverageField = Scalar(cm, "coverage") };
                 }
 
-                var format = NumberFormatKind.Decimal;
-                if (Scalar(map, "format") is { } fmt)
-                {
-                    if (fmt == "hex")
-                    {
-                        format = NumberFormatKind.Hex;
-                    }
-                    else if (fmt != "dec")
-                    {
-                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(map, "format")!), "format", "'hex' or 'dec'");
-                    }
-                }
+                var format = ReadFormat(map, type == FieldType.UInt && bits == 0 && width == 8);
 
                 DispatchSpec? dispatch = null;
                 if (Mapping(Node(map, "dispatch"), "dispatch") is { } dm)
@@ -929,6 +920,7 @@ public sealed partial class ProtocolGenerator
                     SwitchField = variantSwitch,
                     Cases = variantCases.ToEquatableArray(),
                     IsAddress = Bool(map, "address") ?? false,
+                    Text = Scalar(map, "type") switch { "text" => TextKind.Text, "stringz" => TextKind.NulTerminated, _ => TextKind.None },
                     Alt = Mapping(Node(map, "alt"), "alt") is { } alt && Required(alt, "id", "alt") is { } altId
                         ? Number(alt, "size") is { } altSize
                             ? new AltDisplaySpec(0, altId, Scalar(alt, "display") ?? altId) { Size = (int)altSize }
@@ -1037,7 +1029,7 @@ public sealed partial class ProtocolGenerator
                         }
                     }
 
-                    var format = Scalar(map, "format") == "hex" ? NumberFormatKind.Hex : NumberFormatKind.Decimal;
+                    var format = ReadFormat(map, type == FieldType.UInt && width == 8);
                     fields.Add(new FieldSpec(
                         id,
                         Naming.ToPascal(id),
@@ -1205,6 +1197,26 @@ public sealed partial class ProtocolGenerator
                 }
 
                 return region;
+            }
+
+            // format: dec (the default), hex, or ntp_time (a whole u64 that is an RFC 5905 timestamp).
+            private NumberFormatKind ReadFormat(YamlMappingNode map, bool isWholeU64)
+            {
+                switch (Scalar(map, "format"))
+                {
+                    case null or "dec":
+                        return NumberFormatKind.Decimal;
+                    case "hex":
+                        return NumberFormatKind.Hex;
+                    case "ntp_time" when isWholeU64:
+                        return NumberFormatKind.NtpTimestamp;
+                    case "ntp_time":
+                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(map, "format")!), "format: ntp_time", "on a field of type u64");
+                        return NumberFormatKind.Decimal;
+                    default:
+                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(map, "format")!), "format", "'dec', 'hex' or 'ntp_time'");
+                        return NumberFormatKind.Decimal;
+                }
             }
 
             /// <summary>The address types: their field type and width in bytes.</summary>

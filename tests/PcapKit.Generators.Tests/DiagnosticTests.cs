@@ -53,6 +53,15 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN1004", "demo.pcapkit.yaml", 3, 9, "'fields' must be a sequence");
     }
 
+    [Theory]
+    [InlineData("  - { id: a, type: u32, format: ntp_time }\n", "'format: ntp_time' must be on a field of type u64")]
+    [InlineData("  - { id: a, type: u64, format: octal }\n", "'format' must be 'dec', 'hex' or 'ntp_time'")]
+    public void AFormatThatDoesNotFitTheField_IsPKGEN1004_AtTheFormat(string field, string message)
+    {
+        var d = Single(Header + "fields:\n" + field);
+        AssertAt(d, "PKGEN1004", "demo.pcapkit.yaml", 4, 33, message);
+    }
+
     [Fact]
     public void NotANumber_IsPKGEN1005()
     {

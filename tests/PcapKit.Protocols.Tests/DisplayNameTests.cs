@@ -26,6 +26,7 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["icmpv6.opt.reserved_bytes"] = "tshark's icmpv6.opt.reserved is a text item without the bytes",
         ["icmpv6.opt.redirected"] = "the Redirected Header option's packet kept as bytes; tshark dissects it as IPv6",
         ["icmpv6.opt.dnssl.names"] = "DNSSL domain names kept in their wire form; tshark decodes them into icmpv6.opt.dnssl",
+        ["ntp.extensions"] = "NTP extension fields (RFC 7822) and the MAC kept as bytes; tshark splits them into ntp.ext.*, ntp.mac",
         ["ieee8021ad.etype"] = "tshark shows an S-tag's EtherType only in its tree text",
         ["ip.cipso.tags"] = "CIPSO tags kept as bytes; tshark splits them into ip.cipso.tag_type, …",
         ["tcp.options.mptcp.subtype_bits"] = "the 4 bits after an MPTCP subtype (version or flags, by subtype)",

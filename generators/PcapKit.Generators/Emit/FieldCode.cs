@@ -204,7 +204,12 @@ internal sealed class FieldCode
         FieldType.Tlv or FieldType.Repeat or FieldType.DecodedList => "List",
         FieldType.Text => "Text",
         FieldType.Variant => "Structure",
-        _ => f.IsAddress ? "Address" : "Bytes",
+        _ => f.Text switch
+        {
+            TextKind.Text => "Text",
+            TextKind.NulTerminated => "NulTerminatedText",
+            _ => f.IsAddress ? "Address" : "Bytes",
+        },
     };
 
     /// <summary>A <c>new FieldDescriptor(...)</c> expression.</summary>
@@ -213,7 +218,12 @@ internal sealed class FieldCode
         var display = f.Display ?? f.Id;
         var full = displayPrefix.Length > 0 ? displayPrefix + "." + display : display;
         var bits = f.Type is FieldType.UInt or FieldType.Bool ? ValueBits(f) : f.Type is FieldType.Mac or FieldType.Ipv4 or FieldType.Ipv6 ? f.ByteWidth * 8 : 0;
-        var format = f.Format == NumberFormatKind.Hex ? "global::PcapKit.Annotations.NumberFormat.Hex" : "global::PcapKit.Annotations.NumberFormat.Decimal";
+        var format = "global::PcapKit.Annotations.NumberFormat." + f.Format switch
+        {
+            NumberFormatKind.Hex => "Hex",
+            NumberFormatKind.NtpTimestamp => "NtpTimestamp",
+            _ => "Decimal",
+        };
         var e = DisplayEnum(f);
         var enumExpr = e is null ? "null" : Qualify(e.Namespace, e.TypeName + "Extensions") + ".Descriptor";
         var text = "new(" + Naming.Literal(f.Id) + ", " + Naming.Literal(full) + ", " + Dissection + ".FieldKind." + Kind(f) +

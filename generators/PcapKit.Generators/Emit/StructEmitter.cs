@@ -86,6 +86,18 @@ internal sealed class StructEmitter
                 _ => null,
             };
             yield return (_typeName + f.PropertyName + "Field", _code.Descriptor(f, _displayPrefix, children));
+            if (f.Alt is { Size: > 0 } sized)
+            {
+                // The same bytes shown as an address while they have its length (DHCP's client identifier).
+                yield return (_typeName + f.PropertyName + "AltField",
+                    "new(" + Naming.Literal(sized.Id) + ", " + Naming.Literal(_displayPrefix + "." + sized.Display) + ", " + FieldCode.Dissection + ".FieldKind.Address, " + (sized.Size * 8) + ")");
+            }
+            else if (f.Alt is { } alt)
+            {
+                yield return (_typeName + f.PropertyName + "AltField",
+                    "new(" + Naming.Literal(alt.Id) + ", " + Naming.Literal(_displayPrefix + "." + alt.Display) + ", " + FieldCode.Dissection + ".FieldKind.UInt, " + FieldCode.ValueBits(f) + ")");
+            }
+
             if (f.Type == FieldType.Tlv)
             {
                 yield return (_typeName + f.PropertyName + "TrailingField",
@@ -95,7 +107,8 @@ internal sealed class StructEmitter
     }
 
     /// <summary>The field descriptor names, in wire order, for the case's structure descriptor.</summary>
-    public IEnumerable<string> DescriptorNames() => _fields.Select(f => _typeName + f.PropertyName + "Field");
+    public IEnumerable<string> DescriptorNames() =>
+        _fields.SelectMany(f => f.Alt is null ? [_typeName + f.PropertyName + "Field"] : new[] { _typeName + f.PropertyName + "Field", _typeName + f.PropertyName + "AltField" });
 
     /// <summary>Emits properties (unless declared), repeat types, sizes, the writer, equality and the View.</summary>
     public void EmitMembers(string owner, bool newView)
@@ -416,6 +429,9 @@ internal sealed class StructEmitter
             var d = owner + "." + _typeName + f.PropertyName + "Field";
             switch (f.Type)
             {
+                case FieldType.UInt when f.Alt is { } alt:
+                    _w.Line("visitor.Value(" + FieldCode.ToUlong(f, f.PropertyName) + " <= " + Naming.Dec(alt.Max) + " ? " + owner + "." + _typeName + f.PropertyName + "AltField" + " : " + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
+                    break;
                 case FieldType.UInt:
                 case FieldType.Bool:
                     _w.Line("visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
@@ -428,6 +444,9 @@ internal sealed class StructEmitter
                     _w.Open("if (!" + f.PropertyName + ".Trailing.IsEmpty)");
                     _w.Line("visitor.Bytes(" + owner + "." + _typeName + f.PropertyName + "TrailingField, " + f.PropertyName + ".Trailing);");
                     _w.Close();
+                    break;
+                case FieldType.Bytes when f.Alt is { Size: > 0 } sized:
+                    _w.Line("visitor.Bytes(" + f.PropertyName + ".Length == " + sized.Size + " ? " + owner + "." + _typeName + f.PropertyName + "AltField : " + d + ", " + f.PropertyName + ");");
                     break;
                 case FieldType.Bytes:
                     _w.Line("visitor.Bytes(" + d + ", " + f.PropertyName + ");");

@@ -60,11 +60,20 @@ internal enum RegionKind
     Rest,
 }
 
+/// <summary>How a wire byte string prints.</summary>
+internal enum TextKind
+{
+    None,
+    Text,
+    NulTerminated,
+}
+
 /// <summary>How a number prints.</summary>
 internal enum NumberFormatKind
 {
     Decimal,
     Hex,
+    NtpTimestamp,
 }
 
 /// <summary>What a computed field computes.</summary>

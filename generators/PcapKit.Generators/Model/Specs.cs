@@ -60,6 +60,9 @@ internal sealed record FieldSpec(
     /// <summary>A byte string shown as an address when its length is one (6: MAC, 4: IPv4, 16: IPv6).</summary>
     public bool IsAddress { get; init; }
 
+    /// <summary>Whether a byte string is shown as text (<c>type: text</c> or <c>stringz</c>; the layout of bytes).</summary>
+    public TextKind Text { get; init; }
+
     /// <summary>The field's role in the 5-tuple: <c>source_address</c>, <c>destination_address</c>, <c>source_port</c>, <c>destination_port</c>.</summary>
     public string? Role { get; init; }
 

@@ -40,6 +40,9 @@ public enum NumberFormat
 
     /// <summary>Hexadecimal with a <c>0x</c> prefix, zero-padded to the field's width in bytes.</summary>
     Hex = 1,
+
+    /// <summary>A 64-bit NTP timestamp (<see cref="Net.NtpTimestamp"/>): text output shows the UTC time as tshark does, documents an ISO 8601 string.</summary>
+    NtpTimestamp = 2,
 }
 
 /// <summary>A checksum algorithm.</summary>

@@ -38,4 +38,7 @@ public enum FieldKind : byte
 
     /// <summary>Text (a DNS name, an HTTP method): printable ASCII as it is, other bytes as <c>\xNN</c>.</summary>
     Text = 11,
+
+    /// <summary>Text in a field that may hold more (a C string in a fixed-size field, Wireshark's <c>FT_STRINGZ</c>): shown up to the first NUL, as <see cref="Text"/>.</summary>
+    NulTerminatedText = 12,
 }

@@ -52,6 +52,18 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
                 _writer.EndArray();
                 _writer.EndObject();
                 break;
+            case FieldKind.UInt when field.Format == Annotations.NumberFormat.NtpTimestamp:
+                // RFC 5905: a zero timestamp means "not known".
+                if (new NtpTimestamp(value) is { IsNull: false } time)
+                {
+                    _writer.WriteString(field.Name, time.ToString());
+                }
+                else
+                {
+                    _writer.WriteNull(field.Name);
+                }
+
+                break;
             default:
                 _writer.WriteNumber(field.Name, value);
                 break;
@@ -79,6 +91,9 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
                 return;
             case FieldKind.Text:
                 WriteText(field, value);
+                return;
+            case FieldKind.NulTerminatedText:
+                WriteText(field, TextFormat.UpToNul(value));
                 return;
         }
 

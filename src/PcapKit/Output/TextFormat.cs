@@ -12,6 +12,11 @@ namespace PcapKit.Output;
 /// </summary>
 public static class TextFormat
 {
+    /// <summary>The text of a <see cref="Dissection.FieldKind.NulTerminatedText"/> value: the bytes before the first NUL, or all of them.</summary>
+    /// <param name="value">The field's bytes.</param>
+    /// <returns>The text's bytes.</returns>
+    public static ReadOnlySpan<byte> UpToNul(ReadOnlySpan<byte> value) => value.IndexOf((byte)0) is var nul and >= 0 ? value[..nul] : value;
+
     /// <summary>The number of characters <see cref="Escape"/> writes for <paramref name="value"/>.</summary>
     /// <param name="value">The text's bytes.</param>
     /// <param name="quotes">Whether double quotes are escaped too.</param>

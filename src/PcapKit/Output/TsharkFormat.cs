@@ -23,7 +23,11 @@ public static class TsharkFormat
             value = (value * (ulong)field.DisplayScale) + (ulong)field.DisplayOffset;
         }
 
-        if (field.Format == NumberFormat.Hex)
+        if (field.Format == NumberFormat.NtpTimestamp)
+        {
+            builder.Append(new NtpTimestamp(value).ToTsharkString());
+        }
+        else if (field.Format == NumberFormat.Hex)
         {
             builder.Append("0x").Append(value.ToString("x" + field.HexDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
         }
@@ -58,6 +62,9 @@ public static class TsharkFormat
                 return;
             case FieldKind.Text:
                 TextFormat.Append(builder, value, quotes: true);
+                return;
+            case FieldKind.NulTerminatedText:
+                TextFormat.Append(builder, TextFormat.UpToNul(value), quotes: true);
                 return;
         }
 

@@ -26,7 +26,7 @@ for p in pack["protocols"]:
 # Payloads are compared by the round-trip and reassembly tests; here they would only make the file large.
 names = sorted(n for n in names if n in tshark_fields and not n.endswith(".payload"))
 extended = {"vlan", "ieee8021ad", "llc", "sll", "null", "raw", "arp", "ipv6", "ipv6.hopopts", "ipv6.dstopts", "ipv6.routing",
-            "ipv6.fraghdr", "icmp", "icmpv6", "igmp", "gre", "sctp", "dccp", "udplite", "mpls", "ah", "esp", "mipv6", "dns", "mdns", "llmnr", "http"}
+            "ipv6.fraghdr", "icmp", "icmpv6", "igmp", "gre", "sctp", "dccp", "udplite", "mpls", "ah", "esp", "mipv6", "dns", "mdns", "llmnr", "http", "ntp", "dhcp"}
 prefs = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
          "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
          "-o", "sctp.relative_tsns:FALSE", "-o", "dccp.relative_sequence_numbers:FALSE"]
