@@ -194,6 +194,11 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
                     continue;
                 }
 
+                if (TlsOracleRules.Reason(frame, name, ours, theirs) is not null)
+                {
+                    continue;
+                }
+
                 differences.Add($"{capture} frame {record.Number}: {name} is '{ours}', tshark says '{theirs}'");
             }
         }
@@ -217,7 +222,8 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
             Walk(protocol.Fields.Concat(protocol.ComputedFields), names);
         }
 
-        return names.Where(n => tshark.Contains(n) && !n.EndsWith(".payload", StringComparison.Ordinal)).ToList();
+        // Payloads and TLS's encrypted application data are compared by the round-trip and reassembly tests.
+        return names.Where(n => tshark.Contains(n) && !n.EndsWith(".payload", StringComparison.Ordinal) && n != "tls.app_data").ToList();
     });
 
     private static void Walk(IEnumerable<FieldDescriptor> fields, SortedSet<string> names)

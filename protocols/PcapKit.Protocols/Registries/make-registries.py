@@ -7,6 +7,8 @@ ip_protocol  <- /etc/protocols (IANA "Assigned Internet Protocol Numbers", as ne
 tcp_port     <- /etc/services, tcp entries (IANA "Service Name and Transport Protocol Port Number Registry")
 udp_port     <- /etc/services, udp entries
 ether_type   <- /etc/ethertypes, plus the IEEE-registered types listed in EXTRA_ETHERTYPES below
+tls_cipher_suite <- `openssl ciphers -V -stdname` (OpenSSL's table of IANA TLS Cipher Suite names), plus the IANA
+                entries this machine's OpenSSL leaves out, listed in EXTRA_CIPHER_SUITES below
 
 The other registries (ICMP types, TCP option kinds, ARP, link types) are data files written from the IANA and
 tcpdump.org registries directly; they are not generated.
@@ -38,6 +40,27 @@ EXTRA_ETHERTYPES = [
     ("hsr", 0x892F, "High-availability Seamless Redundancy"),
     ("qinq_legacy", 0x9100, "VLAN tag (legacy QinQ)"),
     ("nsh", 0x894F, "Network Service Header"),
+]
+
+
+# IANA TLS Cipher Suites (RFC 5246 Appendix A.5, RFC 4492, RFC 7507) that OpenSSL 3 no longer builds (RC4, export,
+# signalling values) but captures still carry.
+EXTRA_CIPHER_SUITES = [
+    (0x0000, "TLS_NULL_WITH_NULL_NULL"),
+    (0x0001, "TLS_RSA_WITH_NULL_MD5"),
+    (0x0002, "TLS_RSA_WITH_NULL_SHA"),
+    (0x0003, "TLS_RSA_EXPORT_WITH_RC4_40_MD5"),
+    (0x0004, "TLS_RSA_WITH_RC4_128_MD5"),
+    (0x0005, "TLS_RSA_WITH_RC4_128_SHA"),
+    (0x0009, "TLS_RSA_WITH_DES_CBC_SHA"),
+    (0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"),
+    (0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA"),
+    (0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"),
+    (0x5600, "TLS_FALLBACK_SCSV"),
+    (0xC007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA"),
+    (0xC008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA"),
+    (0xC011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA"),
+    (0xC012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"),
 ]
 
 
@@ -103,6 +126,18 @@ def main():
     have = {v for v, _, _ in ether}
     ether += [(v, n, t) for n, v, t in EXTRA_ETHERTYPES if v not in have]
     write("ether_type", "u16", "/etc/ethertypes (netbase) and the IEEE EtherType registry", first_per_value(ether))
+
+    import subprocess
+    suites = {}
+    listing = subprocess.run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"], check=True, capture_output=True, text=True).stdout
+    for line in listing.splitlines():
+        m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (TLS_\w+)", line)
+        if m:
+            suites[int(m.group(1) + m.group(2), 16)] = m.group(3)
+    for value, name in EXTRA_CIPHER_SUITES:
+        suites.setdefault(value, name)
+    write("tls_cipher_suite", "u16", "openssl ciphers -V -stdname (IANA TLS Cipher Suites names) and the IANA entries in make-registries.py",
+          [(v, n.lower(), n) for v, n in suites.items()])
 
 
 def first_per_value(rows):

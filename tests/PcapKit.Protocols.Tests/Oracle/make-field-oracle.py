@@ -24,9 +24,9 @@ names = set()
 for p in pack["protocols"]:
     walk(p["fields"], names)
 # Payloads are compared by the round-trip and reassembly tests; here they would only make the file large.
-names = sorted(n for n in names if n in tshark_fields and not n.endswith(".payload"))
+names = sorted(n for n in names if n in tshark_fields and not n.endswith(".payload") and n != "tls.app_data")
 extended = {"vlan", "ieee8021ad", "llc", "sll", "null", "raw", "arp", "ipv6", "ipv6.hopopts", "ipv6.dstopts", "ipv6.routing",
-            "ipv6.fraghdr", "icmp", "icmpv6", "igmp", "gre", "sctp", "dccp", "udplite", "mpls", "ah", "esp", "mipv6", "dns", "mdns", "llmnr", "http", "ntp", "dhcp"}
+            "ipv6.fraghdr", "icmp", "icmpv6", "igmp", "gre", "sctp", "dccp", "udplite", "mpls", "ah", "esp", "mipv6", "dns", "mdns", "llmnr", "http", "ntp", "dhcp", "tls"}
 prefs = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
          "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
          "-o", "sctp.relative_tsns:FALSE", "-o", "dccp.relative_sequence_numbers:FALSE"]
@@ -43,7 +43,12 @@ def run(path, label, only_extended):
         if only_extended and not set(chain.split(":")) & extended:
             continue
         rows.append((label, number, "frame.protocols", chain))
+        # TLS that tshark reaches through another application protocol (MySQL's or SMTP's STARTTLS) is not the pack's:
+        # it has no such protocols, so the segment stays TCP payload.
+        upgraded = ":tls" in chain and ":tcp:tls" not in chain
         for name, value in zip(names, cells[2:]):
+            if upgraded and name.startswith("tls."):
+                continue
             if value:
                 rows.append((label, number, name, value))
     return rows
