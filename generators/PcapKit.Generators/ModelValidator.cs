@@ -60,6 +60,7 @@ internal static class ModelValidator
         }
 
         ValidateRoles(spec, locations, diagnostics);
+        CheckDecodedNames(spec, locations, diagnostics);
 
         foreach (var f in spec.Fields)
         {
@@ -524,6 +525,51 @@ internal static class ModelValidator
         if (bits > 0 && bits < 64 && value >> bits != 0)
         {
             Report(diagnostics, DiagnosticDescriptors.ValueDoesNotFit, location, value, what, bits + " bits");
+        }
+    }
+
+    // The descriptors of decoded fields are named by their path (a list's name, then its field's: QueriesName); two
+    // paths that spell the same name (a field extensions_length beside a list extensions holding length) would not
+    // compile, so they are reported here.
+    private static void CheckDecodedNames(ProtocolSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in spec.Fields)
+        {
+            names[f.PropertyName] = f.Id;
+        }
+
+        foreach (var f in spec.Fields)
+        {
+            if (f.Decode)
+            {
+                Walk(f.Children, string.Empty, string.Empty, locations.Get("field:" + f.Id + ":decode", "field:" + f.Id));
+            }
+        }
+
+        void Walk(EquatableArray<FieldSpec> fields, string parent, string path, LocationInfo? location)
+        {
+            foreach (var d in fields)
+            {
+                var name = parent + d.PropertyName;
+                var id = path.Length == 0 ? d.Id : path + "." + d.Id;
+                foreach (var candidate in d.Type == FieldType.DecodedList ? new[] { name, name + "Item" } : [name])
+                {
+                    if (names.TryGetValue(candidate, out var other))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.NameClash, location, "decoded field", id, candidate, "'" + other + "'");
+                    }
+                    else
+                    {
+                        names[candidate] = id;
+                    }
+                }
+
+                if (d.Type == FieldType.DecodedList)
+                {
+                    Walk(d.Children, name, id, location);
+                }
+            }
         }
     }
 

@@ -63,6 +63,16 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void DecodedFieldsWhosePathsSpellTheSameName_ArePKGEN2013()
+    {
+        // extensions_length beside a list extensions whose items hold length: both ExtensionsLength.
+        var d = Single(Header + "fields:\n  - id: data\n    type: bytes\n    region: rest\n    decode:\n" +
+                       "      - { id: extensions_length, type: u16 }\n      - { id: extensions, item: extension, fields: [{ id: length, type: u16 }] }\n",
+                       sources: ("Hook.cs", "namespace N; public sealed partial record Demo { private static partial void DecodeData<TVisitor>(View view, ref TVisitor visitor) where TVisitor : global::PcapKit.Dissection.IFieldVisitor, allows ref struct { } }"));
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 8, 7, "The decoded field 'extensions.length' would be named 'ExtensionsLength' in C#, which clashes with 'extensions_length'");
+    }
+
+    [Fact]
     public void NotANumber_IsPKGEN1005()
     {
         var d = Single(Header + "fields:\n  - { id: a, type: u8, size_of: { region: header, scale: four } }\n");
