@@ -58,6 +58,7 @@ public sealed partial class ProtocolGenerator
             var parameters = new List<ParamSpec>();
             var computed = new List<ComputedSpec>();
             var tests = new List<TestVectorSpec>();
+            var heuristics = new List<string>();
             PseudoHeaderSupplySpec? supplies = null;
             foreach (var a in type.GetAttributes())
             {
@@ -71,6 +72,9 @@ public sealed partial class ProtocolGenerator
                         }
 
                         registrations.Add(new RegistrationSpec((string)a.ConstructorArguments[0].Value!, ToULong(a.ConstructorArguments[1].Value)));
+                        break;
+                    case "HeuristicAttribute":
+                        heuristics.Add((string)a.ConstructorArguments[0].Value!);
                         break;
                     case "ParamAttribute":
                         parameters.Add(new ParamSpec((string)a.ConstructorArguments[0].Value!, "ip_pseudo_header"));
@@ -133,7 +137,10 @@ public sealed partial class ProtocolGenerator
                 computed.ToEquatableArray(),
                 tests.ToEquatableArray(),
                 EquatableArray<EnumSpec>.Empty,
-                EquatableArray<TlvSetSpec>.Empty);
+                EquatableArray<TlvSetSpec>.Empty)
+            {
+                HeuristicTables = heuristics.ToEquatableArray(),
+            };
             ModelValidator.ValidateProtocol(spec, new LocationLookup(locations, typeLocation), state.Diagnostics);
             return state.Unit([new ProtocolDraft(spec, locations.ToEquatableArray())]);
         }

@@ -18,7 +18,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] TopKeys =
         [
             "protocol", "type", "namespace", "title", "rfc", "endian", "display", "chain", "layer", "params", "register",
-            "supplies", "fields", "computed", "tlvs", "enums", "flags", "tests",
+            "supplies", "fields", "computed", "tlvs", "enums", "flags", "tests", "heuristics",
         ];
 
         private static readonly string[] FieldKeys =
@@ -350,10 +350,35 @@ public sealed partial class ProtocolGenerator
                     computed.ToEquatableArray(),
                     tests.ToEquatableArray(),
                     EquatableArray<EnumSpec>.Empty,
-                    EquatableArray<TlvSetSpec>.Empty);
+                    EquatableArray<TlvSetSpec>.Empty)
+                {
+                    HeuristicTables = ReadHeuristics(root),
+                };
 
                 ModelValidator.ValidateProtocol(spec, new LocationLookup(locations, protocolLocation), _diagnostics);
                 return new ProtocolDraft(spec, locations.ToEquatableArray());
+            }
+
+            // heuristics: [tcp.port, udp.port] — tables whose unmatched payloads are offered to the protocol's heuristic hook.
+            private EquatableArray<string> ReadHeuristics(YamlMappingNode root)
+            {
+                var tables = new List<string>();
+                if (Node(root, "heuristics") is { } node)
+                {
+                    foreach (var t in Sequence(node, "heuristics"))
+                    {
+                        if (t is YamlScalarNode { Value: { Length: > 0 } table })
+                        {
+                            tables.Add(table);
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.WrongNodeKind, Loc(t), "heuristics", "a list of dispatch table names");
+                        }
+                    }
+                }
+
+                return tables.ToEquatableArray();
             }
 
             private void ReadEnums(YamlNode node, bool isFlags)

@@ -72,6 +72,15 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 8, 7, "The decoded field 'extensions.length' would be named 'ExtensionsLength' in C#, which clashes with 'extensions_length'");
     }
 
+    [Theory]
+    [InlineData("heuristics: tcp.port\n", 1, 13, "'heuristics' must be a sequence")]
+    [InlineData("heuristics: [[tcp.port]]\n", 1, 14, "'heuristics' must be a list of dispatch table names")]
+    public void HeuristicsThatAreNotTableNames_ArePKGEN1004(string yaml, int line, int column, string message)
+    {
+        var d = Single(yaml + Header + "fields:\n  - { id: a, type: u8 }\n");
+        AssertAt(d, "PKGEN1004", "demo.pcapkit.yaml", line, column, message);
+    }
+
     [Fact]
     public void NotANumber_IsPKGEN1005()
     {

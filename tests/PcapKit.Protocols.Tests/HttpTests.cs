@@ -51,6 +51,27 @@ public sealed class HttpTests
         Assert.False(fields.ContainsKey("http.request.version"));
     }
 
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\n\r\n", true, "ethernet:ipv4:tcp:http")]
+    [InlineData("HTTP/1.1 200 OK\r\n\r\n", true, "ethernet:ipv4:tcp:http")]
+    [InlineData("GET / HTTP/1.1\r\n\r\n", false, "ethernet:ipv4:tcp")]   // heuristics off
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n", true, "ethernet:ipv4:tcp")]     // not HTTP: stays payload
+    public void OnAnUnregisteredPort_TheHeuristicTakesASegmentThatStartsAMessage(string payload, bool heuristics, string chain)
+    {
+        // Ports 40000 and 40001: in no table, so only the heuristics in tcp.port can claim the payload.
+        var text = Encoding.ASCII.GetBytes(payload);
+        var frame = PcapKit.TestSupport.Hex.Parse("000000000000 000000000000 0800 450000000001 00004006 0000 7f000001 7f000001 9c409c41 00000001 00000000 5018ffff 0000 0000");
+        var bytes = new byte[frame.Length + text.Length];
+        frame.CopyTo(bytes, 0);
+        text.CopyTo(bytes, frame.Length);
+        bytes[17] = (byte)(40 + text.Length);
+        var dissector = new Dissector(Packs.Registry, new DissectorOptions { Heuristics = heuristics });
+        var stack = new LayerStack();
+        dissector.Dissect(bytes, 1, stack);
+        Assert.Equal(chain, new Frame(bytes, stack, Packs.Registry).GetChain());
+        Assert.Contains(Packs.Registry.GetHeuristics("tcp.port"), p => p.Name == "http");
+    }
+
     [Fact]
     public void Ssdp_IsHttpOverUdp_WithHttpsFields()
     {

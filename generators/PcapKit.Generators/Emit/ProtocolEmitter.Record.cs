@@ -566,6 +566,14 @@ internal sealed partial class ProtocolEmitter
         _w.Line();
         _w.Line("public override global::System.Collections.Generic.IReadOnlyList<" + FieldCode.Dissection + ".FieldDescriptor> ComputedFields => " + _type + ".Fields.Computed;");
         _w.Line();
+        if (!_spec.HeuristicTables.IsEmpty)
+        {
+            _w.Line("public override global::System.Collections.Generic.IReadOnlyList<string> HeuristicTables { get; } = [" + string.Join(", ", _spec.HeuristicTables.Select(Naming.Literal)) + "];");
+            _w.Line();
+            _w.Line("public override bool IsHeuristicMatch(" + FieldCode.Span + " payload) => " + _type + ".IsHeuristicMatch(payload);");
+            _w.Line();
+        }
+
         if (!_spec.Tests.IsEmpty)
         {
             _w.Line("public override global::System.Collections.Generic.IReadOnlyList<" + FieldCode.Dissection + ".ProtocolTestVector> TestVectors => Vectors;");

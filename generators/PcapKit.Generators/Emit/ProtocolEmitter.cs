@@ -188,6 +188,18 @@ internal sealed partial class ProtocolEmitter
             _w.Line();
         }
 
+        if (!_spec.HeuristicTables.IsEmpty)
+        {
+            _w.Line("/// <summary>");
+            _w.Line("/// Whether a payload no key of " + Xml(string.Join(", ", _spec.HeuristicTables)) + " matched is this protocol's: a hook implemented by hand");
+            _w.Line("/// in a partial file, reading only <paramref name=\"payload\"/>'s first bytes (it runs for every such payload).");
+            _w.Line("/// </summary>");
+            _w.Line("/// <param name=\"payload\">The payload.</param>");
+            _w.Line("/// <returns>Whether to dissect it as this protocol.</returns>");
+            _w.Line("private static partial bool IsHeuristicMatch(" + FieldCode.Span + " payload);");
+            _w.Line();
+        }
+
         foreach (var decoded in _spec.Fields.Where(f => f.Decode))
         {
             _w.Line("/// <summary>");

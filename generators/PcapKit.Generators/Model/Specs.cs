@@ -22,7 +22,11 @@ internal sealed record ProtocolSpec(
     EquatableArray<ComputedSpec> Computed,
     EquatableArray<TestVectorSpec> Tests,
     EquatableArray<EnumSpec> Enums,
-    EquatableArray<TlvSetSpec> TlvSets);
+    EquatableArray<TlvSetSpec> TlvSets)
+{
+    /// <summary>The dispatch tables whose payloads no key matched are offered to the protocol's heuristic hook.</summary>
+    public EquatableArray<string> HeuristicTables { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>One field on the wire.</summary>
 internal sealed record FieldSpec(

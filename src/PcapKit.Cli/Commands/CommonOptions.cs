@@ -6,7 +6,7 @@ namespace PcapKit.Cli.Commands;
 
 using ParseResult = System.CommandLine.ParseResult;
 
-/// <summary>Options every command that dissects takes: decode-as rules and checksum verification.</summary>
+/// <summary>Options every command that dissects takes: decode-as rules, checksum verification and heuristics.</summary>
 internal static class CommonOptions
 {
     public static readonly Option<string[]> DecodeAs = new("--decode-as", "-d")
@@ -19,10 +19,16 @@ internal static class CommonOptions
         Description = "Verify IPv4, TCP and UDP checksums.",
     };
 
+    public static readonly Option<bool> NoHeuristics = new("--no-heuristics")
+    {
+        Description = "Do not offer payloads on unregistered ports to the heuristic protocols (HTTP on any TCP port).",
+    };
+
     public static void AddTo(Command command)
     {
         command.Add(DecodeAs);
         command.Add(VerifyChecksums);
+        command.Add(NoHeuristics);
     }
 
     public static DissectorOptions DissectorOptions(ParseResult parse, DissectorOptions? baseOptions = null)
@@ -42,6 +48,7 @@ internal static class CommonOptions
         {
             DecodeAs = rules,
             VerifyChecksums = parse.GetValue(VerifyChecksums),
+            Heuristics = !parse.GetValue(NoHeuristics),
         };
     }
 }

@@ -87,6 +87,7 @@ internal static class ExtractCommand
                 },
                 Protocol = protocolName,
                 DecodeAs = dissector.DecodeAs,
+                Heuristics = dissector.Heuristics,
                 VerifyChecksums = dissector.VerifyChecksums,
                 Indented = parse.GetValue(indent),
                 Select = selectIndex < 0 ? null : (in ExtractedFrame f) => Contains(f.Frame, selectIndex),

@@ -62,6 +62,7 @@ internal static class FlowsCommand
                 Registry = registry,
                 Layer = FlowSplitter.DeepestLayer,
                 DecodeAs = dissector.DecodeAs,
+                Heuristics = dissector.Heuristics,
                 Consumers = [splitter],
             });
             try

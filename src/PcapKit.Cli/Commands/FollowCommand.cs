@@ -27,13 +27,15 @@ internal static class FollowCommand
             var handler = new Recorder(wanted);
             var input = parse.GetValue(file)!;
             using var stdin = input == "-" ? Console.OpenStandardInput() : null;
+            var dissector = CommonOptions.DissectorOptions(parse);
             using (var extractor = new Extractor(new ExtractionOptions
             {
                 InputPath = input,
                 InputStream = stdin,
                 NoFile = true,
                 Registry = CommandContext.BuildRegistry(parse),
-                DecodeAs = CommonOptions.DissectorOptions(parse).DecodeAs,
+                DecodeAs = dissector.DecodeAs,
+                Heuristics = dissector.Heuristics,
                 ReassembleIp = true,
                 ReassembleTcp = true,
                 TcpStreamHandler = handler,

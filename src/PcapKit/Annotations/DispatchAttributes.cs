@@ -22,6 +22,21 @@ public sealed class RegisterInAttribute : Attribute
     public ulong Key { get; }
 }
 
+/// <summary>
+/// Offers the protocol, in a table, the payloads whose keys name no protocol: the record declares
+/// <c>private static partial bool IsHeuristicMatch(ReadOnlySpan&lt;byte&gt; payload)</c> and implements it (YAML: <c>heuristics:</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HeuristicAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="table">The table (<c>tcp.port</c>).</param>
+    public HeuristicAttribute(string table) => Table = table;
+
+    /// <summary>The table.</summary>
+    public string Table { get; }
+}
+
 /// <summary>Hands the payload to the protocol a table maps the key fields to.</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class DispatchAttribute : Attribute

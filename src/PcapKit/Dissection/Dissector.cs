@@ -16,6 +16,7 @@ public sealed class Dissector
     private readonly LayerKind _stopLayer;
     private readonly int _stopProtocol;
     private readonly Dictionary<(int Table, ulong Key), int>? _decodeAs;
+    private readonly bool _heuristics;
 
     /// <summary>Creates a dissector.</summary>
     /// <param name="registry">The protocols.</param>
@@ -28,6 +29,7 @@ public sealed class Dissector
         _registry = registry;
         _flags = options.VerifyChecksums ? DissectionFlags.VerifyChecksums : DissectionFlags.None;
         _stopLayer = options.StopAfterLayer ?? (LayerKind)byte.MaxValue;
+        _heuristics = options.Heuristics;
         _stopProtocol = -1;
         if (options.StopAfterProtocol is { } stop)
         {
@@ -114,7 +116,8 @@ public sealed class Dissector
 
         while (true)
         {
-            if (!TryLookup(table, key0, key1, keyCount, out var protocol, out var key))
+            if (!TryLookup(table, key0, key1, keyCount, out var protocol, out var key) &&
+                !(_heuristics && offset < end && _registry.TryHeuristic(table, frame[offset..end], out protocol)))
             {
                 stack.SetRaw(offset, end - offset, offset == 0 && table == 0 ? "no dissector for the link type" : "no dissector for the payload");
                 return;

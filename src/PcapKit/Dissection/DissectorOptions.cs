@@ -20,6 +20,12 @@ public sealed record DissectorOptions
 
     /// <summary>Decode-as rules that override the registry's tables, such as <c>tcp.port==8080 → http</c>.</summary>
     public IReadOnlyList<DecodeAsRule> DecodeAs { get; init; } = [];
+
+    /// <summary>
+    /// Whether a payload whose keys name no protocol is offered to the protocols registered as heuristics for that
+    /// table (<see cref="ProtocolDescriptor.HeuristicTables"/>), as Wireshark tries its heuristic dissectors. On by default.
+    /// </summary>
+    public bool Heuristics { get; init; } = true;
 }
 
 /// <summary>A decode-as rule: in <paramref name="Table"/>, <paramref name="Key"/> leads to <paramref name="Protocol"/>.</summary>

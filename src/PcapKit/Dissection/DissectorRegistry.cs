@@ -20,6 +20,7 @@ public sealed class DissectorRegistry
     private readonly string[] _tableNames;
     private readonly Table[] _tables;
     private readonly int[][] _localTables;
+    private readonly int[][] _heuristics;
     private readonly string[] _packs;
 
     internal DissectorRegistry(
@@ -79,6 +80,33 @@ public sealed class DissectorRegistry
         while (contents.Count < tableNames.Count)
         {
             contents.Add([]);
+        }
+
+        // Heuristic protocols per table, in registration order (the order of the packs and of their protocols).
+        var heuristics = new List<List<int>>();
+        for (var p = 0; p < _protocols.Length; p++)
+        {
+            foreach (var name in _protocols[p].HeuristicTables)
+            {
+                var id = TableId(name);
+                while (heuristics.Count <= id)
+                {
+                    heuristics.Add([]);
+                }
+
+                heuristics[id].Add(p);
+            }
+        }
+
+        while (contents.Count < tableNames.Count)
+        {
+            contents.Add([]);
+        }
+
+        _heuristics = new int[tableNames.Count][];
+        for (var t = 0; t < _heuristics.Length; t++)
+        {
+            _heuristics[t] = t < heuristics.Count ? [.. heuristics[t]] : [];
         }
 
         _tableIndex = tableIndex.ToFrozenDictionary(StringComparer.Ordinal);
@@ -149,6 +177,44 @@ public sealed class DissectorRegistry
     /// <returns>Whether the key is in the table.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLookup(int table, ulong key, out int protocol) => _tables[table].TryLookup(key, out protocol);
+
+    /// <summary>The first protocol tried in <paramref name="table"/> by its heuristic that accepts <paramref name="payload"/>.</summary>
+    /// <param name="table">The table's id.</param>
+    /// <param name="payload">The payload no key matched.</param>
+    /// <param name="protocol">The protocol's index.</param>
+    /// <returns>Whether one accepted it.</returns>
+    public bool TryHeuristic(int table, ReadOnlySpan<byte> payload, out int protocol)
+    {
+        foreach (var candidate in _heuristics[table])
+        {
+            if (_protocols[candidate].IsHeuristicMatch(payload))
+            {
+                protocol = candidate;
+                return true;
+            }
+        }
+
+        protocol = -1;
+        return false;
+    }
+
+    /// <summary>The protocols tried by their heuristics in <paramref name="table"/>, in order.</summary>
+    /// <param name="table">The table's name.</param>
+    /// <returns>The protocols.</returns>
+    public IReadOnlyList<ProtocolDescriptor> GetHeuristics(string table)
+    {
+        var id = GetTableId(table);
+        var list = new List<ProtocolDescriptor>();
+        if (id >= 0)
+        {
+            foreach (var p in _heuristics[id])
+            {
+                list.Add(_protocols[p]);
+            }
+        }
+
+        return list;
+    }
 
     /// <summary>The entries of a table, ordered by key.</summary>
     /// <param name="table">The table's name.</param>

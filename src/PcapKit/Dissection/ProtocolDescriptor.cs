@@ -82,6 +82,17 @@ public abstract class ProtocolDescriptor
     /// <summary>The tables its payload is looked up in, by the index <see cref="LayerResult.NextTable"/> uses.</summary>
     public IReadOnlyList<string> DispatchTables => _dispatchTables;
 
+    /// <summary>
+    /// The dispatch tables (<c>tcp.port</c>) in which the protocol is also tried, by <see cref="IsHeuristicMatch"/>, on a
+    /// payload whose keys name no protocol (Wireshark's heuristic dissectors: HTTP on any port).
+    /// </summary>
+    public virtual IReadOnlyList<string> HeuristicTables => [];
+
+    /// <summary>Whether <paramref name="payload"/> looks like this protocol's, for <see cref="HeuristicTables"/>; reads only the bytes.</summary>
+    /// <param name="payload">The payload no key matched.</param>
+    /// <returns>Whether to dissect it as this protocol.</returns>
+    public virtual bool IsHeuristicMatch(ReadOnlySpan<byte> payload) => false;
+
     /// <summary>The chain label of a dispatch table (<c>ethertype</c>), or null.</summary>
     /// <param name="localTable">The index in <see cref="DispatchTables"/>.</param>
     /// <returns>The label.</returns>

@@ -83,6 +83,9 @@ public sealed class ExtractionOptions
     /// <summary>Decode-as rules (<c>tcp.port==8080,http</c>).</summary>
     public IReadOnlyList<DecodeAsRule> DecodeAs { get; init; } = [];
 
+    /// <summary>Offer payloads no dispatch key matched to the heuristic protocols (<see cref="DissectorOptions.Heuristics"/>); on by default.</summary>
+    public bool Heuristics { get; init; } = true;
+
     /// <summary>Verify checksums while dissecting (shown in the outputs).</summary>
     public bool VerifyChecksums { get; init; }
 
@@ -144,5 +147,6 @@ public sealed class ExtractionOptions
         StopAfterLayer = Layer,
         StopAfterProtocol = Protocol,
         DecodeAs = DecodeAs,
+        Heuristics = Heuristics,
     };
 }
