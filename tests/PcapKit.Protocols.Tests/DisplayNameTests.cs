@@ -36,6 +36,8 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["http2.data"] = "the segment's bytes the hook decodes the frames from; their fields are http2.*",
         ["http2.incomplete"] = "why bytes of the segment are not a whole frame",
         ["http2.incomplete_data"] = "as http2.incomplete: the bytes",
+        ["ftp.lines"] = "the segment's text the hook decodes the command or reply from; its fields are ftp.request.*, ftp.response.*",
+        ["ftp.line"] = "a line after the first (a multi-line reply's); tshark shows them as text without a field",
         ["ieee8021ad.etype"] = "tshark shows an S-tag's EtherType only in its tree text",
         ["ip.cipso.tags"] = "CIPSO tags kept as bytes; tshark splits them into ip.cipso.tag_type, …",
         ["tcp.options.mptcp.subtype_bits"] = "the 4 bits after an MPTCP subtype (version or flags, by subtype)",
