@@ -47,6 +47,23 @@ public sealed class ExtractCommandTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void BytesAfterAUnit_AreKeptAsTheLayersTrailer()
+    {
+        // ppp__many-protocols.pcap frame 27: a 60-byte frame whose IPv4 datagram ends 4 bytes early; tshark shows them
+        // as eth.trailer ca724e0c.
+        Corpus.Require();
+        var output = Path.Combine(_folder, "trailer.json");
+        var (exit, _, error) = Cli.RunProcess(null, "extract", Corpus.File("ppp__many-protocols.pcap"), "-f", "json", "-o", output, "--quiet");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(output));
+        var ethernet = json.RootElement.GetProperty("frames")[26].GetProperty("layers")[0];
+        Assert.Equal("ethernet", ethernet.GetProperty("protocol").GetString());
+        var trailer = ethernet.GetProperty("trailer");
+        Assert.Equal((56, 4, "ca724e0c"), (trailer.GetProperty("offset").GetInt32(), trailer.GetProperty("length").GetInt32(), trailer.GetProperty("data").GetString()));
+        Assert.False(json.RootElement.GetProperty("frames")[26].GetProperty("layers")[1].TryGetProperty("trailer", out _));
+    }
+
     [Fact]
     public void StandardInput_IsReadWhenTheFileIsADash_AndStandardOutputWhenTheOutputIs()
     {

@@ -153,6 +153,36 @@ public sealed class DnsTests
         Assert.Equal(["www.example.com"], Collect(Dns.Descriptor, dissected.LayerBytes(dns).ToArray())["dns.qry.name"]);
     }
 
+    [Fact]
+    public void DnsOverTcp_SeveralMessagesInOneSegment_AreEachDissected_AndACutOneIsKeptAsTheTrailer()
+    {
+        // RFC 7766 §6.2.1.1: two whole queries back to back, then the first 3 octets of a third (tshark 4.0.17 shows the
+        // chain eth:ethertype:ip:tcp:dns, dns.id 0x1a2b,0x1a2c and dns.length 33,33 for this segment).
+        var segment = Hex.Parse("0021 1a2b01000001000000000000 03777777 076578616d706c65 03636f6d 00 0001 0001" +
+                                "0021 1a2c01000001000000000000 03667470 076578616d706c65 03636f6d 00 001c 0001 00211a");
+        var frame = Hex.Parse("000000000000 000000000000 0800 45000051000100004006 0000 7f000001 7f000001 c0010035 00000001 00000000 5018ffff 0000 0000");
+        var bytes = new byte[frame.Length + segment.Length];
+        frame.CopyTo(bytes, 0);
+        segment.CopyTo(bytes, frame.Length);
+        bytes[16] = 0;
+        bytes[17] = (byte)(20 + 20 + segment.Length);
+        var stack = new LayerStack();
+        Packs.Dissector.Dissect(bytes, 1, stack);
+        var dissected = new Frame(bytes, stack, Packs.Registry);
+        Assert.Equal("ethernet:ipv4:tcp:dns_tcp:dns:dns_tcp:dns", dissected.GetChain());
+        Assert.True(dissected.IsFollowingUnit(5));
+        var chain = new StringBuilder();
+        FieldExtractor.AppendTsharkChain(chain, dissected);
+        Assert.Equal("eth:ethertype:ip:tcp:dns", chain.ToString());
+        var collector = new FieldValueCollector(["dns.id", "dns.qry.name", "dns.length"]);
+        collector.Collect(dissected);
+        Assert.Equal(("0x1a2b,0x1a2c", "www.example.com,ftp.example.com", "33,33"), (collector.GetValue(0), collector.GetValue(1), collector.GetValue(2)));
+        var tcp = dissected.IndexOf("tcp");
+        Assert.Equal("00211a", Convert.ToHexString(dissected.GetTrailer(tcp, out var offset)).ToLowerInvariant());
+        Assert.Equal(bytes.Length - 3, offset);
+        Assert.True(dissected.Raw.IsEmpty);
+    }
+
     /// <summary>Every field the protocol reports for <paramref name="message"/>, by display name, formatted as tshark's -T fields.</summary>
     private static Dictionary<string, List<string>> Collect(ProtocolDescriptor protocol, byte[] message)
     {

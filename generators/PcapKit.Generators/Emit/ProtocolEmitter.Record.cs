@@ -641,6 +641,7 @@ internal sealed partial class ProtocolEmitter
             _w.Line("result.Key1 = selection.Key1;");
             _w.Open("if (selection.PayloadLength >= 0 && result.HeaderLength + selection.PayloadLength < result.Length)");
             _w.Line("result.Length = result.HeaderLength + selection.PayloadLength;");
+            _w.Line("result.Repeats = selection.Repeats;");
             _w.Close();
             _w.Close();
         }

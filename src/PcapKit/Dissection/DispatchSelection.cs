@@ -28,6 +28,13 @@ public struct DispatchSelection
     /// <summary>The payload's length when something other than the unit's end bounds it (802.3 length field); -1 otherwise.</summary>
     public int PayloadLength { get; set; }
 
+    /// <summary>
+    /// Whether the bytes after this unit (when <see cref="PayloadLength"/> ends it before its parent's payload does) are
+    /// further units of the same protocol, as messages back to back in a TCP segment (Wireshark's tcp_dissect_pdus):
+    /// the dissector then dissects them in turn instead of leaving them as the parent's trailer.
+    /// </summary>
+    public bool Repeats { get; set; }
+
     /// <summary>Looks the payload up in table <paramref name="table"/> under <paramref name="key"/>.</summary>
     /// <param name="table">The index in the spec's tables.</param>
     /// <param name="key">The key.</param>

@@ -106,13 +106,96 @@ public sealed class Dissector
     private void Run(ReadOnlySpan<byte> frame, int table, ulong key0, long reportedEnd, ref DissectionContext context, LayerStack stack)
     {
         stack.Clear();
-        // reportedEnd: the declared end of the current unit, past the captured bytes when the capture cut the frame.
-        // False inside a first fragment, until a layer with a length field of its own.
-        var reportedKnown = true;
-        ulong key1 = 0;
-        var keyCount = 1;
         var offset = 0;
         var end = frame.Length;
+        var reportedKnown = true;
+        var firstOfUnit = -1;
+        while (true)
+        {
+            Descend(frame, table, key0, offset, end, reportedEnd, reportedKnown, ref context, stack);
+            if (firstOfUnit >= 0 && IsCut(stack, firstOfUnit))
+            {
+                // A further unit the segment does not hold whole (a message that ends in a later segment): as tshark
+                // without reassembly, it is not dissected; its bytes stay the parent's trailer.
+                stack.RemoveFrom(firstOfUnit);
+                return;
+            }
+
+            // Units back to back (DispatchSelection.Repeats): when the chain ended cleanly and the deepest repeating unit
+            // ended before its parent's payload, the bytes after it are the next unit of the same protocol.
+            if (stack.RawLength != 0 || stack.Count >= LayerStack.Capacity || !TryFindNextUnit(stack, out var unit, out var parent))
+            {
+                return;
+            }
+
+            ref readonly var repeating = ref stack[unit];
+            ref readonly var container = ref stack[parent];
+            table = repeating.DispatchTable;
+            key0 = repeating.DispatchKey;
+            offset = repeating.Offset + repeating.Length;
+            end = container.Offset + container.Length;
+            reportedKnown = container.ReportedLength >= 0;
+            reportedEnd = reportedKnown ? container.Offset + (long)container.ReportedLength : end;
+            firstOfUnit = stack.Count;
+        }
+    }
+
+    private static bool IsCut(LayerStack stack, int from)
+    {
+        for (var i = from; i < stack.Count; i++)
+        {
+            if (stack[i].IsTruncated || stack[i].Parse.Status == ParseStatus.Truncated)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The last layer that repeats and the layer whose payload holds it, when bytes of that payload follow its unit and
+    // no later layer has dissected them.
+    private static bool TryFindNextUnit(LayerStack stack, out int unit, out int parent)
+    {
+        unit = parent = -1;
+        var covered = 0;
+        for (var i = stack.Count - 1; i > 0; i--)
+        {
+            ref readonly var layer = ref stack[i];
+            covered = Math.Max(covered, layer.Offset + layer.Length);
+            if (!layer.Repeats)
+            {
+                continue;
+            }
+
+            for (var p = i - 1; p >= 0; p--)
+            {
+                ref readonly var candidate = ref stack[p];
+                if (candidate.Offset <= layer.Offset && candidate.Offset + candidate.Length > layer.Offset)
+                {
+                    if (candidate.Offset + candidate.Length > Math.Max(covered, layer.Offset + layer.Length) && layer.Length > 0)
+                    {
+                        unit = i;
+                        parent = p;
+                        return true;
+                    }
+
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        return false;
+    }
+
+    private void Descend(ReadOnlySpan<byte> frame, int table, ulong key0, int offset, int end, long reportedEnd, bool reportedKnown, ref DissectionContext context, LayerStack stack)
+    {
+        // reportedEnd: the declared end of the current unit, past the captured bytes when the capture cut the frame.
+        // reportedKnown: false inside a first fragment, until a layer with a length field of its own.
+        ulong key1 = 0;
+        var keyCount = 1;
 
         while (true)
         {

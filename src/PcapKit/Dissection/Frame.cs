@@ -76,6 +76,65 @@ public readonly ref struct Frame
         return Data.Slice(layer.Offset, layer.Length);
     }
 
+    /// <summary>
+    /// The bytes of layer <paramref name="index"/> after the unit its payload went to: the next layer ends before this
+    /// one does (Ethernet's padding after a short IPv4 datagram, a second DNS message after the first in a TCP segment).
+    /// Empty when the next layer fills the payload, or when there is no next layer (then what is left is <see cref="Raw"/>).
+    /// </summary>
+    /// <param name="index">The layer.</param>
+    /// <param name="offset">Where the trailer starts in the frame.</param>
+    /// <returns>The trailer's bytes.</returns>
+    public ReadOnlySpan<byte> GetTrailer(int index, out int offset)
+    {
+        ref readonly var layer = ref _layers[index];
+        offset = layer.Offset + layer.Length;
+        if (index + 1 >= _layers.Length)
+        {
+            return [];
+        }
+
+        // The end of what later layers inside this one cover (several units back to back, Layer.Repeats, count too).
+        var end = -1;
+        for (var i = index + 1; i < _layers.Length; i++)
+        {
+            ref readonly var inner = ref _layers[i];
+            if (inner.Offset >= layer.Offset && inner.Offset < offset)
+            {
+                end = Math.Max(end, inner.Offset + inner.Length);
+            }
+        }
+
+        if (end < 0 || end >= offset)
+        {
+            return [];
+        }
+
+        var trailer = Data.Slice(end, offset - end);
+        offset = end;
+        return trailer;
+    }
+
+    /// <summary>
+    /// Whether layer <paramref name="index"/> is a further unit after an earlier unit of the same protocol that repeats
+    /// (<see cref="Layer.Repeats"/>: a second DNS message in a TCP segment) rather than inside the layer before it.
+    /// </summary>
+    /// <param name="index">The layer.</param>
+    /// <returns>Whether it follows instead of nesting.</returns>
+    public bool IsFollowingUnit(int index)
+    {
+        ref readonly var layer = ref _layers[index];
+        for (var j = 0; j < index; j++)
+        {
+            ref readonly var earlier = ref _layers[j];
+            if (earlier.Repeats && earlier.Protocol == layer.Protocol && layer.Offset >= earlier.Offset + earlier.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The bytes no layer dissected.</summary>
     public ReadOnlySpan<byte> Raw => Data.Slice(_rawOffset, _rawLength);
 

@@ -19,7 +19,11 @@ public readonly struct Layer
         Parse = result.Parse;
         IsTruncated = result.Truncated;
         Checksum = result.ChecksumVerified ? result.Checksum : null;
+        Repeats = result.Repeats;
     }
+
+    /// <summary>Whether the bytes of the parent's payload after this unit are further units of the same protocol, dissected as further layers.</summary>
+    public bool Repeats { get; }
 
     /// <summary>The registry's identifier of the table that led to this layer (0: the link-type table).</summary>
     public int DispatchTable { get; }

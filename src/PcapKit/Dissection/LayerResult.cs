@@ -44,6 +44,9 @@ public struct LayerResult
     /// <summary>Whether a checksum was verified.</summary>
     public bool ChecksumVerified;
 
+    /// <summary>Whether the bytes of the parent's payload after this unit are further units of the same protocol (<see cref="DispatchSelection.Repeats"/>).</summary>
+    public bool Repeats;
+
     /// <summary>Resets every field for a new layer.</summary>
     public void Clear() => this = new LayerResult { NextTable = -1 };
 }

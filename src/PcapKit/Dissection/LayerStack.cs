@@ -66,6 +66,13 @@ public sealed class LayerStack
         return true;
     }
 
+    // Drops the layers from index count on, and the raw range with them (a further unit that turned out incomplete).
+    internal void RemoveFrom(int count)
+    {
+        _count = Math.Min(_count, count);
+        SetRaw(0, 0, null);
+    }
+
     internal void SetRaw(int offset, int length, string? reason)
     {
         RawOffset = offset;

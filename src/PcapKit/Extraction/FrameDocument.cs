@@ -153,6 +153,17 @@ public static class FrameDocument
             writer.StartObject("fields");
             protocol.Accept(f.LayerBytes(i), layer.ReportedLength, fields);
             writer.EndObject();
+            var trailer = f.GetTrailer(i, out var trailerOffset);
+            if (!trailer.IsEmpty)
+            {
+                // Bytes of this layer after the unit its payload held (padding, a further message): kept, not dropped.
+                writer.StartObject("trailer");
+                writer.WriteNumber("offset", (long)trailerOffset);
+                writer.WriteNumber("length", (long)trailer.Length);
+                writer.WriteBytes("data", trailer);
+                writer.EndObject();
+            }
+
             writer.EndObject();
         }
 

@@ -166,6 +166,12 @@ public sealed class FieldExtractor
         ArgumentNullException.ThrowIfNull(builder);
         for (var i = 0; i < frame.LayerCount; i++)
         {
+            if (frame.IsFollowingUnit(i))
+            {
+                // Further units of a protocol already named (DNS messages back to back): tshark names it once.
+                break;
+            }
+
             var name = ChainName(frame, i);
             if (name.Length > 0)
             {
