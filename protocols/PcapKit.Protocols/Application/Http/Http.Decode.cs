@@ -35,8 +35,10 @@ public sealed partial record Http
     ];
 
     // A request line (a method and its space) or a status line's version ("HTTP/1.0 ", "HTTP/1.1 ").
+    // Every method and "HTTP/" start with a capital letter: other payloads are turned away at their first octet.
     private static partial bool IsHeuristicMatch(ReadOnlySpan<byte> payload) =>
-        HttpMethods.Match(payload) > 0 || (payload.Length >= 9 && payload.StartsWith("HTTP/1."u8) && payload[8] == (byte)' ');
+        payload.Length > 0 && payload[0] is >= (byte)'A' and <= (byte)'Z' &&
+        (HttpMethods.Match(payload) > 0 || (payload.Length >= 9 && payload.StartsWith("HTTP/1."u8) && payload[8] == (byte)' '));
 
     private static partial void DecodeMessage<TVisitor>(View view, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct => DecodeText(view.Message, ref visitor);

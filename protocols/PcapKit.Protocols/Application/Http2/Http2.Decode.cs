@@ -12,7 +12,7 @@ namespace PcapKit.Protocols;
 public sealed partial record Http2
 {
     private static partial bool IsHeuristicMatch(ReadOnlySpan<byte> payload) =>
-        payload.Length >= 4 && Http2Frame.ClientPreface.StartsWith(payload[..Math.Min(payload.Length, Http2Frame.ClientPreface.Length)]);
+        payload.Length >= 4 && payload[0] == (byte)'P' && Http2Frame.ClientPreface.StartsWith(payload[..Math.Min(payload.Length, Http2Frame.ClientPreface.Length)]);
 
     private static partial void DecodeData<TVisitor>(View view, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct => DecodeFrames(view.Data, ref visitor);
