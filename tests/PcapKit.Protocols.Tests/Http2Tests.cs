@@ -26,7 +26,7 @@ public sealed class Http2Tests
             "000004 08 00 00000000 00010000" +                          // WINDOW_UPDATE 65536
             "00000a 07 00 00000000 00000005 00000000 6869" +            // GOAWAY last 5, NO_ERROR, debug "hi"
             "000002 fa 00 00000001 abcd");                             // an unknown type
-        Assert.Equal(["PRI * HTTP/2.0\\x0d\\x0a\\x0d\\x0aSM\\x0d\\x0a\\x0d\\x0a"], fields["http2.magic"]);
+        Assert.Equal(["PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n"], fields["http2.magic"]);   // control bytes as tshark escapes them
         Assert.Equal(["4", "1", "0", "6", "3", "8", "7", "250"], fields["http2.type"]);
         Assert.Equal(["1", "2"], fields["http2.settings.id"]);
         Assert.Equal(["256"], fields["http2.settings.header_table_size"]);

@@ -29,7 +29,18 @@ public sealed class HttpTests
         Assert.Equal(["404"], fields["http.response.code"]);
         Assert.Equal(["Not Found"], fields["http.response.phrase"]);
         Assert.Equal(["0"], fields["http.content_length_header"]);
-        Assert.Equal(["text/plain; charset=\\\"utf-8\\\""], fields["http.content_type"]);   // as tshark -T fields prints quotes
+        Assert.Equal(["text/plain; charset=\"utf-8\""], fields["http.content_type"]);   // quotes as they are, as tshark -T fields prints them
+    }
+
+    [Fact]
+    public void EveryHeaderLine_IsKeptInOrder_AsTsharksRequestLines()
+    {
+        // RFC 9110 §5.3: a field name may repeat; the lines keep them all, in order, with their CRLF (tshark's http.request.line).
+        var fields = Collect(Http.Descriptor, "GET / HTTP/1.1\r\nHost: a\r\nAccept: x\r\nX-Tag: 1\r\nX-Tag: 2\r\n\r\nbody");
+        Assert.Equal(["Host: a\\r\\n", "Accept: x\\r\\n", "X-Tag: 1\\r\\n", "X-Tag: 2\\r\\n"], fields["http.request.line"]);
+        Assert.False(fields.ContainsKey("http.response.line"));
+        var response = Collect(Http.Descriptor, "HTTP/1.1 204 No Content\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n");
+        Assert.Equal(["Set-Cookie: a=1\\r\\n", "Set-Cookie: b=2\\r\\n"], response["http.response.line"]);
     }
 
     [Theory]

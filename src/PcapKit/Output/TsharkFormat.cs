@@ -61,10 +61,10 @@ public static class TsharkFormat
                 builder.Append(text[..b]);
                 return;
             case FieldKind.Text:
-                TextFormat.Append(builder, value, quotes: true);
+                TextFormat.Append(builder, value);
                 return;
             case FieldKind.NulTerminatedText:
-                TextFormat.Append(builder, TextFormat.UpToNul(value), quotes: true);
+                TextFormat.Append(builder, TextFormat.UpToNul(value));
                 return;
         }
 

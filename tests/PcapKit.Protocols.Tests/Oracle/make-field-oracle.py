@@ -6,7 +6,7 @@ for the frames of synthetic.pcapng (protocols the corpus lacks).
 Run by hand from the repository root after building the CLI, with the oracle's tshark (4.0.17) installed:
     python3 tests/PcapKit.Protocols.Tests/Oracle/make-field-oracle.py ../shared/corpus
 The tests never call tshark; they read the committed output. One line per (capture, frame, field, value)."""
-import csv, json, os, subprocess, sys
+import json, os, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 corpus = sys.argv[1]
@@ -62,6 +62,8 @@ rows += run(os.path.join(here, "synthetic.pcapng"), "synthetic.pcapng", False)
 
 with open(os.path.join(here, "field-oracle.tsv"), "w", newline="") as f:
     f.write("# capture\tframe\tfield\tvalue (tshark 4.0.17, " + " ".join(prefs) + ")\n")
-    w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
-    w.writerows(rows)
+    # tshark's -T fields escapes tabs and line ends itself, so values are written as tshark printed them (a csv writer
+    # would double their backslashes and escape their quotes).
+    for row in rows:
+        f.write("\t".join(row) + "\n")
 print(len(rows), "values from", len({(r[0], r[1]) for r in rows}), "frames")

@@ -84,6 +84,11 @@ public sealed partial record Http
             return;
         }
 
+        var request = HttpMethods.Match(line) > 0;
+        var (lines, item, lineField) = request
+            ? (Fields.RequestLines, Fields.RequestLinesItem, Fields.RequestLinesLine)
+            : (Fields.ResponseLines, Fields.ResponseLinesItem, Fields.ResponseLinesLine);
+        var listed = false;
         for (var p = lineEnd < 0 ? data.Length : lineEnd + 1; p < data.Length;)
         {
             var end = data[p..].IndexOf((byte)'\n');
@@ -97,8 +102,19 @@ public sealed partial record Http
             if (field.IsEmpty)
             {
                 // The empty line that ends the header section (§2.1); the body follows.
-                return;
+                break;
             }
+
+            if (!listed)
+            {
+                visitor.BeginList(lines);
+                listed = true;
+            }
+
+            // The line as sent, with its line ending when the segment holds it (tshark's http.request.line).
+            visitor.BeginItem(item);
+            visitor.Bytes(lineField, data.Slice(p, Math.Min(end + 1, data.Length - p)));
+            visitor.EndItem(item);
 
             var colon = field.IndexOf((byte)':');
             if (colon > 0)
@@ -115,6 +131,11 @@ public sealed partial record Http
             }
 
             p += end + 1;
+        }
+
+        if (listed)
+        {
+            visitor.EndList(lines);
         }
     }
 
