@@ -37,6 +37,32 @@ public sealed class EquivalenceTests
     // options mtu(1500) stamp(1, 2), payload "hello!".
     private static readonly byte[] Packet = Convert.FromHexString("1f90c350610600" + "1e1234" + "020405dc" + "080a0000000100000002" + "68656c6c6f21");
 
+    [Fact]
+    public void Heuristics_DeclaredEitherWay_ReachTheDescriptor()
+    {
+        // heuristics: in YAML and [Heuristic] on a record: both give the tables and call the hand-written hook.
+        const string yaml = "protocol: hy\ntype: HeurYaml\nendian: big\nlayer: application\nheuristics: [tcp.port, udp.port]\nfields:\n  - { id: magic, type: u16 }\n";
+        const string hooks =
+            "using System;\nusing PcapKit.Annotations;\nnamespace Demo;\n" +
+            "public sealed partial record HeurYaml { private static partial bool IsHeuristicMatch(ReadOnlySpan<byte> payload) => payload.Length >= 2 && payload[0] == 0xCA; }\n" +
+            "[Protocol(\"ha\", Endian.Big)]\n[Heuristic(\"tcp.port\")]\n" +
+            "public sealed partial record HeurAttributes { public ushort Magic { get; init; } private static partial bool IsHeuristicMatch(ReadOnlySpan<byte> payload) => payload.Length >= 2 && payload[0] == 0xFE; }\n";
+        var result = GeneratorHarness.Run([("hy.pcapkit.yaml", yaml)], [("Hooks.cs", hooks)]);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompileDiagnostics);
+        using var stream = new MemoryStream();
+        Assert.True(result.Output.Emit(stream).Success);
+        var assembly = Assembly.Load(stream.ToArray());
+        ProtocolDescriptor Get(string type) => (ProtocolDescriptor)assembly.GetType(type)!.GetProperty("Descriptor")!.GetValue(null)!;
+        var fromYaml = Get("Demo.HeurYaml");
+        var fromAttributes = Get("Demo.HeurAttributes");
+        Assert.Equal(["tcp.port", "udp.port"], fromYaml.HeuristicTables);
+        Assert.Equal(["tcp.port"], fromAttributes.HeuristicTables);
+        Assert.True(fromYaml.IsHeuristicMatch([0xCA, 0x01]));
+        Assert.False(fromYaml.IsHeuristicMatch([0xFE, 0x01]));
+        Assert.True(fromAttributes.IsHeuristicMatch([0xFE, 0x01]));
+    }
+
     private static (ProtocolDescriptor, ProtocolDescriptor) Compile(string scenario, string yamlType, string attributesType)
     {
         var result = Scenario.Load(scenario).Run();

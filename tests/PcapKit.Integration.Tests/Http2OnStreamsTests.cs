@@ -121,3 +121,71 @@ public sealed class Http2OnStreamsTests
         }
     }
 }
+
+/// <summary>The stream parsers on hostile bytes: seeded random streams never throw.</summary>
+public sealed class StreamParserFuzzTests
+{
+    [Fact]
+    public void RandomStreamsAfterThePreface_AndRandomControlLines_NeverThrow()
+    {
+        var random = new Random(20261126);
+        var blocks = 0;
+        var failed = 0;
+        var data = 0;
+        for (var connection = 0; connection < 2_000; connection++)
+        {
+            var tcp = new TcpReassembler(null, new Http2StreamParser(b => { blocks++; failed += b.Error is null ? 0 : 1; }, new FtpDataTracker(_ => data++)));
+            var port = (ushort)(random.Next(2) == 0 ? 21 : 8080);
+            var client = Net.FiveTuple.ForIpv4(new Net.Ipv4Address(0x0A000001), new Net.Ipv4Address(0x0A000002), 6, 40000, port);
+            var server = new Net.FiveTuple(4, client.Destination, client.Source, 6, port, 40000);
+            uint c = 1, s = 1;
+            long frame = 0;
+            tcp.AddSegment(client, 0x02, c++, 0, [], 0, ++frame, frame);
+            tcp.AddSegment(server, 0x12, s++, 0, [], 0, ++frame, frame);
+            var first = true;
+            for (var segment = 0; segment < 8; segment++)
+            {
+                var bytes = new byte[random.Next(1, 200)];
+                random.NextBytes(bytes);
+                if (port == 8080)
+                {
+                    // Frames with random types, flags, streams and payloads of plausible lengths, cut anywhere.
+                    var frames = new List<byte>(first ? Net.Http2Frame.ClientPreface.ToArray() : []);
+                    for (var f = random.Next(1, 6); f > 0; f--)
+                    {
+                        var payload = new byte[random.Next(0, 40)];
+                        random.NextBytes(payload);
+                        frames.AddRange([0, 0, (byte)payload.Length, (byte)random.Next(11), (byte)random.Next(256), 0, 0, 0, (byte)random.Next(4)]);
+                        frames.AddRange(payload);
+                    }
+
+                    bytes = [.. frames.Take(random.Next(frames.Count / 2, frames.Count + 1))];
+                }
+                else if (port == 21 && random.Next(2) == 0)
+                {
+                    bytes = System.Text.Encoding.ASCII.GetBytes(random.Next(2) == 0 ? "227 (1,2,3,4," + random.Next(300) + ",9)\r\n" : "EPRT |" + random.Next(3) + "|::1|" + random.Next(70000) + "|\r\n");
+                }
+
+                first = false;
+                var toClient = random.Next(2) == 0;
+                tcp.AddSegment(toClient ? server : client, 0x18, toClient ? s : c, 0, bytes, 0, ++frame, frame);
+                if (toClient)
+                {
+                    s += (uint)bytes.Length;
+                }
+                else
+                {
+                    c += (uint)bytes.Length;
+                }
+            }
+
+            tcp.Finish();
+        }
+
+        // Fixed seed: the streams reach header blocks, most of which HPACK rejects (random octets) and some it decodes;
+        // no data connection is associated, since no later connection goes to an announced endpoint.
+        Assert.InRange(blocks, 100, int.MaxValue);
+        Assert.InRange(failed, 1, blocks - 1);
+        Assert.Equal(0, data);
+    }
+}

@@ -128,3 +128,40 @@ public sealed class HpackDecoderTests
         Assert.Equal(count, decoder.TableCount);
     }
 }
+
+/// <summary>HPACK on hostile input: seeded mutations of Appendix C's blocks never throw and never read past the block.</summary>
+public sealed class HpackDecoderFuzzTests
+{
+    [Fact]
+    public void SeededMutationsOfTheAppendixCBlocks_NeverThrow()
+    {
+        string[] blocks =
+        [
+            "828684418cf1e3c2e5f23a6ba0ab90f4ff", "828684be5886a8eb10649cbf", "828785bf408825a849e95ba97d7f8925a849e95bb8e8b4bf",
+            "488264025885aec3771a4b6196d07abe941054d444a8200595040b8166e082a62d1bff6e919d29ad171863c78f0b97c8e9ae82ae43d3",
+            "88c16196d07abe941054d444a8200595040b8166e084a62d1bffc05a839bd9ab77ad94e7821dd7f2e6c7b335dfdfcd5b3960d5af27087f3672c1ab270fb5291f9587316065c003ed4ee5b1063d5007",
+        ];
+        var random = new Random(20261126);
+        var headers = new List<KeyValuePair<string, string>>();
+        var failures = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            var block = Hex.Parse(blocks[random.Next(blocks.Length)]);
+            for (var edits = 1 + random.Next(3); edits > 0; edits--)
+            {
+                block[random.Next(block.Length)] = (byte)random.Next(256);
+            }
+
+            var decoder = new HpackDecoder(random.Next(2) == 0 ? 256 : 4096);
+            headers.Clear();
+            if (decoder.Decode(block.AsSpan(0, random.Next(block.Length + 1)), headers) is not null)
+            {
+                failures++;
+            }
+
+            Assert.InRange(decoder.TableSize, 0, decoder.MaxTableSize);
+        }
+
+        Assert.InRange(failures, 1, 99_999);   // both outcomes were reached
+    }
+}
