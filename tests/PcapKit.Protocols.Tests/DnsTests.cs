@@ -136,12 +136,7 @@ public sealed class DnsTests
         // RFC 7766 §8: the length, the message, then the next message's first bytes.
         var segment = Hex.Parse("0021 1a2b01000001000000000000 03777777 076578616d706c65 03636f6d 00 0001 0001 0021 1a2c");
         var stack = new LayerStack();
-        var frame = Hex.Parse("000000000000 000000000000 0800 45000051000100004006 0000 7f000001 7f000001 c0010035 00000001 00000000 5018ffff 0000 0000");
-        var bytes = new byte[frame.Length + segment.Length];
-        frame.CopyTo(bytes, 0);
-        segment.CopyTo(bytes, frame.Length);
-        bytes[16] = 0;
-        bytes[17] = (byte)(20 + 20 + segment.Length);
+        var bytes = TcpFrames.Around(segment, "c0010035");
         Packs.Dissector.Dissect(bytes, 1, stack);
         var dissected = new Frame(bytes, stack, Packs.Registry);
         Assert.Equal("ethernet:ipv4:tcp:dns_tcp:dns", dissected.GetChain());
@@ -160,12 +155,7 @@ public sealed class DnsTests
         // chain eth:ethertype:ip:tcp:dns, dns.id 0x1a2b,0x1a2c and dns.length 33,33 for this segment).
         var segment = Hex.Parse("0021 1a2b01000001000000000000 03777777 076578616d706c65 03636f6d 00 0001 0001" +
                                 "0021 1a2c01000001000000000000 03667470 076578616d706c65 03636f6d 00 001c 0001 00211a");
-        var frame = Hex.Parse("000000000000 000000000000 0800 45000051000100004006 0000 7f000001 7f000001 c0010035 00000001 00000000 5018ffff 0000 0000");
-        var bytes = new byte[frame.Length + segment.Length];
-        frame.CopyTo(bytes, 0);
-        segment.CopyTo(bytes, frame.Length);
-        bytes[16] = 0;
-        bytes[17] = (byte)(20 + 20 + segment.Length);
+        var bytes = TcpFrames.Around(segment, "c0010035");
         var stack = new LayerStack();
         Packs.Dissector.Dissect(bytes, 1, stack);
         var dissected = new Frame(bytes, stack, Packs.Registry);

@@ -70,11 +70,7 @@ public sealed class Http2Tests
     public void TheHeuristic_TakesASegmentThatStartsWithThePreface_OnAnyPort()
     {
         var text = Hex.Parse(Preface + "000000 04 00 00000000");
-        var frame = Hex.Parse("000000000000 000000000000 0800 450000000001 00004006 0000 7f000001 7f000001 9c409c41 00000001 00000000 5018ffff 0000 0000");
-        var bytes = new byte[frame.Length + text.Length];
-        frame.CopyTo(bytes, 0);
-        text.CopyTo(bytes, frame.Length);
-        bytes[17] = (byte)(40 + text.Length);
+        var bytes = TcpFrames.Around(text, "9c409c41");
         var stack = new LayerStack();
         Packs.Dissector.Dissect(bytes, 1, stack);
         Assert.Equal("ethernet:ipv4:tcp:http2", new Frame(bytes, stack, Packs.Registry).GetChain());

@@ -71,11 +71,7 @@ public sealed class HttpTests
     {
         // Ports 40000 and 40001: in no table, so only the heuristics in tcp.port can claim the payload.
         var text = Encoding.ASCII.GetBytes(payload);
-        var frame = PcapKit.TestSupport.Hex.Parse("000000000000 000000000000 0800 450000000001 00004006 0000 7f000001 7f000001 9c409c41 00000001 00000000 5018ffff 0000 0000");
-        var bytes = new byte[frame.Length + text.Length];
-        frame.CopyTo(bytes, 0);
-        text.CopyTo(bytes, frame.Length);
-        bytes[17] = (byte)(40 + text.Length);
+        var bytes = TcpFrames.Around(text, "9c409c41");
         var dissector = new Dissector(Packs.Registry, new DissectorOptions { Heuristics = heuristics });
         var stack = new LayerStack();
         dissector.Dissect(bytes, 1, stack);
