@@ -112,7 +112,7 @@ public sealed class Dissector
         var firstOfUnit = -1;
         while (true)
         {
-            Descend(frame, table, key0, offset, end, reportedEnd, reportedKnown, ref context, stack);
+            var repeats = Descend(frame, table, key0, offset, end, reportedEnd, reportedKnown, ref context, stack);
             if (firstOfUnit >= 0 && IsCut(stack, firstOfUnit))
             {
                 // A further unit the segment does not hold whole (a message that ends in a later segment): as tshark
@@ -123,7 +123,7 @@ public sealed class Dissector
 
             // Units back to back (DispatchSelection.Repeats): when the chain ended cleanly and the deepest repeating unit
             // ended before its parent's payload, the bytes after it are the next unit of the same protocol.
-            if (stack.RawLength != 0 || stack.Count >= LayerStack.Capacity || !TryFindNextUnit(stack, out var unit, out var parent))
+            if (!repeats || stack.RawLength != 0 || stack.Count >= LayerStack.Capacity || !TryFindNextUnit(stack, out var unit, out var parent))
             {
                 return;
             }
@@ -190,8 +190,11 @@ public sealed class Dissector
         return false;
     }
 
-    private void Descend(ReadOnlySpan<byte> frame, int table, ulong key0, int offset, int end, long reportedEnd, bool reportedKnown, ref DissectionContext context, LayerStack stack)
+    // Returns whether a layer it pushed repeats (DispatchSelection.Repeats), so that only then the stack is searched for
+    // a further unit.
+    private bool Descend(ReadOnlySpan<byte> frame, int table, ulong key0, int offset, int end, long reportedEnd, bool reportedKnown, ref DissectionContext context, LayerStack stack)
     {
+        var repeats = false;
         // reportedEnd: the declared end of the current unit, past the captured bytes when the capture cut the frame.
         // reportedKnown: false inside a first fragment, until a layer with a length field of its own.
         ulong key1 = 0;
@@ -203,7 +206,7 @@ public sealed class Dissector
                 !(_heuristics && offset < end && _registry.TryHeuristic(table, frame[offset..end], out protocol)))
             {
                 stack.SetRaw(offset, end - offset, offset == 0 && table == 0 ? "no dissector for the link type" : "no dissector for the payload");
-                return;
+                return repeats;
             }
 
             context.DispatchKey = key;
@@ -213,16 +216,17 @@ public sealed class Dissector
             var length = Math.Clamp(result.Length, 0, end - offset);
             var header = Math.Clamp(result.HeaderLength, 0, length);
             var label = result.Parse.IsOk && result.NextTable >= 0 ? descriptor.GetDispatchLabel(result.NextTable) : null;
+            repeats |= result.Repeats;
             if (!stack.TryPush(new Layer(protocol, offset, length, header, result, label, table, key)))
             {
                 stack.SetRaw(offset, end - offset, "too many layers");
-                return;
+                return repeats;
             }
 
             if (!result.Parse.IsOk)
             {
                 stack.SetRaw(offset, end - offset, result.Parse.Reason);
-                return;
+                return repeats;
             }
 
             end = offset + length;
@@ -240,20 +244,20 @@ public sealed class Dissector
             if (descriptor.Layer >= _stopLayer || protocol == _stopProtocol)
             {
                 stack.SetRaw(offset, end - offset, "dissection stopped by a threshold");
-                return;
+                return repeats;
             }
 
             if (result.NextTable < 0 || result.KeyCount == 0)
             {
                 stack.SetRaw(offset, end - offset, "no dispatch for the payload");
-                return;
+                return repeats;
             }
 
             if (offset >= end && declaredPayload <= 0)
             {
                 // Nothing captured and nothing declared. When the layer declares a payload the capture cut off
                 // entirely, the next layer is still dissected (as tshark does) and recorded as truncated.
-                return;
+                return repeats;
             }
 
             table = _registry.GetTableId(protocol, result.NextTable);
@@ -265,7 +269,7 @@ public sealed class Dissector
             {
                 // A payload the capture cut off entirely is not handed to an application protocol (tshark's TCP and
                 // UDP call no subdissector for it): there is no message to show, only its length.
-                return;
+                return repeats;
             }
         }
     }
