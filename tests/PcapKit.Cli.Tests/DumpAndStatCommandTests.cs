@@ -124,6 +124,19 @@ public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
         return tcp >= 0 && parts.Skip(tcp + 1).Any(application.Contains);
     }
 
+    [Fact]
+    public void Protocols_ListTheHeuristicsAndTheirTables()
+    {
+        var (_, text, _) = Cli.Run("protocols", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var heuristics = json.RootElement.GetProperty("protocols").EnumerateArray()
+            .Where(p => p.GetProperty("heuristic_tables").GetArrayLength() > 0)
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("heuristic_tables")[0].GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["http"] = "tcp.port", ["http2"] = "tcp.port" }, heuristics);
+        var (_, listing, _) = Cli.Run("protocols");
+        Assert.Contains("  tried by its heuristic on tcp.port payloads no key names", listing, StringComparison.Ordinal);
+    }
+
     /// <summary>The tshark names of the standard pack's application-layer protocols.</summary>
     private static HashSet<string> ApplicationProtocols()
     {

@@ -39,6 +39,11 @@ internal static class ProtocolsCommand
                     o.WriteLine($"  registered in {r.Table} = {r.Key}");
                 }
 
+                foreach (var t in p.HeuristicTables)
+                {
+                    o.WriteLine($"  tried by its heuristic on {t} payloads no key names");
+                }
+
                 foreach (var t in p.DispatchTables)
                 {
                     o.WriteLine($"  payload dispatched by {t}");
@@ -113,6 +118,13 @@ internal static class ProtocolsCommand
                     writer.WriteString("table", r.Table);
                     writer.WriteNumber("key", r.Key);
                     writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("heuristic_tables");
+                foreach (var t in p.HeuristicTables)
+                {
+                    writer.WriteStringValue(t);
                 }
 
                 writer.WriteEndArray();
