@@ -137,6 +137,33 @@ public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
         Assert.Contains("  tried by its heuristic on tcp.port payloads no key names", listing, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NoHeuristics_LeavesAnUnregisteredPortsHttpAsTcpPayload()
+    {
+        // One request from port 40000 to 40001, ports no table names: the HTTP heuristic takes it, --no-heuristics does not.
+        var path = Path.Combine(Path.GetTempPath(), $"pcapkit-heuristic-{Guid.NewGuid():N}.pcap");
+        try
+        {
+            var request = System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            var frame = Convert.FromHexString("000000000000000000000000080045000000000100004006" + "00007f0000017f000001" + "9c409c41" + "0000000100000000" + "5018ffff00000000");
+            byte[] bytes = [.. frame, .. request];
+            bytes[17] = (byte)(40 + request.Length);
+            using (var writer = PcapKit.Capture.PcapWriter.Create(path, 1))
+            {
+                writer.Write(PcapKit.Capture.CaptureTimestamp.FromNanoseconds(1, 0), bytes, (uint)bytes.Length);
+            }
+
+            var (_, with, _) = Cli.Run("fields", path, "-e", "frame.protocols", "-e", "http.request.method");
+            var (_, without, _) = Cli.Run("fields", path, "--no-heuristics", "-e", "frame.protocols", "-e", "http.request.method");
+            Assert.Equal("eth:ethertype:ip:tcp:http\tGET", with.Trim());
+            Assert.Equal("eth:ethertype:ip:tcp:data", without.Trim());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>The tshark names of the standard pack's application-layer protocols.</summary>
     private static HashSet<string> ApplicationProtocols()
     {

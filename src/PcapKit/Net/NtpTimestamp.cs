@@ -37,21 +37,45 @@ public readonly record struct NtpTimestamp(ulong Value)
     /// <summary>The fraction in nanoseconds, truncated (as Wireshark).</summary>
     public int Nanoseconds => (int)(((Value & 0xFFFF_FFFF) * 1_000_000_000UL) >> 32);
 
+    /// <summary>Room enough for either text form (<c>Aug 16, 2015 19:25:48.749582159 UTC</c> is 35 characters).</summary>
+    public const int MaxTextLength = 48;
+
     /// <summary>As tshark prints an absolute time in UTC: <c>Aug 16, 2015 19:25:48.749582159 UTC</c>, or <c>NULL</c> for zero.</summary>
     /// <returns>The text.</returns>
     public string ToTsharkString()
     {
+        Span<char> text = stackalloc char[MaxTextLength];
+        return TryFormatTshark(text, out var written) ? text[..written].ToString() : string.Empty;
+    }
+
+    /// <summary>Writes <see cref="ToTsharkString"/>'s text without allocating.</summary>
+    /// <param name="destination">Where (<see cref="MaxTextLength"/> characters always suffice).</param>
+    /// <param name="written">The characters written.</param>
+    /// <returns>Whether it fit.</returns>
+    public bool TryFormatTshark(Span<char> destination, out int written)
+    {
         if (IsNull)
         {
-            return "NULL";
+            written = 4;
+            return "NULL".AsSpan().TryCopyTo(destination);
         }
 
         var time = DateTime.UnixEpoch.AddSeconds(UnixSeconds);
-        return string.Create(CultureInfo.InvariantCulture, $"{Months[time.Month - 1]} {time.Day,2}, {time.Year} {time:HH:mm:ss}.{Nanoseconds:D9} UTC");
+        return destination.TryWrite(CultureInfo.InvariantCulture, $"{Months[time.Month - 1]} {time.Day,2}, {time.Year} {time:HH:mm:ss}.{Nanoseconds:D9} UTC", out written);
     }
 
     /// <summary>ISO 8601 in UTC with nanoseconds: <c>2015-08-16T19:25:48.749582159Z</c>.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTime.UnixEpoch.AddSeconds(UnixSeconds):yyyy-MM-ddTHH:mm:ss}.{Nanoseconds:D9}Z");
+    public override string ToString()
+    {
+        Span<char> text = stackalloc char[MaxTextLength];
+        return TryFormat(text, out var written) ? text[..written].ToString() : string.Empty;
+    }
+
+    /// <summary>Writes <see cref="ToString"/>'s text without allocating.</summary>
+    /// <param name="destination">Where (<see cref="MaxTextLength"/> characters always suffice).</param>
+    /// <param name="written">The characters written.</param>
+    /// <returns>Whether it fit.</returns>
+    public bool TryFormat(Span<char> destination, out int written) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"{DateTime.UnixEpoch.AddSeconds(UnixSeconds):yyyy-MM-ddTHH:mm:ss}.{Nanoseconds:D9}Z", out written);
 }

@@ -56,7 +56,9 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
                 // RFC 5905: a zero timestamp means "not known".
                 if (new NtpTimestamp(value) is { IsNull: false } time)
                 {
-                    _writer.WriteString(field.Name, time.ToString());
+                    Span<char> text = stackalloc char[NtpTimestamp.MaxTextLength];
+                    _ = time.TryFormat(text, out var written);
+                    _writer.WriteString(field.Name, text[..written]);
                 }
                 else
                 {

@@ -25,7 +25,9 @@ public static class TsharkFormat
 
         if (field.Format == NumberFormat.NtpTimestamp)
         {
-            builder.Append(new NtpTimestamp(value).ToTsharkString());
+            Span<char> time = stackalloc char[NtpTimestamp.MaxTextLength];
+            _ = new NtpTimestamp(value).TryFormatTshark(time, out var written);
+            builder.Append(time[..written]);
         }
         else if (field.Format == NumberFormat.Hex)
         {

@@ -28,7 +28,7 @@ public sealed class FtpDataTracker : ITcpStreamHandler
     private readonly Action<FtpDataConnection> _found;
     private readonly ITcpStreamHandler? _inner;
     private readonly HashSet<ushort> _controlPorts;
-    private readonly Dictionary<TcpStream, Lines[]> _control = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TcpStream, List<byte>[]> _control = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(Ipv6Address, ushort), (long Stream, string Command, long Frame)> _announced = [];
     private readonly Queue<(Ipv6Address, ushort)> _order = new();
     private readonly HashSet<TcpStream> _seen = new(ReferenceEqualityComparer.Instance);
@@ -69,7 +69,8 @@ public sealed class FtpDataTracker : ITcpStreamHandler
         {
             if (b == (byte)'\n')
             {
-                Line(stream, direction & 1, lines.Take(), frame);
+                Line(stream, direction & 1, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lines), frame);
+                lines.Clear();
             }
             else if (lines.Count < MaxLineBytes)
             {
@@ -86,7 +87,7 @@ public sealed class FtpDataTracker : ITcpStreamHandler
         if (_control.TryGetValue(stream, out var sides))
         {
             // The line the gap cut is not a line: start again at the next one.
-            sides[direction & 1].Take();
+            sides[direction & 1].Clear();
         }
     }
 
@@ -106,20 +107,29 @@ public sealed class FtpDataTracker : ITcpStreamHandler
 
     private void Associate(TcpStream stream)
     {
+        // The listening side is the one announced: the connection's destination, else (a connection seen from its
+        // second packet on) its source.
         var tuple = stream.Client;
-        foreach (var endpoint in new[] { (tuple.Destination, tuple.DestinationPort), (tuple.Source, tuple.SourcePort) })
+        if (!TryTake((tuple.Destination, tuple.DestinationPort), stream))
         {
-            if (_announced.Remove(endpoint, out var announcement))
-            {
-                _found(new FtpDataConnection(announcement.Stream, stream.Index, announcement.Command, endpoint.Item1, endpoint.Item2, announcement.Frame));
-                return;
-            }
+            _ = TryTake((tuple.Source, tuple.SourcePort), stream);
         }
     }
 
-    private void Line(TcpStream stream, int direction, byte[] line, long frame)
+    private bool TryTake((Ipv6Address Address, ushort Port) endpoint, TcpStream stream)
     {
-        ReadOnlySpan<byte> text = line.Length > 0 && line[^1] == (byte)'\r' ? line.AsSpan(0, line.Length - 1) : line;
+        if (!_announced.Remove(endpoint, out var announcement))
+        {
+            return false;
+        }
+
+        _found(new FtpDataConnection(announcement.Stream, stream.Index, announcement.Command, endpoint.Address, endpoint.Port, announcement.Frame));
+        return true;
+    }
+
+    private void Line(TcpStream stream, int direction, ReadOnlySpan<byte> line, long frame)
+    {
+        var text = line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
         Span<byte> address = stackalloc byte[16];
         var client = stream.Client;
         if (direction == 0)
@@ -163,16 +173,6 @@ public sealed class FtpDataTracker : ITcpStreamHandler
         while (_order.Count > MaxPending && _order.TryDequeue(out var oldest))
         {
             _announced.Remove(oldest);
-        }
-    }
-
-    private sealed class Lines : List<byte>
-    {
-        public byte[] Take()
-        {
-            var line = ToArray();
-            Clear();
-            return line;
         }
     }
 }

@@ -78,23 +78,7 @@ internal static class DnsMessage
         error ??= DecodeRecords(message, ref offset, additionals, f.Additionals, multicast, text, ref visitor);
         if (error is not null)
         {
-            ReportMalformed(error, message[Math.Min(offset, message.Length)..], f, ref visitor);
-        }
-    }
-
-    private static void ReportMalformed<TVisitor>(string reason, ReadOnlySpan<byte> rest, DnsSectionFields f, ref TVisitor visitor)
-        where TVisitor : IFieldVisitor, allows ref struct
-    {
-        Span<byte> ascii = stackalloc byte[reason.Length];
-        for (var i = 0; i < reason.Length; i++)
-        {
-            ascii[i] = (byte)reason[i];
-        }
-
-        visitor.Bytes(f.Malformed, ascii);
-        if (!rest.IsEmpty)
-        {
-            visitor.Bytes(f.Undecoded, rest);
+            UndecodedBytes.Report(f.Malformed, error, f.Undecoded, message[Math.Min(offset, message.Length)..], ref visitor);
         }
     }
 

@@ -57,7 +57,8 @@ public sealed partial record Http
 
         // A start line the segment cuts (a long request-target) is shown as far as it goes, as tshark shows it.
         var line = lineEnd < 0 ? data : TrimCarriageReturn(data[..lineEnd]);
-        if (HttpMethods.Match(line) is var method and > 0)
+        var method = HttpMethods.Match(line);
+        if (method > 0)
         {
             // RFC 9112 §3: method SP request-target SP HTTP-version.
             var rest = line[(method + 1)..];
@@ -84,8 +85,7 @@ public sealed partial record Http
             return;
         }
 
-        var request = HttpMethods.Match(line) > 0;
-        var (lines, item, lineField) = request
+        var (lines, item, lineField) = method > 0
             ? (Fields.RequestLines, Fields.RequestLinesItem, Fields.RequestLinesLine)
             : (Fields.ResponseLines, Fields.ResponseLinesItem, Fields.ResponseLinesLine);
         var listed = false;

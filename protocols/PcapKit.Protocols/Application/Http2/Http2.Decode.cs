@@ -62,14 +62,7 @@ public sealed partial record Http2
 
         if (incomplete is not null)
         {
-            Span<byte> reason = stackalloc byte[incomplete.Length];
-            for (var i = 0; i < incomplete.Length; i++)
-            {
-                reason[i] = (byte)incomplete[i];
-            }
-
-            visitor.Bytes(Fields.Incomplete, reason);
-            visitor.Bytes(Fields.IncompleteData, segment[offset..]);
+            UndecodedBytes.Report(Fields.Incomplete, incomplete, Fields.IncompleteData, segment[offset..], ref visitor);
         }
     }
 

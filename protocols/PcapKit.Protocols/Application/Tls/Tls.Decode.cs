@@ -95,8 +95,7 @@ public sealed partial record Tls
 
         if (incomplete is not null)
         {
-            ReportText(Fields.Incomplete, incomplete, ref visitor);
-            visitor.Bytes(Fields.IncompleteData, segment[offset..]);
+            UndecodedBytes.Report(Fields.Incomplete, incomplete, Fields.IncompleteData, segment[offset..], ref visitor);
         }
     }
 
@@ -170,21 +169,12 @@ public sealed partial record Tls
 
         if (client)
         {
-            if (!r.TryU16(out var suitesLength) || !r.TryBytes(suitesLength, out var suites) || (suitesLength & 1) != 0)
+            if (!U16List(ref r, Fields.RecordsHandshakesCipherSuitesLength, Fields.RecordsHandshakesCipherSuites,
+                    Fields.RecordsHandshakesCipherSuitesItem, Fields.RecordsHandshakesCipherSuitesSuite, ref visitor, wholeVector: false))
             {
                 return false;
             }
 
-            visitor.Value(Fields.RecordsHandshakesCipherSuitesLength, suitesLength);
-            visitor.BeginList(Fields.RecordsHandshakesCipherSuites);
-            for (var i = 0; i < suites.Length; i += 2)
-            {
-                visitor.BeginItem(Fields.RecordsHandshakesCipherSuitesItem);
-                visitor.Value(Fields.RecordsHandshakesCipherSuitesSuite, BinaryPrimitives.ReadUInt16BigEndian(suites[i..]));
-                visitor.EndItem(Fields.RecordsHandshakesCipherSuitesItem);
-            }
-
-            visitor.EndList(Fields.RecordsHandshakesCipherSuites);
             if (!r.TryU8(out var methodsLength) || !r.TryBytes(methodsLength, out var methods))
             {
                 return false;
@@ -425,10 +415,12 @@ public sealed partial record Tls
         return shares.Rest.IsEmpty;
     }
 
-    private static bool U16List<TVisitor>(ref VectorReader r, FieldDescriptor lengthField, FieldDescriptor list, FieldDescriptor item, FieldDescriptor value, ref TVisitor visitor)
+    // A two-octet length, then two-octet values (§3.4): cipher suites, supported groups. wholeVector: the values are all
+    // the reader holds (an extension's), rather than followed by more fields (a ClientHello's).
+    private static bool U16List<TVisitor>(ref VectorReader r, FieldDescriptor lengthField, FieldDescriptor list, FieldDescriptor item, FieldDescriptor value, ref TVisitor visitor, bool wholeVector = true)
         where TVisitor : IFieldVisitor, allows ref struct
     {
-        if (!r.TryU16(out var length) || !r.TryBytes(length, out var values) || !r.Rest.IsEmpty || (length & 1) != 0)
+        if (!r.TryU16(out var length) || !r.TryBytes(length, out var values) || (wholeVector && !r.Rest.IsEmpty) || (length & 1) != 0)
         {
             return false;
         }
@@ -472,18 +464,6 @@ public sealed partial record Tls
     }
 
     private static int ReadUInt24(ReadOnlySpan<byte> data) => (data[0] << 16) | (data[1] << 8) | data[2];
-
-    private static void ReportText<TVisitor>(FieldDescriptor field, string text, ref TVisitor visitor)
-        where TVisitor : IFieldVisitor, allows ref struct
-    {
-        Span<byte> ascii = stackalloc byte[text.Length];
-        for (var i = 0; i < text.Length; i++)
-        {
-            ascii[i] = (byte)text[i];
-        }
-
-        visitor.Bytes(field, ascii);
-    }
 
     /// <summary>Reads a TLS vector's fields in order (RFC 8446 §3), never past its end: a read that does not fit fails and moves nothing.</summary>
     private ref struct VectorReader(ReadOnlySpan<byte> data)
