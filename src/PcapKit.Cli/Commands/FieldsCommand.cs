@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.IO;
 using System.Linq;
 using System.Text;
 using PcapKit.Capture;
@@ -16,36 +17,52 @@ internal static class FieldsCommand
 {
     public static Command Create(CommandContext context)
     {
-        var file = new Argument<string>("file") { Description = "The capture; '-' reads standard input." };
+        var input = new Argument<string>("file") { Description = "The capture ('-' reads standard input), or with -T parquet a folder of captures." };
         var fields = new Option<string[]>("-e", "--field") { Description = "A field to print (repeatable), e.g. ip.src, tcp.options.mss_val, frame.time_epoch.", AllowMultipleArgumentsPerToken = false, Required = true };
         var settings = new Option<string[]>("-E") { Description = "header=y|n, separator=/t|/s|<char>, occurrence=a|f|l, aggregator=<char>, quote=n|d|s." };
-        var command = new Command("fields", "Print fields of every frame, one line per frame, as 'tshark -T fields' does.") { file, fields, settings };
+        var type = new Option<string>("-T") { Description = "The output: 'fields' (text lines, as tshark) or 'parquet' (typed columns, with -o).", DefaultValueFactory = _ => "fields" };
+        type.AcceptOnlyFromAmong("fields", "parquet");
+        var output = new Option<string?>("--output", "-o") { Description = "With -T parquet: the Parquet file, or for a folder of captures the dataset's folder." };
+        var rowGroup = new Option<int>("--row-group-size") { Description = "With -T parquet: rows per row group (the rows held in memory).", DefaultValueFactory = _ => 65_536 };
+        var threads = new Option<int>("--threads") { Description = "With a folder of captures: how many captures are read at once (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("fields", "Print fields of every frame, one line per frame, as 'tshark -T fields' does; or write them as Parquet.")
+        {
+            input, fields, settings, type, output, rowGroup, threads,
+        };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var format = FieldsFormat.Parse(parse.GetValue(settings) ?? []);
             var registry = CommandContext.BuildRegistry(parse);
-            // tcp.stream is not in any packet: it is the connection's number, which TCP reassembly counts as tshark does.
             var requested = parse.GetValue(fields)!;
-            var streamColumn = Array.IndexOf(requested, TcpStreamField);
-            var tcp = streamColumn >= 0 ? new Reassembly.TcpReassembler(new Reassembly.TcpReassemblyOptions()) : null;
+            if (parse.GetValue(type) == "parquet")
+            {
+                return ParquetFields.Run(context, parse, registry, requested, new ParquetFields.Settings(
+                    parse.GetValue(input)!,
+                    parse.GetValue(output) ?? throw new UsageException("-T parquet writes a file: name it with -o OUT.parquet."),
+                    parse.GetValue(rowGroup),
+                    parse.GetValue(threads),
+                    format.Occurrence switch { 'f' => Parquet.FieldOccurrences.First, 'l' => Parquet.FieldOccurrences.Last, _ => Parquet.FieldOccurrences.All }));
+            }
+
+            if (Directory.Exists(parse.GetValue(input)))
+            {
+                throw new UsageException("A folder of captures is read with -T parquet -o FOLDER; text output takes one capture.");
+            }
+
             FieldExtractor extractor;
             try
             {
-                extractor = new FieldExtractor(registry, [.. requested.Where(n => n != TcpStreamField)]);
+                extractor = new FieldExtractor(registry, requested);
             }
             catch (ArgumentException ex)
             {
                 throw new UsageException(ex.Message.Split(" (Parameter")[0]);
             }
 
-            var o = context.Output;
-            var names = extractor.Names.ToList();
-            if (streamColumn >= 0)
-            {
-                names.Insert(streamColumn, TcpStreamField);
-            }
-
+            using var file = parse.GetValue(output) is { } path ? new StreamWriter(path) : null;
+            var o = file ?? context.Output;
+            var names = extractor.Names;
             if (format.Header)
             {
                 o.WriteLine(string.Join(format.Separator, names));
@@ -54,13 +71,12 @@ internal static class FieldsCommand
             var dissector = new Dissector(registry, CommonOptions.DissectorOptions(parse));
             var stack = new LayerStack();
             var line = new StringBuilder();
-            using var reader = CaptureReader.Open(parse.GetValue(file)!);
+            using var reader = CaptureReader.Open(parse.GetValue(input)!);
             foreach (var record in reader)
             {
                 dissector.Dissect(record, stack);
                 var frame = new Frame(record.Data, stack, registry);
                 extractor.Extract(record, frame);
-                var stream = tcp?.Add(frame, record);
                 line.Clear();
                 for (var i = 0; i < names.Count; i++)
                 {
@@ -69,9 +85,7 @@ internal static class FieldsCommand
                         line.Append(format.Separator);
                     }
 
-                    var value = i == streamColumn ? stream?.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty
-                        : extractor.GetValue(streamColumn >= 0 && i > streamColumn ? i - 1 : i);
-                    value = format.SelectOccurrence(value);
+                    var value = format.SelectOccurrence(extractor.GetValue(i));
                     if (format.Quote is { } q && value.Length > 0)
                     {
                         line.Append(q).Append(value).Append(q);
@@ -91,8 +105,6 @@ internal static class FieldsCommand
     }
 
     /// <summary>The <c>-E</c> settings, as tshark reads them.</summary>
-    private const string TcpStreamField = "tcp.stream";
-
     private sealed record FieldsFormat(bool Header, string Separator, char Occurrence, char Aggregator, char? Quote)
     {
         public static FieldsFormat Parse(IReadOnlyList<string> settings)

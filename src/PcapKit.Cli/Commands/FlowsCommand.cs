@@ -23,9 +23,10 @@ internal static class FlowsCommand
         var maxOpen = new Option<int>("--max-open-files") { Description = "The most flow files open at once.", DefaultValueFactory = _ => 256 };
         var pcapng = new Option<bool>("--pcapng") { Description = "Write pcapng flow files (nanosecond, 64-bit timestamps) instead of pcap." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary." };
+        var parquet = new Option<bool>("--parquet-index") { Description = "Write the index as flows.parquet too (typed columns, for DuckDB, Spark or Trino)." };
         var command = new Command("flows", "Split a capture into one pcap file per bidirectional flow, as pkt2flow does (tcp_syn/, tcp_nosyn/, udp/, others/).")
         {
-            file, output, udp, noSyn, others, hard, idle, fin, maxOpen, pcapng, quiet,
+            file, output, udp, noSyn, others, hard, idle, fin, maxOpen, pcapng, quiet, parquet,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -81,6 +82,12 @@ internal static class FlowsCommand
 
             extractor.Complete();
             var result = splitter.Finish();
+            if (parse.GetValue(parquet))
+            {
+                using var index = new System.IO.FileStream(System.IO.Path.Combine(folder, Parquet.ParquetFlowIndex.FileName), System.IO.FileMode.Create);
+                Parquet.ParquetFlowIndex.WriteAsync(result.Flows, index).GetAwaiter().GetResult();
+            }
+
             if (!quietRun)
             {
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

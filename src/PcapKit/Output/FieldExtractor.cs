@@ -13,16 +13,10 @@ namespace PcapKit.Output;
 /// </summary>
 public sealed class FieldExtractor
 {
-    /// <summary>The frame-level fields, from the capture record.</summary>
-    public static IReadOnlyList<string> FrameFields { get; } =
-        ["frame.number", "frame.time_epoch", "frame.time_relative", "frame.time_delta", "frame.len", "frame.cap_len", "frame.interface_id", "frame.protocols"];
-
     private readonly FieldValueCollector _collector;
     private readonly int[] _frameField;
-    private readonly DissectorRegistry _registry;
+    private readonly FrameFields _frame;
     private readonly StringBuilder _scratch = new();
-    private CaptureTimestamp? _first;
-    private CaptureTimestamp? _previous;
 
     /// <summary>Creates an extractor.</summary>
     /// <param name="registry">The protocols whose fields may be named.</param>
@@ -32,7 +26,6 @@ public sealed class FieldExtractor
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(names);
-        _registry = registry;
         var known = new HashSet<string>(KnownNames(registry), StringComparer.Ordinal);
         foreach (var name in names)
         {
@@ -47,19 +40,14 @@ public sealed class FieldExtractor
 
         _collector = new FieldValueCollector(names);
         _frameField = new int[names.Count];
+        var tcpStreams = false;
         for (var i = 0; i < names.Count; i++)
         {
-            var frameIndex = -1;
-            for (var f = 0; f < FrameFields.Count; f++)
-            {
-                if (FrameFields[f] == names[i])
-                {
-                    frameIndex = f;
-                }
-            }
-
-            _frameField[i] = frameIndex;
+            _frameField[i] = FrameFields.IndexOf(names[i]);
+            tcpStreams |= _frameField[i] == (int)FrameField.TcpStream;
         }
+
+        _frame = new FrameFields(tcpStreams);
     }
 
     /// <summary>The fields extracted, in order.</summary>
@@ -71,7 +59,7 @@ public sealed class FieldExtractor
     public static IReadOnlyList<string> KnownNames(DissectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var names = new SortedSet<string>(FrameFields, StringComparer.Ordinal);
+        var names = new SortedSet<string>(FrameFields.Names, StringComparer.Ordinal);
         foreach (var protocol in registry.Protocols)
         {
             foreach (var f in protocol.Fields)
@@ -127,20 +115,15 @@ public sealed class FieldExtractor
     {
         _collector.Reset();
         _collector.Collect(frame);
+        _frame.Advance(record, frame);
         for (var i = 0; i < _frameField.Length; i++)
         {
             if (_frameField[i] >= 0)
             {
                 var sb = _collector.GetBuilder(i);
                 sb.Clear();
-                AppendFrameField(sb, _frameField[i], record, frame);
+                AppendFrameField(sb, (FrameField)_frameField[i], record, frame);
             }
-        }
-
-        if (record.HasTimestamp)
-        {
-            _first ??= record.Timestamp;
-            _previous = record.Timestamp;
         }
     }
 
@@ -221,14 +204,14 @@ public sealed class FieldExtractor
         return protocol.ChainName;
     }
 
-    private void AppendFrameField(StringBuilder sb, int field, in CaptureRecord record, Frame frame)
+    private void AppendFrameField(StringBuilder sb, FrameField field, in CaptureRecord record, Frame frame)
     {
         switch (field)
         {
-            case 0:
+            case FrameField.Number:
                 sb.Append(record.Number.ToString(CultureInfo.InvariantCulture));
                 break;
-            case 1:
+            case FrameField.TimeEpoch:
                 if (record.HasTimestamp)
                 {
                     Span<char> text = stackalloc char[32];
@@ -237,41 +220,53 @@ public sealed class FieldExtractor
                 }
 
                 break;
-            case 2:
+            case FrameField.TimeRelative:
                 if (record.HasTimestamp)
                 {
-                    AppendSeconds(sb, record.Timestamp.TotalNanoseconds - (_first ?? record.Timestamp).TotalNanoseconds);
+                    AppendSeconds(sb, _frame.RelativeNanoseconds);
                 }
 
                 break;
-            case 3:
+            case FrameField.TimeDelta:
                 if (record.HasTimestamp)
                 {
-                    AppendSeconds(sb, record.Timestamp.TotalNanoseconds - (_previous ?? record.Timestamp).TotalNanoseconds);
+                    AppendSeconds(sb, _frame.DeltaNanoseconds);
                 }
 
                 break;
-            case 4:
+            case FrameField.Length:
                 sb.Append(record.OriginalLength.ToString(CultureInfo.InvariantCulture));
                 break;
-            case 5:
+            case FrameField.CapturedLength:
                 sb.Append(record.CapturedLength.ToString(CultureInfo.InvariantCulture));
                 break;
-            case 6:
-                // pcap has no interface blocks, and custom blocks no interface: tshark leaves the field empty.
-                if (record.Kind is not (RecordKind.Pcap or RecordKind.CustomBlock))
+            case FrameField.InterfaceId:
+                if (InterfaceId(record) is { } id)
                 {
-                    sb.Append(record.Interface.LocalId.ToString(CultureInfo.InvariantCulture));
+                    sb.Append(id.ToString(CultureInfo.InvariantCulture));
                 }
 
                 break;
-            case 7:
+            case FrameField.Protocols:
                 _scratch.Clear();
                 AppendTsharkChain(_scratch, frame);
                 sb.Append(_scratch);
                 break;
+            case FrameField.TcpStream:
+                if (_frame.TcpStreamIndex is { } stream)
+                {
+                    sb.Append(stream.ToString(CultureInfo.InvariantCulture));
+                }
+
+                break;
         }
     }
+
+    /// <summary><c>frame.interface_id</c>: pcap has no interface blocks and custom blocks no interface, so tshark leaves it empty for them.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The interface's number in its section, or <see langword="null"/>.</returns>
+    public static int? InterfaceId(in CaptureRecord record) =>
+        record.Kind is RecordKind.Pcap or RecordKind.CustomBlock ? null : record.Interface.LocalId;
 
     private static void AppendSeconds(StringBuilder sb, long nanoseconds)
     {
