@@ -110,6 +110,37 @@ public sealed class IpReassemblyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(5L, result.Summary.Frames);
     }
 
+    /// <summary>
+    /// The overlap pattern of Novak's "Target-Based Fragmentation Reassembly" (2005), as Suricata's defrag tests
+    /// build it: nine fragments, then seven that overlap them in every way (covering, covered, straddling the start or
+    /// the end, repeating an edge), then the last. Each letter is 8 bytes; the expected datagrams are those the
+    /// paper gives for each operating system's policy (Suricata's DefragSturgesNovak*Test).
+    /// </summary>
+    [Theory]
+    [InlineData(OverlapPolicy.First, "AAAJBBCCCLDLMEEFFFGGHHIQ")]
+    [InlineData(OverlapPolicy.Last, "AJJJJBKKKLLLMMMFNFGOPHQQ")]
+    [InlineData(OverlapPolicy.Bsd, "AAAJJBCCCLLLMMMFFFGGHHIQ")]
+    [InlineData(OverlapPolicy.Linux, "AAAJJBKKKLLLMMMFFFGGPHQQ")]
+    public void TheNovakOverlapPattern_ReassemblesAsTheTargetWould(OverlapPolicy policy, string expected)
+    {
+        var capture = Path.Combine(_folder, "novak.pcap");
+        WriteFragments(capture,
+        [
+            (0, 24, 'A', true), (32, 16, 'B', true), (48, 24, 'C', true), (80, 8, 'D', true), (104, 16, 'E', true),
+            (120, 24, 'F', true), (144, 16, 'G', true), (160, 16, 'H', true), (176, 8, 'I', true),
+            (8, 32, 'J', true), (48, 24, 'K', true), (72, 24, 'L', true), (96, 24, 'M', true), (128, 8, 'N', true),
+            (152, 8, 'O', true), (160, 8, 'P', true), (176, 16, 'Q', false),
+        ], id: 1);
+        var reports = new List<ReassemblyReport>();
+        var result = Extract(capture, new IpReassemblyOptions { Policy = policy }, reports);
+
+        var datagram = Assert.Single(result.Datagrams);
+        Assert.Equal(string.Concat(expected.Select(c => new string(c, 8))), Encoding.ASCII.GetString(datagram.Payload.Span));
+        Assert.Equal(17, datagram.Frames.Count);
+        Assert.True(datagram.HadConflicts);
+        Assert.Contains(reports, r => r.Kind == ReassemblyReportKind.Conflict);
+    }
+
     [Fact]
     public void ExactRepeats_AreIgnored_AndTheDatagramCompletesOnce()
     {

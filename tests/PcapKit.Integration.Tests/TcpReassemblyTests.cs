@@ -206,6 +206,22 @@ public sealed class TcpReassemblerTests
     }
 
     [Fact]
+    public void AnEarlyCutShortSegment_WhoseMissingBytesReachPastAWaitingOne_IsHeldAsAGap()
+    {
+        // Found by the fuzzer: the part of the segment after the waiting one is only missing bytes, and holding it
+        // sliced the payload past its end.
+        var tcp = new TcpReassembler(new TcpReassemblyOptions { Store = true });
+        tcp.AddSegment(Forward, 0x02, 999, 0, [], 0, 1, 0);
+        tcp.AddSegment(Forward, 0x18, 1010, 0, Fill('B', 10), 0, 2, 1);   // waits for [1000, 1010)
+        tcp.AddSegment(Forward, 0x18, 1005, 0, Fill('C', 2), 20, 3, 2);   // 2 bytes captured, 20 not: reaches 1027
+        tcp.AddSegment(Forward, 0x18, 1000, 0, Fill('A', 5), 0, 4, 3);
+        tcp.Finish();
+        var stream = Assert.Single(tcp.ClosedStreams);
+        Assert.StartsWith("AAAAACC", Encoding.ASCII.GetString(stream.GetData(0).Span), StringComparison.Ordinal);
+        Assert.Contains(stream.Gaps, g => g.Reason == TcpReassembler.NotCapturedGap);
+    }
+
+    [Fact]
     public void OutOfOrderAndRetransmittedSegments_KeepTheFirstCopy_AndCountConflicts()
     {
         var tcp = new TcpReassembler(new TcpReassemblyOptions { Store = true });

@@ -277,7 +277,11 @@ internal sealed partial class ProtocolEmitter
             var spec = cs.Checksum!;
             var covered = spec.CoversPayload ? "destination" : "destination.Slice(0, headerLength)";
             var usesPseudo = spec.PseudoHeaderParam is not null;
-            _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + ")");
+            // A coverage that stops before the end of the checksum field (illegal) leaves the checksum as it is.
+            var legalCoverage = spec.CoverageField is { } coverageId
+                ? " && (" + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " == 0 || " + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " >= " + ConstName(fl) + " + 2)"
+                : string.Empty;
+            _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + legalCoverage + ")");
             var pseudoLength = covered + ".Length";
             if (spec.CoverageField is { } coverageField)
             {

@@ -633,6 +633,11 @@ internal sealed partial class ProtocolEmitter
             var cl = _layout.Find(coverageField)!;
             _w.Line("// The checksum covers the first " + coverageField + " bytes (0: all), the pseudo-header the whole length.");
             _w.Line("var coverage = (int)" + FieldCode.RawValue(cl, "_data", ViewOffset(cl)) + ";");
+            _w.Open("if (coverage != 0 && coverage < " + ViewOffset(fl) + " + 2)");
+            _w.Line("// A coverage that stops before the end of the checksum field is illegal (RFC 3828 3.1: such packets are dropped): nothing to verify.");
+            _w.Line("return new(global::PcapKit.Buffers.ChecksumStatus.Unverifiable, value, 0);");
+            _w.Close();
+            _w.Line();
             _w.Line("var covered = coverage == 0 ? _data : _data.Slice(0, global::System.Math.Min(coverage, _data.Length));");
             covered = "covered";
         }

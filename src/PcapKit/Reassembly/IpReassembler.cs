@@ -21,7 +21,7 @@ public enum OverlapPolicy
     /// <summary>The earlier fragment's bytes, unless the later fragment starts before it (BSD, AIX, IRIX, HP-UX 10).</summary>
     Bsd,
 
-    /// <summary>As <see cref="Bsd"/>, and the later fragment also wins when it starts where the earlier one does and ends no sooner (Linux).</summary>
+    /// <summary>As <see cref="Bsd"/>, and the later fragment also wins when it starts where the earlier one does, whatever its end (Linux, as Novak's target-based reassembly tests show).</summary>
     Linux,
 }
 
@@ -422,8 +422,7 @@ public sealed class IpReassembler
     {
         OverlapPolicy.Last => true,
         OverlapPolicy.Bsd => incoming.FragmentStart < held.FragmentStart,
-        OverlapPolicy.Linux => incoming.FragmentStart < held.FragmentStart ||
-            (incoming.FragmentStart == held.FragmentStart && incoming.FragmentEnd >= held.FragmentEnd),
+        OverlapPolicy.Linux => incoming.FragmentStart <= held.FragmentStart,
         _ => false,
     };
 

@@ -514,9 +514,12 @@ public sealed class TcpReassembler
         var capturedTo = Math.Min(to, start + (long)payload.Length);
         var length = (int)Math.Max(0, capturedTo - from);
         var missing = (int)(to - Math.Max(from, capturedTo));
-        // A piece of only missing bytes holds no data.
+        // A piece of only missing bytes holds no data (and may start past the captured bytes: nothing to slice).
         var copy = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
-        payload.Slice((int)(from - start), length).CopyTo(copy);
+        if (length > 0)
+        {
+            payload.Slice((int)(from - start), length).CopyTo(copy);
+        }
 
         h.Pending.Insert(index, new PendingSegment(sequence + (uint)(from - start), copy, length, missing, frame, acknowledgment));
         h.PendingBytes += copy.Length;
