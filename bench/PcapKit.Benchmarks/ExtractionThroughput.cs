@@ -37,10 +37,13 @@ internal static class ExtractionThroughput
             ("PcapKit Extractor, streaming: every layer + 5-tuple, nothing kept", () => Stream(path)),
             ("PcapKit Dissector loop (no Extractor): every layer + 5-tuple", () => DissectorLoop(path)),
             ("SharpPcap + PacketDotNet: ParsePacket + 5-tuple", () => Throughput.DissectPacketDotNet(path)),
-            ("PcapKit Extractor, JSON export to a file", () => ExportJson(path, output)),
-            ("PcapKit Extractor, JSON export, output discarded", () => ExportJson(path, null)));
+            ("PcapKit Extractor, JSON export to a file, 1 thread", () => ExportJson(path, output, threads: 1)),
+            ("PcapKit Extractor, JSON export, output discarded, 1 thread", () => ExportJson(path, null, threads: 1)),
+            ("PcapKit Extractor, JSON export to a file, 2 threads", () => ExportJson(path, output, threads: 2)),
+            ("PcapKit Extractor, JSON export, output discarded, 2 threads", () => ExportJson(path, null, threads: 2)));
         Console.WriteLine();
         Console.WriteLine($"Streaming extraction vs PacketDotNet: {rates[0] / rates[2]:F2}×; JSON written: {new FileInfo(output).Length / 1e6:F0} MB");
+        Console.WriteLine($"JSON export, 2 threads vs 1: {rates[5] / rates[3]:F2}× to a file, {rates[6] / rates[4]:F2}× discarded");
         File.Delete(output);
 
         if (File.Exists(slice))
@@ -87,10 +90,11 @@ internal static class ExtractionThroughput
         return count + (long)(hash & 0);
     }
 
-    private static long ExportJson(string path, string? output)
+    private static long ExportJson(string path, string? output, int threads = 1)
     {
         using var extractor = new Extractor(new ExtractionOptions
         {
+            Threads = threads,
             InputPath = path,
             OutputPath = output,
             OutputStream = output is null ? System.IO.Stream.Null : null,

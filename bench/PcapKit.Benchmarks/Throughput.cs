@@ -73,11 +73,11 @@ internal static class Throughput
             for (var c = 0; c < contenders.Length; c++)
             {
                 GC.Collect();
-                var before = GC.GetAllocatedBytesForCurrentThread();
+                var before = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
                 records[c] = contenders[c].Work();
                 var seconds = watch.Elapsed.TotalSeconds;
-                allocated[c] = GC.GetAllocatedBytesForCurrentThread() - before;
+                allocated[c] = GC.GetTotalAllocatedBytes(precise: true) - before;
                 best[c] = Math.Min(best[c], seconds);
             }
         }

@@ -27,6 +27,7 @@ internal static class ExtractCommand
         var select = new Option<string?>("--select") { Description = "Only frames that contain this protocol go to the output (pcap re-export of, say, tcp)." };
         var indent = new Option<bool>("--indent") { Description = "Indent JSON output." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary on standard error." };
+        var threads = new Option<int>("--threads") { Description = "Threads that dissect and format frames (default: all cores); the output is the one-thread output. Reassembly, the trace and indented, tree and plist output run on one.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trace = new Option<string?>("--trace") { Description = "PyPCAPKit's TCP trace: every TCP flow to a file of its own in this folder, named {src}_{sport}-{dst}_{dport}-{timestamp}." };
         var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
         traceFormat.AcceptOnlyFromAmong("pcap", "json", "tree", "plist");
@@ -38,7 +39,7 @@ internal static class ExtractCommand
         var strict = new Option<bool>("--strict") { Description = "PyPCAPKit's reasm_strict: only completed IP datagrams count (--strict false reports incomplete ones with what arrived).", DefaultValueFactory = _ => true };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, trace, traceFormat, traceBoth, reassemble, overlap, strict,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, threads, trace, traceFormat, traceBoth, reassemble, overlap, strict,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -66,8 +67,14 @@ internal static class ExtractCommand
             using var stdin = input == "-" ? Console.OpenStandardInput() : null;
             var tcpStreams = new System.Collections.Generic.List<TcpStream>();
             var collector = new StreamCollector(tcpStreams);
+            if (parse.GetValue(threads) < 1)
+            {
+                throw new UsageException("--threads must be at least 1.");
+            }
+
             var options = new ExtractionOptions
             {
+                Threads = parse.GetValue(threads),
                 InputPath = input,
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,
@@ -118,21 +125,10 @@ internal static class ExtractCommand
 
 
             using var extractor = new Extractor(options);
-            try
-            {
-                while (extractor.TryExtractNext(out _))
-                {
-                    progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length);
-                }
-            }
-            catch (System.IO.InvalidDataException)
-            {
-                // Every frame before the damage is in the output, which is finished (its summary names the error).
-                extractor.Complete();
-                throw;
-            }
 
-            var result = extractor.Complete();
+            // Run finishes the output before a damaged capture's error goes on: every frame before the damage is in it,
+            // and its summary names the error.
+            var result = extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), System.Threading.CancellationToken.None);
             if (!quietRun)
             {
                 var s = result.Summary;

@@ -141,6 +141,14 @@ public sealed class ExtractionOptions
     /// <summary>Options for the capture reader.</summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }
 
+    /// <summary>
+    /// Threads that dissect and format frames in <see cref="Extractor.Run()"/> (1: all on the caller's thread). The
+    /// records are still read in order on the caller's thread and the output is byte for byte the sequential run's.
+    /// Runs that keep state across frames — reassembly, the trace, flows, consumers, a callback, stored frames,
+    /// another engine — and indented, tree, plist and per-frame-file output run on one thread whatever this says.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     internal DissectorOptions ToDissectorOptions() => new()
     {
         VerifyChecksums = VerifyChecksums,

@@ -21,7 +21,7 @@ namespace PcapKit.Extraction;
 /// Console.WriteLine($"{result.Summary.Frames} frames");
 /// </code>
 /// </example>
-public sealed class Extractor : IDisposable
+public sealed partial class Extractor : IDisposable
 {
     private readonly ExtractionOptions _options;
     private readonly CaptureReader _reader;
@@ -255,13 +255,29 @@ public sealed class Extractor : IDisposable
     /// <returns>The capture's description, the counts and the stored frames.</returns>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     /// <exception cref="InvalidDataException">The capture is corrupt; everything before the damage was extracted and finished.</exception>
-    public ExtractionResult Run(CancellationToken cancellationToken)
+    public ExtractionResult Run(CancellationToken cancellationToken) => Run(progress: null, cancellationToken);
+
+    /// <summary>Extracts every frame, finishes the output and returns the result, saying how far it got now and then.</summary>
+    /// <param name="progress">Called after each frame, or each batch of frames when <see cref="ExtractionOptions.Threads"/> are at work; read <see cref="FramesRead"/> and the reader's position there.</param>
+    /// <param name="cancellationToken">Stops the run between frames; the output and consumers are left unfinished.</param>
+    /// <returns>The capture's description, the counts and the stored frames.</returns>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    /// <exception cref="InvalidDataException">The capture is corrupt; everything before the damage was extracted and finished.</exception>
+    public ExtractionResult Run(Action? progress, CancellationToken cancellationToken)
     {
         try
         {
-            while (TryExtractNext(out _))
+            if (CanRunInParallel)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                RunInParallel(progress, cancellationToken);
+            }
+            else
+            {
+                while (TryExtractNext(out _))
+                {
+                    progress?.Invoke();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
         catch (InvalidDataException)

@@ -66,10 +66,14 @@ internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options)
 {
     private DocumentWriter? _writer;
     private DocumentFieldVisitor? _fields;
+    private Stream? _stream;
+    private bool _direct;
+    private bool _wroteFrames;
 
     public override void Begin(CaptureReader reader)
     {
-        _writer = CreateWriter(open(), options);
+        _stream = open();
+        _writer = CreateWriter(_stream, options);
         _fields = new DocumentFieldVisitor(_writer);
         _writer.StartObject(reader.Name);
         FrameDocument.WriteCapture(_writer, reader);
@@ -77,6 +81,32 @@ internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options)
     }
 
     public override void Write(in ExtractedFrame frame) => FrameDocument.WriteFrame(_writer!, frame, _fields!);
+
+    /// <summary>Whether frames formatted apart (compact JSON) can be written with <see cref="WriteFormatted"/>.</summary>
+    public bool TakesFormattedFrames => options.Format == OutputFormat.Json && !options.Indented;
+
+    /// <summary>
+    /// Writes frames that other <see cref="JsonDocumentWriter"/>s formatted, straight to the stream: compact JSON
+    /// objects separated by commas, the next elements of the <c>frames</c> array. Once frames are written this way,
+    /// every frame is (the JSON writer only closes the array).
+    /// </summary>
+    /// <param name="json">The frames.</param>
+    public void WriteFormatted(ReadOnlySpan<byte> json)
+    {
+        if (!_direct)
+        {
+            _writer!.Flush();
+            _direct = true;
+        }
+
+        if (_wroteFrames)
+        {
+            _stream!.WriteByte((byte)',');
+        }
+
+        _stream!.Write(json);
+        _wroteFrames = true;
+    }
 
     public override void End(ExtractionSummary summary)
     {

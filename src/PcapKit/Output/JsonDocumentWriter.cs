@@ -32,6 +32,15 @@ public sealed class JsonDocumentWriter : DocumentWriter
         _owned = leaveOpen ? null : stream;
     }
 
+    /// <summary>Writes to a buffer (parallel extraction formats each frame into one, then copies it out in order).</summary>
+    /// <param name="output">The buffer.</param>
+    /// <param name="indented">Whether to indent.</param>
+    public JsonDocumentWriter(IBufferWriter<byte> output, bool indented = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, SkipValidation = false, MaxDepth = MaxDepth });
+    }
+
     /// <summary>
     /// Writes through an existing <see cref="Utf8JsonWriter"/> (not disposed with this writer), continuing inside
     /// the objects the caller has opened.
@@ -48,6 +57,14 @@ public sealed class JsonDocumentWriter : DocumentWriter
     public void Reset(Stream stream)
     {
         _writer.Reset(stream);
+        Array.Clear(_inArray);
+    }
+
+    /// <summary>Starts over on a new buffer, reusing the writer's state: the next value is a new document.</summary>
+    /// <param name="output">The buffer.</param>
+    public void Reset(IBufferWriter<byte> output)
+    {
+        _writer.Reset(output);
         Array.Clear(_inArray);
     }
 
