@@ -8,7 +8,8 @@ namespace PcapKit.Benchmarks;
 /// harness (every record of a large capture through each reader and dissector, same process, same file);
 /// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
 /// <c>flows [file...]</c> splits captures into flow files next to tcpflow; <c>reassembly [file]</c> measures the pass with
-/// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4.
+/// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4; <c>large SOURCE OUT
+/// [GB]</c> makes a capture of any size from a smaller one for the scale runs.
 /// </summary>
 public static class Program
 {
@@ -32,6 +33,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "application")
         {
             return ApplicationThroughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "large")
+        {
+            return LargeCapture.Run(args.AsSpan(1).ToArray());
         }
 
         if (args.Length > 0 && args[0] == "flows")

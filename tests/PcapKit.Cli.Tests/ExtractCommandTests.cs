@@ -75,6 +75,26 @@ public sealed class ExtractCommandTests : IDisposable
     }
 
     [Fact]
+    public void Threads_GiveTheOneThreadDocument_AndStateLimitsAreOptions()
+    {
+        var one = Path.Combine(_folder, "one.json");
+        var two = Path.Combine(_folder, "two.json");
+        Assert.Equal(0, Cli.Run("extract", Sample, "-o", one, "--threads", "1", "-q").Exit);
+        Assert.Equal(0, Cli.Run("extract", Sample, "-o", two, "--threads", "2", "-q").Exit);
+        Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
+
+        var (exit, _, error) = Cli.Run("extract", Sample, "--no-file", "--reassemble", "ip,tcp", "--max-streams", "1", "--max-datagrams", "1", "--max-fragment-bytes", "65536", "--max-stream-bytes", "65536");
+        Assert.True(exit == 0, error);
+        Assert.Contains("TCP streams", error, StringComparison.Ordinal);
+        foreach (var option in new[] { "--threads", "--max-streams", "--max-datagrams", "--max-fragment-bytes", "--max-stream-bytes" })
+        {
+            var bad = Cli.Run("extract", Sample, "--no-file", option, "0");
+            Assert.Equal(2, bad.Exit);
+            Assert.Contains(option + " must be at least 1", bad.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void EveryFormat_IsWritten_AndTheSummaryGoesToStandardError()
     {
         foreach (var format in new[] { "json", "tree", "plist", "pcap" })

@@ -27,6 +27,10 @@ internal static class ExtractCommand
         var select = new Option<string?>("--select") { Description = "Only frames that contain this protocol go to the output (pcap re-export of, say, tcp)." };
         var indent = new Option<bool>("--indent") { Description = "Indent JSON output." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary on standard error." };
+        var maxDatagrams = new Option<int>("--max-datagrams") { Description = "IP reassembly: the most datagrams in progress; the oldest is dropped (and reported) beyond it.", DefaultValueFactory = _ => 16_384 };
+        var maxFragmentBytes = new Option<long>("--max-fragment-bytes") { Description = "IP reassembly: the most bytes of fragments held.", DefaultValueFactory = _ => 32L * 1024 * 1024 };
+        var maxStreams = new Option<int>("--max-streams") { Description = "TCP reassembly: the most open connections; the least recently active is closed as 'evicted' beyond it.", DefaultValueFactory = _ => 200_000 };
+        var maxStreamBytes = new Option<long>("--max-stream-bytes") { Description = "TCP reassembly: the most out-of-order bytes held over all connections (per direction: 4 MiB).", DefaultValueFactory = _ => 64L * 1024 * 1024 };
         var threads = new Option<int>("--threads") { Description = "Threads that dissect and format frames (default: all cores); the output is the one-thread output. Reassembly, the trace and indented, tree and plist output run on one.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trace = new Option<string?>("--trace") { Description = "PyPCAPKit's TCP trace: every TCP flow to a file of its own in this folder, named {src}_{sport}-{dst}_{dport}-{timestamp}." };
         var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
@@ -39,7 +43,7 @@ internal static class ExtractCommand
         var strict = new Option<bool>("--strict") { Description = "PyPCAPKit's reasm_strict: only completed IP datagrams count (--strict false reports incomplete ones with what arrived).", DefaultValueFactory = _ => true };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, threads, trace, traceFormat, traceBoth, reassemble, overlap, strict,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, threads, maxDatagrams, maxFragmentBytes, maxStreams, maxStreamBytes, trace, traceFormat, traceBoth, reassemble, overlap, strict,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -101,8 +105,15 @@ internal static class ExtractCommand
                 ReassembleIp = parse.GetValue(reassemble)?.Contains("ip", StringComparison.Ordinal) == true,
                 ReassembleTcp = parse.GetValue(reassemble)?.Contains("tcp", StringComparison.Ordinal) == true,
                 TcpStreamHandler = collector,
+                TcpReassembly = new TcpReassemblyOptions
+                {
+                    MaxStreams = Positive(parse.GetValue(maxStreams), "--max-streams"),
+                    MaxBufferedBytes = Positive(parse.GetValue(maxStreamBytes), "--max-stream-bytes"),
+                },
                 IpReassembly = new IpReassemblyOptions
                 {
+                    MaxDatagrams = Positive(parse.GetValue(maxDatagrams), "--max-datagrams"),
+                    MaxBufferedBytes = Positive(parse.GetValue(maxFragmentBytes), "--max-fragment-bytes"),
                     Strict = parse.GetValue(strict),
                     Policy = parse.GetValue(overlap) switch
                     {
@@ -178,6 +189,10 @@ internal static class ExtractCommand
             }
         }
     }
+
+    private static T Positive<T>(T value, string option)
+        where T : System.Numerics.INumber<T> =>
+        value > T.Zero ? value : throw new UsageException(option + " must be at least 1.");
 
     private static OutputFormat ParseFormat(string? name) => name switch
     {
