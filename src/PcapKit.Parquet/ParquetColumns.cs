@@ -152,77 +152,64 @@ internal abstract class ParquetColumn
     }
 }
 
-/// <summary>A column of a value type.</summary>
-/// <typeparam name="T">The value's type.</typeparam>
-internal sealed class ParquetValueColumn<T>(string name, DataField element, bool list) : ParquetColumn(name, element, list)
-    where T : struct
+/// <summary>A column's values, buffered in an array that grows with the row group and is reused by the next.</summary>
+/// <typeparam name="TSlot">What a slot holds: <c>T?</c> for a value type, <c>string?</c> for text (null: no value).</typeparam>
+internal abstract class ParquetBufferedColumn<TSlot>(string name, DataField element, bool list) : ParquetColumn(name, element, list)
 {
-    private T?[] _values = [];
+    /// <summary>The slots; the first <see cref="ParquetColumn.Count"/> are the row group's.</summary>
+    protected TSlot[] Values { get; private set; } = [];
 
     /// <summary>Adds an occurrence to the current row.</summary>
     /// <param name="value">The value.</param>
     /// <param name="occurrences">Which occurrences the column keeps.</param>
-    public void Add(T value, FieldOccurrences occurrences)
+    public void Add(TSlot value, FieldOccurrences occurrences)
     {
         var slot = NextSlot(occurrences);
         if (slot >= 0)
         {
-            _values[slot] = value;
+            Values[slot] = value;
         }
     }
 
     /// <inheritdoc/>
     protected override void Grow(int size)
     {
-        if (_values.Length < size)
+        if (Values.Length < size)
         {
-            Array.Resize(ref _values, size);
+            var values = Values;
+            Array.Resize(ref values, size);
+            Values = values;
         }
     }
 
     /// <inheritdoc/>
-    protected override void SetNull(int slot) => _values[slot] = null;
+    protected override void SetNull(int slot) => Values[slot] = default!;
+
+    /// <inheritdoc/>
+    protected override void Clear() => Array.Clear(Values, 0, Count);
+}
+
+/// <summary>A column of a value type.</summary>
+/// <typeparam name="T">The value's type.</typeparam>
+internal sealed class ParquetValueColumn<T>(string name, DataField element, bool list) : ParquetBufferedColumn<T?>(name, element, list)
+    where T : struct
+{
+    /// <summary>Adds an occurrence to the current row.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="occurrences">Which occurrences the column keeps.</param>
+    public void Add(T value, FieldOccurrences occurrences) => base.Add(value, occurrences);
 
     /// <inheritdoc/>
     protected override Task WriteValuesAsync(ParquetRowGroupWriter group, ReadOnlyMemory<int>? repetition, CancellationToken cancellation) =>
-        group.WriteAsync(Element, new ReadOnlyMemory<T?>(_values, 0, Count), repetition, null, cancellation);
+        group.WriteAsync(Element, new ReadOnlyMemory<T?>(Values, 0, Count), repetition, null, cancellation);
 }
 
 /// <summary>A column of text.</summary>
-internal sealed class ParquetStringColumn(string name, DataField element, bool list) : ParquetColumn(name, element, list)
+internal sealed class ParquetStringColumn(string name, DataField element, bool list) : ParquetBufferedColumn<string?>(name, element, list)
 {
-    private string?[] _values = [];
-
-    /// <summary>Adds an occurrence to the current row.</summary>
-    /// <param name="value">The text.</param>
-    /// <param name="occurrences">Which occurrences the column keeps.</param>
-    public void Add(string value, FieldOccurrences occurrences)
-    {
-        var slot = NextSlot(occurrences);
-        if (slot >= 0)
-        {
-            _values[slot] = value;
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void Grow(int size)
-    {
-        if (_values.Length < size)
-        {
-            Array.Resize(ref _values, size);
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void SetNull(int slot) => _values[slot] = null;
-
-    /// <inheritdoc/>
-    protected override void Clear() => Array.Clear(_values, 0, Count);
-
     /// <inheritdoc/>
     protected override Task WriteValuesAsync(ParquetRowGroupWriter group, ReadOnlyMemory<int>? repetition, CancellationToken cancellation) =>
-        group.WriteAsync(Element, new ArraySegment<string?>(_values, 0, Count), repetition);
+        group.WriteAsync(Element, new ArraySegment<string?>(Values, 0, Count), repetition);
 }
 
 /// <summary>Builds columns of a <see cref="ParquetColumnType"/>.</summary>

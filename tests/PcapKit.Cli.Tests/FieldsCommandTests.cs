@@ -10,22 +10,7 @@ public sealed class FieldsCommandTests
 {
     private static readonly string[] FrameColumns = ["frame.number", "frame.time_epoch", "frame.len", "frame.cap_len", "frame.interface_id"];
 
-    public static TheoryData<string> Captures()
-    {
-        var data = new TheoryData<string>();
-        if (Corpus.Directory is null)
-        {
-            data.Add("(corpus missing)");
-            return data;
-        }
-
-        foreach (var capture in Corpus.Captures())
-        {
-            data.Add(capture);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Captures() => Corpus.CaptureRows();
 
     [SkippableTheory]
     [MemberData(nameof(Captures))]

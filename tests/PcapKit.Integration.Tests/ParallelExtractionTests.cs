@@ -16,22 +16,7 @@ public sealed class ParallelExtractionTests : IDisposable
     private static readonly string Sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
     private readonly string _folder = Directory.CreateTempSubdirectory("pcapkit-parallel-").FullName;
 
-    public static TheoryData<string> Captures()
-    {
-        var data = new TheoryData<string>();
-        if (Corpus.Directory is null)
-        {
-            data.Add("(corpus missing)");
-            return data;
-        }
-
-        foreach (var capture in Corpus.Captures())
-        {
-            data.Add(capture);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Captures() => Corpus.CaptureRows();
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

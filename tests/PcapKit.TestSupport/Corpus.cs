@@ -70,6 +70,28 @@ public static class Corpus
             .ToList();
     }
 
+    /// <summary>
+    /// Every corpus capture as theory data; without the corpus, one placeholder row, so the theory runs once and
+    /// <see cref="Require"/> skips it (or fails it under PCAPKIT_REQUIRE_CORPUS=1) with the reason.
+    /// </summary>
+    /// <returns>The rows.</returns>
+    public static TheoryData<string> CaptureRows()
+    {
+        var data = new TheoryData<string>();
+        if (Directory is null)
+        {
+            data.Add("(corpus missing)");
+            return data;
+        }
+
+        foreach (var capture in Captures())
+        {
+            data.Add(capture);
+        }
+
+        return data;
+    }
+
     /// <summary>Whether tshark could not open the file (the oracle says: reject it).</summary>
     /// <param name="name">The file name.</param>
     /// <returns>Whether a <c>.tshark.err</c> exists.</returns>
