@@ -42,7 +42,7 @@ internal static partial class FlowFileSystem
     }
 
     /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/>.</summary>
-    public static unsafe void Write(OpenFile file, ReadOnlySpan<byte> data, long offset, string path)
+    public static unsafe void Write(OpenFile file, ReadOnlySpan<byte> data, long offset, FlowFile path)
     {
         if (file.Handle is { } handle)
         {
@@ -63,7 +63,7 @@ internal static partial class FlowFileSystem
                         continue;
                     }
 
-                    throw Error("cannot write", path);
+                    throw Error("cannot write", path.PartialPath);
                 }
 
                 done += (int)n;
@@ -72,7 +72,7 @@ internal static partial class FlowFileSystem
     }
 
     /// <summary>Closes the file.</summary>
-    public static void Close(OpenFile file, string path)
+    public static void Close(OpenFile file, FlowFile path)
     {
         if (file.Handle is { } handle)
         {
@@ -81,7 +81,7 @@ internal static partial class FlowFileSystem
         else if (close(file.Descriptor) != 0 && Marshal.GetLastPInvokeError() != Interrupted)
         {
             // close reports a failed delayed write (a full disk on some file systems): the data is lost, say so.
-            throw Error("cannot close", path);
+            throw Error("cannot close", path.PartialPath);
         }
     }
 

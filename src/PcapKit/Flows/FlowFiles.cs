@@ -68,10 +68,10 @@ internal sealed class FlowFiles : IDisposable
         data.CopyTo(buffer.AsSpan(file.Buffered + header.Length));
         trailer.CopyTo(buffer.AsSpan(file.Buffered + header.Length + data.Length));
         file.Buffered += size;
-        if (file.BufferNode.Previous is not null)
+        if (file.BufferNode is { Previous: not null } node)
         {
-            _buffered.Remove(file.BufferNode);
-            _buffered.AddFirst(file.BufferNode);
+            _buffered.Remove(node);
+            _buffered.AddFirst(node);
         }
     }
 
@@ -95,7 +95,7 @@ internal sealed class FlowFiles : IDisposable
 
         // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
         file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(SmallestBuffer, size * 2));
-        _buffered.AddFirst(file.BufferNode);
+        file.BufferNode = _buffered.AddFirst(file);
     }
 
     /// <summary>A buffer for <paramref name="file"/>, within the budget: the flows written least recently hand theirs to the writer first.</summary>
@@ -161,7 +161,8 @@ internal sealed class FlowFiles : IDisposable
             return;
         }
 
-        _buffered.Remove(file.BufferNode);
+        _buffered.Remove(file.BufferNode!);
+        file.BufferNode = null;
         file.Buffer = null;
         if (file.Buffered == 0)
         {
@@ -293,7 +294,7 @@ internal sealed class FlowFiles : IDisposable
         {
             try
             {
-                FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file.PartialPath);
+                FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file);
             }
             finally
             {
@@ -316,10 +317,10 @@ internal sealed class FlowFiles : IDisposable
     {
         if (file.Handle is { } open)
         {
-            if (file.HandleNode.Previous is not null)
+            if (file.HandleNode is { Previous: not null } node)
             {
-                _open.Remove(file.HandleNode);
-                _open.AddFirst(file.HandleNode);
+                _open.Remove(node);
+                _open.AddFirst(node);
             }
 
             return open;
@@ -330,15 +331,16 @@ internal sealed class FlowFiles : IDisposable
             CloseHandle(_open.Last!.Value);
         }
 
-        if (create && Path.GetDirectoryName(file.PartialPath) is { Length: > 0 } folder && _folders.Add(folder))
+        var path = file.PartialPath;
+        if (create && Path.GetDirectoryName(path) is { Length: > 0 } folder && _folders.Add(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
         // Reopened files are written at the length written so far: they continue where they stopped.
-        var handle = FlowFileSystem.Open(file.PartialPath, create);
+        var handle = FlowFileSystem.Open(path, create);
         file.Handle = handle;
-        _open.AddFirst(file.HandleNode);
+        file.HandleNode = _open.AddFirst(file);
         return handle;
     }
 
@@ -347,8 +349,9 @@ internal sealed class FlowFiles : IDisposable
         if (file.Handle is { } handle)
         {
             file.Handle = null;
-            _open.Remove(file.HandleNode);
-            FlowFileSystem.Close(handle, file.PartialPath);
+            _open.Remove(file.HandleNode!);
+            file.HandleNode = null;
+            FlowFileSystem.Close(handle, file);
         }
     }
 
@@ -359,21 +362,32 @@ internal sealed class FlowFiles : IDisposable
 /// <summary>One flow's file: its temporary path, its buffer (splitter's thread) and its open handle (writer thread).</summary>
 internal sealed class FlowFile
 {
-    public FlowFile(string partialPath)
+    /// <summary>The suffix of a flow file's name until the flow ends and the file is renamed.</summary>
+    public const string PartialSuffix = ".partial";
+
+    private readonly string _folder;
+    private readonly string _name;
+
+    /// <summary>Creates a flow's file.</summary>
+    /// <param name="folder">The output folder (shared by every flow).</param>
+    /// <param name="name">The file's final name in it (the flow's own string: a million flows keep one string each, not three).</param>
+    public FlowFile(string folder, string name)
     {
-        PartialPath = partialPath;
-        BufferNode = new LinkedListNode<FlowFile>(this);
-        HandleNode = new LinkedListNode<FlowFile>(this);
+        _folder = folder;
+        _name = name;
     }
 
-    /// <summary>The file's path while the flow lasts.</summary>
-    public string PartialPath { get; }
+    /// <summary>The file's path while the flow lasts, made when the file is opened or renamed, not kept.</summary>
+    public string PartialPath => Path.Join(_folder, _name + PartialSuffix);
 
-    /// <summary>The flow's place among the flows with a buffer, most recently written first.</summary>
-    public LinkedListNode<FlowFile> BufferNode { get; }
+    /// <summary>The file's final path.</summary>
+    public string FinalPath => Path.Join(_folder, _name);
 
-    /// <summary>The flow's place among the open files, most recently used first (writer thread).</summary>
-    public LinkedListNode<FlowFile> HandleNode { get; }
+    /// <summary>The flow's place among the flows with a buffer, most recently written first; null while it has none (an idle flow holds no node).</summary>
+    public LinkedListNode<FlowFile>? BufferNode { get; set; }
+
+    /// <summary>The flow's place among the open files, most recently used first (writer thread); null while its file is closed.</summary>
+    public LinkedListNode<FlowFile>? HandleNode { get; set; }
 
     public byte[]? Buffer { get; set; }
 

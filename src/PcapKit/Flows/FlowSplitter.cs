@@ -27,7 +27,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     /// </summary>
     public const Dissection.LayerKind DeepestLayer = Dissection.LayerKind.Transport;
 
-    private const string PartialSuffix = ".partial";
+    private const string PartialSuffix = FlowFile.PartialSuffix;
     private readonly FlowSplitterOptions _options;
     private readonly Dictionary<FlowKey, Flow> _flows = [];
     private readonly Dictionary<FragmentKey, Flow> _fragments = [];
@@ -206,14 +206,16 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         // pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
         var name = string.Create(CultureInfo.InvariantCulture,
             $"{category}/{first.FormatAddress(first.Source)}_{first.SourcePort}_{first.FormatAddress(first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}");
-        var unique = name;
+        var extension = pcapng ? ".pcapng" : ".pcap";
+        var unique = name + extension;
         for (var n = 2; !_names.Add(unique); n++)
         {
             // Another flow (another protocol between the same hosts, or a new flow in the same second) has the name.
-            unique = name + "-" + n.ToString(CultureInfo.InvariantCulture);
+            unique = name + "-" + n.ToString(CultureInfo.InvariantCulture) + extension;
         }
 
-        return unique + (pcapng ? ".pcapng" : ".pcap");
+        // The set and the flow share the string.
+        return unique;
     }
 
     private void Write(Flow flow, in CaptureRecord record, in FlowPacket packet)
@@ -251,7 +253,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         if (flow.File is null)
         {
-            flow.File = new FlowFile(Path.Combine(_options.OutputDirectory, flow.Name + PartialSuffix));
+            flow.File = new FlowFile(_options.OutputDirectory, flow.Name!);
             flow.Format.WriteHeader(_files, flow.File);
         }
 
@@ -291,7 +293,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
             return;
         }
 
-        _files.Complete(flow.File, Path.Combine(_options.OutputDirectory, flow.Name));
+        _files.Complete(flow.File, flow.File.FinalPath);
         _finished.Add(new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason));
     }
 
@@ -380,19 +382,40 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
     private void WriteIndex()
     {
-        var index = new StringBuilder("file,category,protocol,source,source_port,destination,destination_port,first_time,last_time,packets,bytes,closed_by\n");
-        Span<char> time = stackalloc char[40];
-        foreach (var f in _finished)
+        // Written as it is formed: a million flows' index is never one string in memory.
+        using (var index = new StreamWriter(Path.Combine(_options.OutputDirectory, _options.IndexFileName), append: false, new UTF8Encoding(false), 1 << 16))
         {
-            index.Append(f.File).Append(',').Append(f.Category).Append(',').Append(f.First.Protocol.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(f.First.FormatAddress(f.First.Source)).Append(',').Append(f.First.SourcePort.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(f.First.FormatAddress(f.First.Destination)).Append(',').Append(f.First.DestinationPort.ToString(CultureInfo.InvariantCulture)).Append(',');
-            index.Append(f.FirstTime.TryFormatEpoch(time, out var n) ? time[..n] : []).Append(',');
-            index.Append(f.LastTime.TryFormatEpoch(time, out n) ? time[..n] : []).Append(',');
-            index.Append(f.Packets.ToString(CultureInfo.InvariantCulture)).Append(',').Append(f.Bytes.ToString(CultureInfo.InvariantCulture)).Append(',').Append(f.ClosedBy).Append('\n');
+            index.Write("file,category,protocol,source,source_port,destination,destination_port,first_time,last_time,packets,bytes,closed_by\n");
+            Span<char> time = stackalloc char[40];
+            foreach (var f in _finished)
+            {
+                index.Write(f.File);
+                index.Write(',');
+                index.Write(f.Category);
+                index.Write(',');
+                index.Write(f.First.Protocol.ToString(CultureInfo.InvariantCulture));
+                index.Write(',');
+                index.Write(f.First.FormatAddress(f.First.Source));
+                index.Write(',');
+                index.Write(f.First.SourcePort.ToString(CultureInfo.InvariantCulture));
+                index.Write(',');
+                index.Write(f.First.FormatAddress(f.First.Destination));
+                index.Write(',');
+                index.Write(f.First.DestinationPort.ToString(CultureInfo.InvariantCulture));
+                index.Write(',');
+                index.Write(f.FirstTime.TryFormatEpoch(time, out var n) ? time[..n] : []);
+                index.Write(',');
+                index.Write(f.LastTime.TryFormatEpoch(time, out n) ? time[..n] : []);
+                index.Write(',');
+                index.Write(f.Packets.ToString(CultureInfo.InvariantCulture));
+                index.Write(',');
+                index.Write(f.Bytes.ToString(CultureInfo.InvariantCulture));
+                index.Write(',');
+                index.Write(f.ClosedBy);
+                index.Write('\n');
+            }
         }
 
-        File.WriteAllText(Path.Combine(_options.OutputDirectory, _options.IndexFileName), index.ToString());
         var skipped = new StringBuilder("reason,packets\n");
         foreach (var (reason, count) in _skipped)
         {

@@ -20,7 +20,7 @@ namespace PcapKit.Flows;
 /// </summary>
 public sealed class TcpTrace : IFrameConsumer, IDisposable
 {
-    private const string PartialSuffix = ".partial";
+    private const string PartialSuffix = FlowFile.PartialSuffix;
     private readonly TcpTraceOptions _options;
     private readonly FlowFiles _files;
     private readonly Dictionary<FlowKey, TraceFlow> _flows = [];
@@ -121,7 +121,7 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
         var name = unique + Extension(_options.Format, pcapng);
         var flow = new TraceFlow(key, first, label, name, record.Timestamp)
         {
-            File = new FlowFile(Path.Combine(_options.OutputDirectory, name + PartialSuffix)),
+            File = new FlowFile(_options.OutputDirectory, name),
             Format = FlowCaptureFormat.For(record.Interface, record.LinkType, pcapng),
         };
         _flows[key] = flow;
@@ -196,7 +196,7 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
             _files.Append(flow.File!, _fragments.Footer, default);
         }
 
-        _files.Complete(flow.File!, Path.Combine(_options.OutputDirectory, flow.Name));
+        _files.Complete(flow.File!, flow.File!.FinalPath);
         _finished.Add(new TcpTraceFlow(flow.Name, flow.Label, flow.First, flow.FirstTime, flow.Last, flow.Frames, reason, flow.Dropped));
     }
 
