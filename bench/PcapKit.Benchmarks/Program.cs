@@ -9,7 +9,8 @@ namespace PcapKit.Benchmarks;
 /// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
 /// <c>flows [file...]</c> splits captures into flow files next to tcpflow; <c>reassembly [file]</c> measures the pass with
 /// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4; <c>large SOURCE OUT
-/// [GB]</c> makes a capture of any size from a smaller one for the scale runs.
+/// [GB]</c> makes a capture of any size from a smaller one for the scale runs; <c>records [N]</c> reads a generated
+/// capture of more than 2^31 records.
 /// </summary>
 public static class Program
 {
@@ -33,6 +34,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "application")
         {
             return ApplicationThroughput.Run(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "records")
+        {
+            return ManyRecords.Run(args.AsSpan(1).ToArray());
         }
 
         if (args.Length > 0 && args[0] == "large")
