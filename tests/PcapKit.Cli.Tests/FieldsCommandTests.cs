@@ -37,6 +37,19 @@ public sealed class FieldsCommandTests
         }
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Captures))]
+    public void EveryCorpusFile_GivesTheSameLines_OnOneThreadAndOnThree(string capture)
+    {
+        Corpus.Require();
+        string[] args = ["fields", Corpus.File(capture), "-e", "frame.number", "-e", "frame.time_epoch", "-e", "frame.protocols", "-e", "ip.src", "-e", "ipv6.dst", "-e", "tcp.flags", "-e", "udp.dstport", "-e", "dns.qry.name", "-e", "http.request.uri", "-E", "header=y"];
+        var one = Cli.Run([.. args, "--threads", "1"]);
+        var three = Cli.Run([.. args, "--threads", "3"]);
+        Assert.Equal(one.Exit, three.Exit);
+        Assert.Equal(one.Error, three.Error);
+        Assert.Equal(one.Output, three.Output);
+    }
+
     [SkippableFact]
     public void AnUnknownField_IsAUsageErrorListingSimilarNames()
     {

@@ -24,7 +24,7 @@ internal static class FieldsCommand
         type.AcceptOnlyFromAmong("fields", "parquet");
         var output = new Option<string?>("--output", "-o") { Description = "With -T parquet: the Parquet file, or for a folder of captures the dataset's folder." };
         var rowGroup = new Option<int>("--row-group-size") { Description = "With -T parquet: rows per row group (the rows held in memory).", DefaultValueFactory = _ => 65_536 };
-        var threads = new Option<int>("--threads") { Description = "With a folder of captures: how many captures are read at once (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Threads that dissect and format frames (default: all cores; the output is the one-thread output; frame.time_relative, frame.time_delta and tcp.stream keep one); with a folder of captures, how many are read at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("fields", "Print fields of every frame, one line per frame, as 'tshark -T fields' does; or write them as Parquet.")
         {
             input, fields, settings, type, output, rowGroup, threads,
@@ -50,58 +50,91 @@ internal static class FieldsCommand
                 throw new UsageException("A folder of captures is read with -T parquet -o FOLDER; text output takes one capture.");
             }
 
-            FieldExtractor extractor;
+            IReadOnlyList<string> names;
             try
             {
-                extractor = new FieldExtractor(registry, requested);
+                names = new FieldExtractor(registry, requested).Names;
             }
             catch (ArgumentException ex)
             {
                 throw new UsageException(ex.Message.Split(" (Parameter")[0]);
             }
 
-            using var file = parse.GetValue(output) is { } path ? new StreamWriter(path) : null;
-            var o = file ?? context.Output;
-            var names = extractor.Names;
+            if (parse.GetValue(threads) < 1)
+            {
+                throw new UsageException("--threads must be at least 1.");
+            }
+
+            var dissector = CommonOptions.DissectorOptions(parse);
+            var inputPath = parse.GetValue(input)!;
+            using var stdin = inputPath == "-" ? Console.OpenStandardInput() : null;
+            using var file = parse.GetValue(output) is { } path ? new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16) : null;
+            var stream = (Stream?)file ?? context.StandardOutputStream();
             if (format.Header)
             {
-                o.WriteLine(string.Join(format.Separator, names));
+                stream.Write(Encoding.UTF8.GetBytes(string.Join(format.Separator, names) + Environment.NewLine));
             }
 
-            var dissector = new Dissector(registry, CommonOptions.DissectorOptions(parse));
-            var stack = new LayerStack();
-            var line = new StringBuilder();
-            using var reader = CaptureReader.Open(parse.GetValue(input)!);
-            foreach (var record in reader)
+            // frame.time_relative, frame.time_delta and tcp.stream depend on the frames before: those run on one thread.
+            var stateful = names.Any(n => n is "frame.time_relative" or "frame.time_delta" or FrameFields.TcpStream);
+            using var extractor = new Extraction.Extractor(new Extraction.ExtractionOptions
             {
-                dissector.Dissect(record, stack);
-                var frame = new Frame(record.Data, stack, registry);
-                extractor.Extract(record, frame);
-                line.Clear();
-                for (var i = 0; i < names.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        line.Append(format.Separator);
-                    }
-
-                    var value = format.SelectOccurrence(extractor.GetValue(i));
-                    if (format.Quote is { } q && value.Length > 0)
-                    {
-                        line.Append(q).Append(value).Append(q);
-                    }
-                    else
-                    {
-                        line.Append(value);
-                    }
-                }
-
-                o.WriteLine(line);
-            }
-
+                InputPath = inputPath,
+                InputStream = stdin,
+                OutputStream = stream,
+                Registry = registry,
+                DecodeAs = dissector.DecodeAs,
+                Heuristics = dissector.Heuristics,
+                VerifyChecksums = dissector.VerifyChecksums,
+                Formatter = () => new FieldsLine(registry, names, format),
+                Threads = stateful ? 1 : parse.GetValue(threads),
+            });
+            extractor.Run();
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>One frame's line: the fields in order, occurrences joined or picked, quoted as asked.</summary>
+    private sealed class FieldsLine(DissectorRegistry registry, IReadOnlyList<string> names, FieldsFormat format) : Extraction.FrameFormatter
+    {
+        private readonly FieldExtractor _extractor = new(registry, names);
+        private readonly StringBuilder _line = new();
+
+        public override void Format(in Extraction.ExtractedFrame frame, System.Buffers.IBufferWriter<byte> output)
+        {
+            _extractor.Extract(frame.Record, frame.Frame);
+            _line.Clear();
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (i > 0)
+                {
+                    _line.Append(format.Separator);
+                }
+
+                var start = _line.Length;
+                if (format.KeepsEveryOccurrence)
+                {
+                    // The usual case copies the collected text without making a string of it.
+                    _extractor.AppendValue(_line, i);
+                }
+                else
+                {
+                    _line.Append(format.SelectOccurrence(_extractor.GetValue(i)));
+                }
+
+                if (format.Quote is { } q && _line.Length > start)
+                {
+                    _line.Insert(start, q).Append(q);
+                }
+            }
+
+            _line.Append(Environment.NewLine);
+            foreach (var chunk in _line.GetChunks())
+            {
+                Encoding.UTF8.GetBytes(chunk.Span, output);
+            }
+        }
     }
 
     /// <summary>The <c>-E</c> settings, as tshark reads them.</summary>
@@ -133,6 +166,9 @@ internal static class FieldsCommand
 
             return format;
         }
+
+        /// <summary>Whether values go out as collected: every occurrence, joined with a comma.</summary>
+        public bool KeepsEveryOccurrence => Occurrence == 'a' && Aggregator == ',';
 
         public string SelectOccurrence(string value)
         {

@@ -30,11 +30,11 @@ public sealed partial class Extractor
     private bool CanRunInParallel =>
         _options.Threads > 1 && _engine is null && _callback is null && _consumers.Length == 0 && !_store &&
         _ip is null && _tcp is null && _trace is null && _frames == 0 &&
-        (_sink is null || _sink is DocumentSink { TakesFormattedFrames: true });
+        (_sink is null || _sink is IFormattedFrameSink { TakesFormattedFrames: true });
 
     private void RunInParallel(Action? progress, CancellationToken cancellation)
     {
-        var sink = (DocumentSink?)_sink;
+        var sink = (IFormattedFrameSink?)_sink;
         // The reading thread is one of the threads: while the batch it must write next is not done, it formats others.
         var threads = _options.Threads;
         var inFlight = threads * 4;
@@ -122,7 +122,7 @@ public sealed partial class Extractor
     }
 
     /// <summary>Writes a batch's frames once its worker is done, counting them as the sequential run does.</summary>
-    private void Emit(Batch batch, DocumentSink? sink)
+    private void Emit(Batch batch, IFormattedFrameSink? sink)
     {
         batch.Done.Wait();
         if (batch.Error is { } error)
@@ -169,6 +169,7 @@ public sealed partial class Extractor
     {
         private readonly Dissector _dissector = new(owner._registry!, owner._options.ToDissectorOptions());
         private readonly LayerStack _stack = new();
+        private readonly FrameFormatter? _formatter = format ? owner._options.Formatter?.Invoke() : null;
         private JsonDocumentWriter? _json;
         private DocumentFieldVisitor? _fields;
 
@@ -176,7 +177,7 @@ public sealed partial class Extractor
         {
             try
             {
-                if (format)
+                if (format && _formatter is null)
                 {
                     _json ??= new JsonDocumentWriter(batch.Output);
                     _fields ??= new DocumentFieldVisitor(_json);
@@ -194,7 +195,11 @@ public sealed partial class Extractor
                         continue;
                     }
 
-                    if (_json is not null)
+                    if (_formatter is not null)
+                    {
+                        _formatter.Format(frame, batch.Output);
+                    }
+                    else if (_json is not null)
                     {
                         if (batch.Output.WrittenCount > 0)
                         {

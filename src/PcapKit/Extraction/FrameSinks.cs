@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -31,6 +32,11 @@ internal abstract class FrameSink : IDisposable
         Func<Stream> open = options.OutputStream is { } stream
             ? () => new LeaveOpenStream(stream)
             : options.OutputPath is { } path ? () => OpenOutput(path) : throw new ArgumentException("An output path or stream is needed for " + options.Format + " output.", nameof(options));
+        if (options.Formatter is { } formatter)
+        {
+            return new FormattedSink(open, formatter());
+        }
+
         return options.Format == OutputFormat.Pcap ? new CaptureSink(open) : new DocumentSink(open, options);
     }
 
@@ -62,7 +68,46 @@ internal abstract class FrameSink : IDisposable
 }
 
 /// <summary>The whole capture in one document: <c>{ capture, frames: [...], summary }</c>.</summary>
-internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options) : FrameSink
+/// <summary>A sink that takes frames formatted on other threads, in order.</summary>
+internal interface IFormattedFrameSink
+{
+    /// <summary>Whether this output can take frames formatted apart.</summary>
+    bool TakesFormattedFrames { get; }
+
+    /// <summary>Writes formatted frames, back to back.</summary>
+    /// <param name="frames">The frames' bytes.</param>
+    void WriteFormatted(ReadOnlySpan<byte> frames);
+}
+
+/// <summary>Each frame as a <see cref="FrameFormatter"/> formats it, nothing around them.</summary>
+internal sealed class FormattedSink(Func<Stream> open, FrameFormatter formatter) : FrameSink, IFormattedFrameSink
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(1 << 12);
+    private Stream? _stream;
+
+    public bool TakesFormattedFrames => true;
+
+    public override void Begin(CaptureReader reader) => _stream = new BufferedStream(open(), 1 << 16);
+
+    public override void Write(in ExtractedFrame frame)
+    {
+        _buffer.ResetWrittenCount();
+        formatter.Format(frame, _buffer);
+        _stream!.Write(_buffer.WrittenSpan);
+    }
+
+    public void WriteFormatted(ReadOnlySpan<byte> frames) => _stream!.Write(frames);
+
+    public override void End(ExtractionSummary summary) => Dispose();
+
+    public override void Dispose()
+    {
+        _stream?.Dispose();
+        _stream = null;
+    }
+}
+
+internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options) : FrameSink, IFormattedFrameSink
 {
     private DocumentWriter? _writer;
     private DocumentFieldVisitor? _fields;
