@@ -45,6 +45,21 @@ public sealed class ParallelExtractionTests : IDisposable
     }
 
     [Fact]
+    public void AStream_WhoseRecordsAreCopiedIntoTheBatches_GivesTheSameDocument()
+    {
+        // A file is mapped and its records are read where they are; a stream's are copied: both ways agree.
+        var one = Extract(Sample, threads: 1, select: null);
+        using var input = new MemoryStream(File.ReadAllBytes(Sample));
+        using var output = new MemoryStream();
+        using (var extractor = new Extractor(new ExtractionOptions { InputStream = input, InputPath = Sample, OutputStream = output, Registry = Packs.Registry, Threads = 3 }))
+        {
+            extractor.Run();
+        }
+
+        Assert.True(one.Json.AsSpan().SequenceEqual(output.ToArray()));
+    }
+
+    [Fact]
     public void ARunThatKeepsState_RunsOnOneThread_AndGivesTheSameResult()
     {
         // Reassembly keeps state across frames: Threads is ignored (the sharded design is in the README), the result is the same.

@@ -85,6 +85,9 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>The byte offset of the next record or block.</summary>
     public long Position => _source.Position;
 
+    /// <summary>Whether a record's data stays valid after the next read, until the reader is disposed (a memory-mapped file: records are views of it).</summary>
+    internal bool RecordsStayValid => _source is MappedByteSource;
+
     /// <summary>The input's length in bytes, when known.</summary>
     public long? Length => _source.Length;
 

@@ -3,7 +3,9 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using PcapKit.Capture;
@@ -115,7 +117,7 @@ public sealed partial class Extractor
                 return false;
             }
 
-            batch.Add(record);
+            batch.Add(record, _reader.RecordsStayValid);
         }
 
         return true;
@@ -229,7 +231,8 @@ public sealed partial class Extractor
     /// <summary>Records copied out of the reader's buffer, and what the worker made of them.</summary>
     private sealed class Batch
     {
-        private byte[] _data = new byte[BatchBytes + (1 << 16)];
+        private byte[] _data = [];
+        private int _copied;
 
         public RecordCopy[] Records { get; } = new RecordCopy[BatchFrames];
 
@@ -253,39 +256,57 @@ public sealed partial class Extractor
         {
             Count = 0;
             DataLength = 0;
+            _copied = 0;
             Error = null;
             Output.ResetWrittenCount();
             Done.Reset();
         }
 
-        public void Add(in CaptureRecord record)
+        /// <summary>Adds a record: a view of it when the reader's records stay valid (a mapped file), else a copy.</summary>
+        public unsafe void Add(in CaptureRecord record, bool stays)
         {
             var options = record.Options;
-            var needed = DataLength + record.Data.Length + options.Bytes.Length;
+            if (stays)
+            {
+                // The mapped file outlives the run: the worker reads the record where it is.
+                Records[Count++] = new RecordCopy(
+                    record.Number, record.Offset, record.Kind, -1, record.Data.Length, options.Bytes.Length, options.BigEndian, record.OriginalLength,
+                    record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber,
+                    (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(record.Data)), (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(options.Bytes)));
+                DataLength += record.Data.Length;
+                return;
+            }
+
+            var needed = _copied + record.Data.Length + options.Bytes.Length;
             if (needed > _data.Length)
             {
                 Array.Resize(ref _data, Math.Max(needed, _data.Length * 2));
             }
 
-            var start = DataLength;
+            var start = _copied;
             record.Data.CopyTo(_data.AsSpan(start));
             options.Bytes.CopyTo(_data.AsSpan(start + record.Data.Length));
-            DataLength = needed;
+            _copied = needed;
+            DataLength += record.Data.Length;
             Records[Count++] = new RecordCopy(
                 record.Number, record.Offset, record.Kind, start, record.Data.Length, options.Bytes.Length, options.BigEndian, record.OriginalLength,
-                record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber);
+                record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber, 0, 0);
         }
 
-        public CaptureRecord Record(int index)
+        public unsafe CaptureRecord Record(int index)
         {
             ref readonly var r = ref Records[index];
+            var data = r.Start < 0 ? new ReadOnlySpan<byte>((void*)r.Data, r.Length) : _data.AsSpan(r.Start, r.Length);
+            var options = r.Start < 0 ? new ReadOnlySpan<byte>((void*)r.Options, r.OptionsLength) : _data.AsSpan(r.Start + r.Length, r.OptionsLength);
             return new CaptureRecord(
-                r.Number, r.Offset, r.Kind, _data.AsSpan(r.Start, r.Length), r.OriginalLength, r.Timestamp, r.HasTimestamp, r.Interface,
-                _data.AsSpan(r.Start + r.Length, r.OptionsLength), r.OptionsBigEndian, r.Modified, r.CustomBlockType, r.EnterpriseNumber);
+                r.Number, r.Offset, r.Kind, data, r.OriginalLength, r.Timestamp, r.HasTimestamp, r.Interface,
+                options, r.OptionsBigEndian, r.Modified, r.CustomBlockType, r.EnterpriseNumber);
         }
     }
 
+    /// <summary>A record's fields; its bytes at <c>Start</c> in the batch's copy, or (Start -1) at <c>Data</c> and <c>Options</c> in the mapped file.</summary>
     private readonly record struct RecordCopy(
         long Number, long Offset, RecordKind Kind, int Start, int Length, int OptionsLength, bool OptionsBigEndian, uint OriginalLength,
-        CaptureTimestamp Timestamp, bool HasTimestamp, CaptureInterface Interface, ModifiedPcapFields? Modified, uint CustomBlockType, uint EnterpriseNumber);
+        CaptureTimestamp Timestamp, bool HasTimestamp, CaptureInterface Interface, ModifiedPcapFields? Modified, uint CustomBlockType, uint EnterpriseNumber,
+        nint Data, nint Options);
 }
