@@ -209,7 +209,7 @@ public sealed class FieldExtractor
         switch (field)
         {
             case FrameField.Number:
-                sb.Append(record.Number.ToString(CultureInfo.InvariantCulture));
+                AppendNumber(sb, record.Number);
                 break;
             case FrameField.TimeEpoch:
                 if (record.HasTimestamp)
@@ -235,15 +235,15 @@ public sealed class FieldExtractor
 
                 break;
             case FrameField.Length:
-                sb.Append(record.OriginalLength.ToString(CultureInfo.InvariantCulture));
+                AppendNumber(sb, record.OriginalLength);
                 break;
             case FrameField.CapturedLength:
-                sb.Append(record.CapturedLength.ToString(CultureInfo.InvariantCulture));
+                AppendNumber(sb, record.CapturedLength);
                 break;
             case FrameField.InterfaceId:
                 if (InterfaceId(record) is { } id)
                 {
-                    sb.Append(id.ToString(CultureInfo.InvariantCulture));
+                    AppendNumber(sb, id);
                 }
 
                 break;
@@ -255,7 +255,7 @@ public sealed class FieldExtractor
             case FrameField.TcpStream:
                 if (_frame.TcpStreamIndex is { } stream)
                 {
-                    sb.Append(stream.ToString(CultureInfo.InvariantCulture));
+                    AppendNumber(sb, stream);
                 }
 
                 break;
@@ -268,6 +268,14 @@ public sealed class FieldExtractor
     public static int? InterfaceId(in CaptureRecord record) =>
         record.Kind is RecordKind.Pcap or RecordKind.CustomBlock ? null : record.Interface.LocalId;
 
+    /// <summary>Appends a number in the invariant culture without making a string of it.</summary>
+    private static void AppendNumber(StringBuilder sb, long value)
+    {
+        Span<char> text = stackalloc char[20];
+        _ = value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
+        sb.Append(text[..n]);
+    }
+
     private static void AppendSeconds(StringBuilder sb, long nanoseconds)
     {
         if (nanoseconds < 0)
@@ -276,8 +284,11 @@ public sealed class FieldExtractor
             nanoseconds = -nanoseconds;
         }
 
-        sb.Append((nanoseconds / 1_000_000_000).ToString(CultureInfo.InvariantCulture)).Append('.')
-          .Append((nanoseconds % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture));
+        AppendNumber(sb, nanoseconds / 1_000_000_000);
+        sb.Append('.');
+        Span<char> fraction = stackalloc char[9];
+        _ = (nanoseconds % 1_000_000_000).TryFormat(fraction, out _, "D9", CultureInfo.InvariantCulture);
+        sb.Append(fraction);
     }
 
     private static void AddNames(FieldDescriptor field, SortedSet<string> names)

@@ -10,6 +10,9 @@ namespace PcapKit.Output;
 /// <summary>Formats field values as tshark's <c>-T fields</c> prints them (tshark 4.0).</summary>
 public static class TsharkFormat
 {
+    /// <summary>"x1" … "x16": the hex format for each number of digits, made once.</summary>
+    private static readonly string[] HexFormats = MakeHexFormats();
+
     /// <summary>Appends a number: decimal, or <c>0x</c> and two hex digits per byte of the field for hex fields; length fields scaled as tshark shows them.</summary>
     /// <param name="builder">Where to append.</param>
     /// <param name="field">The field.</param>
@@ -31,11 +34,16 @@ public static class TsharkFormat
         }
         else if (field.Format == NumberFormat.Hex)
         {
-            builder.Append("0x").Append(value.ToString("x" + field.HexDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+            // Formatted into the stack: a field's value makes no string (fields output runs this for every field of every frame).
+            Span<char> hex = stackalloc char[16];
+            _ = value.TryFormat(hex, out var n, HexFormats[Math.Clamp(field.HexDigits, 1, 16)], CultureInfo.InvariantCulture);
+            builder.Append("0x").Append(hex[..n]);
         }
         else
         {
-            builder.Append(value.ToString(CultureInfo.InvariantCulture));
+            Span<char> text = stackalloc char[20];
+            _ = value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
+            builder.Append(text[..n]);
         }
     }
 
@@ -81,5 +89,16 @@ public static class TsharkFormat
         {
             builder.Append(HexDigits.Lower[x >> 4]).Append(HexDigits.Lower[x & 0xF]);
         }
+    }
+
+    private static string[] MakeHexFormats()
+    {
+        var formats = new string[17];
+        for (var digits = 1; digits <= 16; digits++)
+        {
+            formats[digits] = "x" + digits.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return formats;
     }
 }
