@@ -51,6 +51,7 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
     private readonly ParquetStringColumn? _capture;
     private readonly FrameFields _frame;
     private readonly Collector _collector;
+    private readonly StringBuilder _chain = new();
     private ParquetWriter? _writer;
     private int _rows;
     private bool _disposed;
@@ -70,9 +71,8 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1, nameof(options));
         _output = output;
 
-        // Validates the names the way the text output does (unknown names get suggestions).
-        _ = new FieldExtractor(registry, names);
-        var descriptors = DescriptorsByName(registry);
+        Validate(registry, names, _options);
+        var descriptors = FieldExtractor.FieldsByName(registry);
         var columns = new List<ParquetColumn>();
         if (_options.Capture is not null)
         {
@@ -86,11 +86,7 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         for (var i = 0; i < names.Count; i++)
         {
             var name = names[i];
-            if (!byName.TryAdd(name, columns.Count) || name == CaptureColumn && _capture is not null)
-            {
-                throw new ArgumentException($"'{name}' is named twice; a Parquet file holds one column of a name.", nameof(names));
-            }
-
+            byName[name] = columns.Count;
             _frameField[i] = FrameFields.IndexOf(name);
             tcpStreams |= _frameField[i] == (int)FrameField.TcpStream;
             var type = _frameField[i] >= 0 ? TypeOf((FrameField)_frameField[i]) : TypeOf(descriptors[name]);
@@ -101,6 +97,29 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         Schema = new ParquetSchema(ParquetColumns.Schema(_columns));
         _frame = new FrameFields(tcpStreams);
         _collector = new Collector(this, byName);
+    }
+
+    /// <summary>Checks what the constructor checks, before any file is made: every name a known field, none twice.</summary>
+    /// <param name="registry">The protocols whose fields may be named.</param>
+    /// <param name="names">The fields.</param>
+    /// <param name="options">The layout (a <see cref="ParquetFieldOptions.Capture"/> column takes the name <c>capture</c>).</param>
+    /// <exception cref="ArgumentException">A name is not a known field (the message lists similar names), or is named twice.</exception>
+    public static void Validate(DissectorRegistry registry, IReadOnlyList<string> names, ParquetFieldOptions? options = null)
+    {
+        FieldExtractor.Validate(registry, names);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (options?.Capture is not null)
+        {
+            seen.Add(CaptureColumn);
+        }
+
+        foreach (var name in names)
+        {
+            if (!seen.Add(name))
+            {
+                throw new ArgumentException($"'{name}' is named twice; a Parquet file holds one column of a name.", nameof(names));
+            }
+        }
     }
 
     /// <summary>The file's schema.</summary>
@@ -123,7 +142,7 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
             return TypeOf((FrameField)frameField);
         }
 
-        return DescriptorsByName(registry).TryGetValue(name, out var fields) ? TypeOf(fields) : null;
+        return FieldExtractor.FieldsByName(registry).TryGetValue(name, out var fields) ? TypeOf(fields) : null;
     }
 
     /// <summary>Adds a frame as a row; writes a row group when <see cref="ParquetFieldOptions.RowGroupSize"/> rows are buffered.</summary>
@@ -202,7 +221,7 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         _ => ParquetColumnType.Int64,
     };
 
-    private static ParquetColumnType TypeOf(List<FieldDescriptor> fields)
+    private static ParquetColumnType TypeOf(IReadOnlyList<FieldDescriptor> fields)
     {
         var flags = true;
         foreach (var field in fields)
@@ -218,43 +237,6 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         }
 
         return flags ? ParquetColumnType.Boolean : ParquetColumnType.Int64;
-    }
-
-    private static Dictionary<string, List<FieldDescriptor>> DescriptorsByName(DissectorRegistry registry)
-    {
-        var byName = new Dictionary<string, List<FieldDescriptor>>(StringComparer.Ordinal);
-        foreach (var protocol in registry.Protocols)
-        {
-            foreach (var field in protocol.Fields)
-            {
-                Add(field, byName);
-            }
-
-            foreach (var field in protocol.ComputedFields)
-            {
-                Add(field, byName);
-            }
-        }
-
-        return byName;
-
-        static void Add(FieldDescriptor field, Dictionary<string, List<FieldDescriptor>> byName)
-        {
-            if (field.DisplayName is { } name && field.Kind is not (FieldKind.List or FieldKind.Structure))
-            {
-                if (!byName.TryGetValue(name, out var list))
-                {
-                    byName[name] = list = [];
-                }
-
-                list.Add(field);
-            }
-
-            foreach (var child in field.Children)
-            {
-                Add(child, byName);
-            }
-        }
     }
 
     private void AddFrameField(ParquetColumn column, FrameField field, in CaptureRecord record, Frame frame)
@@ -284,9 +266,9 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
                 ((ParquetValueColumn<long>)column).Add(id, one);
                 break;
             case FrameField.Protocols:
-                var chain = new StringBuilder();
-                FieldExtractor.AppendTsharkChain(chain, frame);
-                ((ParquetStringColumn)column).Add(chain.ToString(), one);
+                _chain.Clear();
+                FieldExtractor.AppendTsharkChain(_chain, frame);
+                ((ParquetStringColumn)column).Add(_chain.ToString(), one);
                 break;
             case FrameField.TcpStream when _frame.TcpStreamIndex is { } stream:
                 ((ParquetValueColumn<long>)column).Add(stream, one);

@@ -31,6 +31,15 @@ internal static class CommonOptions
         command.Add(NoHeuristics);
     }
 
+    /// <summary>A count or size option's value, when it is at least 1; a usage error naming the option otherwise.</summary>
+    /// <typeparam name="T">The number type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="option">The option's name.</param>
+    /// <returns>The value.</returns>
+    public static T AtLeastOne<T>(T value, string option)
+        where T : System.Numerics.INumber<T> =>
+        value >= T.One ? value : throw new UsageException(option + " must be at least 1.");
+
     public static DissectorOptions DissectorOptions(ParseResult parse, DissectorOptions? baseOptions = null)
     {
         var rules = new List<DecodeAsRule>();

@@ -71,14 +71,9 @@ internal static class ExtractCommand
             using var stdin = input == "-" ? Console.OpenStandardInput() : null;
             var tcpStreams = new System.Collections.Generic.List<TcpStream>();
             var collector = new StreamCollector(tcpStreams);
-            if (parse.GetValue(threads) < 1)
-            {
-                throw new UsageException("--threads must be at least 1.");
-            }
-
             var options = new ExtractionOptions
             {
-                Threads = parse.GetValue(threads),
+                Threads = CommonOptions.AtLeastOne(parse.GetValue(threads), "--threads"),
                 InputPath = input,
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,
@@ -107,13 +102,13 @@ internal static class ExtractCommand
                 TcpStreamHandler = collector,
                 TcpReassembly = new TcpReassemblyOptions
                 {
-                    MaxStreams = Positive(parse.GetValue(maxStreams), "--max-streams"),
-                    MaxBufferedBytes = Positive(parse.GetValue(maxStreamBytes), "--max-stream-bytes"),
+                    MaxStreams = CommonOptions.AtLeastOne(parse.GetValue(maxStreams), "--max-streams"),
+                    MaxBufferedBytes = CommonOptions.AtLeastOne(parse.GetValue(maxStreamBytes), "--max-stream-bytes"),
                 },
                 IpReassembly = new IpReassemblyOptions
                 {
-                    MaxDatagrams = Positive(parse.GetValue(maxDatagrams), "--max-datagrams"),
-                    MaxBufferedBytes = Positive(parse.GetValue(maxFragmentBytes), "--max-fragment-bytes"),
+                    MaxDatagrams = CommonOptions.AtLeastOne(parse.GetValue(maxDatagrams), "--max-datagrams"),
+                    MaxBufferedBytes = CommonOptions.AtLeastOne(parse.GetValue(maxFragmentBytes), "--max-fragment-bytes"),
                     Strict = parse.GetValue(strict),
                     Policy = parse.GetValue(overlap) switch
                     {
@@ -189,10 +184,6 @@ internal static class ExtractCommand
             }
         }
     }
-
-    private static T Positive<T>(T value, string option)
-        where T : System.Numerics.INumber<T> =>
-        value > T.Zero ? value : throw new UsageException(option + " must be at least 1.");
 
     private static OutputFormat ParseFormat(string? name) => name switch
     {

@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
-using PcapKit.Capture;
 using PcapKit.Dissection;
 using PcapKit.Output;
 
@@ -50,21 +49,17 @@ internal static class FieldsCommand
                 throw new UsageException("A folder of captures is read with -T parquet -o FOLDER; text output takes one capture.");
             }
 
-            IReadOnlyList<string> names;
+            IReadOnlyList<string> names = requested;
             try
             {
-                names = new FieldExtractor(registry, requested).Names;
+                FieldExtractor.Validate(registry, names);
             }
             catch (ArgumentException ex)
             {
                 throw new UsageException(ex.Message.Split(" (Parameter")[0]);
             }
 
-            if (parse.GetValue(threads) < 1)
-            {
-                throw new UsageException("--threads must be at least 1.");
-            }
-
+            var threadCount = CommonOptions.AtLeastOne(parse.GetValue(threads), "--threads");
             var dissector = CommonOptions.DissectorOptions(parse);
             var inputPath = parse.GetValue(input)!;
             using var stdin = inputPath == "-" ? Console.OpenStandardInput() : null;
@@ -87,7 +82,7 @@ internal static class FieldsCommand
                 Heuristics = dissector.Heuristics,
                 VerifyChecksums = dissector.VerifyChecksums,
                 Formatter = () => new FieldsLine(registry, names, format),
-                Threads = stateful ? 1 : parse.GetValue(threads),
+                Threads = stateful ? 1 : threadCount,
             });
             extractor.Run();
             return ExitCodes.Ok;
@@ -172,7 +167,7 @@ internal static class FieldsCommand
 
         public string SelectOccurrence(string value)
         {
-            if (value.Length == 0 || (Occurrence == 'a' && Aggregator == ','))
+            if (value.Length == 0 || KeepsEveryOccurrence)
             {
                 return value;
             }

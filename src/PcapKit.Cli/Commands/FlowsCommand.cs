@@ -31,11 +31,6 @@ internal static class FlowsCommand
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(maxOpen) < 1)
-            {
-                throw new UsageException("--max-open-files must be at least 1.");
-            }
-
             var registry = CommandContext.BuildRegistry(parse);
             var dissector = CommonOptions.DissectorOptions(parse);
             var folder = parse.GetValue(output)!;
@@ -48,7 +43,7 @@ internal static class FlowsCommand
                 HardTimeout = TimeSpan.FromSeconds(parse.GetValue(hard)),
                 IdleTimeout = parse.GetValue(idle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 CloseOnFinOrReset = parse.GetValue(fin),
-                MaxOpenFiles = parse.GetValue(maxOpen),
+                MaxOpenFiles = CommonOptions.AtLeastOne(parse.GetValue(maxOpen), "--max-open-files"),
                 PcapNg = parse.GetValue(pcapng),
             });
             var input = parse.GetValue(file)!;

@@ -23,20 +23,12 @@ internal static class ParquetFields
 
     public static int Run(CommandContext context, ParseResult parse, DissectorRegistry registry, IReadOnlyList<string> names, Settings settings)
     {
-        if (settings.RowGroupSize < 1)
-        {
-            throw new UsageException("--row-group-size must be at least 1.");
-        }
-
-        if (settings.Threads < 1)
-        {
-            throw new UsageException("--threads must be at least 1.");
-        }
-
+        CommonOptions.AtLeastOne(settings.RowGroupSize, "--row-group-size");
+        CommonOptions.AtLeastOne(settings.Threads, "--threads");
         try
         {
-            // The schema is checked once, before any file is opened.
-            _ = ParquetFieldWriterFor(registry, names, Stream.Null, settings, capture: null);
+            // The names are checked once, before any file is opened.
+            ParquetFieldWriter.Validate(registry, names);
         }
         catch (ArgumentException ex)
         {
@@ -105,7 +97,12 @@ internal static class ParquetFields
         var complete = false;
         using (var reader = CaptureReader.Open(input))
         {
-            var writer = ParquetFieldWriterFor(registry, names, new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), settings, capture);
+            var writer = new ParquetFieldWriter(registry, names, new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), new ParquetFieldOptions
+            {
+                RowGroupSize = settings.RowGroupSize,
+                Occurrences = settings.Occurrences,
+                Capture = capture,
+            });
             try
             {
                 var dissector = new Dissector(registry, options);
@@ -136,9 +133,6 @@ internal static class ParquetFields
 
         return rows;
     }
-
-    private static ParquetFieldWriter ParquetFieldWriterFor(DissectorRegistry registry, IReadOnlyList<string> names, Stream output, Settings settings, string? capture) =>
-        new(registry, names, output, new ParquetFieldOptions { RowGroupSize = settings.RowGroupSize, Occurrences = settings.Occurrences, Capture = capture });
 
     /// <summary>Why a file in the folder is not read: empty, or without a pcap or pcapng magic number; <see langword="null"/> for a capture.</summary>
     private static string? NotACapture(string path)

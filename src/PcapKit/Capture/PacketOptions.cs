@@ -43,9 +43,6 @@ public readonly ref struct PacketOptions
     /// <summary>The options' bytes as stored (in the section's byte order).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
-    /// <summary>Whether the section stores numbers big-endian.</summary>
-    internal bool BigEndian => _bigEndian;
-
     /// <summary>Whether the section is big-endian.</summary>
     public bool IsBigEndian => _bigEndian;
 

@@ -15,10 +15,11 @@ using PcapKit.Output;
 namespace PcapKit.Extraction;
 
 /// <summary>
-/// Parallel extraction: the caller's thread reads records in order and copies them into batches; worker threads
+/// Parallel extraction: the caller's thread reads records in order into batches (views of a mapped file's records,
+/// copies of a stream's); worker threads — and the caller's thread while the batch it must write next is not done —
 /// dissect and format each batch's frames into the batch's own buffer; the caller's thread writes the batches out
-/// in the order they were read. The output is the sequential run's, byte for byte; memory holds at most four
-/// batches per worker.
+/// in the order they were read. The output is the sequential run's, byte for byte; at most four batches per thread
+/// are in flight.
 /// </summary>
 public sealed partial class Extractor
 {
@@ -97,7 +98,7 @@ public sealed partial class Extractor
         }
     }
 
-    /// <summary>Copies records into <paramref name="batch"/> until it is full; false at the end of the capture or at damage.</summary>
+    /// <summary>Reads records into <paramref name="batch"/> until it is full; false at the end of the capture or at damage.</summary>
     private bool Fill(Batch batch, ref InvalidDataException? damage)
     {
         while (batch.Count < BatchFrames && batch.DataLength < BatchBytes)
@@ -228,7 +229,7 @@ public sealed partial class Extractor
         }
     }
 
-    /// <summary>Records copied out of the reader's buffer, and what the worker made of them.</summary>
+    /// <summary>Records read for a worker (viewed in a mapped file or copied from a stream's buffer), and what the worker made of them.</summary>
     private sealed class Batch
     {
         private byte[] _data = [];
@@ -270,7 +271,7 @@ public sealed partial class Extractor
             {
                 // The mapped file outlives the run: the worker reads the record where it is.
                 Records[Count++] = new RecordCopy(
-                    record.Number, record.Offset, record.Kind, -1, record.Data.Length, options.Bytes.Length, options.BigEndian, record.OriginalLength,
+                    record.Number, record.Offset, record.Kind, -1, record.Data.Length, options.Bytes.Length, options.IsBigEndian, record.OriginalLength,
                     record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber,
                     (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(record.Data)), (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(options.Bytes)));
                 DataLength += record.Data.Length;
@@ -289,7 +290,7 @@ public sealed partial class Extractor
             _copied = needed;
             DataLength += record.Data.Length;
             Records[Count++] = new RecordCopy(
-                record.Number, record.Offset, record.Kind, start, record.Data.Length, options.Bytes.Length, options.BigEndian, record.OriginalLength,
+                record.Number, record.Offset, record.Kind, start, record.Data.Length, options.Bytes.Length, options.IsBigEndian, record.OriginalLength,
                 record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber, 0, 0);
         }
 

@@ -67,7 +67,6 @@ internal abstract class FrameSink : IDisposable
     }
 }
 
-/// <summary>The whole capture in one document: <c>{ capture, frames: [...], summary }</c>.</summary>
 /// <summary>A sink that takes frames formatted on other threads, in order.</summary>
 internal interface IFormattedFrameSink
 {
@@ -107,6 +106,7 @@ internal sealed class FormattedSink(Func<Stream> open, FrameFormatter formatter)
     }
 }
 
+/// <summary>The whole capture in one document: <c>{ capture, frames: [...], summary }</c>.</summary>
 internal sealed class DocumentSink(Func<Stream> open, ExtractionOptions options) : FrameSink, IFormattedFrameSink
 {
     private DocumentWriter? _writer;

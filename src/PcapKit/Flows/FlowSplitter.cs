@@ -27,7 +27,6 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     /// </summary>
     public const Dissection.LayerKind DeepestLayer = Dissection.LayerKind.Transport;
 
-    private const string PartialSuffix = FlowFile.PartialSuffix;
     private readonly FlowSplitterOptions _options;
     private readonly Dictionary<FlowKey, Flow> _flows = [];
     private readonly Dictionary<FragmentKey, Flow> _fragments = [];

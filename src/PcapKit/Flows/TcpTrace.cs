@@ -20,7 +20,6 @@ namespace PcapKit.Flows;
 /// </summary>
 public sealed class TcpTrace : IFrameConsumer, IDisposable
 {
-    private const string PartialSuffix = FlowFile.PartialSuffix;
     private readonly TcpTraceOptions _options;
     private readonly FlowFiles _files;
     private readonly Dictionary<FlowKey, TraceFlow> _flows = [];

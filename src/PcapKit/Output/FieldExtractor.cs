@@ -24,20 +24,7 @@ public sealed class FieldExtractor
     /// <exception cref="ArgumentException">A name is not a known field; the message lists similar names.</exception>
     public FieldExtractor(DissectorRegistry registry, IReadOnlyList<string> names)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(names);
-        var known = new HashSet<string>(KnownNames(registry), StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            if (!known.Contains(name))
-            {
-                var similar = Suggest(registry, name);
-                throw new ArgumentException(
-                    $"'{name}' is not a field." + (similar.Count > 0 ? " Did you mean: " + string.Join(", ", similar) + "?" : " Run 'pcapkit protocols --fields' for the list."),
-                    nameof(names));
-            }
-        }
-
+        Validate(registry, names);
         _collector = new FieldValueCollector(names);
         _frameField = new int[names.Count];
         var tcpStreams = false;
@@ -53,27 +40,86 @@ public sealed class FieldExtractor
     /// <summary>The fields extracted, in order.</summary>
     public IReadOnlyList<string> Names => _collector.FieldNames;
 
+    /// <summary>Checks that every name is a field that can be extracted.</summary>
+    /// <param name="registry">The protocols whose fields may be named.</param>
+    /// <param name="names">The names.</param>
+    /// <exception cref="ArgumentException">A name is not a known field; the message lists similar names.</exception>
+    public static void Validate(DissectorRegistry registry, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(names);
+        var known = new HashSet<string>(KnownNames(registry), StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (!known.Contains(name))
+            {
+                var similar = Suggest(registry, name);
+                throw new ArgumentException(
+                    $"'{name}' is not a field." + (similar.Count > 0 ? " Did you mean: " + string.Join(", ", similar) + "?" : " Run 'pcapkit protocols --fields' for the list."),
+                    nameof(names));
+            }
+        }
+    }
+
     /// <summary>Every field name that can be extracted with <paramref name="registry"/>, sorted.</summary>
     /// <param name="registry">The protocols.</param>
     /// <returns>The names.</returns>
     public static IReadOnlyList<string> KnownNames(DissectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(registry);
         var names = new SortedSet<string>(FrameFields.Names, StringComparer.Ordinal);
+        names.UnionWith(FieldsByName(registry).Keys);
+        return [.. names];
+    }
+
+    /// <summary>
+    /// The fields of every protocol (declared and computed, lists' and structures' children included) that have a
+    /// display name and hold a value, by that name: several protocols may give one name (<c>ip.src</c> of IPv4 and
+    /// of the header an ICMP error quotes).
+    /// </summary>
+    /// <param name="registry">The protocols.</param>
+    /// <returns>The fields by display name.</returns>
+    public static IReadOnlyDictionary<string, IReadOnlyList<FieldDescriptor>> FieldsByName(DissectorRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var byName = new Dictionary<string, List<FieldDescriptor>>(StringComparer.Ordinal);
         foreach (var protocol in registry.Protocols)
         {
             foreach (var f in protocol.Fields)
             {
-                AddNames(f, names);
+                Add(f, byName);
             }
 
             foreach (var f in protocol.ComputedFields)
             {
-                AddNames(f, names);
+                Add(f, byName);
             }
         }
 
-        return [.. names];
+        var result = new Dictionary<string, IReadOnlyList<FieldDescriptor>>(byName.Count, StringComparer.Ordinal);
+        foreach (var (name, fields) in byName)
+        {
+            result[name] = fields;
+        }
+
+        return result;
+
+        static void Add(FieldDescriptor field, Dictionary<string, List<FieldDescriptor>> byName)
+        {
+            if (field.DisplayName is { } name && field.Kind is not (FieldKind.List or FieldKind.Structure))
+            {
+                if (!byName.TryGetValue(name, out var list))
+                {
+                    byName[name] = list = [];
+                }
+
+                list.Add(field);
+            }
+
+            foreach (var child in field.Children)
+            {
+                Add(child, byName);
+            }
+        }
     }
 
     /// <summary>Up to five known names close to <paramref name="name"/> (by prefix and edit distance).</summary>
@@ -289,19 +335,6 @@ public sealed class FieldExtractor
         Span<char> fraction = stackalloc char[9];
         _ = (nanoseconds % 1_000_000_000).TryFormat(fraction, out _, "D9", CultureInfo.InvariantCulture);
         sb.Append(fraction);
-    }
-
-    private static void AddNames(FieldDescriptor field, SortedSet<string> names)
-    {
-        if (field.DisplayName is { } name && field.Kind is not (FieldKind.List or FieldKind.Structure))
-        {
-            names.Add(name);
-        }
-
-        foreach (var child in field.Children)
-        {
-            AddNames(child, names);
-        }
     }
 
     private static int Distance(string a, string b)
