@@ -1,6 +1,10 @@
 using System;
 using System.IO;
+using System.Globalization;
 using System.Linq;
+using System.Text;
+using PcapKit.Flows;
+using PcapKit.Reassembly;
 using PcapKit.Extraction;
 using PcapKit.TestSupport;
 using Xunit;
@@ -59,18 +63,53 @@ public sealed class ParallelExtractionTests : IDisposable
         Assert.True(one.Json.AsSpan().SequenceEqual(output.ToArray()));
     }
 
-    [Fact]
-    public void ARunThatKeepsState_RunsOnOneThread_AndGivesTheSameResult()
+    [SkippableTheory]
+    [MemberData(nameof(Captures))]
+    public void EveryCorpusCapture_ThroughEveryStageThatKeepsState_GivesTheSameResults_OnOneThreadAndOnThree(string capture)
     {
-        // Reassembly keeps state across frames: Threads is ignored (the sharded design is in the README), the result is the same.
-        var sequential = new ExtractionOptions { InputPath = Sample, NoFile = true, Registry = Packs.Registry, ReassembleTcp = true };
-        var parallel = new ExtractionOptions { InputPath = Sample, NoFile = true, Registry = Packs.Registry, ReassembleTcp = true, Threads = 4 };
-        using var a = new Extractor(sequential);
-        using var b = new Extractor(parallel);
-        var ra = a.Run();
-        var rb = b.Run();
-        Assert.Equal(ra.Summary, rb.Summary);
-        Assert.Equal(ra.Streams.Select(s => (s.Index, s.Delivered[0], s.Delivered[1])), rb.Streams.Select(s => (s.Index, s.Delivered[0], s.Delivered[1])));
+        // The workers only dissect; reassembly, flows, the callback, the selector, the tree output and the stored
+        // frames see the frames in order on the reading thread, so everything they make is the sequential run's.
+        Corpus.Require();
+        var one = RunStateful(Corpus.File(capture), threads: 1);
+        var three = RunStateful(Corpus.File(capture), threads: 3);
+        Assert.Equal(one.Error, three.Error);
+        Assert.Equal(one.Summary, three.Summary);
+        Assert.Equal(one.Log, three.Log);
+        Assert.True(one.Tree.AsSpan().SequenceEqual(three.Tree), $"{capture}: the tree outputs differ");
+    }
+
+    [Fact]
+    public void TheSample_ThroughReassembly_OnFourThreads_GivesTheSameStreamsAndFrames()
+    {
+        var one = RunStateful(Sample, threads: 1);
+        var four = RunStateful(Sample, threads: 4);
+        Assert.Null(one.Error);
+        Assert.Equal(one.Summary, four.Summary);
+        Assert.Contains("stream ", one.Log, StringComparison.Ordinal);
+        Assert.Contains("flow ", one.Log, StringComparison.Ordinal);
+        Assert.Equal(one.Log, four.Log);
+        Assert.True(one.Tree.AsSpan().SequenceEqual(four.Tree));
+    }
+
+    [Fact]
+    public void AWorkersException_ComesOut_AfterTheFramesBeforeIt()
+    {
+        // An exception on the way (here a selector that throws on one frame) comes out on the caller's thread once
+        // every frame before it has gone through, as in the sequential run.
+        FrameSelector select = (in ExtractedFrame f) => f.Number == 70 ? throw new InvalidOperationException("frame 70") : true;
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var seen = 0L;
+            using var extractor = new Extractor(new ExtractionOptions
+            {
+                InputPath = Sample, NoFile = true, Registry = Packs.Registry, Threads = threads, Select = select,
+                Callback = (in ExtractedFrame f) => seen = f.Number,
+            });
+            var error = Assert.Throws<InvalidOperationException>(() => extractor.Run());
+            Assert.Equal("frame 70", error.Message);
+            Assert.Equal(70, seen);
+            Assert.Equal(70, extractor.FramesRead);
+        }
     }
 
     [Fact]
@@ -80,6 +119,71 @@ public sealed class ParallelExtractionTests : IDisposable
         using var extractor = new Extractor(new ExtractionOptions { InputPath = Sample, NoFile = true, Registry = Packs.Registry, Threads = 2 });
         var result = extractor.Run(() => calls++, default);
         Assert.InRange(calls, 1, result.Summary.Frames);
+    }
+
+    [Fact]
+    public void AWorkersException_WhileFormatting_ComesOut_AfterTheFramesBeforeItAreWritten()
+    {
+        // With compact JSON the workers select and format too: the frames before the failing one are written.
+        FrameSelector select = (in ExtractedFrame f) => f.Number == 70 ? throw new InvalidOperationException("frame 70") : true;
+        using var output = new MemoryStream();
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = Sample, OutputStream = output, Registry = Packs.Registry, Threads = 2, Select = select }))
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => extractor.Run());
+            Assert.Equal("frame 70", error.Message);
+            Assert.Equal(69, extractor.FramesRead);
+        }
+
+        var json = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Contains("\"number\":69,", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"number\":70,", json, StringComparison.Ordinal);
+    }
+
+    private (byte[] Tree, string Log, ExtractionSummary? Summary, string? Error) RunStateful(string capture, int threads)
+    {
+        var path = Path.Combine(_folder, $"{Path.GetFileName(capture)}.{threads}.txt");
+        var log = new StringBuilder();
+        string? error = null;
+        ExtractionSummary? summary = null;
+        var tcp = Packs.Registry.IndexOf("tcp");
+        try
+        {
+            using var extractor = new Extractor(new ExtractionOptions
+            {
+                InputPath = capture, OutputPath = path, Format = OutputFormat.Tree, Registry = Packs.Registry, Threads = threads,
+                ReassembleIp = true, ReassembleTcp = true, TcpReassembly = new TcpReassemblyOptions { Store = true }, Store = true,
+                Flows = new FlowCollectorOptions(),
+                FlowEnded = f => log.Append(CultureInfo.InvariantCulture, $"flow {f.First} {f.FirstFrame} {f.FrameCount} {f.PayloadBytes[0]} {f.PayloadBytes[1]} {f.EndedBy}\n"),
+                ReassemblyReport = r => log.Append(CultureInfo.InvariantCulture, $"report {r}\n"),
+                Select = (in ExtractedFrame f) => f.Number % 3 != 0 || f.Frame.Layers.ToArray().Any(l => l.Protocol == tcp),
+                Callback = (in ExtractedFrame f) => log.Append(CultureInfo.InvariantCulture,
+                    $"{f.Number} {f.GetChain()} {f.Frame.Layers.Length} {f.Frame.IsWellFormed} {f.Datagram?.Payload.Length} {f.Stream?.Index}\n"),
+            });
+            ExtractionResult result;
+            try
+            {
+                result = extractor.Run();
+            }
+            catch (InvalidDataException ex)
+            {
+                error = ex.Message;
+                result = extractor.Complete();
+            }
+
+            summary = result.Summary;
+            log.Append(CultureInfo.InvariantCulture, $"stored {result.Frames.Count} datagrams {result.Datagrams.Count}\n");
+            foreach (var stream in result.Streams)
+            {
+                log.Append(CultureInfo.InvariantCulture, $"stream {stream.Index} {stream.Delivered[0]} {stream.Delivered[1]}\n");
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            // The file header itself is damaged: nothing at all, either way.
+            return ([], log.ToString(), summary, ex.Message);
+        }
+
+        return (File.ReadAllBytes(path), log.ToString(), summary, error);
     }
 
     private (byte[] Json, ExtractionSummary? Summary, string? Error) Extract(string capture, int threads, FrameSelector? select)

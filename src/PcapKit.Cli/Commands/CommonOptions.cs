@@ -6,7 +6,7 @@ namespace PcapKit.Cli.Commands;
 
 using ParseResult = System.CommandLine.ParseResult;
 
-/// <summary>Options every command that dissects takes: decode-as rules, checksum verification and heuristics.</summary>
+/// <summary>Options every command that dissects takes: decode-as rules, checksum verification, heuristics and threads.</summary>
 internal static class CommonOptions
 {
     public static readonly Option<string[]> DecodeAs = new("--decode-as", "-d")
@@ -24,12 +24,26 @@ internal static class CommonOptions
         Description = "Do not offer payloads on unregistered ports to the heuristic protocols (HTTP on any TCP port).",
     };
 
+    public static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "Threads at work (default: all cores). Frames are dissected on all of them, and formatted there too when nothing keeps " +
+            "state across frames; reassembly, flows and statistics take them in order on one. The output is the one-thread run's. " +
+            "With a folder of captures (fields -T parquet), how many captures are read at once.",
+        DefaultValueFactory = _ => System.Environment.ProcessorCount,
+    };
+
     public static void AddTo(Command command)
     {
         command.Add(DecodeAs);
         command.Add(VerifyChecksums);
         command.Add(NoHeuristics);
+        command.Add(Threads);
     }
+
+    /// <summary>The <c>--threads</c> value (at least 1).</summary>
+    /// <param name="parse">The parsed command line.</param>
+    /// <returns>The thread count.</returns>
+    public static int ThreadCount(ParseResult parse) => AtLeastOne(parse.GetValue(Threads), "--threads");
 
     /// <summary>A count or size option's value, when it is at least 1; a usage error naming the option otherwise.</summary>
     /// <typeparam name="T">The number type.</typeparam>

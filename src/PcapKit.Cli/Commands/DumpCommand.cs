@@ -1,9 +1,9 @@
 using System;
+using System.Buffers;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using PcapKit.Capture;
-using PcapKit.Dissection;
+using PcapKit.Extraction;
 using PcapKit.Protocols;
 
 namespace PcapKit.Cli.Commands;
@@ -21,48 +21,72 @@ internal static class DumpCommand
         command.SetAction(parse =>
         {
             var registry = CommandContext.BuildRegistry(parse);
-            var dissector = new Dissector(registry, CommonOptions.DissectorOptions(parse));
-            var stack = new LayerStack();
-            var line = new StringBuilder();
+            var dissector = CommonOptions.DissectorOptions(parse);
             var asEpoch = parse.GetValue(epoch);
             var withNumber = parse.GetValue(number);
-            Span<char> time = stackalloc char[40];
-            using var reader = CaptureReader.Open(parse.GetValue(file)!);
-            foreach (var record in reader)
+            var input = parse.GetValue(file)!;
+            using var stdin = input == "-" ? Console.OpenStandardInput() : null;
+            using var extractor = new Extractor(new ExtractionOptions
             {
-                dissector.Dissect(record, stack);
-                var frame = new Frame(record.Data, stack, registry);
-                line.Clear();
-                if (withNumber)
-                {
-                    line.Append(record.Number.ToString(CultureInfo.InvariantCulture)).Append("  ");
-                }
-
-                if (!record.HasTimestamp)
-                {
-                    line.Append('-');
-                }
-                else if (asEpoch && record.Timestamp.TryFormatEpoch(time, out var written))
-                {
-                    line.Append(time[..written]);
-                }
-                else if (record.Timestamp.TryToDateTimeOffset(out var clock))
-                {
-                    line.Append(clock.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append(record.Timestamp.Microseconds.ToString("D6", CultureInfo.InvariantCulture));
-                }
-                else if (record.Timestamp.TryFormatEpoch(time, out var epochWritten))
-                {
-                    // Beyond the calendar (a corrupt timestamp): seconds since the epoch instead.
-                    line.Append(time[..epochWritten]);
-                }
-
-                line.Append(' ');
-                FrameSummary.Append(line, frame);
-                context.Output.WriteLine(line);
-            }
-
+                InputPath = input,
+                InputStream = stdin,
+                OutputStream = context.StandardOutputStream(),
+                Registry = registry,
+                DecodeAs = dissector.DecodeAs,
+                Heuristics = dissector.Heuristics,
+                VerifyChecksums = dissector.VerifyChecksums,
+                Formatter = () => new DumpLine(asEpoch, withNumber),
+                Threads = CommonOptions.ThreadCount(parse),
+            });
+            extractor.Run();
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>One frame's line: its time (and number), then its summary.</summary>
+    private sealed class DumpLine(bool asEpoch, bool withNumber) : FrameFormatter
+    {
+        private readonly StringBuilder _line = new();
+        private readonly char[] _time = new char[40];
+        private readonly Encoder _utf8 = Encoding.UTF8.GetEncoder();
+
+        public override void Format(in ExtractedFrame frame, IBufferWriter<byte> output)
+        {
+            var record = frame.Record;
+            var line = _line.Clear();
+            if (withNumber)
+            {
+                line.Append(record.Number.ToString(CultureInfo.InvariantCulture)).Append("  ");
+            }
+
+            if (!record.HasTimestamp)
+            {
+                line.Append('-');
+            }
+            else if (asEpoch && record.Timestamp.TryFormatEpoch(_time, out var written))
+            {
+                line.Append(_time, 0, written);
+            }
+            else if (record.Timestamp.TryToDateTimeOffset(out var clock))
+            {
+                line.Append(clock.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append(record.Timestamp.Microseconds.ToString("D6", CultureInfo.InvariantCulture));
+            }
+            else if (record.Timestamp.TryFormatEpoch(_time, out var epochWritten))
+            {
+                // Beyond the calendar (a corrupt timestamp): seconds since the epoch instead.
+                line.Append(_time, 0, epochWritten);
+            }
+
+            line.Append(' ');
+            FrameSummary.Append(line, frame.Frame);
+            line.Append(Environment.NewLine);
+            foreach (var chunk in line.GetChunks())
+            {
+                _utf8.Convert(chunk.Span, output, flush: false, out _, out _);
+            }
+
+            _utf8.Convert(ReadOnlySpan<char>.Empty, output, flush: true, out _, out _);
+        }
     }
 }

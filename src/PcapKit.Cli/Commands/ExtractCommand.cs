@@ -31,7 +31,6 @@ internal static class ExtractCommand
         var maxFragmentBytes = new Option<long>("--max-fragment-bytes") { Description = "IP reassembly: the most bytes of fragments held.", DefaultValueFactory = _ => 32L * 1024 * 1024 };
         var maxStreams = new Option<int>("--max-streams") { Description = "TCP reassembly: the most open connections; the least recently active is closed as 'evicted' beyond it.", DefaultValueFactory = _ => 200_000 };
         var maxStreamBytes = new Option<long>("--max-stream-bytes") { Description = "TCP reassembly: the most out-of-order bytes held over all connections (per direction: 4 MiB).", DefaultValueFactory = _ => 64L * 1024 * 1024 };
-        var threads = new Option<int>("--threads") { Description = "Threads that dissect and format frames (default: all cores); the output is the one-thread output. Reassembly, the trace and indented, tree and plist output run on one.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trace = new Option<string?>("--trace") { Description = "PyPCAPKit's TCP trace: every TCP flow to a file of its own in this folder, named {src}_{sport}-{dst}_{dport}-{timestamp}." };
         var traceFormat = new Option<string>("--trace-format") { Description = "The trace files' format: pcap, json, tree or plist.", DefaultValueFactory = _ => "pcap" };
         traceFormat.AcceptOnlyFromAmong("pcap", "json", "tree", "plist");
@@ -43,7 +42,7 @@ internal static class ExtractCommand
         var strict = new Option<bool>("--strict") { Description = "PyPCAPKit's reasm_strict: only completed IP datagrams count (--strict false reports incomplete ones with what arrived).", DefaultValueFactory = _ => true };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, threads, maxDatagrams, maxFragmentBytes, maxStreams, maxStreamBytes, trace, traceFormat, traceBoth, reassemble, overlap, strict,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, maxDatagrams, maxFragmentBytes, maxStreams, maxStreamBytes, trace, traceFormat, traceBoth, reassemble, overlap, strict,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -73,7 +72,7 @@ internal static class ExtractCommand
             var collector = new StreamCollector(tcpStreams);
             var options = new ExtractionOptions
             {
-                Threads = CommonOptions.AtLeastOne(parse.GetValue(threads), "--threads"),
+                Threads = CommonOptions.ThreadCount(parse),
                 InputPath = input,
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,

@@ -23,10 +23,9 @@ internal static class FieldsCommand
         type.AcceptOnlyFromAmong("fields", "parquet");
         var output = new Option<string?>("--output", "-o") { Description = "With -T parquet: the Parquet file, or for a folder of captures the dataset's folder." };
         var rowGroup = new Option<int>("--row-group-size") { Description = "With -T parquet: rows per row group (the rows held in memory).", DefaultValueFactory = _ => 65_536 };
-        var threads = new Option<int>("--threads") { Description = "Threads that dissect and format frames (default: all cores; the output is the one-thread output; frame.time_relative, frame.time_delta and tcp.stream keep one); with a folder of captures, how many are read at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("fields", "Print fields of every frame, one line per frame, as 'tshark -T fields' does; or write them as Parquet.")
         {
-            input, fields, settings, type, output, rowGroup, threads,
+            input, fields, settings, type, output, rowGroup,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -40,7 +39,7 @@ internal static class FieldsCommand
                     parse.GetValue(input)!,
                     parse.GetValue(output) ?? throw new UsageException("-T parquet writes a file: name it with -o OUT.parquet."),
                     parse.GetValue(rowGroup),
-                    parse.GetValue(threads),
+                    CommonOptions.ThreadCount(parse),
                     format.Occurrence switch { 'f' => Parquet.FieldOccurrences.First, 'l' => Parquet.FieldOccurrences.Last, _ => Parquet.FieldOccurrences.All }));
             }
 
@@ -59,7 +58,7 @@ internal static class FieldsCommand
                 throw new UsageException(ex.Message.Split(" (Parameter")[0]);
             }
 
-            var threadCount = CommonOptions.AtLeastOne(parse.GetValue(threads), "--threads");
+            var threadCount = CommonOptions.AtLeastOne(CommonOptions.ThreadCount(parse), "--threads");
             var dissector = CommonOptions.DissectorOptions(parse);
             var inputPath = parse.GetValue(input)!;
             using var stdin = inputPath == "-" ? Console.OpenStandardInput() : null;
@@ -70,7 +69,7 @@ internal static class FieldsCommand
                 stream.Write(Encoding.UTF8.GetBytes(string.Join(format.Separator, names) + Environment.NewLine));
             }
 
-            // frame.time_relative, frame.time_delta and tcp.stream depend on the frames before: those run on one thread.
+            // frame.time_relative, frame.time_delta and tcp.stream depend on the frames before: those lines are made in order on one thread.
             var stateful = names.Any(n => n is "frame.time_relative" or "frame.time_delta" or FrameFields.TcpStream);
             using var extractor = new Extraction.Extractor(new Extraction.ExtractionOptions
             {
@@ -81,8 +80,8 @@ internal static class FieldsCommand
                 DecodeAs = dissector.DecodeAs,
                 Heuristics = dissector.Heuristics,
                 VerifyChecksums = dissector.VerifyChecksums,
-                Formatter = () => new FieldsLine(registry, names, format),
-                Threads = stateful ? 1 : threadCount,
+                Formatter = () => new FieldsLine(registry, names, format, stateful),
+                Threads = threadCount,
             });
             extractor.Run();
             return ExitCodes.Ok;
@@ -91,10 +90,12 @@ internal static class FieldsCommand
     }
 
     /// <summary>One frame's line: the fields in order, occurrences joined or picked, quoted as asked.</summary>
-    private sealed class FieldsLine(DissectorRegistry registry, IReadOnlyList<string> names, FieldsFormat format) : Extraction.FrameFormatter
+    private sealed class FieldsLine(DissectorRegistry registry, IReadOnlyList<string> names, FieldsFormat format, bool keepsState) : Extraction.FrameFormatter
     {
         private readonly FieldExtractor _extractor = new(registry, names);
         private readonly StringBuilder _line = new();
+
+        public override bool KeepsState => keepsState;
 
         public override void Format(in Extraction.ExtractedFrame frame, System.Buffers.IBufferWriter<byte> output)
         {

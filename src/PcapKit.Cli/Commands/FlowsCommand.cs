@@ -60,22 +60,12 @@ internal static class FlowsCommand
                 DecodeAs = dissector.DecodeAs,
                 Heuristics = dissector.Heuristics,
                 Consumers = [splitter],
+                Threads = CommonOptions.ThreadCount(parse),
             });
-            try
-            {
-                while (extractor.TryExtractNext(out _))
-                {
-                    progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length);
-                }
-            }
-            catch (System.IO.InvalidDataException)
-            {
-                // Every flow gets the packets before the damage, and its final name.
-                extractor.Complete();
-                throw;
-            }
 
-            extractor.Complete();
+            // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its
+            // final name) before the error goes on.
+            extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), default);
             var result = splitter.Finish();
             if (parse.GetValue(parquet))
             {

@@ -39,6 +39,7 @@ internal static class FollowCommand
                 ReassembleIp = true,
                 ReassembleTcp = true,
                 TcpStreamHandler = handler,
+                Threads = CommonOptions.ThreadCount(parse),
             }))
             {
                 extractor.Run();

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using PcapKit.Capture;
 using PcapKit.Dissection;
+using PcapKit.Extraction;
 using PcapKit.Parquet;
 
 namespace PcapKit.Cli.Commands;
@@ -38,7 +39,7 @@ internal static class ParquetFields
         var dissectorOptions = CommonOptions.DissectorOptions(parse);
         if (!Directory.Exists(settings.Input))
         {
-            Write(registry, dissectorOptions, names, settings, settings.Input, settings.Output, capture: null);
+            Write(registry, dissectorOptions, names, settings, settings.Input, settings.Output, capture: null, settings.Threads);
             return ExitCodes.Ok;
         }
 
@@ -64,7 +65,7 @@ internal static class ParquetFields
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                written[relative] = Write(registry, dissectorOptions, names, settings, Path.Combine(root, relative), target, relative.Replace(Path.DirectorySeparatorChar, '/'));
+                written[relative] = Write(registry, dissectorOptions, names, settings, Path.Combine(root, relative), target, relative.Replace(Path.DirectorySeparatorChar, '/'), threads: 1);
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
             {
@@ -88,46 +89,50 @@ internal static class ParquetFields
         return failures.IsEmpty ? ExitCodes.Ok : ExitCodes.BadInput;
     }
 
-    /// <summary>Writes one capture's rows to <paramref name="target"/> (under a partial name until complete).</summary>
+    /// <summary>
+    /// Writes one capture's rows to <paramref name="target"/> (under a partial name until complete), the frames
+    /// dissected on <paramref name="threads"/> threads and written in order.
+    /// </summary>
     /// <returns>The rows written.</returns>
-    private static long Write(DissectorRegistry registry, DissectorOptions options, IReadOnlyList<string> names, Settings settings, string input, string target, string? capture)
+    private static long Write(DissectorRegistry registry, DissectorOptions options, IReadOnlyList<string> names, Settings settings, string input, string target, string? capture, int threads)
     {
         var partial = target + PartialSuffix;
         long rows;
         var complete = false;
-        using (var reader = CaptureReader.Open(input))
+        var writer = new ParquetFieldWriter(registry, names, new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), new ParquetFieldOptions
         {
-            var writer = new ParquetFieldWriter(registry, names, new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), new ParquetFieldOptions
+            RowGroupSize = settings.RowGroupSize,
+            Occurrences = settings.Occurrences,
+            Capture = capture,
+        });
+        try
+        {
+            using var extractor = new Extractor(new ExtractionOptions
             {
-                RowGroupSize = settings.RowGroupSize,
-                Occurrences = settings.Occurrences,
-                Capture = capture,
+                InputPath = input,
+                NoFile = true,
+                Registry = registry,
+                DecodeAs = options.DecodeAs,
+                Heuristics = options.Heuristics,
+                VerifyChecksums = options.VerifyChecksums,
+                Threads = threads,
+                Callback = (in ExtractedFrame frame) => writer.Add(frame.Record, frame.Frame),
             });
-            try
+            extractor.Run();
+            complete = true;
+        }
+        finally
+        {
+            // A damaged capture still gets a complete file of the frames before the damage, then the error goes on.
+            rows = writer.Rows;
+            writer.Dispose();
+            if (complete || rows > 0)
             {
-                var dissector = new Dissector(registry, options);
-                var stack = new LayerStack();
-                foreach (var record in reader)
-                {
-                    dissector.Dissect(record, stack);
-                    writer.Add(record, new Frame(record.Data, stack, registry));
-                }
-
-                complete = true;
+                File.Move(partial, target, overwrite: true);
             }
-            finally
+            else
             {
-                // A damaged capture still gets a complete file of the frames before the damage, then the error goes on.
-                rows = writer.Rows;
-                writer.Dispose();
-                if (complete || rows > 0)
-                {
-                    File.Move(partial, target, overwrite: true);
-                }
-                else
-                {
-                    File.Delete(partial);
-                }
+                File.Delete(partial);
             }
         }
 

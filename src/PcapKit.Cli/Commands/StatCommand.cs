@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using PcapKit.Capture;
 using PcapKit.Dissection;
+using PcapKit.Extraction;
 using PcapKit.Output;
 
 namespace PcapKit.Cli.Commands;
@@ -22,7 +22,9 @@ internal static class StatCommand
         phs.SetAction(parse =>
         {
             var registry = CommandContext.BuildRegistry(parse);
-            var root = BuildHierarchy(registry, CommonOptions.DissectorOptions(parse), parse.GetValue(file)!);
+            var input = parse.GetValue(file)!;
+            using var stdin = input == "-" ? Console.OpenStandardInput() : null;
+            var root = BuildHierarchy(registry, CommonOptions.DissectorOptions(parse), input, stdin, CommonOptions.ThreadCount(parse));
             var o = context.Output;
             o.WriteLine();
             o.WriteLine(Rule);
@@ -41,7 +43,7 @@ internal static class StatCommand
     }
 
     /// <summary>Counts every frame under the path of its protocol chain, as tshark names the protocols.</summary>
-    internal static Node BuildHierarchy(DissectorRegistry registry, DissectorOptions options, string path)
+    internal static Node BuildHierarchy(DissectorRegistry registry, DissectorOptions options, string path, System.IO.Stream? input, int threads)
     {
         // The chain labels (ethertype, …) are not protocols: tshark's hierarchy leaves them out.
         var labels = new HashSet<string>(StringComparer.Ordinal);
@@ -56,32 +58,39 @@ internal static class StatCommand
             }
         }
 
-        var dissector = new Dissector(registry, options);
-        var stack = new LayerStack();
         var chain = new StringBuilder();
         var root = new Node(string.Empty);
-        using var reader = CaptureReader.Open(path);
-        foreach (var record in reader)
+        using var extractor = new Extractor(new ExtractionOptions
         {
-            dissector.Dissect(record, stack);
-            chain.Clear();
-            FieldExtractor.AppendTsharkChain(chain, new Frame(record.Data, stack, registry));
-            var node = root;
-            foreach (var name in chain.ToString().Split(':', StringSplitOptions.RemoveEmptyEntries))
+            InputPath = path,
+            InputStream = input,
+            NoFile = true,
+            Registry = registry,
+            DecodeAs = options.DecodeAs,
+            Heuristics = options.Heuristics,
+            VerifyChecksums = options.VerifyChecksums,
+            Threads = threads,
+            Callback = (in ExtractedFrame frame) =>
             {
-                // Chain labels, and IPv6's extension headers (ipv6.hopopts: fields of IPv6 in tshark's tree), are not
-                // protocols of the hierarchy.
-                if (labels.Contains(name) || name.Contains('.', StringComparison.Ordinal))
+                chain.Clear();
+                FieldExtractor.AppendTsharkChain(chain, frame.Frame);
+                var node = root;
+                foreach (var name in chain.ToString().Split(':', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    continue;
+                    // Chain labels, and IPv6's extension headers (ipv6.hopopts: fields of IPv6 in tshark's tree), are not
+                    // protocols of the hierarchy.
+                    if (labels.Contains(name) || name.Contains('.', StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    node = node.Child(name);
+                    node.Frames++;
+                    node.Bytes += frame.Record.OriginalLength;
                 }
-
-                node = node.Child(name);
-                node.Frames++;
-                node.Bytes += record.OriginalLength;
-            }
-        }
-
+            },
+        });
+        extractor.Run();
         return root;
     }
 

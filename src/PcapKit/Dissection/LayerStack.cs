@@ -80,6 +80,14 @@ public sealed class LayerStack
         RawReason = length > 0 ? reason : null;
     }
 
+    /// <summary>Makes this stack the layers and raw range another thread saved from a stack (see <see cref="Layers"/>).</summary>
+    internal void Load(ReadOnlySpan<Layer> layers, int rawOffset, int rawLength, string? rawReason)
+    {
+        layers.CopyTo(_layers);
+        _count = layers.Length;
+        SetRaw(rawOffset, rawLength, rawReason);
+    }
+
     private static void ThrowIndex() => throw new ArgumentOutOfRangeException("index");
 
     [InlineArray(Capacity)]

@@ -143,17 +143,18 @@ public sealed class ExtractionOptions
 
     /// <summary>
     /// Makes a formatter that writes each selected frame in a format of the caller's (a line of fields) to the output
-    /// instead of <see cref="Format"/>'s document; called once per thread that formats. A formatter that keeps state
-    /// from frame to frame must run with <see cref="Threads"/> = 1.
+    /// instead of <see cref="Format"/>'s document; called once per thread that formats (once in all when the formatter
+    /// says it <see cref="FrameFormatter.KeepsState"/>).
     /// </summary>
     public Func<FrameFormatter>? Formatter { get; init; }
 
     /// <summary>
-    /// Threads that dissect and format frames in <see cref="Extractor.Run()"/> (1: all on the caller's thread). The
-    /// records are still read in order on the caller's thread and the output is byte for byte the sequential run's.
-    /// Runs that keep state across frames — reassembly, the trace, flows, consumers, a callback, stored frames,
-    /// another engine — and indented, tree, plist and per-frame-file output run on one thread whatever this says;
-    /// compact JSON and <see cref="Formatter"/> output run on all of them.
+    /// Threads that dissect frames in <see cref="Extractor.Run()"/> (1: all on the caller's thread; another engine
+    /// always runs on one). The records are still read in order on the caller's thread, and everything the run makes
+    /// is byte for byte the sequential run's. When nothing keeps state across frames and the output is compact JSON,
+    /// a <see cref="Formatter"/> that keeps none, or nothing, the threads also select and format the frames;
+    /// otherwise the caller's thread takes the dissected frames in order through reassembly, the trace, flows, the
+    /// consumers, the callback, the selector, the output and the stored frames.
     /// </summary>
     public int Threads { get; init; } = 1;
 

@@ -17,9 +17,12 @@ namespace PcapKit.Extraction;
 /// <summary>
 /// Parallel extraction: the caller's thread reads records in order into batches (views of a mapped file's records,
 /// copies of a stream's); worker threads — and the caller's thread while the batch it must write next is not done —
-/// dissect and format each batch's frames into the batch's own buffer; the caller's thread writes the batches out
-/// in the order they were read. The output is the sequential run's, byte for byte; at most four batches per thread
-/// are in flight.
+/// dissect each batch's frames. When nothing keeps state from frame to frame, the workers also select and format
+/// them into the batch's own buffer, and the caller's thread writes the batches out in the order they were read.
+/// Otherwise the workers keep each frame's layers in the batch, and the caller's thread takes the frames in order
+/// through everything that keeps state — reassembly, the trace, flows, consumers, the callback, the selector, the
+/// output and the stored frames — exactly as the sequential run does. Either way the results are the sequential
+/// run's, byte for byte; at most four batches per thread are in flight.
 /// </summary>
 public sealed partial class Extractor
 {
@@ -29,24 +32,28 @@ public sealed partial class Extractor
     /// <summary>Captured bytes per batch (a batch closes at whichever comes first).</summary>
     private const int BatchBytes = 1 << 20;
 
-    /// <summary>Whether <see cref="Run(CancellationToken)"/> dissects and formats on several threads (see <see cref="ExtractionOptions.Threads"/>).</summary>
-    private bool CanRunInParallel =>
-        _options.Threads > 1 && _engine is null && _callback is null && _consumers.Length == 0 && !_store &&
-        _ip is null && _tcp is null && _trace is null && _frames == 0 &&
+    /// <summary>Whether <see cref="Run(CancellationToken)"/> dissects on several threads (see <see cref="ExtractionOptions.Threads"/>).</summary>
+    private bool CanRunInParallel => _options.Threads > 1 && _engine is null && _frames == 0;
+
+    /// <summary>Whether the workers can also select and format the frames: nothing keeps state across frames and the output takes formatted frames.</summary>
+    private bool FormatsInParallel =>
+        _callback is null && _consumers.Length == 0 && !_store && _ip is null && _tcp is null && _trace is null &&
         (_sink is null || _sink is IFormattedFrameSink { TakesFormattedFrames: true });
 
     private void RunInParallel(Action? progress, CancellationToken cancellation)
     {
-        var sink = (IFormattedFrameSink?)_sink;
+        var formats = FormatsInParallel;
+        var sink = formats ? (IFormattedFrameSink?)_sink : null;
+        var mode = !formats ? WorkerMode.Dissect : sink is null ? WorkerMode.Select : WorkerMode.Format;
         // The reading thread is one of the threads: while the batch it must write next is not done, it formats others.
         var threads = _options.Threads;
         var inFlight = threads * 4;
         using var work = new BlockingCollection<Batch>(inFlight);
-        var helper = new WorkerState(this, format: sink is not null);
+        var helper = new WorkerState(this, mode);
         var workers = new Task[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
-            workers[w] = Task.Factory.StartNew(() => Work(work, format: sink is not null), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            workers[w] = Task.Factory.StartNew(() => Work(work, mode), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         var free = new Stack<Batch>();
@@ -79,7 +86,15 @@ public sealed partial class Extractor
                         helper.Process(other);
                     }
 
-                    Emit(done, sink);
+                    if (formats)
+                    {
+                        Emit(done, sink);
+                    }
+                    else
+                    {
+                        Deliver(done);
+                    }
+
                     free.Push(done);
                     progress?.Invoke();
                 }
@@ -128,13 +143,7 @@ public sealed partial class Extractor
     private void Emit(Batch batch, IFormattedFrameSink? sink)
     {
         batch.Done.Wait();
-        if (batch.Error is { } error)
-        {
-            _faulted = true;
-            ExceptionDispatchInfo.Throw(error);
-        }
-
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < batch.Completed; i++)
         {
             _frames++;
             _bytes += batch.Records[i].Length;
@@ -144,9 +153,9 @@ public sealed partial class Extractor
 
         try
         {
-            if (sink is not null && batch.Output.WrittenCount > 0)
+            if (sink is not null && batch.OutputLength > 0)
             {
-                sink.WriteFormatted(batch.Output.WrittenSpan);
+                sink.WriteFormatted(batch.Output.WrittenSpan[..batch.OutputLength]);
             }
         }
         catch
@@ -155,41 +164,87 @@ public sealed partial class Extractor
             _faulted = true;
             throw;
         }
+
+        if (batch.Error is { } error)
+        {
+            // The selector or the formatter may have failed mid-frame, as in the sequential run: the output is left unfinished.
+            _faulted = true;
+            ExceptionDispatchInfo.Throw(error);
+        }
     }
 
-    /// <summary>A worker: dissects, selects and formats the frames of each batch it takes.</summary>
-    private void Work(BlockingCollection<Batch> work, bool format)
+    /// <summary>Takes a batch's dissected frames, once its worker is done, through the stateful stages in order.</summary>
+    private void Deliver(Batch batch)
     {
-        var state = new WorkerState(this, format);
+        batch.Done.Wait();
+        for (var i = 0; i < batch.Completed; i++)
+        {
+            var record = batch.Record(i);
+            batch.LoadLayers(i, _stack);
+            Deliver(Reassemble(record));
+        }
+
+        if (batch.Error is { } error)
+        {
+            // A dissector's bug, thrown once the frames before it have gone through, as the sequential run throws it
+            // from that frame's dissection.
+            ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    /// <summary>A worker: dissects (and selects and formats) the frames of each batch it takes.</summary>
+    private void Work(BlockingCollection<Batch> work, WorkerMode mode)
+    {
+        var state = new WorkerState(this, mode);
         foreach (var batch in work.GetConsumingEnumerable())
         {
             state.Process(batch);
         }
     }
 
+    /// <summary>What the workers do with each frame.</summary>
+    private enum WorkerMode
+    {
+        /// <summary>Dissect and keep the layers for the caller's thread.</summary>
+        Dissect,
+
+        /// <summary>Dissect and select (no output).</summary>
+        Select,
+
+        /// <summary>Dissect, select and format into the batch's output.</summary>
+        Format,
+    }
+
     /// <summary>What one thread needs to dissect and format frames: its own dissector, layer stack and JSON writer.</summary>
-    private sealed class WorkerState(Extractor owner, bool format)
+    private sealed class WorkerState(Extractor owner, WorkerMode mode)
     {
         private readonly Dissector _dissector = new(owner._registry!, owner._options.ToDissectorOptions());
         private readonly LayerStack _stack = new();
-        private readonly FrameFormatter? _formatter = format ? owner._options.Formatter?.Invoke() : null;
+        private readonly FrameFormatter? _formatter = mode == WorkerMode.Format ? owner._options.Formatter?.Invoke() : null;
         private JsonDocumentWriter? _json;
         private DocumentFieldVisitor? _fields;
 
         public void Process(Batch batch)
         {
+            var i = 0;
             try
             {
-                if (format && _formatter is null)
+                if (mode == WorkerMode.Format && _formatter is null)
                 {
                     _json ??= new JsonDocumentWriter(batch.Output);
                     _fields ??= new DocumentFieldVisitor(_json);
                 }
 
-                for (var i = 0; i < batch.Count; i++)
+                for (; i < batch.Count; i++)
                 {
                     var record = batch.Record(i);
                     _dissector.Dissect(record, _stack);
+                    if (mode == WorkerMode.Dissect)
+                    {
+                        batch.SaveLayers(i, _stack);
+                        continue;
+                    }
+
                     var frame = new ExtractedFrame(record, new Frame(record.Data, _stack, owner._registry!), null, null);
                     batch.Malformed[i] = !frame.IsWellFormed;
                     batch.Selected[i] = owner._select is null || owner._select(frame);
@@ -215,11 +270,17 @@ public sealed partial class Extractor
                         FrameDocument.WriteFrame(_json, frame, _fields!);
                         _json.Flush();
                     }
+
+                    batch.OutputLength = batch.Output.WrittenCount;
                 }
+
+                batch.Completed = batch.Count;
             }
             catch (Exception e)
             {
-                // Rethrown on the reading thread when the batch's turn comes, as the sequential run would throw it there.
+                // Rethrown on the reading thread when the batch's turn comes, after the frames before this one, as
+                // the sequential run would throw it there.
+                batch.Completed = i;
                 batch.Error = e;
             }
             finally
@@ -234,6 +295,8 @@ public sealed partial class Extractor
     {
         private byte[] _data = [];
         private int _copied;
+        private Layer[] _layers = new Layer[BatchFrames * 8];
+        private int _layerCount;
 
         public RecordCopy[] Records { get; } = new RecordCopy[BatchFrames];
 
@@ -249,7 +312,17 @@ public sealed partial class Extractor
 
         public bool[] Malformed { get; } = new bool[BatchFrames];
 
+        /// <summary>The frames the worker finished: all of them, or those before the one it failed on.</summary>
+        public int Completed { get; set; }
+
+        /// <summary>The length of the output of the <see cref="Completed"/> frames.</summary>
+        public int OutputLength { get; set; }
+
+        /// <summary>Why the worker stopped at frame <see cref="Completed"/>.</summary>
         public Exception? Error { get; set; }
+
+        /// <summary>Each frame's layers in <see cref="_layers"/>, when the workers only dissect.</summary>
+        public LayerSlot[] Slots { get; } = new LayerSlot[BatchFrames];
 
         public ManualResetEventSlim Done { get; } = new(false);
 
@@ -258,6 +331,9 @@ public sealed partial class Extractor
             Count = 0;
             DataLength = 0;
             _copied = 0;
+            _layerCount = 0;
+            Completed = 0;
+            OutputLength = 0;
             Error = null;
             Output.ResetWrittenCount();
             Done.Reset();
@@ -294,6 +370,27 @@ public sealed partial class Extractor
                 record.Timestamp, record.HasTimestamp, record.Interface, record.Modified, record.CustomBlockType, record.EnterpriseNumber, 0, 0);
         }
 
+        /// <summary>Keeps a dissected frame's layers for the caller's thread.</summary>
+        public void SaveLayers(int index, LayerStack stack)
+        {
+            var layers = stack.Layers;
+            if (_layerCount + layers.Length > _layers.Length)
+            {
+                Array.Resize(ref _layers, Math.Max(_layers.Length * 2, _layerCount + layers.Length));
+            }
+
+            layers.CopyTo(_layers.AsSpan(_layerCount));
+            Slots[index] = new LayerSlot(_layerCount, layers.Length, stack.RawOffset, stack.RawLength, stack.RawReason);
+            _layerCount += layers.Length;
+        }
+
+        /// <summary>Puts a frame's kept layers back into a stack.</summary>
+        public void LoadLayers(int index, LayerStack stack)
+        {
+            ref readonly var slot = ref Slots[index];
+            stack.Load(_layers.AsSpan(slot.Start, slot.Count), slot.RawOffset, slot.RawLength, slot.RawReason);
+        }
+
         public unsafe CaptureRecord Record(int index)
         {
             ref readonly var r = ref Records[index];
@@ -311,3 +408,6 @@ public sealed partial class Extractor
         CaptureTimestamp Timestamp, bool HasTimestamp, CaptureInterface Interface, ModifiedPcapFields? Modified, uint CustomBlockType, uint EnterpriseNumber,
         nint Data, nint Options);
 }
+
+/// <summary>Where a frame's layers are in a batch's layer array, and its raw range.</summary>
+internal readonly record struct LayerSlot(int Start, int Count, int RawOffset, int RawLength, string? RawReason);

@@ -166,34 +166,46 @@ public sealed partial class Extractor : IDisposable
         if (_engine is null)
         {
             _dissector!.Dissect(record, _stack);
-            var view = new Frame(record.Data, _stack, _registry!);
-            if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
-            {
-                // The frame that completes a datagram carries it, dissected from the transport header on.
-                _dissector.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
-                var reassembled = new Frame(datagram.Payload.Span, _datagramStack, _registry);
-                frame = new ExtractedFrame(record, view, datagram, reassembled, _tcp?.Add(datagram, reassembled, record));
-                if (_store)
-                {
-                    _datagrams.Add(datagram);
-                }
-            }
-            else if (_tcp is not null)
-            {
-                frame = new ExtractedFrame(record, view, null, default, _tcp.Add(view, record));
-            }
-            else
-            {
-                frame = new ExtractedFrame(record, view, null, null);
-            }
+            frame = Reassemble(record);
         }
         else
         {
             frame = new ExtractedFrame(record, default, _engine, _engine.Dissect(record));
         }
 
+        Deliver(frame);
+        return true;
+    }
+
+    /// <summary>
+    /// Makes the frame of a record dissected into <see cref="_stack"/>: IP fragments reassembled (the frame that
+    /// completes a datagram carries it, dissected from the transport header on) and TCP segments added to their stream.
+    /// </summary>
+    private ExtractedFrame Reassemble(CaptureRecord record)
+    {
+        var view = new Frame(record.Data, _stack, _registry!);
+        if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
+        {
+            _dissector!.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
+            var reassembled = new Frame(datagram.Payload.Span, _datagramStack, _registry);
+            if (_store)
+            {
+                _datagrams.Add(datagram);
+            }
+
+            return new ExtractedFrame(record, view, datagram, reassembled, _tcp?.Add(datagram, reassembled, record));
+        }
+
+        return _tcp is not null
+            ? new ExtractedFrame(record, view, null, default, _tcp.Add(view, record))
+            : new ExtractedFrame(record, view, null, null);
+    }
+
+    /// <summary>Counts a frame and hands it to the callback, the consumers, the selector, the output and the stored frames.</summary>
+    private void Deliver(in ExtractedFrame frame)
+    {
         _frames++;
-        _bytes += record.CapturedLength;
+        _bytes += frame.Record.CapturedLength;
         if (!frame.IsWellFormed)
         {
             _malformed++;
@@ -224,8 +236,6 @@ public sealed partial class Extractor : IDisposable
             _faulted = true;
             throw;
         }
-
-        return true;
     }
 
     /// <summary>Reads the next record, noting the capture's error (for the output's summary) before it propagates.</summary>

@@ -13,4 +13,11 @@ public abstract class FrameFormatter
     /// <param name="frame">The frame, dissected; valid only during the call.</param>
     /// <param name="output">Where the frame's bytes go.</param>
     public abstract void Format(in ExtractedFrame frame, IBufferWriter<byte> output);
+
+    /// <summary>
+    /// Whether what this formatter writes for a frame depends on the frames before it (a time relative to the
+    /// previous frame): then one formatter formats every frame, in order, on the caller's thread, while
+    /// <see cref="ExtractionOptions.Threads"/> still dissect them.
+    /// </summary>
+    public virtual bool KeepsState => false;
 }

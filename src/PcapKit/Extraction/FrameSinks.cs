@@ -84,7 +84,7 @@ internal sealed class FormattedSink(Func<Stream> open, FrameFormatter formatter)
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 12);
     private Stream? _stream;
 
-    public bool TakesFormattedFrames => true;
+    public bool TakesFormattedFrames => !formatter.KeepsState;
 
     public override void Begin(CaptureReader reader) => _stream = new BufferedStream(open(), 1 << 16);
 
