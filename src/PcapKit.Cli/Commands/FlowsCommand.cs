@@ -60,7 +60,8 @@ internal static class FlowsCommand
                 DecodeAs = dissector.DecodeAs,
                 Heuristics = dissector.Heuristics,
                 Consumers = [splitter],
-                Threads = CommonOptions.ThreadCount(parse),
+                // The splitter writes its files on a thread of its own: unless told, one fewer thread dissects.
+                Threads = parse.GetResult(CommonOptions.Threads) is { Implicit: false } ? CommonOptions.ThreadCount(parse) : Math.Max(1, Environment.ProcessorCount - 1),
             });
 
             // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its
