@@ -218,6 +218,15 @@ internal static class ModelValidator
             }
 
             ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+            foreach (var f in c.Fields)
+            {
+                if (f.Type == FieldType.Variant)
+                {
+                    // The option emitter lays out fixed fields, repeats and byte strings; a variant's types are a protocol's.
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":field:" + f.Id, key), f.Id, "an option's value cannot switch between layouts; make each layout an option kind of its own, or keep the bytes");
+                }
+            }
+
             CheckStructure(c.Fields, key + ":field:", locations, diagnostics);
             CheckCaseNames(c.Id, c.TypeName, c.Fields, spec.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key), diagnostics);
         }

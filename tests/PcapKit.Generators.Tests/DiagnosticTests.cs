@@ -277,6 +277,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void VariantInAnOptionsValue_IsPKGEN2012_NotCodeThatDoesNotCompile()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      ts:\n        kind: 68\n        fields:\n          - { id: flag, type: u8 }\n          - { id: entries, switch: flag, type_name: Entries, cases: { one: { when: [1], fields: [{ id: a, type: u32 }] } }, default: { fields: [{ id: rest, type: bytes, region: rest }] } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 14, 13, "an option's value cannot switch between layouts");
+    }
+
+    [Fact]
     public void ConditionalVariant_IsPKGEN2012()
     {
         var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    when: { field: t, eq: 1 }\n    cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } }\n");
