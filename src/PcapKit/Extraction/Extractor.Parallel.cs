@@ -181,7 +181,8 @@ public sealed partial class Extractor
         {
             var record = batch.Record(i);
             batch.LoadLayers(i, _stack);
-            Deliver(Reassemble(record));
+            Reassemble(record, out var frame);
+            Deliver(frame);
         }
 
         if (batch.Error is { } error)

@@ -166,7 +166,7 @@ public sealed partial class Extractor : IDisposable
         if (_engine is null)
         {
             _dissector!.Dissect(record, _stack);
-            frame = Reassemble(record);
+            Reassemble(record, out frame);
         }
         else
         {
@@ -181,7 +181,7 @@ public sealed partial class Extractor : IDisposable
     /// Makes the frame of a record dissected into <see cref="_stack"/>: IP fragments reassembled (the frame that
     /// completes a datagram carries it, dissected from the transport header on) and TCP segments added to their stream.
     /// </summary>
-    private ExtractedFrame Reassemble(CaptureRecord record)
+    private void Reassemble(scoped in CaptureRecord record, out ExtractedFrame frame)
     {
         var view = new Frame(record.Data, _stack, _registry!);
         if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
@@ -193,12 +193,16 @@ public sealed partial class Extractor : IDisposable
                 _datagrams.Add(datagram);
             }
 
-            return new ExtractedFrame(record, view, datagram, reassembled, _tcp?.Add(datagram, reassembled, record));
+            frame = new ExtractedFrame(record, view, datagram, reassembled, _tcp?.Add(datagram, reassembled, record));
         }
-
-        return _tcp is not null
-            ? new ExtractedFrame(record, view, null, default, _tcp.Add(view, record))
-            : new ExtractedFrame(record, view, null, null);
+        else if (_tcp is not null)
+        {
+            frame = new ExtractedFrame(record, view, null, default, _tcp.Add(view, record));
+        }
+        else
+        {
+            frame = new ExtractedFrame(record, view, null, null);
+        }
     }
 
     /// <summary>Counts a frame and hands it to the callback, the consumers, the selector, the output and the stored frames.</summary>
