@@ -88,7 +88,7 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
             var name = names[i];
             byName[name] = columns.Count;
             _frameField[i] = FrameFields.IndexOf(name);
-            tcpStreams |= _frameField[i] == (int)FrameField.TcpStream;
+            tcpStreams |= FrameFields.NeedsTcpConnections(name);
             var type = _frameField[i] >= 0 ? TypeOf((FrameField)_frameField[i]) : TypeOf(descriptors[name]);
             columns.Add(ParquetColumns.Create(name, type, list: _frameField[i] < 0 && _options.Occurrences == FieldOccurrences.All));
         }
@@ -272,6 +272,15 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
                 break;
             case FrameField.TcpStream when _frame.TcpStreamIndex is { } stream:
                 ((ParquetValueColumn<long>)column).Add(stream, one);
+                break;
+            case FrameField.RelativeSequence when _frame.RelativeSequence is { } sequence:
+                ((ParquetValueColumn<long>)column).Add(sequence, one);
+                break;
+            case FrameField.RelativeAcknowledgment when _frame.RelativeAcknowledgment is { } acknowledgment:
+                ((ParquetValueColumn<long>)column).Add(acknowledgment, one);
+                break;
+            case FrameField.NextSequence when _frame.NextSequence is { } next:
+                ((ParquetValueColumn<long>)column).Add(next, one);
                 break;
         }
     }

@@ -19,7 +19,7 @@ public sealed class ParquetOutputTests : IDisposable
     private static readonly string[] Fields =
     [
         "frame.number", "frame.time_epoch", "frame.time_relative", "frame.time_delta", "frame.len", "frame.cap_len",
-        "frame.interface_id", "frame.protocols", "tcp.stream", "eth.src", "vlan.id", "ip.src", "ip.id", "ip.ttl",
+        "frame.interface_id", "frame.protocols", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.nxtseq", "eth.src", "vlan.id", "ip.src", "ip.id", "ip.ttl",
         "ip.flags.df", "ip.frag_offset", "ipv6.src", "ipv6.flow", "tcp.srcport", "tcp.flags", "tcp.options.mss_val",
         "udp.dstport", "icmp.type", "dns.qry.name", "dns.a", "dns.flags.response", "http.request.method", "http.host",
         "ntp.reftime", "tls.handshake.extensions_server_name",
@@ -61,6 +61,7 @@ public sealed class ParquetOutputTests : IDisposable
         Assert.Equal(typeof(DateTime), Data("frame.time_epoch").ClrType);
         Assert.Equal(typeof(decimal), Data("frame.time_relative").ClrType);
         Assert.Equal(typeof(long), Data("tcp.stream").ClrType);
+        Assert.Equal(typeof(long), Data("tcp.seq").ClrType);
         Assert.True(IsText(Data("frame.protocols")));
         Assert.Equal(typeof(long), Data("ip.id").ClrType);
         Assert.Equal(typeof(long), Data("tcp.srcport").ClrType);

@@ -29,7 +29,7 @@ public sealed class ThreadsTests : IDisposable
         [
             ["dump", path, "-#"],
             ["stat", "phs", path],
-            ["fields", path, "-e", "frame.number", "-e", "frame.time_delta", "-e", "tcp.stream", "-e", "ip.src", "-e", "tcp.len"],
+            ["fields", path, "-e", "frame.number", "-e", "frame.time_delta", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.nxtseq", "-e", "ip.src", "-e", "tcp.len"],
             ["follow", "tcp", "0", path],
         ];
         foreach (var args in printing)

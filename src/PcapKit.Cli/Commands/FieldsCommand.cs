@@ -69,8 +69,8 @@ internal static class FieldsCommand
                 stream.Write(Encoding.UTF8.GetBytes(string.Join(format.Separator, names) + Environment.NewLine));
             }
 
-            // frame.time_relative, frame.time_delta and tcp.stream depend on the frames before: those lines are made in order on one thread.
-            var stateful = names.Any(n => n is "frame.time_relative" or "frame.time_delta" or FrameFields.TcpStream);
+            // frame.time_relative, frame.time_delta, tcp.stream and the relative sequence numbers depend on the frames before: those lines are made in order on one thread.
+            var stateful = names.Any(FrameFields.DependsOnEarlierFrames);
             using var extractor = new Extraction.Extractor(new Extraction.ExtractionOptions
             {
                 InputPath = inputPath,

@@ -31,7 +31,7 @@ public sealed class FieldExtractor
         for (var i = 0; i < names.Count; i++)
         {
             _frameField[i] = FrameFields.IndexOf(names[i]);
-            tcpStreams |= _frameField[i] == (int)FrameField.TcpStream;
+            tcpStreams |= FrameFields.NeedsTcpConnections(names[i]);
         }
 
         _frame = new FrameFields(tcpStreams);
@@ -299,11 +299,16 @@ public sealed class FieldExtractor
                 sb.Append(_scratch);
                 break;
             case FrameField.TcpStream:
-                if (_frame.TcpStreamIndex is { } stream)
-                {
-                    AppendNumber(sb, stream);
-                }
-
+                AppendOptional(sb, _frame.TcpStreamIndex);
+                break;
+            case FrameField.RelativeSequence:
+                AppendOptional(sb, _frame.RelativeSequence);
+                break;
+            case FrameField.RelativeAcknowledgment:
+                AppendOptional(sb, _frame.RelativeAcknowledgment);
+                break;
+            case FrameField.NextSequence:
+                AppendOptional(sb, _frame.NextSequence);
                 break;
         }
     }
@@ -313,6 +318,15 @@ public sealed class FieldExtractor
     /// <returns>The interface's number in its section, or <see langword="null"/>.</returns>
     public static int? InterfaceId(in CaptureRecord record) =>
         record.Kind is RecordKind.Pcap or RecordKind.CustomBlock ? null : record.Interface.LocalId;
+
+    /// <summary>Appends a number when there is one.</summary>
+    private static void AppendOptional(StringBuilder sb, long? value)
+    {
+        if (value is { } number)
+        {
+            AppendNumber(sb, number);
+        }
+    }
 
     /// <summary>Appends a number in the invariant culture without making a string of it.</summary>
     private static void AppendNumber(StringBuilder sb, long value)

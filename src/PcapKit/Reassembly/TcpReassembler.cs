@@ -95,6 +95,9 @@ public sealed class TcpStream
     /// <summary>The first frame of the connection.</summary>
     public long FirstFrame { get; }
 
+    /// <summary>Each direction's base for relative sequence numbers (tshark's <c>tcp.seq</c>; see <see cref="Output.FrameFields"/>).</summary>
+    internal RelativeSequenceBases RelativeBases;
+
     /// <summary>The last frame seen of the connection.</summary>
     public long LastFrame { get; internal set; }
 
@@ -719,5 +722,34 @@ public sealed class TcpReassembler
         /// <summary>0 from the first packet's sender, 1 back to it.</summary>
         public int DirectionOf(in FiveTuple tuple) =>
             tuple.Source == Stream.Client.Source && tuple.SourcePort == Stream.Client.SourcePort ? 0 : 1;
+    }
+}
+
+/// <summary>The two directions' bases for relative sequence numbers, known once set (no allocation per connection).</summary>
+internal struct RelativeSequenceBases
+{
+    private uint _base0;
+    private uint _base1;
+    private byte _known;
+
+    /// <summary>Whether <paramref name="direction"/>'s base is known.</summary>
+    public readonly bool IsKnown(int direction) => (_known & (1 << direction)) != 0;
+
+    /// <summary>The base of <paramref name="direction"/>.</summary>
+    public readonly uint Get(int direction) => direction == 0 ? _base0 : _base1;
+
+    /// <summary>Sets the base of <paramref name="direction"/>.</summary>
+    public void Set(int direction, uint value)
+    {
+        if (direction == 0)
+        {
+            _base0 = value;
+        }
+        else
+        {
+            _base1 = value;
+        }
+
+        _known |= (byte)(1 << direction);
     }
 }
