@@ -27,7 +27,7 @@ public sealed record FrameGroup(string Capture, int LinkType, IReadOnlyList<Sour
 /// <param name="Mutations">What was done to it.</param>
 /// <param name="Error">What went wrong.</param>
 /// <param name="Input">The capture file that reproduces it.</param>
-public sealed record FuzzFinding(string Kind, long Iteration, string Source, string Mutations, string Error, byte[] Input);
+public sealed record FuzzFinding(string Kind, long Iteration, string Source, string Mutations, string Error, byte[] Input, int Threads);
 
 /// <summary>What a campaign did.</summary>
 public sealed class FuzzReport
@@ -166,7 +166,7 @@ public sealed class FuzzCampaign
 
             report.FrameBatches++;
             var input = Pcap(group.LinkType, batch);
-            if (!Execute(report, "frames", report.FrameBatches, group.Capture, string.Join(' ', mutations), input, report.FrameBatches % 16 == 0 ? scratch : null))
+            if (!Execute(report, "frames", report.FrameBatches, group.Capture, string.Join(' ', mutations), input, report.FrameBatches % 16 == 0 ? scratch : null, Threads(report.FrameBatches)))
             {
                 return report;
             }
@@ -179,7 +179,7 @@ public sealed class FuzzCampaign
             var (name, bytes) = _files[random.Next(_files.Count)];
             var (input, applied) = mutator.MutateFile(bytes);
             report.FileMutations++;
-            if (!Execute(report, "file", report.FileMutations, name, string.Join('+', applied), input, report.FileMutations % 4 == 0 ? scratch : null))
+            if (!Execute(report, "file", report.FileMutations, name, string.Join('+', applied), input, report.FileMutations % 4 == 0 ? scratch : null, Threads(report.FileMutations)))
             {
                 return report;
             }
@@ -223,8 +223,11 @@ public sealed class FuzzCampaign
         return stream.ToArray();
     }
 
+    /// <summary>Every fourth input is extracted on two threads (dissection on a worker, the stateful stages in order).</summary>
+    private static int Threads(long iteration) => iteration % 4 == 2 ? 2 : 1;
+
     /// <summary>Runs one input; false when it hung (the campaign stops: the run is still going in the background).</summary>
-    private bool Execute(FuzzReport report, string kind, long iteration, string source, string mutations, byte[] input, string? flowFolder)
+    private bool Execute(FuzzReport report, string kind, long iteration, string source, string mutations, byte[] input, string? flowFolder, int threads)
     {
         if (flowFolder is not null)
         {
@@ -237,14 +240,14 @@ public sealed class FuzzCampaign
         }
 
         var clock = Stopwatch.StartNew();
-        var run = Task.Run(() => FuzzTarget.Run(input, Bounds, flowFolder));
+        var run = Task.Run(() => FuzzTarget.Run(input, Bounds, flowFolder, threads));
         string error;
         try
         {
             if (!run.Wait(RunTimeout))
             {
                 error = $"no result after {RunTimeout.TotalSeconds:N0} s (a hang)";
-                report.Findings.Add(new FuzzFinding(kind, iteration, source, mutations, error, input));
+                report.Findings.Add(new FuzzFinding(kind, iteration, source, mutations, error, input, threads));
                 return false;
             }
 
@@ -258,7 +261,7 @@ public sealed class FuzzCampaign
         catch (AggregateException ex)
         {
             error = ex.InnerException!.ToString();
-            report.Findings.Add(new FuzzFinding(kind, iteration, source, mutations, error, input));
+            report.Findings.Add(new FuzzFinding(kind, iteration, source, mutations, error, input, threads));
         }
 
         var elapsed = clock.Elapsed;

@@ -48,9 +48,10 @@ public static class FuzzTarget
     /// <param name="capture">The capture file's bytes.</param>
     /// <param name="bounds">The state bounds.</param>
     /// <param name="flowFolder">Where the flow splitter writes (emptied by the caller), or <see langword="null"/> to leave it out.</param>
+    /// <param name="threads">The extractor's threads: with 2, the frames are dissected on a worker and taken through the stateful stages in order on this thread.</param>
     /// <returns>How it ended.</returns>
-    /// <exception cref="FuzzBoundException">The run allocated more than the bounds allow.</exception>
-    public static FuzzOutcome Run(byte[] capture, FuzzBounds bounds, string? flowFolder)
+    /// <exception cref="FuzzBoundException">The run allocated more than the bounds allow (on this thread).</exception>
+    public static FuzzOutcome Run(byte[] capture, FuzzBounds bounds, string? flowFolder, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(bounds);
@@ -89,6 +90,7 @@ public static class FuzzTarget
                 Flows = new FlowCollectorOptions { MaxFlows = bounds.Flows, MaxFramesPerFlow = 64, MaxPayloadPerDirection = 64 * 1024 },
                 FlowEnded = _ => { },
                 Consumers = splitter is null ? [] : [splitter],
+                Threads = threads,
             });
             try
             {

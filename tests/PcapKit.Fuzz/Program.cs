@@ -48,9 +48,9 @@ if (report.Findings.Count > 0)
     {
         // The shortest capture that fails with the same exception at the same place: what a regression test holds.
         var signature = Signature(finding.Error);
-        var minimal = Minimizer.Minimize(finding.Input, input => Signature(Failure(input, campaign.Bounds)) == signature);
+        var minimal = Minimizer.Minimize(finding.Input, input => Signature(Failure(input, campaign.Bounds, finding.Threads)) == signature);
         var path = Path.Combine(findings, $"{finding.Kind}-{finding.Iteration}.txt");
-        File.WriteAllText(path, $"source: {finding.Source}\nmutations: {finding.Mutations}\nerror: {finding.Error}\ninput: {Convert.ToHexStringLower(finding.Input)}\nminimal: {Convert.ToHexStringLower(minimal)}\n");
+        File.WriteAllText(path, $"source: {finding.Source}\nmutations: {finding.Mutations}\nthreads: {finding.Threads}\nerror: {finding.Error}\ninput: {Convert.ToHexStringLower(finding.Input)}\nminimal: {Convert.ToHexStringLower(minimal)}\n");
         if (++n <= 5)
         {
             Console.WriteLine($"finding: {finding.Kind} {finding.Iteration} from {finding.Source} ({finding.Mutations}): {finding.Error.Split('\n')[0]} → {path}");
@@ -69,11 +69,11 @@ static string Signature(string error)
     return lines[0].Split(':')[0] + (lines.Length > 1 ? lines[1].Trim() : string.Empty);
 }
 
-static string Failure(byte[] input, FuzzBounds bounds)
+static string Failure(byte[] input, FuzzBounds bounds, int threads)
 {
     try
     {
-        FuzzTarget.Run(input, bounds, flowFolder: null);
+        FuzzTarget.Run(input, bounds, flowFolder: null, threads);
         return string.Empty;
     }
     catch (Exception ex)
