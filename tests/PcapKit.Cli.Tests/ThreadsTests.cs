@@ -80,6 +80,21 @@ public sealed class ThreadsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void DumpStatFieldsAndFollow_ReadStandardInput_AsTheyReadTheFile()
+    {
+        // '-' is standard input for every command that reads a capture (dump and stat read it since they run on the extractor).
+        var sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+        foreach (var args in new[] { new[] { "dump", "{0}", "-#" }, ["stat", "phs", "{0}"], ["fields", "{0}", "-e", "tcp.seq", "-e", "tcp.stream"], ["follow", "tcp", "0", "{0}"] })
+        {
+            var fromFile = Cli.Run([.. args.Select(a => a == "{0}" ? sample : a)]);
+            var fromStdin = Cli.RunProcess(sample, [.. args.Select(a => a == "{0}" ? "-" : a), "--threads", "2"]);
+            Assert.True(fromStdin.Exit == 0, fromStdin.Error);
+            Assert.Equal(fromFile.Output, fromStdin.Output);
+            Assert.NotEmpty(fromFile.Output);
+        }
+    }
+
     /// <summary>Every file under a folder, by relative name, with its bytes (a Parquet file's bytes are its rows and schema: the writer is deterministic).</summary>
     private static (string Name, byte[] Bytes)[] Snapshot(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
