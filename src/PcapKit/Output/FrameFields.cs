@@ -187,7 +187,10 @@ public sealed class FrameFields
     }
 }
 
-/// <summary>The positions in <see cref="FrameFields.Names"/>.</summary>
+/// <summary>
+/// The positions in <see cref="FrameFields.Names"/>. The fields from <see cref="TcpStream"/> on follow TCP
+/// connections (<see cref="FrameFields.NeedsTcpConnections"/> reads the order): add fields that do not before it.
+/// </summary>
 public enum FrameField
 {
     /// <summary><c>frame.number</c>.</summary>
