@@ -59,7 +59,14 @@ internal static class StatCommand
         }
 
         var chain = new StringBuilder();
+        var text = new char[256];
         var root = new Node(string.Empty);
+
+        // Each distinct chain's path of nodes, found once: a frame then costs a lookup, no strings (a few hundred
+        // chains in practice; past MaxPaths a hostile capture's chains are walked each time instead of kept).
+        const int MaxPaths = 10_000;
+        var paths = new Dictionary<string, Node[]>(StringComparer.Ordinal);
+        var lookup = paths.GetAlternateLookup<ReadOnlySpan<char>>();
         using var extractor = new Extractor(new ExtractionOptions
         {
             InputPath = path,
@@ -74,17 +81,24 @@ internal static class StatCommand
             {
                 chain.Clear();
                 FieldExtractor.AppendTsharkChain(chain, frame.Frame);
-                var node = root;
-                foreach (var name in chain.ToString().Split(':', StringSplitOptions.RemoveEmptyEntries))
+                if (text.Length < chain.Length)
                 {
-                    // Chain labels, and IPv6's extension headers (ipv6.hopopts: fields of IPv6 in tshark's tree), are not
-                    // protocols of the hierarchy.
-                    if (labels.Contains(name) || name.Contains('.', StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
+                    text = new char[chain.Length * 2];
+                }
 
-                    node = node.Child(name);
+                chain.CopyTo(0, text, chain.Length);
+                var key = text.AsSpan(0, chain.Length);
+                if (!lookup.TryGetValue(key, out var nodes))
+                {
+                    nodes = PathOf(root, key.ToString(), labels);
+                    if (paths.Count < MaxPaths)
+                    {
+                        paths[key.ToString()] = nodes;
+                    }
+                }
+
+                foreach (var node in nodes)
+                {
                     node.Frames++;
                     node.Bytes += frame.Record.OriginalLength;
                 }
@@ -92,6 +106,27 @@ internal static class StatCommand
         });
         extractor.Run();
         return root;
+    }
+
+    /// <summary>The nodes a chain counts under, made as they are first needed.</summary>
+    private static Node[] PathOf(Node root, string chain, HashSet<string> labels)
+    {
+        var nodes = new List<Node>();
+        var node = root;
+        foreach (var name in chain.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Chain labels, and IPv6's extension headers (ipv6.hopopts: fields of IPv6 in tshark's tree), are not
+            // protocols of the hierarchy.
+            if (labels.Contains(name) || name.Contains('.', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            node = node.Child(name);
+            nodes.Add(node);
+        }
+
+        return [.. nodes];
     }
 
     private static void Write(System.IO.TextWriter o, Node node, int depth)
