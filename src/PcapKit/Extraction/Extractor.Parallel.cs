@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
@@ -48,7 +47,7 @@ public sealed partial class Extractor
         // The reading thread is one of the threads: while the batch it must write next is not done, it formats others.
         var threads = _options.Threads;
         var inFlight = threads * 4;
-        using var work = new BlockingCollection<Batch>(inFlight);
+        var work = new Threading.HandOffQueue<Batch>(inFlight);
         var helper = new WorkerState(this, mode);
         var workers = new Task[threads - 1];
         for (var w = 0; w < workers.Length; w++)
@@ -70,7 +69,7 @@ public sealed partial class Extractor
                 more = Fill(batch, ref damage);
                 if (batch.Count > 0)
                 {
-                    work.Add(batch, CancellationToken.None);
+                    work.Add(batch);
                     pending.Enqueue(batch);
                 }
                 else
@@ -102,7 +101,7 @@ public sealed partial class Extractor
         }
         finally
         {
-            work.CompleteAdding();
+            work.Complete();
             Task.WaitAll(workers, CancellationToken.None);
         }
 
@@ -194,10 +193,10 @@ public sealed partial class Extractor
     }
 
     /// <summary>A worker: dissects (and selects and formats) the frames of each batch it takes.</summary>
-    private void Work(BlockingCollection<Batch> work, WorkerMode mode)
+    private void Work(Threading.HandOffQueue<Batch> work, WorkerMode mode)
     {
         var state = new WorkerState(this, mode);
-        foreach (var batch in work.GetConsumingEnumerable())
+        while (work.Take(out var batch))
         {
             state.Process(batch);
         }
