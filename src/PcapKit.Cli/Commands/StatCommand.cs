@@ -42,7 +42,11 @@ internal static class StatCommand
         return new Command("stat", "Statistics over a capture.") { phs };
     }
 
-    /// <summary>Counts every frame under the path of its protocol chain, as tshark names the protocols.</summary>
+    /// <summary>
+    /// Counts every frame under the path of its protocol chain, as tshark names the protocols. Each thread that
+    /// formats frames counts its own share (a <see cref="HierarchyCounter"/>); the shares are merged at the end, a
+    /// node's children in the order of the frame that first reached each, as one thread would have listed them.
+    /// </summary>
     internal static Node BuildHierarchy(DissectorRegistry registry, DissectorOptions options, string path, System.IO.Stream? input, int threads)
     {
         // The chain labels (ethertype, …) are not protocols: tshark's hierarchy leaves them out.
@@ -58,58 +62,80 @@ internal static class StatCommand
             }
         }
 
-        var chain = new StringBuilder();
-        var text = new char[256];
-        var root = new Node(string.Empty);
-
-        // Each distinct chain's path of nodes, found once: a frame then costs a lookup, no strings (a few hundred
-        // chains in practice; past MaxPaths a hostile capture's chains are walked each time instead of kept).
-        const int MaxPaths = 10_000;
-        var paths = new Dictionary<string, Node[]>(StringComparer.Ordinal);
-        var lookup = paths.GetAlternateLookup<ReadOnlySpan<char>>();
-        using var extractor = new Extractor(new ExtractionOptions
+        var counters = new System.Collections.Concurrent.ConcurrentQueue<HierarchyCounter>();
+        using (var extractor = new Extractor(new ExtractionOptions
         {
             InputPath = path,
             InputStream = input,
-            NoFile = true,
+            OutputStream = System.IO.Stream.Null,
             Registry = registry,
             DecodeAs = options.DecodeAs,
             Heuristics = options.Heuristics,
             VerifyChecksums = options.VerifyChecksums,
             Threads = threads,
-            Callback = (in ExtractedFrame frame) =>
+            Formatter = () =>
             {
-                chain.Clear();
-                FieldExtractor.AppendTsharkChain(chain, frame.Frame);
-                if (text.Length < chain.Length)
-                {
-                    text = new char[chain.Length * 2];
-                }
-
-                chain.CopyTo(0, text, chain.Length);
-                var key = text.AsSpan(0, chain.Length);
-                if (!lookup.TryGetValue(key, out var nodes))
-                {
-                    nodes = PathOf(root, key.ToString(), labels);
-                    if (paths.Count < MaxPaths)
-                    {
-                        paths[key.ToString()] = nodes;
-                    }
-                }
-
-                foreach (var node in nodes)
-                {
-                    node.Frames++;
-                    node.Bytes += frame.Record.OriginalLength;
-                }
+                var counter = new HierarchyCounter(labels);
+                counters.Enqueue(counter);
+                return counter;
             },
-        });
-        extractor.Run();
+        }))
+        {
+            extractor.Run();
+        }
+
+        var root = new Node(string.Empty);
+        foreach (var counter in counters)
+        {
+            root.Merge(counter.Root);
+        }
+
         return root;
     }
 
-    /// <summary>The nodes a chain counts under, made as they are first needed.</summary>
-    private static Node[] PathOf(Node root, string chain, HashSet<string> labels)
+    /// <summary>One thread's share of the hierarchy: the frames it formatted, counted under their chains' paths.</summary>
+    private sealed class HierarchyCounter(HashSet<string> labels) : FrameFormatter
+    {
+        // Each distinct chain's path of nodes, found once: a frame then costs a lookup, no strings (a few hundred
+        // chains in practice; past MaxPaths a hostile capture's chains are walked each time instead of kept).
+        private const int MaxPaths = 10_000;
+        private readonly StringBuilder _chain = new();
+        private readonly Dictionary<string, Node[]> _paths = new(StringComparer.Ordinal);
+        private char[] _text = new char[256];
+
+        public Node Root { get; } = new(string.Empty);
+
+        public override void Format(in ExtractedFrame frame, System.Buffers.IBufferWriter<byte> output)
+        {
+            _chain.Clear();
+            FieldExtractor.AppendTsharkChain(_chain, frame.Frame);
+            if (_text.Length < _chain.Length)
+            {
+                _text = new char[_chain.Length * 2];
+            }
+
+            _chain.CopyTo(0, _text, _chain.Length);
+            var key = _text.AsSpan(0, _chain.Length);
+            var number = frame.Number;
+            if (!_paths.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var nodes))
+            {
+                nodes = PathOf(Root, key.ToString(), labels, number);
+                if (_paths.Count < MaxPaths)
+                {
+                    _paths[key.ToString()] = nodes;
+                }
+            }
+
+            foreach (var node in nodes)
+            {
+                node.Frames++;
+                node.Bytes += frame.Record.OriginalLength;
+            }
+        }
+    }
+
+    /// <summary>The nodes a chain counts under, made as they are first needed (by frame <paramref name="number"/>).</summary>
+    private static Node[] PathOf(Node root, string chain, HashSet<string> labels, long number)
     {
         var nodes = new List<Node>();
         var node = root;
@@ -122,7 +148,7 @@ internal static class StatCommand
                 continue;
             }
 
-            node = node.Child(name);
+            node = node.Child(name, number);
             nodes.Add(node);
         }
 
@@ -150,19 +176,38 @@ internal static class StatCommand
 
         public long Bytes { get; set; }
 
+        /// <summary>The number of the first frame counted here.</summary>
+        public long FirstFrame { get; private set; } = long.MaxValue;
+
         /// <summary>The children, in the order they were first seen (as tshark lists them).</summary>
         public List<Node> Children { get; } = [];
 
-        public Node Child(string name)
+        /// <summary>The child <paramref name="name"/>, made when frame <paramref name="frame"/> first reaches it.</summary>
+        public Node Child(string name, long frame)
         {
             if (!_byName.TryGetValue(name, out var child))
             {
-                child = new Node(name);
+                child = new Node(name) { FirstFrame = frame };
                 _byName[name] = child;
                 Children.Add(child);
             }
 
             return child;
+        }
+
+        /// <summary>Adds another share's counts under this node, keeping the children in first-seen order.</summary>
+        public void Merge(Node other)
+        {
+            Frames += other.Frames;
+            Bytes += other.Bytes;
+            foreach (var theirs in other.Children)
+            {
+                var mine = Child(theirs.Name, theirs.FirstFrame);
+                mine.FirstFrame = Math.Min(mine.FirstFrame, theirs.FirstFrame);
+                mine.Merge(theirs);
+            }
+
+            Children.Sort((a, b) => a.FirstFrame.CompareTo(b.FirstFrame));
         }
     }
 }

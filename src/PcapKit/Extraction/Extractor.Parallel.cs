@@ -324,7 +324,7 @@ public sealed partial class Extractor
         /// <summary>Each frame's layers in <see cref="_layers"/>, when the workers only dissect.</summary>
         public LayerSlot[] Slots { get; } = new LayerSlot[BatchFrames];
 
-        public ManualResetEventSlim Done { get; } = new(false);
+        public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
 
         public void Clear()
         {
