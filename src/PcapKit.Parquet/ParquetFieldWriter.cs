@@ -270,17 +270,9 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
                 FieldExtractor.AppendTsharkChain(_chain, frame);
                 ((ParquetStringColumn)column).Add(_chain.ToString(), one);
                 break;
-            case FrameField.TcpStream when _frame.TcpStreamIndex is { } stream:
-                ((ParquetValueColumn<long>)column).Add(stream, one);
-                break;
-            case FrameField.RelativeSequence when _frame.RelativeSequence is { } sequence:
-                ((ParquetValueColumn<long>)column).Add(sequence, one);
-                break;
-            case FrameField.RelativeAcknowledgment when _frame.RelativeAcknowledgment is { } acknowledgment:
-                ((ParquetValueColumn<long>)column).Add(acknowledgment, one);
-                break;
-            case FrameField.NextSequence when _frame.NextSequence is { } next:
-                ((ParquetValueColumn<long>)column).Add(next, one);
+            case FrameField.TcpStream or FrameField.RelativeSequence or FrameField.RelativeAcknowledgment or FrameField.NextSequence
+                when _frame.ConnectionValue(field) is { } value:
+                ((ParquetValueColumn<long>)column).Add(value, one);
                 break;
         }
     }

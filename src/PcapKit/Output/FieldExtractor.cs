@@ -298,17 +298,12 @@ public sealed class FieldExtractor
                 AppendTsharkChain(_scratch, frame);
                 sb.Append(_scratch);
                 break;
-            case FrameField.TcpStream:
-                AppendOptional(sb, _frame.TcpStreamIndex);
-                break;
-            case FrameField.RelativeSequence:
-                AppendOptional(sb, _frame.RelativeSequence);
-                break;
-            case FrameField.RelativeAcknowledgment:
-                AppendOptional(sb, _frame.RelativeAcknowledgment);
-                break;
-            case FrameField.NextSequence:
-                AppendOptional(sb, _frame.NextSequence);
+            case FrameField.TcpStream or FrameField.RelativeSequence or FrameField.RelativeAcknowledgment or FrameField.NextSequence:
+                if (_frame.ConnectionValue(field) is { } value)
+                {
+                    AppendNumber(sb, value);
+                }
+
                 break;
         }
     }
@@ -318,15 +313,6 @@ public sealed class FieldExtractor
     /// <returns>The interface's number in its section, or <see langword="null"/>.</returns>
     public static int? InterfaceId(in CaptureRecord record) =>
         record.Kind is RecordKind.Pcap or RecordKind.CustomBlock ? null : record.Interface.LocalId;
-
-    /// <summary>Appends a number when there is one.</summary>
-    private static void AppendOptional(StringBuilder sb, long? value)
-    {
-        if (value is { } number)
-        {
-            AppendNumber(sb, number);
-        }
-    }
 
     /// <summary>Appends a number in the invariant culture without making a string of it.</summary>
     private static void AppendNumber(StringBuilder sb, long value)

@@ -49,6 +49,18 @@ public sealed class FrameFields
     /// <summary><c>tcp.nxtseq</c>: the relative sequence number after this segment (its length, plus one for SYN and for FIN).</summary>
     public long? NextSequence { get; private set; }
 
+    /// <summary>The value of a field that follows TCP connections (<see cref="NeedsTcpConnections"/>) for the current frame, or <see langword="null"/>.</summary>
+    /// <param name="field">The field: <see cref="FrameField.TcpStream"/> or a relative sequence number.</param>
+    /// <returns>Its value, when the frame has one.</returns>
+    public long? ConnectionValue(FrameField field) => field switch
+    {
+        FrameField.TcpStream => TcpStreamIndex,
+        FrameField.RelativeSequence => RelativeSequence,
+        FrameField.RelativeAcknowledgment => RelativeAcknowledgment,
+        FrameField.NextSequence => NextSequence,
+        _ => null,
+    };
+
     /// <summary>Whether a field name is one of the fields whose value depends on the frames before (times relative to other frames, TCP connection numbers and relative sequence numbers).</summary>
     /// <param name="name">A field name.</param>
     /// <returns>True for such a field.</returns>
