@@ -44,7 +44,7 @@ public sealed partial class Extractor
         var formats = FormatsInParallel;
         var sink = formats ? (IFormattedFrameSink?)_sink : null;
         var mode = !formats ? WorkerMode.Dissect : sink is null ? WorkerMode.Select : WorkerMode.Format;
-        // The reading thread is one of the threads: while the batch it must write next is not done, it formats others.
+        // The reading thread is one of the threads: while the batch it needs next is not done, it works on others.
         var threads = _options.Threads;
         var inFlight = threads * 4;
         var work = new Threading.HandOffQueue<Batch>(inFlight);
