@@ -122,7 +122,7 @@ public sealed class FrameFields
             return;
         }
 
-        var stream = _tcp.Add(frame, record);
+        var stream = _tcp.Add(frame, record) ?? AddFirstFragment(frame, record);
         TcpStreamIndex = stream?.Index;
         ReadSequenceNumbers(frame, stream);
     }
@@ -134,7 +134,7 @@ public sealed class FrameFields
     /// </summary>
     private void ReadSequenceNumbers(Frame frame, TcpStream? stream)
     {
-        var inConnection = FlowPacket.TryRead(frame, out var packet) && packet.HasTcpFlags && stream is not null;
+        var inConnection = FlowPacket.TryRead(frame, out var packet) && packet.HasTcpFlags && !packet.IsFragment && stream is not null;
         var index = inConnection ? packet.TransportLayer : LastSegment(frame);
         if (index < 0)
         {
@@ -182,6 +182,30 @@ public sealed class FrameFields
         {
             NextSequence = relative + (long)Math.Max(0, reported - ((bytes[12] >> 4) * 4)) + (syn ? 1 : 0) + (fin ? 1 : 0);
         }
+    }
+
+    /// <summary>
+    /// The connection of a first IP fragment's TCP header. Reassembly leaves the segment to the datagram, but tshark
+    /// (defragmenting or not) numbers the connection from the header the first fragment carries, so the number is
+    /// taken here, from the header alone.
+    /// </summary>
+    private TcpStream? AddFirstFragment(Frame frame, in CaptureRecord record)
+    {
+        if (!FlowPacket.TryRead(frame, out var packet) || !packet.HasTcpFlags || !packet.IsFragment || packet.IsLaterFragment)
+        {
+            return null;
+        }
+
+        var protocol = frame.ProtocolAt(packet.TransportLayer);
+        var bytes = frame.LayerBytes(packet.TransportLayer);
+        if (!protocol.TryGetRoleValue(bytes, Annotations.FieldRole.TcpFlags, out var flags) || !protocol.TryGetRoleValue(bytes, Annotations.FieldRole.SequenceNumber, out var sequence))
+        {
+            return null;
+        }
+
+        protocol.TryGetRoleValue(bytes, Annotations.FieldRole.AcknowledgmentNumber, out var acknowledgment);
+        return _tcp!.AddSegment(packet.Tuple, (ushort)flags, (uint)sequence, (uint)acknowledgment, [], 0, record.Number,
+            record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue, wholeHeader: false);
     }
 
     /// <summary>The last layer that carries a sequence number (a TCP header anywhere in the frame), or -1.</summary>
