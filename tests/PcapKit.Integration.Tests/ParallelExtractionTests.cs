@@ -113,6 +113,24 @@ public sealed class ParallelExtractionTests : IDisposable
     }
 
     [Fact]
+    public void TheReadmesFormatter_WritesTheSameLines_OnOneThreadAndOnThree()
+    {
+        var lines = new[] { 1, 3 }.Select(threads =>
+        {
+            var path = Path.Combine(_folder, $"tuples.{threads}.csv");
+            using (var extractor = new Extractor(new ExtractionOptions { InputPath = Sample, OutputPath = path, Registry = Packs.Registry, Formatter = () => new TupleCsv(), Threads = threads }))
+            {
+                extractor.Run();
+            }
+
+            return File.ReadAllText(path);
+        }).ToArray();
+        Assert.Equal(lines[0], lines[1]);
+        Assert.StartsWith("1,127.0.0.1,40612,127.0.0.1,8080,6\n", lines[0], StringComparison.Ordinal);
+        Assert.True(lines[0].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 50);
+    }
+
+    [Fact]
     public void Progress_IsReported_AsBatchesAreWritten()
     {
         var calls = 0;
@@ -212,5 +230,20 @@ public sealed class ParallelExtractionTests : IDisposable
         }
 
         return (File.ReadAllBytes(path), summary, error);
+    }
+
+    /// <summary>The README's example formatter, as it is there.</summary>
+    private sealed class TupleCsv : FrameFormatter
+    {
+        public override void Format(in ExtractedFrame frame, System.Buffers.IBufferWriter<byte> output)
+        {
+            if (!frame.TryGetFiveTuple(out var t))
+            {
+                return;
+            }
+
+            var line = $"{frame.Number},{t.FormatAddress(t.Source)},{t.SourcePort},{t.FormatAddress(t.Destination)},{t.DestinationPort},{t.Protocol}\n";
+            output.Advance(Encoding.UTF8.GetBytes(line, output.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length))));
+        }
     }
 }
