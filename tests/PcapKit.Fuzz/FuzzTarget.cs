@@ -4,6 +4,7 @@ using PcapKit.Capture;
 using PcapKit.Dissection;
 using PcapKit.Extraction;
 using PcapKit.Flows;
+using PcapKit.Output;
 using PcapKit.Protocols;
 using PcapKit.Reassembly;
 
@@ -37,7 +38,7 @@ public sealed record FuzzOutcome(long Frames, string? CaptureError, long Allocat
 /// <summary>
 /// Runs one capture through everything that reads it: reader → dissection (heuristics and checksum verification
 /// on) → IP reassembly → TCP reassembly → HTTP/1, HTTP/2 and FTP on the streams → PyPCAPKit's trace, the one-pass
-/// flow collector and (optionally) the pkt2flow splitter → JSON. Anything thrown other than the capture-format
+/// flow collector, <c>pcapkit fields</c> extraction and (optionally) the pkt2flow splitter → JSON. Anything thrown other than the capture-format
 /// <see cref="InvalidDataException"/> escapes: that is a crash.
 /// </summary>
 public static class FuzzTarget
@@ -89,7 +90,7 @@ public static class FuzzTarget
                 TcpStreamHandler = handler,
                 Flows = new FlowCollectorOptions { MaxFlows = bounds.Flows, MaxFramesPerFlow = 64, MaxPayloadPerDirection = 64 * 1024 },
                 FlowEnded = _ => { },
-                Consumers = splitter is null ? [] : [splitter],
+                Consumers = splitter is null ? [new FieldsConsumer(Registry)] : [new FieldsConsumer(Registry), splitter],
                 Threads = threads,
             });
             try
@@ -115,6 +116,23 @@ public static class FuzzTarget
         }
 
         return new FuzzOutcome(frames, error, allocated);
+    }
+}
+
+/// <summary>
+/// <c>pcapkit fields</c> on every frame: the fields that follow state across frames (times, connection numbers,
+/// relative sequence numbers) and a few of every layer, extracted and discarded.
+/// </summary>
+internal sealed class FieldsConsumer(DissectorRegistry registry) : IFrameConsumer
+{
+    private readonly FieldExtractor _fields = new(registry,
+        ["frame.number", "frame.time_relative", "frame.time_delta", "frame.protocols", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.nxtseq",
+            "ip.src", "ipv6.dst", "tcp.flags", "tcp.len", "udp.dstport", "icmp.type", "dns.qry.name", "http.request.uri"]);
+
+    public void Consume(in ExtractedFrame frame) => _fields.Extract(frame.Record, frame.Frame);
+
+    public void Complete()
+    {
     }
 }
 
