@@ -138,6 +138,25 @@ public sealed class DumpAndStatCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Protocols_ListTheFieldsOfNoLayer_ThatFieldsAccepts()
+    {
+        var (_, text, _) = Cli.Run("protocols", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var names = json.RootElement.GetProperty("frame_fields").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Contains("tcp.stream", names);
+        Assert.Contains("tcp.nxtseq", names);
+        Assert.Contains("frame.time_delta", names);
+        var (_, listing, _) = Cli.Run("protocols");
+        Assert.Contains("frame.number, frame.time_epoch", listing, StringComparison.Ordinal);
+        Assert.Contains("tcp.seq, tcp.ack, tcp.nxtseq", listing, StringComparison.Ordinal);
+
+        // Every name listed is one pcapkit fields takes.
+        var sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+        var (exit, _, error) = Cli.Run(["fields", sample, .. names.SelectMany(n => new[] { "-e", n })]);
+        Assert.True(exit == 0, error);
+    }
+
+    [Fact]
     public void NoHeuristics_LeavesAnUnregisteredPortsHttpAsTcpPayload()
     {
         // One request from port 40000 to 40001, ports no table names: the HTTP heuristic takes it, --no-heuristics does not.

@@ -58,6 +58,13 @@ internal static class ProtocolsCommand
                 }
             }
 
+            if (only is null)
+            {
+                o.WriteLine();
+                o.WriteLine("Fields of no layer (pcapkit fields; the times, tcp.stream and the relative sequence numbers follow the frames before):");
+                o.WriteLine("  " + string.Join(", ", Output.FrameFields.Names));
+            }
+
             o.WriteLine();
             o.WriteLine("Dispatch tables:");
             foreach (var table in registry.Tables.Order(System.StringComparer.Ordinal))
@@ -96,7 +103,6 @@ internal static class ProtocolsCommand
 
     private static void WriteJson(CommandContext context, DissectorRegistry registry, System.Collections.Generic.List<ProtocolDescriptor> protocols)
     {
-        using var stream = System.Console.OpenStandardOutput();
         using var buffer = new System.IO.MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -143,6 +149,13 @@ internal static class ProtocolsCommand
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("frame_fields");
+            foreach (var field in Output.FrameFields.Names)
+            {
+                writer.WriteStringValue(field);
             }
 
             writer.WriteEndArray();
