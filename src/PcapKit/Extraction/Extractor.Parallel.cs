@@ -402,12 +402,12 @@ public sealed partial class Extractor
         }
     }
 
+    /// <summary>Where a frame's layers are in a batch's layer array, and its raw range.</summary>
+    private readonly record struct LayerSlot(int Start, int Count, int RawOffset, int RawLength, string? RawReason);
+
     /// <summary>A record's fields; its bytes at <c>Start</c> in the batch's copy, or (Start -1) at <c>Data</c> and <c>Options</c> in the mapped file.</summary>
     private readonly record struct RecordCopy(
         long Number, long Offset, RecordKind Kind, int Start, int Length, int OptionsLength, bool OptionsBigEndian, uint OriginalLength,
         CaptureTimestamp Timestamp, bool HasTimestamp, CaptureInterface Interface, ModifiedPcapFields? Modified, uint CustomBlockType, uint EnterpriseNumber,
         nint Data, nint Options);
 }
-
-/// <summary>Where a frame's layers are in a batch's layer array, and its raw range.</summary>
-internal readonly record struct LayerSlot(int Start, int Count, int RawOffset, int RawLength, string? RawReason);

@@ -122,9 +122,11 @@ public sealed class FrameFields
             return;
         }
 
-        var stream = _tcp.Add(frame, record) ?? AddFirstFragment(frame, record);
+        // The frame's addresses and ports are read once, for the connection and for the sequence numbers.
+        var segment = FlowPacket.TryRead(frame, out var packet) && packet.HasTcpFlags;
+        var stream = !segment ? null : !packet.IsFragment ? _tcp.Add(packet, frame, record) : !packet.IsLaterFragment ? AddFirstFragment(frame, packet, record) : null;
         TcpStreamIndex = stream?.Index;
-        ReadSequenceNumbers(frame, stream);
+        ReadSequenceNumbers(frame, segment && !packet.IsFragment ? stream : null, packet);
     }
 
     /// <summary>
@@ -132,10 +134,12 @@ public sealed class FrameFields
     /// the first sequence number it sends (a connection seen midway starts at 1), or one less than the first
     /// acknowledgment the other direction sends, whichever comes first.
     /// </summary>
-    private void ReadSequenceNumbers(Frame frame, TcpStream? stream)
+    /// <param name="frame">The frame.</param>
+    /// <param name="stream">The connection of its (unfragmented) segment, or null: the numbers are shown as sent.</param>
+    /// <param name="packet">What was read of the frame's addresses and ports.</param>
+    private void ReadSequenceNumbers(Frame frame, TcpStream? stream, in FlowPacket packet)
     {
-        var inConnection = FlowPacket.TryRead(frame, out var packet) && packet.HasTcpFlags && !packet.IsFragment && stream is not null;
-        var index = inConnection ? packet.TransportLayer : LastSegment(frame);
+        var index = stream is not null ? packet.TransportLayer : LastSegment(frame);
         if (index < 0)
         {
             return;
@@ -147,7 +151,7 @@ public sealed class FrameFields
         var sequence = (uint)rawSequence;
         var hasAcknowledgment = protocol.TryGetRoleValue(bytes, Annotations.FieldRole.AcknowledgmentNumber, out var rawAcknowledgment);
         var acknowledgment = (uint)rawAcknowledgment;
-        if (!inConnection)
+        if (stream is null)
         {
             // Outside any connection (a first fragment's header, a header quoted in an ICMP error): the numbers as they are.
             RelativeSequence = sequence;
@@ -159,7 +163,7 @@ public sealed class FrameFields
         var syn = (flags & 0x02) != 0;
         var fin = (flags & 0x01) != 0;
         var hasAck = (flags & 0x10) != 0;
-        var direction = packet.Tuple == stream!.Client ? 0 : 1;
+        var direction = packet.Tuple == stream.Client ? 0 : 1;
         ref var bases = ref stream.RelativeBases;
         if (!bases.IsKnown(direction))
         {
@@ -189,13 +193,8 @@ public sealed class FrameFields
     /// (defragmenting or not) numbers the connection from the header the first fragment carries, so the number is
     /// taken here, from the header alone.
     /// </summary>
-    private TcpStream? AddFirstFragment(Frame frame, in CaptureRecord record)
+    private TcpStream? AddFirstFragment(Frame frame, in FlowPacket packet, in CaptureRecord record)
     {
-        if (!FlowPacket.TryRead(frame, out var packet) || !packet.HasTcpFlags || !packet.IsFragment || packet.IsLaterFragment)
-        {
-            return null;
-        }
-
         var protocol = frame.ProtocolAt(packet.TransportLayer);
         var bytes = frame.LayerBytes(packet.TransportLayer);
         if (!protocol.TryGetRoleValue(bytes, Annotations.FieldRole.TcpFlags, out var flags) || !protocol.TryGetRoleValue(bytes, Annotations.FieldRole.SequenceNumber, out var sequence))

@@ -228,9 +228,17 @@ public sealed class TcpReassembler
     /// <param name="frame">The frame.</param>
     /// <param name="record">Its record.</param>
     /// <returns>The segment's connection, or null.</returns>
-    public TcpStream? Add(Frame frame, in CaptureRecord record)
+    public TcpStream? Add(Frame frame, in CaptureRecord record) =>
+        FlowPacket.TryRead(frame, out var packet) ? Add(packet, frame, record) : null;
+
+    /// <summary>Adds a frame whose addresses and ports the caller has already read.</summary>
+    /// <param name="packet">What <see cref="FlowPacket.TryRead"/> read of <paramref name="frame"/>.</param>
+    /// <param name="frame">The frame.</param>
+    /// <param name="record">Its record.</param>
+    /// <returns>The segment's connection, or null.</returns>
+    internal TcpStream? Add(in FlowPacket packet, Frame frame, in CaptureRecord record)
     {
-        if (!FlowPacket.TryRead(frame, out var packet) || !packet.HasTcpFlags || packet.IsFragment)
+        if (!packet.HasTcpFlags || packet.IsFragment)
         {
             // A fragment's segment is cut or absent; the reassembled datagram brings it whole.
             return null;
