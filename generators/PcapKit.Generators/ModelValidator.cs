@@ -218,15 +218,6 @@ internal static class ModelValidator
             }
 
             ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
-            foreach (var f in c.Fields)
-            {
-                if (f.Type == FieldType.Variant)
-                {
-                    // The option emitter lays out fixed fields, repeats and byte strings; a variant's types are a protocol's.
-                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":field:" + f.Id, key), f.Id, "an option's value cannot switch between layouts; make each layout an option kind of its own, or keep the bytes");
-                }
-            }
-
             CheckStructure(c.Fields, key + ":field:", locations, diagnostics);
             CheckCaseNames(c.Id, c.TypeName, c.Fields, spec.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key), diagnostics);
         }
@@ -414,6 +405,16 @@ internal static class ModelValidator
                     }
 
                     ValidateFields(c.Fields, key + ":case:" + c.Id + ":field:", owner + "." + f.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+                    foreach (var inner in c.Fields)
+                    {
+                        if (inner.Type == FieldType.Variant)
+                        {
+                            // A case's layout is emitted as a structure of fields; its own variants would need types nested in it.
+                            Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id + ":field:" + inner.Id, key), inner.Id,
+                                "a variant's case cannot switch again; give the outer variant one case per combination, or keep the bytes");
+                        }
+                    }
+
                     CheckStructure(c.Fields, key + ":case:" + c.Id + ":field:", locations, diagnostics);
                     CheckCaseNames(c.Id, c.TypeName, c.Fields, f.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key + ":case:" + c.Id, key), diagnostics);
                 }
@@ -428,7 +429,7 @@ internal static class ModelValidator
             {
                 foreach (var child in f.Children)
                 {
-                    if (child.Type is FieldType.Bytes or FieldType.Tlv or FieldType.Repeat or FieldType.Payload || child.When is not null)
+                    if (child.Type is FieldType.Bytes or FieldType.Tlv or FieldType.Repeat or FieldType.Payload or FieldType.Variant || child.When is not null)
                     {
                         Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":" + child.Id, key), child.Id, "a repeated item holds fixed-size fields only");
                     }

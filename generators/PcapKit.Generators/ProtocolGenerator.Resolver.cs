@@ -52,6 +52,17 @@ public sealed partial class ProtocolGenerator
             var tlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
             var brokenTlvs = new HashSet<string>(StringComparer.Ordinal);
             var extraEnums = new List<EnumSpec>();
+
+            // Every set's id first, so a case's value may hold a set declared after it (IPv4's CIPSO tags).
+            var declaredTlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+            foreach (var draft in ordered.SelectMany(u => u.Tlvs))
+            {
+                if (!declaredTlvs.ContainsKey(draft.Spec.Id))
+                {
+                    declaredTlvs[draft.Spec.Id] = draft.Spec;
+                }
+            }
+
             foreach (var unit in ordered)
             {
                 foreach (var draft in unit.Tlvs)
@@ -91,7 +102,8 @@ public sealed partial class ProtocolGenerator
                             resolved = c with { Kind = member.Value };
                         }
 
-                        cases.Add(resolved with { Fields = ResolveFields(resolved.Fields, resolved.TypeName, enumsById, enumsByType, tlvs, "case:" + c.Id + ":field:", lookup, diagnostics) });
+                        // A variant in the value is declared beside the set: its default name joins the set's and the case's.
+                        cases.Add(resolved with { Fields = ResolveFields(resolved.Fields, tlv.TypeName + resolved.TypeName, enumsById, enumsByType, declaredTlvs, "case:" + c.Id + ":field:", lookup, diagnostics) });
                     }
 
                     if (kindEnum is null)
@@ -118,6 +130,22 @@ public sealed partial class ProtocolGenerator
                     {
                         brokenTlvs.Add(tlv.Id);
                     }
+                }
+            }
+
+            // The sets each set's values hold, resolved, for its emitter.
+            foreach (var id in tlvs.Keys.ToList())
+            {
+                var nested = new SortedDictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+                foreach (var c in tlvs[id].Cases)
+                {
+                    CollectUses(c.Fields, enumsById, tlvs, new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal), nested);
+                }
+
+                nested.Remove(id);
+                if (nested.Count > 0)
+                {
+                    tlvs[id] = tlvs[id] with { NestedSets = nested.Values.ToEquatableArray() };
                 }
             }
 

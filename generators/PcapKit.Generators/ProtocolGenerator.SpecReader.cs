@@ -519,9 +519,16 @@ public sealed partial class ProtocolGenerator
                     }
 
                     var endOfList = Scalar(body, "end_of_list");
-                    if (Scalar(body, "unknown") is { } unknown && unknown != "raw")
+                    // unknown: raw, or { display: … } naming the raw value's field as the protocol's dissector does (ip.cipso.tag_data).
+                    string? unknownDisplay = null;
+                    if (Node(body, "unknown") is YamlMappingNode unknownMap)
                     {
-                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(body, "unknown")!), "unknown", "'raw'");
+                        CheckKeys(unknownMap, "unknown", ["display"]);
+                        unknownDisplay = Scalar(unknownMap, "display");
+                    }
+                    else if (Scalar(body, "unknown") is { } unknown && unknown != "raw")
+                    {
+                        Report(DiagnosticDescriptors.WrongNodeKind, Loc(Node(body, "unknown")!), "unknown", "'raw' or { display: … }");
                     }
 
                     var cases = new List<TlvCaseSpec>();
@@ -594,6 +601,7 @@ public sealed partial class ProtocolGenerator
                         HeaderFields = Node(body, "header_fields") is { } hf ? ReadFields(hf, "header:field:", locations).ToEquatableArray() : EquatableArray<FieldSpec>.Empty,
                         Align = align,
                         KindHex = kindHex,
+                        UnknownDisplay = unknownDisplay,
                     };
                     ModelValidator.ValidateTlv(spec, new LocationLookup(locations, Loc(pair.Key)), _diagnostics);
                     _tlvs.Add(new TlvDraft(spec, locations.ToEquatableArray()));

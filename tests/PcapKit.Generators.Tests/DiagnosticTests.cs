@@ -277,10 +277,39 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void VariantInAnOptionsValue_IsPKGEN2012_NotCodeThatDoesNotCompile()
+    public void AnUnknownKindHandledOtherThanRawOrNamed_IsPKGEN1004()
     {
-        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      ts:\n        kind: 68\n        fields:\n          - { id: flag, type: u8 }\n          - { id: entries, switch: flag, type_name: Entries, cases: { one: { when: [1], fields: [{ id: a, type: u32 }] } }, default: { fields: [{ id: rest, type: bytes, region: rest }] } }\n");
-        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 14, 13, "an option's value cannot switch between layouts");
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    unknown: skip\n    cases: { a: { kind: 1 } }\n");
+        AssertAt(d, "PKGEN1004", "demo.pcapkit.yaml", 9, 14, "'unknown' must be 'raw' or { display: … }");
+    }
+
+    [Fact]
+    public void AnUnknownKindsDisplayWithAnotherKey_IsPKGEN1002()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    unknown: { display: x, colour: red }\n    cases: { a: { kind: 1 } }\n");
+        Assert.Equal("PKGEN1002", d.Id);
+        Assert.Contains("colour", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFieldAfterAVariantInAnOptionsValue_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      ts:\n        kind: 68\n        fields:\n          - { id: flag, type: u8 }\n          - { id: entries, switch: flag, type_name: Entries, cases: { one: { when: [1], fields: [{ id: a, type: u32 }] } } }\n          - { id: tail, type: u8 }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 15, 13, "it follows 'entries', which has no length; only the last field may take the rest");
+    }
+
+    [Fact]
+    public void VariantInsideAVariantsCase_IsPKGEN2012_NotCodeThatDoesNotCompile()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a:\n        when: [1]\n        fields:\n          - { id: u, type: u8 }\n          - { id: inner, switch: u, type_name: Inner, cases: { b: { when: [2], fields: [{ id: x, type: u8 }] } } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 12, 13, "The field 'inner' cannot be laid out: a variant's case cannot switch again");
+    }
+
+    [Fact]
+    public void VariantInARepeatedItem_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: t, type: u8 }\n      - { id: body, switch: t, type_name: ItemBody, cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 9, "The field 'body' cannot be laid out: a repeated item holds fixed-size fields only");
     }
 
     [Fact]

@@ -23,6 +23,19 @@ public sealed class EquivalenceTests
     /// <summary>Scenarios/VariantEquivalence: a variant (<c>switch:</c> / <c>[Switch]</c> with <c>[VariantSet]</c>) declared both ways.</summary>
     private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Probes = new(() => Compile("VariantEquivalence", "Demo.ProbeYaml", "Demo.ProbeAttributes"));
 
+    /// <summary>Scenarios/OptionVariantEquivalence: a variant inside an option's value, declared both ways.</summary>
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Clocks = new(() => Compile("OptionVariantEquivalence", "Demo.ClockYaml", "Demo.ClockAttributes"));
+
+    // A header of 16 bytes (4 + a 12-byte option area) and two payload bytes; the stamp option's flag chooses its
+    // entry: 1 an address and a time, 2 a note, 0 (the default) a time, and flag 1 with a value too short for it (raw).
+    private static readonly byte[][] ClockPackets =
+    [
+        Convert.FromHexString("04000007" + "440c0501c00002090001e240" + "abcd"),
+        Convert.FromHexString("04000008" + "4408050203616263" + "00000000" + "abcd"),
+        Convert.FromHexString("04000009" + "44080500000003e8" + "00000000" + "abcd"),
+        Convert.FromHexString("0400000a" + "440a05010a0000010000" + "0000" + "abcd"),
+    ];
+
     // One message per layout: echo request (ident 0x1234, seq 7), mask reply (ident 1, 255.255.255.0), a note of 3
     // bytes, and type 3 (the default layout), each followed by two payload bytes.
     private static readonly byte[][] ProbePackets =
@@ -110,6 +123,41 @@ public sealed class EquivalenceTests
                 var mutated = (byte[])packet.Clone();
                 mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
                 AssertSame(Probes.Value, mutated.AsSpan(0, random.Next(mutated.Length + 1)).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void VariantsInsideOptions_HaveTheSameFieldDescriptors_AndEveryLayoutParsesWritesAndMutatesTheSame()
+    {
+        var (yaml, attributes) = Clocks.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        string[] layouts =
+        [
+            "\"flag\":1,\"address\":\"192.0.2.9\",\"time\":123456",
+            "\"flag\":2,\"length\":3,\"text\":\"616263\"",
+            "\"flag\":0,\"time\":1000",
+            "\"flag\":1,\"entry_data\":\"0a0000010000\"",
+        ];
+        var random = new Random(13);
+        for (var p = 0; p < ClockPackets.Length; p++)
+        {
+            var packet = ClockPackets[p];
+            var context = default(DissectionContext);
+            yaml.Dissect(packet, ref context, out var result);
+            Assert.True(result.Parse.IsOk, result.Parse.ToString());
+            Assert.Equal(16, result.HeaderLength);
+            Assert.Contains(layouts[p], Json(yaml, packet), StringComparison.Ordinal);
+            for (var length = 0; length <= packet.Length; length++)
+            {
+                AssertSame(Clocks.Value, packet.AsSpan(0, length).ToArray());
+            }
+
+            for (var i = 0; i < 500; i++)
+            {
+                var mutated = (byte[])packet.Clone();
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                AssertSame(Clocks.Value, mutated.AsSpan(0, random.Next(mutated.Length + 1)).ToArray());
             }
         }
     }

@@ -83,6 +83,7 @@ internal sealed class StructEmitter
             {
                 FieldType.Repeat => "[" + _typeName + "." + f.RepeatTypeName + ".Item]",
                 FieldType.Tlv when _code.Tlv(f) is { } tlv => FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".ItemDescriptors",
+                FieldType.Variant => _code.ValueType(f) + ".ItemDescriptors",
                 _ => null,
             };
             yield return (_typeName + f.PropertyName + "Field", _code.Descriptor(f, _displayPrefix, children));
@@ -118,7 +119,7 @@ internal sealed class StructEmitter
             foreach (var f in _fields)
             {
                 _w.Line("/// <summary>" + ProtocolEmitter.Xml(ProtocolEmitter.Describe(f)) + "</summary>");
-                _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " { get; init; }");
+                _w.Line("public " + (f.Type == FieldType.Variant ? _code.PropertyType(f) : _code.ValueType(f)) + " " + f.PropertyName + " { get; init; }");
                 _w.Line();
             }
         }
@@ -162,6 +163,7 @@ internal sealed class StructEmitter
             {
                 FieldType.Repeat => " + (" + f.PropertyName + ".Count * " + f.RepeatTypeName + ".Size)",
                 FieldType.Tlv when _code.Tlv(f) is { } tlv => " + " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length",
+                FieldType.Variant => " + (" + f.PropertyName + "?.GetSize() ?? 0)",
                 _ => " + " + f.PropertyName + ".Length",
             };
         }
@@ -250,6 +252,17 @@ internal sealed class StructEmitter
                     _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(position));");
                     _w.Line("position += " + f.PropertyName + "Trailing.Length;");
                     break;
+                case FieldType.Variant:
+                    var written = Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written";
+                    _w.Open("if (" + f.PropertyName + " is not null)");
+                    _w.Open("if (" + f.PropertyName + ".TryWrite(destination.Slice(position), out var " + written + ") != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
+                    _w.Close();
+                    _w.Line();
+                    _w.Line("position += " + written + ";");
+                    _w.Close();
+                    _w.Line();
+                    break;
             }
         }
 
@@ -327,6 +340,11 @@ internal sealed class StructEmitter
                     break;
                 case FieldType.Bytes:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => " + slice + ";");
+                    break;
+                case FieldType.Variant:
+                    var key = _layout.Find(f.SwitchField!)!;
+                    _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(" + slice + ", (ulong)" +
+                            FieldCode.RawValue(key, "_value", Naming.Dec(key.IsBits ? key.GroupOffset : key.Offset)) + ");");
                     break;
                 default:
                     _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + _code.TypedValue(fl, "_value", offset) + ";");
@@ -408,6 +426,9 @@ internal sealed class StructEmitter
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
                     _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
                     break;
+                case FieldType.Variant:
+                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToRecord(),");
+                    break;
                 default:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ",");
                     break;
@@ -450,6 +471,10 @@ internal sealed class StructEmitter
                     break;
                 case FieldType.Bytes:
                     _w.Line("visitor.Bytes(" + d + ", " + f.PropertyName + ");");
+                    break;
+                case FieldType.Variant:
+                    // The layout's fields are the option's own (ip.opt.time_stamp, not ip.opt.entries.time_stamp).
+                    _w.Line(f.PropertyName + ".Accept(ref visitor);");
                     break;
                 default:
                     _w.Line("visitor.Bytes(" + d + ", _value.Slice(" + Naming.Dec(fl.Offset) + ", " + fl.Size + "));");

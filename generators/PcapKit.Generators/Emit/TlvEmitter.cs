@@ -21,7 +21,7 @@ internal sealed class TlvEmitter
     public TlvEmitter(TlvSetSpec spec)
     {
         _spec = spec;
-        _code = new FieldCode(spec.Enums, []);
+        _code = new FieldCode(spec.Enums, spec.NestedSets, spec.Namespace);
         var kindEnum = spec.Enums.First(e => e.Id == spec.KindEnumId);
         _kindType = FieldCode.Qualify(kindEnum.Namespace, kindEnum.TypeName);
         _headerLayout = Layout.Compute(spec.HeaderFields);
@@ -77,6 +77,18 @@ internal sealed class TlvEmitter
         EmitList();
         EmitEnumerator();
         _w.Close();
+        foreach (var c in _spec.Cases)
+        {
+            foreach (var f in c.Fields)
+            {
+                if (f.Type == FieldType.Variant)
+                {
+                    // A layout chosen inside an option's value, declared beside the set as a protocol's variants are.
+                    _w.Line();
+                    new VariantEmitter(_w, f, _code, _spec.Display, c.Declared).Emit();
+                }
+            }
+        }
         if (_spec.Namespace.Length > 0)
         {
             _w.Indent--;
@@ -124,7 +136,7 @@ internal sealed class TlvEmitter
                 FieldCode.Dissection + ".FieldKind.UInt, " + (_spec.LengthWidth * 8) + ");");
         _w.Line();
         _w.Line("/// <summary>The value of an option without a layout.</summary>");
-        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor DataField = new(\"data\", " + Naming.Literal(Display(null, "option_data")) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
+        _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor DataField = new(\"data\", " + Naming.Literal(Display(_spec.UnknownDisplay, "option_data")) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
         _w.Line();
         foreach (var c in _spec.Cases)
         {

@@ -209,6 +209,12 @@ internal sealed record TlvSetSpec(
     /// <summary>Options are padded to a multiple of this many bytes; the length does not count the padding (SCTP).</summary>
     public int Align { get; init; } = 1;
 
+    /// <summary>The display name of an unknown kind's value, relative to <see cref="Display"/> (default <c>option_data</c>).</summary>
+    public string? UnknownDisplay { get; init; }
+
+    /// <summary>The TLV sets the cases' values hold (CIPSO's tags inside an IPv4 option), for the emitter's field code.</summary>
+    public EquatableArray<TlvSetSpec> NestedSets { get; init; }
+
     /// <summary>Whether text output prints the kind in hex (<c>ipv6.opt.type</c>).</summary>
     public bool KindHex { get; init; }
 }

@@ -1,0 +1,83 @@
+using System;
+using PcapKit;
+using PcapKit.Annotations;
+using PcapKit.Dissection;
+
+namespace Demo;
+
+/// <summary>The protocol of clock_yaml.pcapkit.yaml, declared with attributes.</summary>
+[Protocol("clock_attributes", Endian.Big, Title = "Clock", Display = "clock", Layer = LayerKind.Application)]
+[RegisterIn("udp.port", 40004)]
+public sealed partial record ClockAttributes
+{
+    [SizeOf(Region.Header, Scale = 4), Min(1)]
+    public byte HeaderWords { get; init; }
+
+    [Field]
+    public byte Version { get; init; }
+
+    [Field]
+    public ushort Sequence { get; init; }
+
+    [Region(Region.RestOfHeader)]
+    public ValueList<AttrClockOption> Options { get; init; }
+
+    [Payload]
+    public ReadOnlyMemory<byte> Payload { get; init; }
+}
+
+/// <summary>Options.</summary>
+[TlvSet("attr_clock_option", Display = "clock", KindDisplay = "option_kind", LengthDisplay = "option_len")]
+public abstract partial record AttrClockOption
+{
+    /// <summary>End of list.</summary>
+    [TlvCase(0, SingleByte = true, EndOfList = true)]
+    public sealed partial record End;
+
+    /// <summary>A stamp whose entry's layout the flag chooses.</summary>
+    [TlvCase(68)]
+    public sealed partial record Stamp
+    {
+        [Field(Display = "options.ptr")]
+        public byte Pointer { get; init; }
+
+        [Bits(4), Field(Display = "options.overflow")]
+        public byte Overflow { get; init; }
+
+        [Bits(4), Field(Display = "options.flag")]
+        public byte Flag { get; init; }
+
+        [Switch(nameof(Flag)), Field(Display = "options.entry")]
+        public AttrClockEntry? Entry { get; init; }
+    }
+}
+
+/// <summary>The layouts of a stamp's entry.</summary>
+[VariantSet]
+public abstract partial record AttrClockEntry
+{
+    /// <summary>An address and a time.</summary>
+    [VariantCase(1, 3)]
+    public sealed partial record Addressed
+    {
+        [Field(Display = "options.addr")] public PcapKit.Net.Ipv4Address Address { get; init; }
+
+        [Field(Display = "options.time")] public uint Time { get; init; }
+    }
+
+    /// <summary>A note: a length, then that many bytes.</summary>
+    [VariantCase(2)]
+    public sealed partial record Note
+    {
+        [Field(Display = "options.note_len")] public byte Length { get; init; }
+
+        [Length(nameof(Length)), Field(Display = "options.note")] public ReadOnlyMemory<byte> Text { get; init; }
+    }
+
+    /// <summary>Any other flag: a time.</summary>
+    [VariantCase]
+    public sealed partial record Default
+    {
+        [Field(Display = "options.time")] public uint Time { get; init; }
+    }
+}
