@@ -84,6 +84,7 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 67, "udp.length", "T: tshark adds a computed udp.length for UDP-Lite (the IP payload length)"),
 
         // what the pack does not lay out yet
+        new(Synthetic, 77, "ip.cipso.categories", "P: tshark writes a bitmap tag's set bits and a ranged tag's ranges into the categories string (0,2,15 and 10-2); the pack gives the bitmap and the ranges as fields, and only an enumerated tag's categories under this name"),
         new("tcpdump__pptp.pcap", 16, "gre.key", "P: enhanced GRE's key is payload length and call id (gre.key.*); the pack reads one key"),
         new("ppp__IcmpPackets.pcap", 3, "icmp.pref_level", "P: tshark prints the preference as a signed integer; the pack has no signed integers"),
         new("tcpdump__icmpv6.pcap", 3, "icmpv6.mld.maximum_response_delay", "P: an MLDv2 query names this field icmpv6.mld.maximum_response_code; the pack lays out MLDv1's query"),

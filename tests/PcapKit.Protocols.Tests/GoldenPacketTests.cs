@@ -111,7 +111,7 @@ public sealed class GoldenPacketTests
     }
 
     [Fact]
-    public void Ipv4CipsoOption_IsReadWithItsDomainOfInterpretation_AndThePaddingIsTrailing()
+    public void Ipv4CipsoOption_IsReadWithItsDomainOfInterpretationAndTags_AndThePaddingIsTrailing()
     {
         var frame = Hex.Parse(Ipv4OptionsFrame1);
         Assert.True(Ethernet.TryParse(frame, out var eth).IsOk);
@@ -119,7 +119,19 @@ public sealed class GoldenPacketTests
         Assert.Equal(44, ip.HeaderSize);
         Assert.True(ip.Options.TryGetCipso(out var cipso));
         Assert.Equal(2u, cipso.Doi);
-        Assert.Equal(16, cipso.Tags.Length);
+        Assert.Equal(16, cipso.Tags.Bytes.Length);
+
+        // One enumerated tag (FIPS 188 tag type 2): level 2 and six categories, as tshark reads them.
+        Assert.True(cipso.Tags.TryGetEnumerated(out var tag));
+        Assert.Equal(2, tag.SensitivityLevel);
+        var categories = new System.Collections.Generic.List<ushort>();
+        foreach (var category in tag.Categories)
+        {
+            categories.Add(category.Category);
+        }
+
+        Assert.Equal([0, 2, 4, 5, 6, 239], categories);
+        Assert.True(cipso.Tags.Trailing.IsEmpty);
         var kinds = new System.Collections.Generic.List<Ipv4OptionType>();
         foreach (var option in ip.Options)
         {

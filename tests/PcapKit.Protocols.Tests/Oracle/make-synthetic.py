@@ -130,6 +130,17 @@ frames += [
     (229, bytes(IPv6(src=v6a, dst=v6b) / TCP(sport=1, dport=2))),
 ]
 
+# IPv4 options whose value switches layouts or holds TLVs (added after the frames above, keeping their numbers): the
+# timestamp option with addresses (flag 1) and prespecified (flag 3), and CIPSO with every tag type (FIPS 188: 1
+# restrictive bitmap, 5 ranged, 6 permissive bitmap, 7 free form, 2 enumerated).
+import struct
+cipso_tags = bytes([1, 6, 0, 3, 0xa0, 0x01]) + bytes([5, 8, 0, 1, 0, 10, 0, 2]) + bytes([6, 5, 0, 7, 0xff]) + bytes([7, 5]) + b"abc" + bytes([2, 8, 0, 4, 0, 1, 0, 9])
+frames += [
+    (1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(b"\x44\x14\x0d\x31\xc0\x00\x02\x09" + struct.pack("!I", 123456) + b"\xc0\x00\x02\x0a" + bytes(4))]) / ICMP())),
+    (1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(b"\x44\x0c\x05\x03\x0a\x00\x00\x01" + bytes(4))]) / ICMP())),
+    (1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(bytes([134, 6 + len(cipso_tags)]) + struct.pack("!I", 3) + cipso_tags), IPOption(b"\x00")]) / ICMP())),
+]
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
