@@ -320,21 +320,21 @@ internal static class ModelValidator
                 }
             }
 
-            if (!f.ShowWhen.IsEmpty && !allowPayload)
-            {
-                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":show_when", key), f.Id, "only a protocol's own fields can have a display condition, not an option's or an item's");
-            }
-
+            // A structure's (an option's value, a variant's case, an item's) display condition is read at a constant offset
+            // of the structure, and may also hide a byte string (an empty auxiliary data field tshark does not show).
+            var structureLayout = !f.ShowWhen.IsEmpty && !allowPayload ? Emit.Layout.Compute(fields) : null;
             foreach (var show in f.ShowWhen)
             {
                 var sw = show.FieldId == f.Id ? f : seen.TryGetValue(show.FieldId, out var earlier) ? earlier : null;
-                if (sw is null || !IsInteger(sw) || sw.When is not null)
+                var atConstantOffset = structureLayout?.Find(show.FieldId) is not { } target || (target.IsBits ? target.GroupOffset >= 0 : target.Offset >= 0);
+                if (sw is null || !IsInteger(sw) || sw.When is not null || !atConstantOffset)
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":show_when", key), "The display condition of '" + f.Id + "'", "earlier unconditional integer field", show.FieldId);
                 }
-                else if (f.Type is not (FieldType.UInt or FieldType.Bool) || f.When is not null)
+                else if ((allowPayload ? f.Type is not (FieldType.UInt or FieldType.Bool) : f.Type is not (FieldType.UInt or FieldType.Bool or FieldType.Bytes)) || f.When is not null)
                 {
-                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":show_when", key), f.Id, "'show_when' applies to an unconditional integer or flag");
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":show_when", key), f.Id,
+                        allowPayload ? "'show_when' applies to an unconditional integer or flag" : "'show_when' applies to an integer, flag or byte string");
                 }
             }
 
@@ -429,10 +429,30 @@ internal static class ModelValidator
             {
                 foreach (var child in f.Children)
                 {
-                    if (child.Type is FieldType.Bytes or FieldType.Tlv or FieldType.Repeat or FieldType.Payload or FieldType.Variant || child.When is not null)
+                    // An item is measured by its own fields: byte strings and lists in it need a length from them.
+                    var sized = child.Type switch
                     {
-                        Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":" + child.Id, key), child.Id, "a repeated item holds fixed-size fields only");
+                        FieldType.Bytes => Emit.Layout.FixedSize(child) >= 0 || child.Length is not null,
+                        FieldType.Repeat => child.Length is not null && child.RepeatUntil is null && !Emit.RepeatEmitter.IsVariable(child),
+                        FieldType.Tlv or FieldType.Payload or FieldType.Variant => false,
+                        _ => true,
+                    };
+                    if (!sized || child.When is not null)
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":" + child.Id, key), child.Id,
+                            "a repeated item holds fixed-size fields, and byte strings or lists of fixed-size items sized by its own fields ('length:')");
                     }
+                }
+
+                if (f.RepeatTypeName is { } itemType && fields.FirstOrDefault(other => other.PropertyName == itemType) is { } clash)
+                {
+                    // The item type is nested beside the structure's properties: the same name is a compile error.
+                    Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get(key, key), "item type of", f.Id, itemType, "the field '" + clash.Id + "'");
+                }
+
+                if (f.RepeatUntil is not null && Emit.RepeatEmitter.IsVariable(f))
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key, key), f.Id, "a repeat up to a marker holds fixed-size items");
                 }
 
                 if (f.RepeatUntil is { } until && !f.Children.Any(c => c.Id == until && IsInteger(c)))

@@ -227,10 +227,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void DisplayConditionOnAnOptionsField_IsPKGEN2012()
+    public void DisplayConditionOnAnOptionsAddress_IsPKGEN2012()
     {
-        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a: { kind: 1, fields: [{ id: x, type: u8, show_when: { field: x, eq: 1 } }] }\n");
-        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 10, 60, "only a protocol's own fields can have a display condition");
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a: { kind: 1, fields: [{ id: x, type: u8 }, { id: y, type: ipv4, show_when: { field: x, eq: 1 } }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 10, 83, "'show_when' applies to an integer, flag or byte string");
+    }
+
+    [Fact]
+    public void DisplayConditionOnAnItemsFieldAfterAVariableOne_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: n, type: u8 }\n      - { id: data, type: bytes, length: { field: n } }\n      - { id: m, type: u8 }\n      - { id: rest, type: bytes, length: { field: m }, show_when: { field: m, mask: 255 } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 11, 67, "The display condition of 'rest' refers to unknown earlier unconditional integer field 'm'");
     }
 
     [Fact]
@@ -306,10 +313,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ARepeatsItemTypeNamedLikeAFieldBesideIt_IsPKGEN2013_NotCodeThatDoesNotCompile()
+    {
+        var d = Single(Header + "fields:\n  - { id: entry, type: u8 }\n  - { id: query_v2, repeat: to_end, type_name: Entry, fields: [{ id: x, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 5, 5, "The item type of 'query_v2' would be named 'Entry' in C#, which clashes with the field 'entry'");
+    }
+
+    [Fact]
     public void VariantInARepeatedItem_IsPKGEN2012()
     {
         var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: t, type: u8 }\n      - { id: body, switch: t, type_name: ItemBody, cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } } }\n");
-        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 9, "The field 'body' cannot be laid out: a repeated item holds fixed-size fields only");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 9, "The field 'body' cannot be laid out: a repeated item holds fixed-size fields, and byte strings or lists");
     }
 
     [Fact]
@@ -367,6 +381,16 @@ public sealed class DiagnosticTests
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic record X { public byte A { get; init; } }\n";
         var d = Single(string.Empty, sources: ("X.cs", code));
         AssertAt(d, "PKGEN3001", "X.cs", 4, 15, "The type 'X' must be a partial record");
+    }
+
+    [Fact]
+    public void AnAttributedRepeatOfVariableSizeItems_IsPKGEN2012_AtTheProperty()
+    {
+        const string code = "using System;\nusing PcapKit;\nusing PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic sealed partial record X\n{\n    public byte A { get; init; }\n" +
+                            "    [Repeat] public ValueList<Item> Items { get; init; }\n" +
+                            "    public partial record struct Item { public byte N { get; init; } [Length(nameof(N))] public ReadOnlyMemory<byte> Data { get; init; } }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN2012", "X.cs", 9, 37, "The field 'Items' cannot be laid out: repeated items of variable size are declared in YAML only, for now");
     }
 
     [Fact]

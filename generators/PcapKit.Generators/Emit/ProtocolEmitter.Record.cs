@@ -28,7 +28,7 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("length += " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Line("length += " + f.PropertyName + ".Count * " + RepeatItemSize(f) + ";");
+                    _w.Line("length += " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ");");
                     break;
                 case FieldType.Variant:
                     _w.Line("length += " + f.PropertyName + "?.GetSize() ?? 0;");
@@ -59,12 +59,6 @@ internal sealed partial class ProtocolEmitter
         _w.Line("return length;");
         _w.Close();
         _w.Line();
-    }
-
-    internal static int RepeatItemSize(FieldSpec f)
-    {
-        var layout = Layout.Compute(f.Children);
-        return layout.FixedLength;
     }
 
     private string WriteSignatureCref(bool withFlags) =>
@@ -223,10 +217,11 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("position += " + f.PropertyName + "Trailing.Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Open("foreach (var item in " + f.PropertyName + ")");
-                    _w.Line("item.WriteTo(destination.Slice(position));");
-                    _w.Line("position += " + RepeatItemSize(f) + ";");
+                    _w.Open("if (" + f.RepeatTypeName + "List.TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + Local(fl, "Written") + ") != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
                     _w.Close();
+                    _w.Line();
+                    _w.Line("position += " + Local(fl, "Written") + ";");
                     break;
                 case FieldType.Variant:
                     _w.Open("if (" + f.PropertyName + " is not null)");

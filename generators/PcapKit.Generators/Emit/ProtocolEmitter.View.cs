@@ -399,7 +399,7 @@ internal sealed partial class ProtocolEmitter
         return Condition(c, FieldCode.ToUlong(target, owner + target.PropertyName));
     }
 
-    private static string Condition(ConditionSpec c, string value) =>
+    internal static string Condition(ConditionSpec c, string value) =>
         !c.AnyOf.IsEmpty ? "(" + value + ") is " + string.Join(" or ", c.AnyOf.Select(v => Naming.Dec(v) + "UL"))
         : c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0"
         : value + " == " + Naming.Dec(c.Equal);

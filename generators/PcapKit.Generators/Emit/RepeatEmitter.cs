@@ -3,11 +3,24 @@ using PcapKit.Generators.Model;
 
 namespace PcapKit.Generators.Emit;
 
-/// <summary>Emits a repeated fixed-size item (a SACK block): the item struct and a zero-copy list over the wire bytes.</summary>
+/// <summary>
+/// Emits a repeated item and a zero-copy list over the wire bytes: a fixed-size item (a SACK block) as a record struct,
+/// an item with fields sized by its own fields (an MLDv2 multicast address record: its sources and auxiliary data) as
+/// a record with a view, measured item by item.
+/// </summary>
 internal static class RepeatEmitter
 {
+    /// <summary>Whether the items have fields sized by other fields, so each item is measured.</summary>
+    public static bool IsVariable(FieldSpec field) => field.Children.Any(c => Layout.FixedSize(c) < 0 && c.Bits == 0 && c.Type != FieldType.Bool);
+
     public static void Emit(SourceWriter w, FieldSpec field, FieldCode code, string displayPrefix, bool declareProperties)
     {
+        if (IsVariable(field))
+        {
+            EmitVariable(w, field, code, displayPrefix, declareProperties);
+            return;
+        }
+
         var layout = Layout.Compute(field.Children);
         var item = field.RepeatTypeName!;
         w.Line("/// <summary>One item of <c>" + field.Id + "</c>.</summary>");
@@ -144,6 +157,7 @@ internal static class RepeatEmitter
         w.Line("return new(items);");
         w.Close();
         w.Line();
+        EmitWriters(w, item, "items.Count * " + item + ".Size", "item.WriteTo(destination.Slice(position));", item + ".Size");
         w.Line("/// <summary>Hands the items to <paramref name=\"visitor\"/> as a list.</summary>");
         w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
         w.Line("/// <param name=\"visitor\">The visitor.</param>");
@@ -178,6 +192,183 @@ internal static class RepeatEmitter
         w.Line("/// <summary>Moves to the next item.</summary>");
         w.Line("/// <returns>Whether there is one.</returns>");
         w.Line("public bool MoveNext() => ++_index < _list.Count;");
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The list's static <c>GetSize</c> and <c>TryWrite</c> over a record's items, which the owner's writer calls.</summary>
+    private static void EmitWriters(SourceWriter w, string item, string size, string write, string advance)
+    {
+        w.Line("/// <summary>The number of bytes <paramref name=\"items\"/> take on the wire.</summary>");
+        w.Line("/// <param name=\"items\">The items.</param>");
+        w.Line("/// <returns>The size.</returns>");
+        if (size.Contains("item."))
+        {
+            w.Open("public static int GetSize(global::PcapKit.ValueList<" + item + "> items)");
+            w.Line("var size = 0;");
+            w.Open("foreach (var item in items)");
+            w.Line("size += " + size + ";");
+            w.Close();
+            w.Line();
+            w.Line("return size;");
+            w.Close();
+        }
+        else
+        {
+            w.Line("public static int GetSize(global::PcapKit.ValueList<" + item + "> items) => " + size + ";");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Writes <paramref name=\"items\"/> one after the other.</summary>");
+        w.Line("/// <param name=\"items\">The items.</param>");
+        w.Line("/// <param name=\"destination\">Where to write.</param>");
+        w.Line("/// <param name=\"written\">The number of bytes written.</param>");
+        w.Line("/// <returns>The status.</returns>");
+        w.Open("public static global::System.Buffers.OperationStatus TryWrite(global::PcapKit.ValueList<" + item + "> items, global::System.Span<byte> destination, out int written)");
+        w.Line("written = 0;");
+        w.Open("if (destination.Length < GetSize(items))");
+        w.Line("return global::System.Buffers.OperationStatus.DestinationTooSmall;");
+        w.Close();
+        w.Line();
+        w.Line("var position = 0;");
+        w.Open("foreach (var item in items)");
+        w.Lines(write.TrimEnd('\n'));
+        w.Line("position += " + advance + ";");
+        w.Close();
+        w.Line();
+        w.Line("written = position;");
+        w.Line("return global::System.Buffers.OperationStatus.Done;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>An item whose fields are sized by its own fields: a record with the members of a structure, and a list that measures each item.</summary>
+    private static void EmitVariable(SourceWriter w, FieldSpec field, FieldCode code, string displayPrefix, bool declareProperties)
+    {
+        var item = field.RepeatTypeName!;
+        var structure = new StructEmitter(w, code, displayPrefix, item, !declareProperties, field.Children, hasRecordBase: false);
+        w.Line("/// <summary>One item of <c>" + field.Id + "</c>; its size depends on its own fields.</summary>");
+        w.Line(ProtocolEmitter.GeneratedCode);
+        w.Open("public sealed partial record " + item);
+        foreach (var (name, initializer) in structure.Descriptors())
+        {
+            w.Line("/// <summary>A field of the item.</summary>");
+            w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + initializer + ";");
+            w.Line();
+        }
+
+        w.Line("/// <summary>The item as a structure of fields.</summary>");
+        w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor Item = new(" + Naming.Literal(Naming.ToSnake(item)) + ", null, " + FieldCode.Dissection +
+               ".FieldKind.Structure, children: [" + string.Join(", ", structure.DescriptorNames()) + "]);");
+        w.Line();
+        w.Line("/// <summary>The number of bytes the item takes on the wire.</summary>");
+        w.Line("/// <returns>The size.</returns>");
+        w.Line("public int GetSize() => ComputeValueSize();");
+        w.Line();
+        structure.EmitMembers(item, newView: false);
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>The items of <c>" + field.Id + "</c> as they are on the wire, each measured by its own fields; bytes after the last whole item are ignored.</summary>");
+        w.Line(ProtocolEmitter.GeneratedCode);
+        w.Open("public readonly ref struct " + item + "List");
+        w.Line("private readonly " + FieldCode.Span + " _data;");
+        w.Line();
+        w.Line("/// <summary>Creates a list over <paramref name=\"data\"/>.</summary>");
+        w.Line("/// <param name=\"data\">The bytes of the items.</param>");
+        w.Line("public " + item + "List(" + FieldCode.Span + " data) => _data = data;");
+        w.Line();
+        w.Line("/// <summary>The list's bytes.</summary>");
+        w.Line("public " + FieldCode.Span + " Bytes => _data;");
+        w.Line();
+        w.Line("/// <summary>The number of whole items (counted by measuring them).</summary>");
+        w.Open("public int Count");
+        w.Open("get");
+        w.Line("var count = 0;");
+        w.Open("foreach (var unused in this)");
+        w.Line("count++;");
+        w.Close();
+        w.Line();
+        w.Line("return count;");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The bytes after the last whole item (an item the list's bytes cut short).</summary>");
+        w.Open("public " + FieldCode.Span + " Trailing");
+        w.Open("get");
+        w.Line("var rest = _data;");
+        w.Open("while (true)");
+        w.Line("var size = " + item + ".View.Measure(rest);");
+        w.Open("if (size <= 0)");
+        w.Line("return rest;");
+        w.Close();
+        w.Line();
+        w.Line("rest = rest.Slice(size);");
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Returns an enumerator of the items' views.</summary>");
+        w.Line("/// <returns>The enumerator.</returns>");
+        w.Line("public Enumerator GetEnumerator() => new(_data);");
+        w.Line();
+        w.Line("/// <summary>Copies the items into a list of records.</summary>");
+        w.Line("/// <returns>The list.</returns>");
+        w.Open("public global::PcapKit.ValueList<" + item + "> ToValueList()");
+        w.Line("var items = new " + item + "[Count];");
+        w.Line("var i = 0;");
+        w.Open("foreach (var view in this)");
+        w.Line("items[i++] = view.ToRecord();");
+        w.Close();
+        w.Line();
+        w.Line("return new(items);");
+        w.Close();
+        w.Line();
+        EmitWriters(w, item, "item.GetSize()", "var size = item.GetSize();\nvar status = item.WriteFields(destination.Slice(position, size));\nif (status != global::System.Buffers.OperationStatus.Done)\n{\n    return status;\n}\n", "size");
+        w.Line("/// <summary>Hands the items to <paramref name=\"visitor\"/> as a list.</summary>");
+        w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        w.Line("/// <param name=\"field\">The list field.</param>");
+        w.Line("public void Accept<TVisitor>(ref TVisitor visitor, " + FieldCode.Dissection + ".FieldDescriptor field)");
+        w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
+        w.Line("{");
+        w.Indent++;
+        w.Line("visitor.BeginList(field);");
+        w.Open("foreach (var item in this)");
+        w.Line("visitor.BeginItem(" + item + ".Item);");
+        w.Line("item.Accept(ref visitor);");
+        w.Line("visitor.EndItem(" + item + ".Item);");
+        w.Close();
+        w.Line();
+        w.Line("visitor.EndList(field);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Enumerates the items, measuring each.</summary>");
+        w.Open("public ref struct Enumerator");
+        w.Line("private " + FieldCode.Span + " _rest;");
+        w.Line("private " + item + ".View _current;");
+        w.Line();
+        w.Open("internal Enumerator(" + FieldCode.Span + " data)");
+        w.Line("_rest = data;");
+        w.Line("_current = default;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The current item.</summary>");
+        w.Line("public readonly " + item + ".View Current => _current;");
+        w.Line();
+        w.Line("/// <summary>Moves to the next whole item.</summary>");
+        w.Line("/// <returns>Whether there is one.</returns>");
+        w.Open("public bool MoveNext()");
+        w.Line("var size = " + item + ".View.Measure(_rest);");
+        w.Open("if (size <= 0)");
+        w.Line("return false;");
+        w.Close();
+        w.Line();
+        w.Line("_current = new(_rest.Slice(0, size));");
+        w.Line("_rest = _rest.Slice(size);");
+        w.Line("return true;");
+        w.Close();
         w.Close();
         w.Close();
         w.Line();

@@ -20,9 +20,12 @@ internal sealed class StructEmitter
     private readonly Layout _layout;
     private readonly FieldLayout? _variable;
     private readonly List<FieldLayout> _variables;
+    private readonly bool _hasRecordBase;
 
-    public StructEmitter(SourceWriter w, FieldCode code, string displayPrefix, string typeName, bool declared, IReadOnlyList<FieldSpec> fields)
+    /// <param name="hasRecordBase">Whether the record derives from another record (a TLV set's, a variant's), whose equality the case's extends; a repeated item's record does not.</param>
+    public StructEmitter(SourceWriter w, FieldCode code, string displayPrefix, string typeName, bool declared, IReadOnlyList<FieldSpec> fields, bool hasRecordBase = true)
     {
+        _hasRecordBase = hasRecordBase;
         _w = w;
         _code = code;
         _displayPrefix = displayPrefix;
@@ -161,7 +164,7 @@ internal sealed class StructEmitter
             var f = v.Field;
             text += f.Type switch
             {
-                FieldType.Repeat => " + (" + f.PropertyName + ".Count * " + f.RepeatTypeName + ".Size)",
+                FieldType.Repeat => " + " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")",
                 FieldType.Tlv when _code.Tlv(f) is { } tlv => " + " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length",
                 FieldType.Variant => " + (" + f.PropertyName + "?.GetSize() ?? 0)",
                 _ => " + " + f.PropertyName + ".Length",
@@ -237,11 +240,12 @@ internal sealed class StructEmitter
                     _w.Line("position += " + f.PropertyName + ".Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Open("foreach (var item in " + f.PropertyName + ")");
-                    _w.Line("item.WriteTo(destination.Slice(position));");
-                    _w.Line("position += " + f.RepeatTypeName + ".Size;");
+                    var items = Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written";
+                    _w.Open("if (" + f.RepeatTypeName + "List.TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + items + ") != global::System.Buffers.OperationStatus.Done)");
+                    _w.Line("return global::System.Buffers.OperationStatus.InvalidData;");
                     _w.Close();
                     _w.Line();
+                    _w.Line("position += " + items + ";");
                     break;
                 case FieldType.Tlv when _code.Tlv(f) is { } tlv:
                     _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written) != global::System.Buffers.OperationStatus.Done)");
@@ -282,7 +286,7 @@ internal sealed class StructEmitter
         _w.Line("/// <param name=\"other\">The other record.</param>");
         _w.Line("/// <returns>Whether they are equal.</returns>");
         _w.Open("public bool Equals(" + _typeName + "? other)");
-        var terms = new List<string> { "other is not null", "base.Equals(other)" };
+        var terms = new List<string> { "other is not null", _hasRecordBase ? "base.Equals(other)" : "EqualityContract == other.EqualityContract" };
         foreach (var f in _fields)
         {
             terms.Add(f.Type == FieldType.Bytes
@@ -300,7 +304,7 @@ internal sealed class StructEmitter
         _w.Line("/// <inheritdoc/>");
         _w.Open("public override int GetHashCode()");
         _w.Line("var hash = default(global::System.HashCode);");
-        _w.Line("hash.Add(base.GetHashCode());");
+        _w.Line(_hasRecordBase ? "hash.Add(base.GetHashCode());" : "hash.Add(EqualityContract);");
         foreach (var f in _fields)
         {
             _w.Line(f.Type == FieldType.Bytes ? "hash.AddBytes(" + f.PropertyName + ".Span);" : "hash.Add(" + f.PropertyName + ");");
@@ -309,6 +313,14 @@ internal sealed class StructEmitter
         _w.Line("return hash.ToHashCode();");
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>A display condition read from the value's bytes.</summary>
+    private string ShowCondition(ConditionSpec c)
+    {
+        var target = _layout.Find(c.FieldId)!;
+        var raw = FieldCode.RawValue(target, "_value", Naming.Dec(target.IsBits ? target.GroupOffset : target.Offset));
+        return ProtocolEmitter.Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw);
     }
 
     private void EmitView(string owner, bool newView)
@@ -377,7 +389,7 @@ internal sealed class StructEmitter
         else
         {
             _w.Line("public static bool IsValid(" + FieldCode.Span + " value) => value.Length " + (_variable is null ? "==" : ">=") + " FixedValueSize" +
-                    (_variable?.Field.Type == FieldType.Repeat ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
+                    (_variable?.Field.Type == FieldType.Repeat && !RepeatEmitter.IsVariable(_variable.Field) ? " && (value.Length - FixedValueSize) % " + _variable.Field.RepeatTypeName + ".Size == 0" : string.Empty) + ";");
         }
         _w.Line();
         if (_variable is not null)
@@ -448,6 +460,12 @@ internal sealed class StructEmitter
         {
             var f = fl.Field;
             var d = owner + "." + _typeName + f.PropertyName + "Field";
+            if (!f.ShowWhen.IsEmpty)
+            {
+                // Shown only while a condition on a field at a constant offset holds (the validator checks the offset).
+                _w.Open("if (" + string.Join(" || ", f.ShowWhen.Select(c => "(" + ShowCondition(c) + ")")) + ")");
+            }
+
             switch (f.Type)
             {
                 case FieldType.UInt when f.Alt is { } alt:
@@ -479,6 +497,11 @@ internal sealed class StructEmitter
                 default:
                     _w.Line("visitor.Bytes(" + d + ", _value.Slice(" + Naming.Dec(fl.Offset) + ", " + fl.Size + "));");
                     break;
+            }
+
+            if (!f.ShowWhen.IsEmpty)
+            {
+                _w.Close();
             }
         }
 
