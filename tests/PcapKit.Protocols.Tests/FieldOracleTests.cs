@@ -92,7 +92,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
         new(Synthetic, 21, "igmp.max_resp", "P: an IGMPv3 report has a reserved byte where queries have the maximum response time"),
         new(Synthetic, 21, "igmp.reserved", "P: as igmp.max_resp"),
-        new(Synthetic, 21, "igmp.maddr", "P: IGMPv3 group records are kept as bytes"),
         new(Synthetic, 47, "frame.protocols", "P: the Redirected Header option's packet is kept as bytes; tshark dissects it"),
         new(Synthetic, 47, "ipv6.src", "P: as frame.protocols"),
         new(Synthetic, 47, "ipv6.dst", "P: as ipv6.src"),
