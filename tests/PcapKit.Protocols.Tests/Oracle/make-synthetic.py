@@ -141,6 +141,27 @@ frames += [
     (1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(bytes([134, 6 + len(cipso_tags)]) + struct.pack("!I", 3) + cipso_tags), IPOption(b"\x00")]) / ICMP())),
 ]
 
+# SCTP chunks whose values hold lists (added after the frames above, keeping their numbers): INIT and INIT ACK with
+# parameters, SACK with gap blocks and a duplicate TSN, HEARTBEAT with its information parameter, ABORT and ERROR
+# with causes. Built from RFC 9260's layouts (each TLV padded to 4 bytes); scapy computes the CRC32c.
+def param(kind, value):
+    body = struct.pack("!HH", kind, 4 + len(value)) + value
+    return body + bytes(-len(body) % 4)
+def chunk(kind, value, flags=0):
+    body = struct.pack("!BBH", kind, flags, 4 + len(value)) + value
+    return body + bytes(-len(body) % 4)
+init_params = (param(5, bytes([192, 0, 2, 1])) + param(6, bytes.fromhex("20010db8000000000000000000000001")) + param(9, struct.pack("!I", 5000))
+               + param(12, struct.pack("!HH", 5, 6)) + param(11, b"host.example\x00") + param(0x8000, b"") + param(0xC000, b"") + param(0x8008, b"\x40\xc1"))
+sctp_frames = [
+    chunk(1, struct.pack("!IIHHI", 0x11223344, 65535, 10, 10, 1000) + init_params),
+    chunk(2, struct.pack("!IIHHI", 0x55667788, 32768, 5, 5, 2000) + param(7, b"cookie-of-9") + param(8, param(0x1234, b"\xaa\xbb"))),
+    chunk(3, struct.pack("!IIHH", 1000, 32768, 2, 1) + struct.pack("!HHHH", 2, 3, 5, 9) + struct.pack("!I", 1001)),
+    chunk(4, param(1, b"heartbeat-info")) + chunk(5, param(1, b"heartbeat-info")),
+    chunk(6, param(1, struct.pack("!HH", 7, 0)) + param(9, struct.pack("!I", 1234)) + param(12, b"bye") + param(4, b"")),
+    chunk(9, param(3, struct.pack("!I", 250000)) + param(2, struct.pack("!IHH", 2, 7, 9))),
+]
+frames += [(1, bytes(eth4() / IP(src=v4a, dst=v4b) / SCTP(sport=5000, dport=38412, tag=0x55667788) / Raw(c))) for c in sctp_frames]
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
