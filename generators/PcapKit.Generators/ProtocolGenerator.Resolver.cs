@@ -53,6 +53,8 @@ public sealed partial class ProtocolGenerator
             var brokenTlvs = new HashSet<string>(StringComparer.Ordinal);
             var extraEnums = new List<EnumSpec>();
 
+            var tlvLookups = new Dictionary<string, LocationLookup>(StringComparer.Ordinal);
+
             // Every set's id first, so a case's value may hold a set declared after it (IPv4's CIPSO tags).
             var declaredTlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
             foreach (var draft in ordered.SelectMany(u => u.Tlvs))
@@ -71,6 +73,11 @@ public sealed partial class ProtocolGenerator
                     cancellationToken.ThrowIfCancellationRequested();
                     var tlv = draft.Spec;
                     var lookup = new LocationLookup(draft.Locations, null);
+                    if (!tlvLookups.ContainsKey(tlv.Id))
+                    {
+                        tlvLookups[tlv.Id] = lookup;
+                    }
+
                     if (tlvs.ContainsKey(tlv.Id))
                     {
                         ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, lookup.Get("tlv"), "TLV set", tlv.Id);
@@ -142,7 +149,14 @@ public sealed partial class ProtocolGenerator
                     CollectUses(c.Fields, enumsById, tlvs, new SortedDictionary<string, EnumSpec>(StringComparer.Ordinal), nested);
                 }
 
-                nested.Remove(id);
+                if (nested.Remove(id))
+                {
+                    // Its options' values would nest as deep as a packet goes (every level a few bytes): a hostile packet
+                    // would overflow the stack of whatever visits it.
+                    ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, tlvLookups[id].Get("tlv"), id, "a TLV set cannot hold itself, directly or through another set");
+                    brokenTlvs.Add(id);
+                }
+
                 if (nested.Count > 0)
                 {
                     tlvs[id] = tlvs[id] with { NestedSets = nested.Values.ToEquatableArray() };

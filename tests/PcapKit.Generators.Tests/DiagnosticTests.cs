@@ -284,6 +284,17 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ATlvSetHoldingItself_IsPKGEN2012_NotAStackAsDeepAsThePacket()
+    {
+        // Both sets of the cycle are named, each where it is declared.
+        var yaml = Header + "fields:\n  - { id: opts, tlv: outer, region: rest }\ntlvs:\n  outer:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases: { a: { kind: 1, fields: [{ id: inner, tlv: inner, region: rest }] } }\n  inner:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases: { b: { kind: 2, fields: [{ id: back, tlv: outer, region: rest }] } }\n";
+        var diagnostics = GeneratorHarness.Run([("demo.pcapkit.yaml", yaml)], []).Diagnostics;
+        Assert.Equal(2, diagnostics.Length);
+        AssertAt(diagnostics[0], "PKGEN2012", "demo.pcapkit.yaml", 6, 3, "The field 'outer' cannot be laid out: a TLV set cannot hold itself, directly or through another set");
+        AssertAt(diagnostics[1], "PKGEN2012", "demo.pcapkit.yaml", 10, 3, "The field 'inner' cannot be laid out: a TLV set cannot hold itself");
+    }
+
+    [Fact]
     public void AnUnknownKindHandledOtherThanRawOrNamed_IsPKGEN1004()
     {
         var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    unknown: skip\n    cases: { a: { kind: 1 } }\n");
