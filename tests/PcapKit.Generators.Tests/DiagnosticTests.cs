@@ -236,8 +236,8 @@ public sealed class DiagnosticTests
     [Fact]
     public void DisplayConditionOnAnItemsFieldAfterAVariableOne_IsPKGEN2004()
     {
-        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: n, type: u8 }\n      - { id: data, type: bytes, length: { field: n } }\n      - { id: m, type: u8 }\n      - { id: rest, type: bytes, length: { field: m }, show_when: { field: m, mask: 255 } }\n");
-        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 11, 67, "The display condition of 'rest' refers to unknown earlier unconditional integer field 'm'");
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a:\n        kind: 1\n        fields:\n          - id: items\n            repeat: to_end\n            type_name: Item\n            fields:\n              - { id: n, type: u8 }\n              - { id: data, type: bytes, length: { field: n } }\n              - { id: m, type: u8 }\n              - { id: rest, type: bytes, length: { field: m }, show_when: { field: m, mask: 255 } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 20, 75, "The display condition of 'rest' refers to unknown earlier unconditional integer field 'm'");
     }
 
     [Fact]
@@ -328,6 +328,13 @@ public sealed class DiagnosticTests
     {
         var d = Single(Header + "fields:\n  - { id: entry, type: u8 }\n  - { id: query_v2, repeat: to_end, type_name: Entry, fields: [{ id: x, type: u8 }] }\n");
         AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 5, 5, "The item type of 'query_v2' would be named 'Entry' in C#, which clashes with the field 'entry'");
+    }
+
+    [Fact]
+    public void MeasuredItemsInAProtocolsOwnField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields: [{ id: n, type: u8 }, { id: data, type: bytes, length: { field: n } }]\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "The field 'items' cannot be laid out: a list of measured items is a field of an option's value, a variant's case or an item, for now");
     }
 
     [Fact]

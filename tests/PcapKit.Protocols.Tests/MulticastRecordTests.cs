@@ -98,6 +98,22 @@ public sealed class MulticastRecordTests
     }
 
     [Fact]
+    public void MldV2Report_WithBytesAfterItsLastWholeRecord_KeepsThemAsTrailing_SoWritingItBackLosesNothing()
+    {
+        var hex = MldReport + "0102";
+        var bytes = Hex.Parse(hex);
+        Assert.True(Icmpv6.TryParse(bytes, out var view).IsOk);
+        Assert.True(view.Message.TryGetMulticastListenerReportV2(out var report));
+        Assert.Equal(2, report.Records.Count);
+        Assert.Equal("0102", Convert.ToHexStringLower(report.Records.Trailing));
+        var record = view.ToRecord();
+        Assert.Equal(new byte[] { 1, 2 }, ((Icmpv6Message.MulticastListenerReportV2)record.Message!).RecordsTrailing.ToArray());
+        var written = new byte[bytes.Length];
+        Assert.Equal(OperationStatus.Done, record.TryWrite(written, default, WriteFlags.Preserve, out var count));
+        Assert.Equal(hex, Convert.ToHexStringLower(written.AsSpan(0, count)));
+    }
+
+    [Fact]
     public void IgmpV3Report_GroupRecordWithSources_RoundTrips()
     {
         var bytes = Hex.Parse(IgmpReport);

@@ -37,6 +37,12 @@ internal sealed class StructEmitter
         _variable = _variables.LastOrDefault();
     }
 
+    /// <summary>
+    /// Whether the field keeps the bytes after its last whole item (<c>&lt;Field&gt;Trailing</c>): an option list's, and a list
+    /// of measured items', so a record written back loses nothing of a value cut or damaged inside the list.
+    /// </summary>
+    private static bool HasTrailing(FieldSpec f) => f.Type == FieldType.Tlv || (f.Type == FieldType.Repeat && RepeatEmitter.IsVariable(f));
+
     /// <summary>The length of a variable field given by another field (<c>length:</c>), read from <paramref name="span"/>.</summary>
     private string LengthFrom(FieldSpec f, string span)
     {
@@ -102,7 +108,7 @@ internal sealed class StructEmitter
                     "new(" + Naming.Literal(alt.Id) + ", " + Naming.Literal(_displayPrefix + "." + alt.Display) + ", " + FieldCode.Dissection + ".FieldKind.UInt, " + FieldCode.ValueBits(f) + ")");
             }
 
-            if (f.Type == FieldType.Tlv)
+            if (HasTrailing(f))
             {
                 yield return (_typeName + f.PropertyName + "TrailingField",
                     "new(" + Naming.Literal(f.Id + "_trailing") + ", " + Naming.Literal(_displayPrefix + "." + (f.Display ?? f.Id) + "_trailing") + ", " + FieldCode.Dissection + ".FieldKind.Bytes)");
@@ -129,9 +135,9 @@ internal sealed class StructEmitter
 
         foreach (var f in _fields)
         {
-            if (f.Type == FieldType.Tlv)
+            if (HasTrailing(f))
             {
-                _w.Line("/// <summary>Bytes of <see cref=\"" + f.PropertyName + "\"/>'s region that are not options.</summary>");
+                _w.Line("/// <summary>Bytes of <see cref=\"" + f.PropertyName + "\"/>'s region " + (f.Type == FieldType.Tlv ? "that are not options" : "after its last whole item") + ".</summary>");
                 _w.Line("public " + FieldCode.Memory + " " + f.PropertyName + "Trailing { get; init; }");
                 _w.Line();
             }
@@ -148,7 +154,7 @@ internal sealed class StructEmitter
         _w.Line("internal int ComputeValueSize() => " + SizeExpression() + ";");
         _w.Line();
         EmitWriter();
-        if (_fields.Any(f => f.Type is FieldType.Bytes || f.Type == FieldType.Tlv))
+        if (_fields.Any(f => f.Type is FieldType.Bytes || HasTrailing(f)))
         {
             EmitEquality();
         }
@@ -164,7 +170,7 @@ internal sealed class StructEmitter
             var f = v.Field;
             text += f.Type switch
             {
-                FieldType.Repeat => " + " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")",
+                FieldType.Repeat => " + " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty),
                 FieldType.Tlv when _code.Tlv(f) is { } tlv => " + " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length",
                 FieldType.Variant => " + (" + f.PropertyName + "?.GetSize() ?? 0)",
                 _ => " + " + f.PropertyName + ".Length",
@@ -246,6 +252,12 @@ internal sealed class StructEmitter
                     _w.Close();
                     _w.Line();
                     _w.Line("position += " + items + ";");
+                    if (HasTrailing(f))
+                    {
+                        _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(position));");
+                        _w.Line("position += " + f.PropertyName + "Trailing.Length;");
+                    }
+
                     break;
                 case FieldType.Tlv when _code.Tlv(f) is { } tlv:
                     _w.Open("if (" + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".TryWrite(" + f.PropertyName + ", destination.Slice(position), out var " + Naming.ToCamel(f.PropertyName).TrimStart('@') + "Written) != global::System.Buffers.OperationStatus.Done)");
@@ -292,7 +304,7 @@ internal sealed class StructEmitter
             terms.Add(f.Type == FieldType.Bytes
                 ? "global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + ".Span, other." + f.PropertyName + ".Span)"
                 : f.PropertyName + " == other." + f.PropertyName);
-            if (f.Type == FieldType.Tlv)
+            if (HasTrailing(f))
             {
                 terms.Add("global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + "Trailing.Span, other." + f.PropertyName + "Trailing.Span)");
             }
@@ -432,11 +444,13 @@ internal sealed class StructEmitter
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToArray(),");
                     break;
                 case FieldType.Repeat:
-                    _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
-                    break;
                 case FieldType.Tlv:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
-                    _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
+                    if (HasTrailing(f))
+                    {
+                        _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
+                    }
+
                     break;
                 case FieldType.Variant:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToRecord(),");
@@ -475,9 +489,10 @@ internal sealed class StructEmitter
                 case FieldType.Bool:
                     _w.Line("visitor.Value(" + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
                     break;
-                case FieldType.Repeat:
+                case FieldType.Repeat when !HasTrailing(f):
                     _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
                     break;
+                case FieldType.Repeat:
                 case FieldType.Tlv:
                     _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
                     _w.Open("if (!" + f.PropertyName + ".Trailing.IsEmpty)");
