@@ -158,24 +158,7 @@ internal static class RepeatEmitter
         w.Close();
         w.Line();
         EmitWriters(w, item, "items.Count * " + item + ".Size", "item.WriteTo(destination.Slice(position));", item + ".Size");
-        w.Line("/// <summary>Hands the items to <paramref name=\"visitor\"/> as a list.</summary>");
-        w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
-        w.Line("/// <param name=\"visitor\">The visitor.</param>");
-        w.Line("/// <param name=\"field\">The list field.</param>");
-        w.Line("public void Accept<TVisitor>(ref TVisitor visitor, " + FieldCode.Dissection + ".FieldDescriptor field)");
-        w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
-        w.Line("{");
-        w.Indent++;
-        w.Line("visitor.BeginList(field);");
-        w.Open("foreach (var item in this)");
-        w.Line("visitor.BeginItem(" + item + ".Item);");
-        w.Line("item.Accept(ref visitor);");
-        w.Line("visitor.EndItem(" + item + ".Item);");
-        w.Close();
-        w.Line();
-        w.Line("visitor.EndList(field);");
-        w.Close();
-        w.Line();
+        EmitAccept(w, item);
         w.Line("/// <summary>Enumerates the items.</summary>");
         w.Open("public ref struct Enumerator");
         w.Line("private readonly " + item + "List _list;");
@@ -193,6 +176,29 @@ internal static class RepeatEmitter
         w.Line("/// <returns>Whether there is one.</returns>");
         w.Line("public bool MoveNext() => ++_index < _list.Count;");
         w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The list's <c>Accept</c>: each item (a record struct or a view) as an item of the list field.</summary>
+    private static void EmitAccept(SourceWriter w, string item)
+    {
+        w.Line("/// <summary>Hands the items to <paramref name=\"visitor\"/> as a list.</summary>");
+        w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        w.Line("/// <param name=\"field\">The list field.</param>");
+        w.Line("public void Accept<TVisitor>(ref TVisitor visitor, " + FieldCode.Dissection + ".FieldDescriptor field)");
+        w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
+        w.Line("{");
+        w.Indent++;
+        w.Line("visitor.BeginList(field);");
+        w.Open("foreach (var item in this)");
+        w.Line("visitor.BeginItem(" + item + ".Item);");
+        w.Line("item.Accept(ref visitor);");
+        w.Line("visitor.EndItem(" + item + ".Item);");
+        w.Close();
+        w.Line();
+        w.Line("visitor.EndList(field);");
         w.Close();
         w.Line();
     }
@@ -326,24 +332,7 @@ internal static class RepeatEmitter
         w.Close();
         w.Line();
         EmitWriters(w, item, "item.GetSize()", "var size = item.GetSize();\nvar status = item.WriteFields(destination.Slice(position, size));\nif (status != global::System.Buffers.OperationStatus.Done)\n{\n    return status;\n}\n", "size");
-        w.Line("/// <summary>Hands the items to <paramref name=\"visitor\"/> as a list.</summary>");
-        w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
-        w.Line("/// <param name=\"visitor\">The visitor.</param>");
-        w.Line("/// <param name=\"field\">The list field.</param>");
-        w.Line("public void Accept<TVisitor>(ref TVisitor visitor, " + FieldCode.Dissection + ".FieldDescriptor field)");
-        w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct");
-        w.Line("{");
-        w.Indent++;
-        w.Line("visitor.BeginList(field);");
-        w.Open("foreach (var item in this)");
-        w.Line("visitor.BeginItem(" + item + ".Item);");
-        w.Line("item.Accept(ref visitor);");
-        w.Line("visitor.EndItem(" + item + ".Item);");
-        w.Close();
-        w.Line();
-        w.Line("visitor.EndList(field);");
-        w.Close();
-        w.Line();
+        EmitAccept(w, item);
         w.Line("/// <summary>Enumerates the items, measuring each.</summary>");
         w.Open("public ref struct Enumerator");
         w.Line("private " + FieldCode.Span + " _rest;");
