@@ -81,14 +81,20 @@ internal static class ModelValidator
 
             if (f.Dispatch is { } dispatch)
             {
-                if (dispatch.When is { } dw && (!byId.TryGetValue(dw.FieldId, out var dwf) || !IsInteger(dwf)))
+                foreach (var dw in dispatch.When?.Links() ?? [])
                 {
-                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch condition of '" + f.Id + "'", "integer field", dw.FieldId);
+                    if (!byId.TryGetValue(dw.FieldId, out var dwf) || !IsInteger(dwf))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The dispatch condition of '" + f.Id + "'", "integer field", dw.FieldId);
+                    }
                 }
 
-                if (dispatch.FragmentWhen is { } fw && (!byId.TryGetValue(fw.FieldId, out var fwf) || !IsInteger(fwf)))
+                foreach (var fw in dispatch.FragmentWhen?.Links() ?? [])
                 {
-                    Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The fragment condition of '" + f.Id + "'", "integer field", fw.FieldId);
+                    if (!byId.TryGetValue(fw.FieldId, out var fwf) || !IsInteger(fwf))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":dispatch", key), "The fragment condition of '" + f.Id + "'", "integer field", fw.FieldId);
+                    }
                 }
 
                 foreach (var k in dispatch.Keys)
@@ -323,7 +329,7 @@ internal static class ModelValidator
             // A structure's (an option's value, a variant's case, an item's) display condition is read at a constant offset
             // of the structure, and may also hide a byte string (an empty auxiliary data field tshark does not show).
             var structureLayout = !f.ShowWhen.IsEmpty && !allowPayload ? Emit.Layout.Compute(fields) : null;
-            foreach (var show in f.ShowWhen)
+            foreach (var show in f.ShowWhen.SelectMany(c => c.Links()))
             {
                 var sw = show.FieldId == f.Id ? f : seen.TryGetValue(show.FieldId, out var earlier) ? earlier : null;
                 var atConstantOffset = structureLayout?.Find(show.FieldId) is not { } target || (target.IsBits ? target.GroupOffset >= 0 : target.Offset >= 0);
@@ -338,7 +344,7 @@ internal static class ModelValidator
                 }
             }
 
-            if (f.When is { } when)
+            foreach (var when in f.When?.Links() ?? [])
             {
                 if (!seen.TryGetValue(when.FieldId, out var wf) || !IsInteger(wf))
                 {
@@ -348,6 +354,10 @@ internal static class ModelValidator
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":when", key), f.Id, "a condition cannot test a field that is itself conditional");
                 }
+            }
+
+            if (f.When is not null)
+            {
 
                 if (f.Bits > 0)
                 {

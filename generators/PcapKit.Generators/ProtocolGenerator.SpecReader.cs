@@ -39,7 +39,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] LengthKeys = ["field", "scale", "offset"];
         private static readonly string[] ValidKeys = ["eq", "min", "max", "any_of"];
         private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none", "coverage"];
-        private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of"];
+        private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
@@ -1202,7 +1202,7 @@ public sealed partial class ProtocolGenerator
                     Report(DiagnosticDescriptors.MissingKey, Loc(map), "when", "mask', 'eq' or 'any_of");
                 }
 
-                return new ConditionSpec(field, mask, eq) { AnyOf = anyOf.ToEquatableArray() };
+                return new ConditionSpec(field, mask, eq) { AnyOf = anyOf.ToEquatableArray(), And = ReadCondition(Node(map, "and")) };
             }
 
             private RegionKind? ParseRegion(YamlMappingNode map) => RegionFrom(map, "region");

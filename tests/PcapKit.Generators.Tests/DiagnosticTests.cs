@@ -277,6 +277,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ASecondConditionOnAnUnknownField_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u8 }\n  - { id: b, type: u8, when: { field: a, eq: 1, and: { field: nope, eq: 2 } } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 5, 30, "The condition of 'b' refers to unknown earlier integer field 'nope'");
+    }
+
+    [Fact]
     public void FragmentConditionOnAnUnknownField_IsPKGEN2004()
     {
         var d = Single(Header + "fields:\n  - { id: a, type: u8 }\n  - { id: payload, region: rest, dispatch: { table: t, key: a, fragment_when: { field: mf, eq: 1 } } }\n");

@@ -396,7 +396,7 @@ internal sealed partial class ProtocolEmitter
     private string ConditionOnView(ConditionSpec c, string owner = "view.")
     {
         var target = _spec.Fields.First(f => f.Id == c.FieldId);
-        return Condition(c, FieldCode.ToUlong(target, owner + target.PropertyName));
+        return Condition(c, FieldCode.ToUlong(target, owner + target.PropertyName)) + (c.And is { } and ? " && (" + ConditionOnView(and, owner) + ")" : string.Empty);
     }
 
     internal static string Condition(ConditionSpec c, string value) =>
@@ -408,7 +408,7 @@ internal sealed partial class ProtocolEmitter
     {
         var target = _layout.Find(c.FieldId)!;
         var raw = FieldCode.RawValue(target, span, ConstName(target));
-        return Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw);
+        return Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw) + (c.And is { } and ? " && (" + ConditionExpr(and, span) + ")" : string.Empty);
     }
 
     /// <summary>Where <c>position</c> is known to be during the walk, so checks that cannot fail are not emitted.</summary>

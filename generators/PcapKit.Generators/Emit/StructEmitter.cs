@@ -332,7 +332,7 @@ internal sealed class StructEmitter
     {
         var target = _layout.Find(c.FieldId)!;
         var raw = FieldCode.RawValue(target, "_value", Naming.Dec(target.IsBits ? target.GroupOffset : target.Offset));
-        return ProtocolEmitter.Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw);
+        return ProtocolEmitter.Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw) + (c.And is { } and ? " && (" + ShowCondition(and) + ")" : string.Empty);
     }
 
     private void EmitView(string owner, bool newView)

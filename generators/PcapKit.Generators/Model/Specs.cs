@@ -130,6 +130,18 @@ internal sealed record ConditionSpec(string FieldId, ulong Mask, ulong Equal)
 {
     /// <summary>The field must be one of these values.</summary>
     public EquatableArray<ulong> AnyOf { get; init; }
+
+    /// <summary>Another condition that must hold too (enhanced GRE's key halves: the key bit set and version 1).</summary>
+    public ConditionSpec? And { get; init; }
+
+    /// <summary>This condition and those joined to it with <see cref="And"/>.</summary>
+    public System.Collections.Generic.IEnumerable<ConditionSpec> Links()
+    {
+        for (var c = this; c is not null; c = c.And)
+        {
+            yield return c;
+        }
+    }
 }
 
 /// <summary>The payload goes to the protocol <c>Table</c> maps the key fields to; with Hook, a partial method chooses among Tables.</summary>
