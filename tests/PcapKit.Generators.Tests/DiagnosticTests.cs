@@ -409,13 +409,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void AnAttributedRepeatOfVariableSizeItems_IsPKGEN2012_AtTheProperty()
+    public void AnAttributedRecordStructOfVariableSize_IsPKGEN2012_AtTheProperty()
     {
         const string code = "using System;\nusing PcapKit;\nusing PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic sealed partial record X\n{\n    public byte A { get; init; }\n" +
                             "    [Repeat] public ValueList<Item> Items { get; init; }\n" +
                             "    public partial record struct Item { public byte N { get; init; } [Length(nameof(N))] public ReadOnlyMemory<byte> Data { get; init; } }\n}\n";
         var d = Single(string.Empty, sources: ("X.cs", code));
-        AssertAt(d, "PKGEN2012", "X.cs", 9, 37, "The field 'Items' cannot be laid out: repeated items of variable size are declared in YAML only, for now");
+        AssertAt(d, "PKGEN2012", "X.cs", 9, 37, "The field 'Items' cannot be laid out: an item whose size depends on its own fields is a 'partial record' class, not a record struct");
     }
 
     [Fact]

@@ -126,15 +126,7 @@ internal static class RepeatEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>The items of <c>" + field.Id + "</c> as they are on the wire; a partial item at the end is ignored.</summary>");
-        w.Line(ProtocolEmitter.GeneratedCode);
-        w.Open("public readonly ref struct " + item + "List");
-        w.Line("private readonly " + FieldCode.Span + " _data;");
-        w.Line();
-        w.Line("/// <summary>Creates a list over <paramref name=\"data\"/>.</summary>");
-        w.Line("/// <param name=\"data\">The bytes of the items.</param>");
-        w.Line("public " + item + "List(" + FieldCode.Span + " data) => _data = data;");
-        w.Line();
+        OpenList(w, field, item, "; a partial item at the end is ignored");
         w.Line("/// <summary>The number of whole items.</summary>");
         w.Line("public int Count => _data.Length / " + item + ".Size;");
         w.Line();
@@ -177,6 +169,20 @@ internal static class RepeatEmitter
         w.Line("public bool MoveNext() => ++_index < _list.Count;");
         w.Close();
         w.Close();
+        w.Line();
+    }
+
+    /// <summary>Opens the list's ref struct over the items' bytes: its summary, field and constructor.</summary>
+    private static void OpenList(SourceWriter w, FieldSpec field, string item, string how)
+    {
+        w.Line("/// <summary>The items of <c>" + field.Id + "</c> as they are on the wire" + how + ".</summary>");
+        w.Line(ProtocolEmitter.GeneratedCode);
+        w.Open("public readonly ref struct " + item + "List");
+        w.Line("private readonly " + FieldCode.Span + " _data;");
+        w.Line();
+        w.Line("/// <summary>Creates a list over <paramref name=\"data\"/>.</summary>");
+        w.Line("/// <param name=\"data\">The bytes of the items.</param>");
+        w.Line("public " + item + "List(" + FieldCode.Span + " data) => _data = data;");
         w.Line();
     }
 
@@ -276,15 +282,7 @@ internal static class RepeatEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>The items of <c>" + field.Id + "</c> as they are on the wire, each measured by its own fields; bytes after the last whole item are ignored.</summary>");
-        w.Line(ProtocolEmitter.GeneratedCode);
-        w.Open("public readonly ref struct " + item + "List");
-        w.Line("private readonly " + FieldCode.Span + " _data;");
-        w.Line();
-        w.Line("/// <summary>Creates a list over <paramref name=\"data\"/>.</summary>");
-        w.Line("/// <param name=\"data\">The bytes of the items.</param>");
-        w.Line("public " + item + "List(" + FieldCode.Span + " data) => _data = data;");
-        w.Line();
+        OpenList(w, field, item, ", each measured by its own fields; the bytes after the last whole item are <c>Trailing</c>");
         w.Line("/// <summary>The list's bytes.</summary>");
         w.Line("public " + FieldCode.Span + " Bytes => _data;");
         w.Line();

@@ -50,6 +50,22 @@ public abstract partial record AttrClockOption
         [Switch(nameof(Flag)), Field(Display = "options.entry")]
         public AttrClockEntry? Entry { get; init; }
     }
+
+    /// <summary>A list of remarks, each as long as its own length field says.</summary>
+    [TlvCase(9)]
+    public sealed partial record Remarks
+    {
+        [Repeat, Field(Display = "options.remarks")]
+        public ValueList<Remark> Entries { get; init; }
+
+        /// <summary>One remark: a length, then that many bytes.</summary>
+        public sealed partial record Remark
+        {
+            [Field(Display = "options.remark_len")] public byte Length { get; init; }
+
+            [Length(nameof(Length)), Field(Display = "options.remark")] public ReadOnlyMemory<byte> Text { get; init; }
+        }
+    }
 }
 
 /// <summary>The layouts of a stamp's entry.</summary>
