@@ -437,7 +437,6 @@ internal static class ModelValidator
 
             if (f.Type == FieldType.Repeat)
             {
-                var unsized = false;
                 foreach (var child in f.Children)
                 {
                     // An item is measured by its own fields: byte strings and lists in it need a length from them.
@@ -450,7 +449,6 @@ internal static class ModelValidator
                     };
                     if (!sized || child.When is not null)
                     {
-                        unsized = true;
                         Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":" + child.Id, key), child.Id,
                             "a repeated item holds fixed-size fields, and byte strings or lists of fixed-size items sized by its own fields ('length:')");
                     }
@@ -460,12 +458,6 @@ internal static class ModelValidator
                 {
                     // The item type is nested beside the structure's properties: the same name is a compile error.
                     Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get(key, key), "item type of", f.Id, itemType, "the field '" + clash.Id + "'");
-                }
-
-                if (allowPayload && !unsized && Emit.RepeatEmitter.IsVariable(f))
-                {
-                    // The structure emitter keeps the bytes after the last whole item for the record; the protocol's does not yet.
-                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key, key), f.Id, "a list of measured items is a field of an option's value, a variant's case or an item, for now");
                 }
 
                 if (f.RepeatUntil is not null && Emit.RepeatEmitter.IsVariable(f))

@@ -338,13 +338,6 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void MeasuredItemsInAProtocolsOwnField_IsPKGEN2012()
-    {
-        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields: [{ id: n, type: u8 }, { id: data, type: bytes, length: { field: n } }]\n");
-        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "The field 'items' cannot be laid out: a list of measured items is a field of an option's value, a variant's case or an item, for now");
-    }
-
-    [Fact]
     public void VariantInARepeatedItem_IsPKGEN2012()
     {
         var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: t, type: u8 }\n      - { id: body, switch: t, type_name: ItemBody, cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } } }\n");

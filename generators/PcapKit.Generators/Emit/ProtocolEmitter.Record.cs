@@ -28,7 +28,7 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("length += " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Line("length += " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ");");
+                    _w.Line("length += " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (StructEmitter.HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty) + ";");
                     break;
                 case FieldType.Variant:
                     _w.Line("length += " + f.PropertyName + "?.GetSize() ?? 0;");
@@ -222,6 +222,12 @@ internal sealed partial class ProtocolEmitter
                     _w.Close();
                     _w.Line();
                     _w.Line("position += " + Local(fl, "Written") + ";");
+                    if (StructEmitter.HasTrailing(f))
+                    {
+                        _w.Line(f.PropertyName + "Trailing.Span.CopyTo(destination.Slice(position));");
+                        _w.Line("position += " + f.PropertyName + "Trailing.Length;");
+                    }
+
                     break;
                 case FieldType.Variant:
                     _w.Open("if (" + f.PropertyName + " is not null)");
@@ -390,7 +396,7 @@ internal sealed partial class ProtocolEmitter
             terms.Add(f.Type is FieldType.Bytes or FieldType.Payload
                 ? "global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + ".Span, other." + f.PropertyName + ".Span)"
                 : f.PropertyName + " == other." + f.PropertyName);
-            if (f.Type == FieldType.Tlv)
+            if (StructEmitter.HasTrailing(f))
             {
                 terms.Add("global::System.MemoryExtensions.SequenceEqual(" + f.PropertyName + "Trailing.Span, other." + f.PropertyName + "Trailing.Span)");
             }
@@ -463,10 +469,10 @@ internal sealed partial class ProtocolEmitter
                 all.Add(f.PropertyName + "Alt");
             }
 
-            if (f.Type == FieldType.Tlv)
+            if (StructEmitter.HasTrailing(f))
             {
                 var d = (f.Display ?? f.Id) + "_trailing";
-                _w.Line("/// <summary>Bytes after the options of <c>" + f.Id + "</c>.</summary>");
+                _w.Line("/// <summary>Bytes after the " + (f.Type == FieldType.Tlv ? "options" : "whole items") + " of <c>" + f.Id + "</c>.</summary>");
                 _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Trailing = new(" + Naming.Literal(f.Id + "_trailing") + ", " +
                         Naming.Literal(_spec.Display + "." + d) + ", " + FieldCode.Dissection + ".FieldKind.Bytes);");
                 _w.Line();

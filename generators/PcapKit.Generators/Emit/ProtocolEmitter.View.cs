@@ -672,6 +672,11 @@ internal sealed partial class ProtocolEmitter
                     break;
                 case FieldType.Repeat:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToValueList(),");
+                    if (StructEmitter.HasTrailing(f))
+                    {
+                        _w.Line(f.PropertyName + "Trailing = " + f.PropertyName + ".Trailing.ToArray(),");
+                    }
+
                     break;
                 case FieldType.Variant:
                     _w.Line(f.PropertyName + " = " + f.PropertyName + ".ToRecord(),");
@@ -769,6 +774,13 @@ internal sealed partial class ProtocolEmitter
                 break;
             case FieldType.Repeat:
                 _w.Line(f.PropertyName + ".Accept(ref visitor, " + d + ");");
+                if (StructEmitter.HasTrailing(f))
+                {
+                    _w.Open("if (!" + f.PropertyName + ".Trailing.IsEmpty)");
+                    _w.Line("visitor.Bytes(" + d + "Trailing, " + f.PropertyName + ".Trailing);");
+                    _w.Close();
+                }
+
                 break;
             case FieldType.Variant:
                 // A variant's fields are the unit's own fields (icmp.ident, not icmp.message.ident).

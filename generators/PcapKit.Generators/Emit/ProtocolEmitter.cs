@@ -155,9 +155,11 @@ internal sealed partial class ProtocolEmitter
     {
         foreach (var f in _spec.Fields)
         {
-            if (f.Type == FieldType.Tlv)
+            if (StructEmitter.HasTrailing(f))
             {
-                _w.Line("/// <summary>Bytes of <see cref=\"" + f.PropertyName + "\"/>'s region that are not options: padding after the end of the list, or a malformed option and what follows it.</summary>");
+                _w.Line("/// <summary>Bytes of <see cref=\"" + f.PropertyName + "\"/>'s region " + (f.Type == FieldType.Tlv
+                    ? "that are not options: padding after the end of the list, or a malformed option and what follows it"
+                    : "after its last whole item: an item cut short or damaged, and what follows it") + ".</summary>");
                 _w.Line(GeneratedCode);
                 _w.Line("public " + FieldCode.Memory + " " + f.PropertyName + "Trailing { get; init; }");
                 _w.Line();

@@ -41,7 +41,7 @@ internal sealed class StructEmitter
     /// Whether the field keeps the bytes after its last whole item (<c>&lt;Field&gt;Trailing</c>): an option list's, and a list
     /// of measured items', so a record written back loses nothing of a value cut or damaged inside the list.
     /// </summary>
-    private static bool HasTrailing(FieldSpec f) => f.Type == FieldType.Tlv || (f.Type == FieldType.Repeat && RepeatEmitter.IsVariable(f));
+    internal static bool HasTrailing(FieldSpec f) => f.Type == FieldType.Tlv || (f.Type == FieldType.Repeat && RepeatEmitter.IsVariable(f));
 
     /// <summary>The length of a variable field given by another field (<c>length:</c>), read from <paramref name="span"/>.</summary>
     private string LengthFrom(FieldSpec f, string span)
