@@ -237,7 +237,8 @@ public sealed class EquivalenceTests
         }
     }
 
-    private static string Json(ProtocolDescriptor protocol, byte[] input)
+    /// <summary>A unit's fields as one JSON object, as the JSON output writes them.</summary>
+    internal static string Json(ProtocolDescriptor protocol, byte[] input)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -2,10 +2,8 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.Reflection;
-using System.Text.Json;
 using PcapKit.Buffers;
 using PcapKit.Dissection;
-using PcapKit.Output;
 using Xunit;
 
 namespace PcapKit.Generators.Tests;
@@ -44,26 +42,17 @@ public sealed class MeasuredListTests
         Roster.Value.Dissect(bytes, ref context, out var result);
         Assert.True(result.Parse.IsOk, result.Parse.ToString());
 
-        var json = Json(bytes);
+        var json = EquivalenceTests.Json(Roster.Value, bytes);
         Assert.Contains("\"names\":" + items, json, StringComparison.Ordinal);
-        Assert.Equal(trailing is not null, json.Contains("\"names_trailing\":\"" + trailing + "\"", StringComparison.Ordinal));
+        Assert.Equal(trailing is not null, json.Contains("names_trailing", StringComparison.Ordinal));
+        if (trailing is not null)
+        {
+            Assert.Contains("\"names_trailing\":\"" + trailing + "\"", json, StringComparison.Ordinal);
+        }
 
         var record = Roster.Value.CreateRecord(bytes)!;
         var written = new byte[bytes.Length + 8];
         Assert.Equal(OperationStatus.Done, Roster.Value.WriteRecord(record, written, WriteFlags.Preserve, out var count));
         Assert.Equal(hex, Convert.ToHexStringLower(written.AsSpan(0, count)));
-    }
-
-    private static string Json(byte[] input)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            Roster.Value.Accept(input, new JsonFieldVisitor(writer));
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
