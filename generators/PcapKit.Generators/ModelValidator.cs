@@ -403,12 +403,25 @@ internal static class ModelValidator
 
                 var keys = new HashSet<ulong>();
                 var defaults = 0;
+                string? secondKey = null;
                 foreach (var c in f.Cases)
                 {
                     defaults += c.Keys.IsEmpty && c.KeyNames.IsEmpty ? 1 : 0;
+                    foreach (var link in c.And?.Links() ?? [])
+                    {
+                        // The view carries one more value than the switch's: every case's 'and' reads the same field.
+                        secondKey ??= link.FieldId;
+                        if (link.FieldId != secondKey || !seen.TryGetValue(link.FieldId, out var af) || !IsInteger(af) || af.When is not null)
+                        {
+                            Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":case:" + c.Id, key), "The case '" + c.Id + "'",
+                                "earlier unconditional integer field (the same for every case's 'and')", link.FieldId);
+                        }
+                    }
+
                     foreach (var k in c.Keys)
                     {
-                        if (!keys.Add(k))
+                        // A case with 'and' is chosen before the case of the same value without one.
+                        if (c.And is null && !keys.Add(k))
                         {
                             Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key + ":case:" + c.Id, key), "switch value", k);
                         }

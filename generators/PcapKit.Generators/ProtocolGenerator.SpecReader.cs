@@ -42,7 +42,8 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
-        private static readonly string[] VariantCaseKeys = ["when", "fields", "type_name", "doc"];
+        private static readonly string[] VariantCaseKeys = ["when", "and", "fields", "type_name", "doc"];
+        private static readonly string[] DefaultCaseKeys = ["fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key", "chain"];
         private static readonly string[] ParamKeys = ["id", "type"];
         private static readonly string[] SuppliesKeys = ["pseudo_header"];
@@ -1135,7 +1136,10 @@ public sealed partial class ProtocolGenerator
                         }
 
                         var fields = Node(body, "fields") is { } fn ? ReadFields(fn, key + ":case:" + caseId + ":field:", locations) : [];
-                        cases.Add(new VariantCaseSpec(caseId, Scalar(body, "type_name") ?? Naming.ToPascal(caseId), keys.ToEquatableArray(), names.ToEquatableArray(), false, fields.ToEquatableArray()));
+                        cases.Add(new VariantCaseSpec(caseId, Scalar(body, "type_name") ?? Naming.ToPascal(caseId), keys.ToEquatableArray(), names.ToEquatableArray(), false, fields.ToEquatableArray())
+                        {
+                            And = ReadCondition(Node(body, "and")),
+                        });
                     }
                 }
                 else
@@ -1145,7 +1149,7 @@ public sealed partial class ProtocolGenerator
 
                 if (Mapping(Node(map, "default"), "default") is { } defaultBody)
                 {
-                    CheckKeys(defaultBody, "the default case", VariantCaseKeys);
+                    CheckKeys(defaultBody, "the default case", DefaultCaseKeys);
                     var fields = Node(defaultBody, "fields") is { } fn ? ReadFields(fn, key + ":case:default:field:", locations) : [];
                     cases.Add(new VariantCaseSpec("default", Scalar(defaultBody, "type_name") ?? "Default", EquatableArray<ulong>.Empty, EquatableArray<string>.Empty, false, fields.ToEquatableArray()));
                 }

@@ -345,6 +345,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void CasesWhoseAndReadsDifferentFields_IsPKGEN2004()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - { id: c, type: u8 }\n  - { id: e, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], and: { field: c, eq: 4 }, fields: [{ id: x, type: u8 }] }\n      b: { when: [2], and: { field: e, eq: 4 }, fields: [{ id: y, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 11, 7, "The case 'b' refers to unknown earlier unconditional integer field (the same for every case's 'and') 'e'");
+    }
+
+    [Fact]
+    public void ADefaultCaseWithAnd_IsPKGEN1002()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - { id: c, type: u8 }\n  - id: body\n    switch: t\n    cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } }\n    default: { and: { field: c, eq: 4 }, fields: [{ id: y, type: u8 }] }\n");
+        Assert.Equal("PKGEN1002", d.Id);
+        Assert.Contains("'and'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConditionalVariant_IsPKGEN2012()
     {
         var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    when: { field: t, eq: 1 }\n    cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } }\n");

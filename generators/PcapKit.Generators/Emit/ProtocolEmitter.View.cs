@@ -162,8 +162,9 @@ internal sealed partial class ProtocolEmitter
                     break;
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
+                    var second = VariantEmitter.SecondKeyOf(f) is { } secondId ? ", (ulong)" + FieldCode.RawValue(_layout.Find(secondId)!, "_data", ViewOffset(_layout.Find(secondId)!)) : string.Empty;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
-                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + ");");
+                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + second + ");");
                     break;
                 case FieldType.Payload:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");
@@ -480,7 +481,8 @@ internal sealed partial class ProtocolEmitter
         {
             var key = _layout.Find(f.SwitchField!)!;
             var end = f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "(int)headerLength" : "source.Length";
-            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position));");
+            var second = VariantEmitter.SecondKeyOf(f) is { } secondId ? ", (ulong)" + FieldCode.RawValue(_layout.Find(secondId)!, "source", ParseOffset(_layout.Find(secondId)!)) : string.Empty;
+            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position)" + second + ");");
             _w.Open("if (" + lengthLocal + " < 0)");
             _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
             _w.Close();

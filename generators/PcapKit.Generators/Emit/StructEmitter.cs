@@ -368,7 +368,10 @@ internal sealed class StructEmitter
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(" + slice + ", (ulong)" +
-                            FieldCode.RawValue(key, "_value", Naming.Dec(key.IsBits ? key.GroupOffset : key.Offset)) + ");");
+                            FieldCode.RawValue(key, "_value", Naming.Dec(key.IsBits ? key.GroupOffset : key.Offset)) +
+                            (VariantEmitter.SecondKeyOf(f) is { } secondId && _layout.Find(secondId) is { } second
+                                ? ", (ulong)" + FieldCode.RawValue(second, "_value", Naming.Dec(second.IsBits ? second.GroupOffset : second.Offset))
+                                : string.Empty) + ");");
                     break;
                 default:
                     _w.Line("public " + _code.ValueType(f) + " " + f.PropertyName + " => " + _code.TypedValue(fl, "_value", offset) + ";");

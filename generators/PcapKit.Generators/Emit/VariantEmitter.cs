@@ -33,6 +33,32 @@ internal sealed class VariantEmitter
 
     public static string TypeNameOf(FieldSpec field) => field.RepeatTypeName!;
 
+    /// <summary>The field of the enclosing unit the cases' <c>and:</c> conditions read (the view's second key), if any.</summary>
+    public static string? SecondKeyOf(FieldSpec field) => field.Cases.Select(c => c.And?.FieldId).FirstOrDefault(id => id is not null);
+
+    /// <summary>Whether case <paramref name="c"/> is chosen by these keys, before the cases that take precedence over it are ruled out.</summary>
+    private static string Matches(VariantCaseSpec c, string key, string key2)
+    {
+        var text = "(" + key + " is " + string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL")) + ")";
+        for (var link = c.And; link is not null; link = link.And)
+        {
+            text += " && (" + ProtocolEmitter.Condition(link, key2) + ")";
+        }
+
+        return text;
+    }
+
+    /// <summary>Whether any case with an <c>and:</c> condition is chosen (those come before the cases of the same key without one).</summary>
+    private string AnyConditionalMatches(string key, string key2)
+    {
+        var conditional = _cases.Where(c => c.And is not null).ToList();
+        return conditional.Count == 0 ? "false" : string.Join(" || ", conditional.Select(c => "(" + Matches(c, key, key2) + ")"));
+    }
+
+    /// <summary>The test that chooses case <paramref name="c"/> (a case without <c>and:</c> yields to one with it).</summary>
+    private string Chooses(VariantCaseSpec c, string key, string key2) =>
+        c.And is not null || _cases.All(o => o.And is null) ? Matches(c, key, key2) : Matches(c, key, key2) + " && !(" + AnyConditionalMatches(key, key2) + ")";
+
     public void Emit()
     {
         _w.Line("/// <summary>The layouts of <c>" + _field.Id + "</c>, chosen by <c>" + _field.SwitchField + "</c>.</summary>");
@@ -173,19 +199,24 @@ internal sealed class VariantEmitter
         _w.Line();
     }
 
-    private string Matches(VariantCaseSpec c) => string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL"));
-
     private void EmitView()
     {
         _w.Line("/// <summary>The layout as it is on the wire, with the value that chose it.</summary>");
         _w.Line(ProtocolEmitter.GeneratedCode);
         _w.Open("public readonly ref struct View");
         _w.Line("private readonly " + FieldCode.Span + " _data;");
+        var second = _cases.Any(c => c.And is not null);
         _w.Line("private readonly ulong _key;");
+        if (second)
+        {
+            _w.Line("private readonly ulong _key2;");
+        }
+
         _w.Line();
-        _w.Open("internal View(" + FieldCode.Span + " data, ulong key)");
+        _w.Open("internal View(" + FieldCode.Span + " data, ulong key, ulong key2 = 0)");
         _w.Line("_data = data;");
         _w.Line("_key = key;");
+        _w.Line(second ? "_key2 = key2;" : "_ = key2;");
         _w.Close();
         _w.Line();
         _w.Line("/// <summary>The layout's bytes.</summary>");
@@ -200,7 +231,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + c.TypeName + "(out " + c.TypeName + ".View layout)");
-            _w.Open("if (_key is " + Matches(c) + " && " + c.TypeName + ".View.IsValid(_data))");
+            _w.Open("if (" + Chooses(c, "_key", "_key2") + " && " + c.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
             _w.Close();
@@ -217,7 +248,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + d.TypeName + "(out " + d.TypeName + ".View layout)");
-            var others = _cases.Count == 0 ? "true" : "!(_key is " + string.Join(" or ", _cases.SelectMany(c => c.Keys).Select(k => Naming.Dec(k) + "UL")) + ")";
+            var others = _cases.Count == 0 ? "true" : "!(" + string.Join(" || ", _cases.Select(c => "(" + Matches(c, "_key", "_key2") + ")")) + ")";
             _w.Open("if (" + others + " && " + d.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
@@ -233,10 +264,24 @@ internal sealed class VariantEmitter
         _w.Line("/// <summary>How many bytes the layout <paramref name=\"key\"/> selects takes from <paramref name=\"available\"/>, or -1 when they are not all there.</summary>");
         _w.Line("/// <param name=\"key\">The value of the switch field.</param>");
         _w.Line("/// <param name=\"available\">The bytes from the layout's start to the end of its region.</param>");
+        _w.Line("/// <param name=\"key2\">The value of the field the cases' <c>and:</c> conditions read.</param>");
         _w.Line("/// <returns>The size, or -1.</returns>");
-        _w.Open("public static int Measure(ulong key, " + FieldCode.Span + " available)");
+        _w.Open("public static int Measure(ulong key, " + FieldCode.Span + " available, ulong key2 = 0)");
+        foreach (var c in _cases.Where(c => c.And is not null))
+        {
+            _w.Open("if (" + Matches(c, "key", "key2") + ")");
+            _w.Line("return " + SizeFor(c) + ";");
+            _w.Close();
+            _w.Line();
+        }
+
+        if (_cases.All(c => c.And is null))
+        {
+            _w.Line("_ = key2;");
+        }
+
         _w.Open("switch (key)");
-        foreach (var c in _cases)
+        foreach (var c in _cases.Where(c => c.And is null))
         {
             foreach (var k in c.Keys)
             {

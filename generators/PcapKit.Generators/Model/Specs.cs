@@ -107,7 +107,14 @@ internal sealed record AltDisplaySpec(ulong Max, string Id, string Display)
 }
 
 /// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>
-internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArray<ulong> Keys, EquatableArray<string> KeyNames, bool Declared, EquatableArray<FieldSpec> Fields);
+internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArray<ulong> Keys, EquatableArray<string> KeyNames, bool Declared, EquatableArray<FieldSpec> Fields)
+{
+    /// <summary>
+    /// A condition on another field of the enclosing unit that must hold too (ICMP's unreachable code 4 carries the
+    /// next-hop MTU); such a case is chosen before a case of the same key without one.
+    /// </summary>
+    public ConditionSpec? And { get; init; }
+}
 
 /// <summary>The field holds the length of a region as <c>value * Scale + Offset</c>.</summary>
 internal sealed record SizeOfSpec(RegionKind Region, int Scale, int Offset);

@@ -162,6 +162,9 @@ sctp_frames = [
 ]
 frames += [(1, bytes(eth4() / IP(src=v4a, dst=v4b) / SCTP(sport=5000, dport=38412, tag=0x55667788) / Raw(c))) for c in sctp_frames]
 
+# ICMP "fragmentation needed" (RFC 1191): the next-hop MTU in the unreachable's last two bytes (appended, as above).
+frames += [(1, bytes(eth4() / IP(src=v4b, dst=v4a) / ICMP(type=3, code=4, nexthopmtu=1400) / IP(src=v4a, dst=v4b, flags="DF") / UDP(sport=5003, dport=53)))]
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
