@@ -51,6 +51,18 @@ internal static class GeneratorHarness
         return new Result(driver, output, diagnostics);
     }
 
+    /// <summary>Generates one YAML protocol, compiles it without a diagnostic, loads it and returns its descriptor.</summary>
+    public static PcapKit.Dissection.ProtocolDescriptor LoadProtocol(string path, string yaml, string typeName)
+    {
+        var result = Run([(path, yaml)], []);
+        Xunit.Assert.Empty(result.Diagnostics);
+        Xunit.Assert.Empty(result.CompileDiagnostics);
+        using var stream = new MemoryStream();
+        var emit = result.Output.Emit(stream);
+        Xunit.Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        return (PcapKit.Dissection.ProtocolDescriptor)System.Reflection.Assembly.Load(stream.ToArray()).GetType(typeName)!.GetProperty("Descriptor")!.GetValue(null)!;
+    }
+
     internal sealed record Result(GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics)
     {
         public GeneratorDriverRunResult RunResult => Driver.GetRunResult();
