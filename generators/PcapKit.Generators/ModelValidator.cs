@@ -532,7 +532,7 @@ internal static class ModelValidator
         FieldSpec? open = null;
         foreach (var f in fields)
         {
-            var variable = Emit.Layout.FixedSize(f) < 0 && f.Bits == 0 && f.Type != FieldType.Bool;
+            var variable = Emit.Layout.IsVariableSize(f);
             if (open is not null)
             {
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(prefix + f.Id), f.Id, "it follows '" + open.Id + "', which has no length; only the last field may take the rest");

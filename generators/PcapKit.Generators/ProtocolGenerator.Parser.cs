@@ -465,7 +465,7 @@ public sealed partial class ProtocolGenerator
                             repeatType = element.Name;
                             repeatUntil = Named(attrs["RepeatAttribute"], "Until") is string until ? FieldIdOf(element, until) : null;
                             children = ReadFields(element, endian, key + ":", state, locations, cancellationToken);
-                            if (element.IsValueType && children.Any(c => Emit.Layout.FixedSize(c) < 0 && c.Bits == 0 && c.Type != FieldType.Bool))
+                            if (element.IsValueType && children.Any(Emit.Layout.IsVariableSize))
                             {
                                 // A measured item is emitted as a record class with a view; a record struct cannot be one.
                                 state.Report(DiagnosticDescriptors.UnsupportedLayout, propertyLocation, property.Name, "an item whose size depends on its own fields is a 'partial record' class, not a record struct");

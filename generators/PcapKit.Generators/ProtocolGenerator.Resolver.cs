@@ -53,15 +53,16 @@ public sealed partial class ProtocolGenerator
             var brokenTlvs = new HashSet<string>(StringComparer.Ordinal);
             var extraEnums = new List<EnumSpec>();
 
-            var tlvLookups = new Dictionary<string, LocationLookup>(StringComparer.Ordinal);
-
-            // Every set's id first, so a case's value may hold a set declared after it (IPv4's CIPSO tags).
+            // Every set's id first (with where it is declared), so a case's value may hold a set declared after it
+            // (IPv4's CIPSO tags).
             var declaredTlvs = new Dictionary<string, TlvSetSpec>(StringComparer.Ordinal);
+            var tlvLookups = new Dictionary<string, LocationLookup>(StringComparer.Ordinal);
             foreach (var draft in ordered.SelectMany(u => u.Tlvs))
             {
                 if (!declaredTlvs.ContainsKey(draft.Spec.Id))
                 {
                     declaredTlvs[draft.Spec.Id] = draft.Spec;
+                    tlvLookups[draft.Spec.Id] = new LocationLookup(draft.Locations, null);
                 }
             }
 
@@ -73,11 +74,6 @@ public sealed partial class ProtocolGenerator
                     cancellationToken.ThrowIfCancellationRequested();
                     var tlv = draft.Spec;
                     var lookup = new LocationLookup(draft.Locations, null);
-                    if (!tlvLookups.ContainsKey(tlv.Id))
-                    {
-                        tlvLookups[tlv.Id] = lookup;
-                    }
-
                     if (tlvs.ContainsKey(tlv.Id))
                     {
                         ModelValidator.Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, lookup.Get("tlv"), "TLV set", tlv.Id);

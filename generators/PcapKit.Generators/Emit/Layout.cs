@@ -63,6 +63,9 @@ internal sealed class Layout
         return null;
     }
 
+    /// <summary>Whether a field's size is not fixed by the spec (a byte string, list or variant sized on the wire); bit fields and flags are not.</summary>
+    public static bool IsVariableSize(FieldSpec f) => FixedSize(f) < 0 && f.Bits == 0 && f.Type != FieldType.Bool;
+
     public static int FixedSize(FieldSpec f) => f.Type switch
     {
         FieldType.UInt or FieldType.Mac or FieldType.Ipv4 or FieldType.Ipv6 => f.ByteWidth,

@@ -162,9 +162,8 @@ internal sealed partial class ProtocolEmitter
                     break;
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
-                    var second = VariantEmitter.SecondKeyOf(f) is { } secondId ? ", (ulong)" + FieldCode.RawValue(_layout.Find(secondId)!, "_data", ViewOffset(_layout.Find(secondId)!)) : string.Empty;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
-                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + second + ");");
+                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + SecondKeyArgument(f, "_data", ViewOffset) + ");");
                     break;
                 case FieldType.Payload:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");
@@ -396,21 +395,33 @@ internal sealed partial class ProtocolEmitter
     /// <summary>A condition over the view's properties: from outside the view (<c>view.</c>, for the descriptor) or inside it.</summary>
     private string ConditionOnView(ConditionSpec c, string owner = "view.")
     {
-        var target = _spec.Fields.First(f => f.Id == c.FieldId);
-        return Condition(c, FieldCode.ToUlong(target, owner + target.PropertyName)) + (c.And is { } and ? " && (" + ConditionOnView(and, owner) + ")" : string.Empty);
+        return Condition(c, link =>
+        {
+            var target = _spec.Fields.First(f => f.Id == link.FieldId);
+            return FieldCode.ToUlong(target, owner + target.PropertyName);
+        });
     }
 
-    internal static string Condition(ConditionSpec c, string value) =>
+    /// <summary><c>, (ulong)value</c> of the field a variant's cases' <c>and:</c> read, for its view and Measure; empty when none does.</summary>
+    private string SecondKeyArgument(FieldSpec variant, string span, System.Func<FieldLayout, string> offsetOf) =>
+        VariantEmitter.SecondKeyOf(variant) is { } id && _layout.Find(id) is { } second ? ", (ulong)" + FieldCode.RawValue(second, span, offsetOf(second)) : string.Empty;
+
+    /// <summary>A condition and those joined to it with <c>and:</c>, each link's field value given by <paramref name="valueOf"/>.</summary>
+    internal static string Condition(ConditionSpec c, System.Func<ConditionSpec, string> valueOf) =>
+        string.Join(" && ", c.Links().Select((link, i) => i == 0 ? Condition(link, valueOf(link)) : "(" + Condition(link, valueOf(link)) + ")"));
+
+    /// <summary>One link of a condition (its <c>and:</c> aside) on <paramref name="value"/>.</summary>
+    private static string Condition(ConditionSpec c, string value) =>
         !c.AnyOf.IsEmpty ? "(" + value + ") is " + string.Join(" or ", c.AnyOf.Select(v => Naming.Dec(v) + "UL"))
         : c.Mask != 0 ? "(" + value + " & " + Naming.Hex(c.Mask) + ") != 0"
         : value + " == " + Naming.Dec(c.Equal);
 
-    private string ConditionExpr(ConditionSpec c, string span)
+    private string ConditionExpr(ConditionSpec c, string span) => Condition(c, link =>
     {
-        var target = _layout.Find(c.FieldId)!;
+        var target = _layout.Find(link.FieldId)!;
         var raw = FieldCode.RawValue(target, span, ConstName(target));
-        return Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw) + (c.And is { } and ? " && (" + ConditionExpr(and, span) + ")" : string.Empty);
-    }
+        return link.AnyOf.IsEmpty ? raw : "(ulong)" + raw;
+    });
 
     /// <summary>Where <c>position</c> is known to be during the walk, so checks that cannot fail are not emitted.</summary>
     private enum WalkState
@@ -481,8 +492,8 @@ internal sealed partial class ProtocolEmitter
         {
             var key = _layout.Find(f.SwitchField!)!;
             var end = f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "(int)headerLength" : "source.Length";
-            var second = VariantEmitter.SecondKeyOf(f) is { } secondId ? ", (ulong)" + FieldCode.RawValue(_layout.Find(secondId)!, "source", ParseOffset(_layout.Find(secondId)!)) : string.Empty;
-            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position)" + second + ");");
+            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position)" +
+                    SecondKeyArgument(f, "source", ParseOffset) + ");");
             _w.Open("if (" + lengthLocal + " < 0)");
             _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");
             _w.Close();

@@ -11,7 +11,7 @@ namespace PcapKit.Generators.Emit;
 internal static class RepeatEmitter
 {
     /// <summary>Whether the items have fields sized by other fields, so each item is measured.</summary>
-    public static bool IsVariable(FieldSpec field) => field.Children.Any(c => Layout.FixedSize(c) < 0 && c.Bits == 0 && c.Type != FieldType.Bool);
+    public static bool IsVariable(FieldSpec field) => field.Children.Any(Layout.IsVariableSize);
 
     public static void Emit(SourceWriter w, FieldSpec field, FieldCode code, string displayPrefix, bool declareProperties)
     {
@@ -149,7 +149,7 @@ internal static class RepeatEmitter
         w.Line("return new(items);");
         w.Close();
         w.Line();
-        EmitWriters(w, item, "items.Count * " + item + ".Size", "item.WriteTo(destination.Slice(position));", item + ".Size");
+        EmitWriters(w, item, measured: false);
         EmitAccept(w, item);
         w.Line("/// <summary>Enumerates the items.</summary>");
         w.Open("public ref struct Enumerator");
@@ -210,17 +210,18 @@ internal static class RepeatEmitter
     }
 
     /// <summary>The list's static <c>GetSize</c> and <c>TryWrite</c> over a record's items, which the owner's writer calls.</summary>
-    private static void EmitWriters(SourceWriter w, string item, string size, string write, string advance)
+    /// <param name="measured">Whether each item has a size of its own (a record with <c>GetSize</c> and <c>WriteFields</c>) rather than the struct's <c>Size</c>.</param>
+    private static void EmitWriters(SourceWriter w, string item, bool measured)
     {
         w.Line("/// <summary>The number of bytes <paramref name=\"items\"/> take on the wire.</summary>");
         w.Line("/// <param name=\"items\">The items.</param>");
         w.Line("/// <returns>The size.</returns>");
-        if (size.Contains("item."))
+        if (measured)
         {
             w.Open("public static int GetSize(global::PcapKit.ValueList<" + item + "> items)");
             w.Line("var size = 0;");
             w.Open("foreach (var item in items)");
-            w.Line("size += " + size + ";");
+            w.Line("size += item.GetSize();");
             w.Close();
             w.Line();
             w.Line("return size;");
@@ -228,7 +229,7 @@ internal static class RepeatEmitter
         }
         else
         {
-            w.Line("public static int GetSize(global::PcapKit.ValueList<" + item + "> items) => " + size + ";");
+            w.Line("public static int GetSize(global::PcapKit.ValueList<" + item + "> items) => items.Count * " + item + ".Size;");
         }
 
         w.Line();
@@ -245,8 +246,21 @@ internal static class RepeatEmitter
         w.Line();
         w.Line("var position = 0;");
         w.Open("foreach (var item in items)");
-        w.Lines(write.TrimEnd('\n'));
-        w.Line("position += " + advance + ";");
+        if (measured)
+        {
+            w.Line("var size = item.GetSize();");
+            w.Line("var status = item.WriteFields(destination.Slice(position, size));");
+            w.Open("if (status != global::System.Buffers.OperationStatus.Done)");
+            w.Line("return status;");
+            w.Close();
+            w.Line("position += size;");
+        }
+        else
+        {
+            w.Line("item.WriteTo(destination.Slice(position));");
+            w.Line("position += " + item + ".Size;");
+        }
+
         w.Close();
         w.Line();
         w.Line("written = position;");
@@ -329,7 +343,7 @@ internal static class RepeatEmitter
         w.Line("return new(items);");
         w.Close();
         w.Line();
-        EmitWriters(w, item, "item.GetSize()", "var size = item.GetSize();\nvar status = item.WriteFields(destination.Slice(position, size));\nif (status != global::System.Buffers.OperationStatus.Done)\n{\n    return status;\n}\n", "size");
+        EmitWriters(w, item, measured: true);
         EmitAccept(w, item);
         w.Line("/// <summary>Enumerates the items, measuring each.</summary>");
         w.Open("public ref struct Enumerator");

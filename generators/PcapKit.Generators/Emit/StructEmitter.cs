@@ -328,12 +328,12 @@ internal sealed class StructEmitter
     }
 
     /// <summary>A display condition read from the value's bytes.</summary>
-    private string ShowCondition(ConditionSpec c)
+    private string ShowCondition(ConditionSpec c) => ProtocolEmitter.Condition(c, link =>
     {
-        var target = _layout.Find(c.FieldId)!;
+        var target = _layout.Find(link.FieldId)!;
         var raw = FieldCode.RawValue(target, "_value", Naming.Dec(target.IsBits ? target.GroupOffset : target.Offset));
-        return ProtocolEmitter.Condition(c, c.AnyOf.IsEmpty ? raw : "(ulong)" + raw) + (c.And is { } and ? " && (" + ShowCondition(and) + ")" : string.Empty);
-    }
+        return link.AnyOf.IsEmpty ? raw : "(ulong)" + raw;
+    });
 
     private void EmitView(string owner, bool newView)
     {

@@ -40,12 +40,7 @@ internal sealed class VariantEmitter
     private static string Matches(VariantCaseSpec c, string key, string key2)
     {
         var text = "(" + key + " is " + string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL")) + ")";
-        for (var link = c.And; link is not null; link = link.And)
-        {
-            text += " && (" + ProtocolEmitter.Condition(link, key2) + ")";
-        }
-
-        return text;
+        return c.And is null ? text : text + " && (" + ProtocolEmitter.Condition(c.And, _ => key2) + ")";
     }
 
     /// <summary>Whether any case with an <c>and:</c> condition is chosen (those come before the cases of the same key without one).</summary>
