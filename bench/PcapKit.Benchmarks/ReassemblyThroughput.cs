@@ -52,7 +52,8 @@ internal static class ReassemblyThroughput
         var rates = Throughput.MeasureInterleaved(size,
             ("Extractor, streaming, no reassembly", () => Plain(path)),
             ("Extractor with IP and TCP reassembly, payload to a handler", () => Reassemble(path, new PayloadCounter(), mapped: true)),
-            ($"the same, Threads = {Environment.ProcessorCount} (workers dissect, reassembly in order on the reading thread)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount)));
+            ($"the same, Threads = {Environment.ProcessorCount} (workers dissect, reassembly in order on the reading thread)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount, shards: 0)),
+            ($"the same, Threads = {Environment.ProcessorCount}, ReassemblyShards = 2 (reassembly on two shard threads, replayed in order)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount, shards: 2)));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Reassembled payload delivered at {rates[1] * counter.Bytes / Math.Max(1, counter.Records) / 1e6:F0} MB/s; reassembly costs {100 * (1 - (rates[1] / rates[0])):F0}% of the plain pass's rate"));
@@ -117,7 +118,7 @@ internal static class ReassemblyThroughput
         return extractor.FramesRead;
     }
 
-    private static long Reassemble(string path, PayloadCounter counter, bool mapped, int threads = 1)
+    private static long Reassemble(string path, PayloadCounter counter, bool mapped, int threads = 1, int? shards = null)
     {
         using var extractor = new Extractor(new ExtractionOptions
         {
@@ -129,6 +130,7 @@ internal static class ReassemblyThroughput
             TcpStreamHandler = counter,
             ReaderOptions = new CaptureReaderOptions { UseMemoryMap = mapped },
             Threads = threads,
+            ReassemblyShards = shards,
         });
         extractor.Run();
         counter.Records = extractor.FramesRead;

@@ -153,10 +153,25 @@ public sealed class ExtractionOptions
     /// always runs on one). The records are still read in order on the caller's thread, and everything the run makes
     /// is byte for byte the sequential run's. When nothing keeps state across frames and the output is compact JSON,
     /// a <see cref="Formatter"/> that keeps none, or nothing, the threads also select and format the frames;
-    /// otherwise the caller's thread takes the dissected frames in order through reassembly, the trace, flows, the
-    /// consumers, the callback, the selector, the output and the stored frames.
+    /// otherwise the caller's thread takes the dissected frames in order through reassembly (or, with
+    /// <see cref="ReassemblyShards"/>, replays what the reassembly shards did), the trace, flows, the consumers, the
+    /// callback, the selector, the output and the stored frames.
     /// </summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Shards of the IP and TCP reassembly state when <see cref="Threads"/> is above 1: each shard keeps the datagrams
+    /// and connections of the address pairs that hash to it, on a thread of its own, and the reading thread replays
+    /// what the shards did in frame order, so every result is the one-thread run's (README, "All cores"). 0: the
+    /// reading thread keeps all the state itself. Null (the default): <c>Threads / 2</c> shards (at least 2) from three
+    /// threads on, none below — on two cores the reading thread keeping the state measured faster (bench/README.md).
+    /// Each shard holds its share of <see cref="IpReassembly"/>'s and <see cref="TcpReassembly"/>'s bounds, so a run
+    /// that reaches a bound may evict other entries than the one-thread run.
+    /// </summary>
+    public int? ReassemblyShards { get; init; }
+
+    /// <summary>The shards a parallel run uses (see <see cref="ReassemblyShards"/>).</summary>
+    internal int ShardCount => ReassemblyShards is { } shards ? Math.Max(0, shards) : Threads >= 3 ? Math.Max(2, Threads / 2) : 0;
 
     internal DissectorOptions ToDissectorOptions() => new()
     {

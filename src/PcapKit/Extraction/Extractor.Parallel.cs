@@ -20,8 +20,9 @@ namespace PcapKit.Extraction;
 /// them into the batch's own buffer, and the caller's thread writes the batches out in the order they were read.
 /// Otherwise the workers keep each frame's layers in the batch, and the caller's thread takes the frames in order
 /// through everything that keeps state — reassembly, the trace, flows, consumers, the callback, the selector, the
-/// output and the stored frames — exactly as the sequential run does. Either way the results are the sequential
-/// run's, byte for byte; at most four batches per thread are in flight.
+/// output and the stored frames — exactly as the sequential run does; with reassembly shards (Extractor.Shards.cs)
+/// each dissected batch also goes, in order, to every shard, and the caller's thread replays what the shards did.
+/// Either way the results are the sequential run's, byte for byte; at most four batches per thread are in flight.
 /// </summary>
 public sealed partial class Extractor
 {
@@ -58,6 +59,9 @@ public sealed partial class Extractor
         var free = new Stack<Batch>();
         var pending = new Queue<Batch>();
         InvalidDataException? damage = null;
+        // Reassembly state sharded over as many threads: a batch goes to the shards once dissected, in order.
+        var shards = !formats && ShardsReassembly && _options.ShardCount > 0 ? _shards = new ShardSet(this, _options.ShardCount, inFlight) : null;
+        var undispatched = new Queue<Batch>();
         try
         {
             var more = true;
@@ -71,27 +75,62 @@ public sealed partial class Extractor
                 {
                     work.Add(batch);
                     pending.Enqueue(batch);
+                    undispatched.Enqueue(batch);
                 }
                 else
                 {
                     free.Push(batch);
                 }
 
+                while (shards is not null && undispatched.Count > 0 && undispatched.Peek().Done.IsSet)
+                {
+                    shards.Dispatch(undispatched.Dequeue());
+                }
+
                 while (pending.Count >= inFlight || (!more && pending.Count > 0))
                 {
                     var done = pending.Dequeue();
-                    while (!done.Done.IsSet && work.TryTake(out var other))
+                    if (shards is not null)
                     {
-                        helper.Process(other);
-                    }
+                        // The shards take the batches in order: this one (the oldest not delivered) is next, once dissected.
+                        if (undispatched.Count > 0 && undispatched.Peek() == done)
+                        {
+                            while (!done.Done.IsSet && work.TryTake(out var other))
+                            {
+                                helper.Process(other);
+                            }
 
-                    if (formats)
-                    {
-                        Emit(done, sink);
+                            done.Done.Wait(CancellationToken.None);
+                            shards.Dispatch(undispatched.Dequeue());
+                        }
+
+                        while (undispatched.Count > 0 && undispatched.Peek().Done.IsSet)
+                        {
+                            shards.Dispatch(undispatched.Dequeue());
+                        }
+
+                        while (!done.ShardsDone.IsSet && work.TryTake(out var other))
+                        {
+                            helper.Process(other);
+                        }
+
+                        DeliverSharded(done);
                     }
                     else
                     {
-                        Deliver(done);
+                        while (!done.Done.IsSet && work.TryTake(out var other))
+                        {
+                            helper.Process(other);
+                        }
+
+                        if (formats)
+                        {
+                            Emit(done, sink);
+                        }
+                        else
+                        {
+                            Deliver(done);
+                        }
                     }
 
                     free.Push(done);
@@ -103,6 +142,7 @@ public sealed partial class Extractor
         {
             work.Complete();
             Task.WaitAll(workers, CancellationToken.None);
+            shards?.Stop();
         }
 
         if (damage is not null)
@@ -242,6 +282,11 @@ public sealed partial class Extractor
                     if (mode == WorkerMode.Dissect)
                     {
                         batch.SaveLayers(i, _stack);
+                        if (owner._shards is { } shards)
+                        {
+                            batch.Owner[i] = Route(new Frame(record.Data, _stack, owner._registry!), owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], out batch.Packets[i]);
+                        }
+
                         continue;
                     }
 
@@ -326,6 +371,67 @@ public sealed partial class Extractor
 
         public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
 
+        /// <summary>The shard that keeps each frame's reassembly state, or -1.</summary>
+        public int[] Owner { get; } = new int[BatchFrames];
+
+        /// <summary>Whether IP reassembly takes each frame as a fragment.</summary>
+        public bool[] Fragment { get; } = new bool[BatchFrames];
+
+        /// <summary>Each TCP segment's addresses, ports and flags, read when it was routed.</summary>
+        public Flows.FlowPacket[] Packets { get; } = new Flows.FlowPacket[BatchFrames];
+
+        /// <summary>Each frame's outcome in its shard.</summary>
+        public ShardResult[] Results { get; } = new ShardResult[BatchFrames];
+
+        /// <summary>Each shard's events for this batch.</summary>
+        public ShardLog[] Logs { get; private set; } = [];
+
+        /// <summary>Set when every shard is done with the batch.</summary>
+        public ManualResetEventSlim ShardsDone { get; } = new(false, spinCount: 1);
+
+        /// <summary>A shard's failure, and the frame it failed on.</summary>
+        public Exception? ShardFault { get; private set; }
+
+        public int ShardFaultFrame { get; private set; } = int.MaxValue;
+
+        private int _shardsLeft;
+
+        /// <summary>Readies the batch for <paramref name="count"/> shards.</summary>
+        public void PrepareShards(int count)
+        {
+            if (Logs.Length != count)
+            {
+                Logs = new ShardLog[count];
+                for (var s = 0; s < count; s++)
+                {
+                    Logs[s] = new ShardLog();
+                }
+            }
+
+            _shardsLeft = count;
+        }
+
+        /// <summary>A shard is done with the batch.</summary>
+        public void ShardDone()
+        {
+            if (Interlocked.Decrement(ref _shardsLeft) == 0)
+            {
+                ShardsDone.Set();
+            }
+        }
+
+        /// <summary>Notes a shard's failure at a frame (the earliest one counts).</summary>
+        public void Fault(Exception e, int frame)
+        {
+            lock (ShardsDone)
+            {
+                if (frame < ShardFaultFrame)
+                {
+                    (ShardFault, ShardFaultFrame) = (e, frame);
+                }
+            }
+        }
+
         public void Clear()
         {
             Count = 0;
@@ -337,6 +443,9 @@ public sealed partial class Extractor
             Error = null;
             Output.ResetWrittenCount();
             Done.Reset();
+            ShardsDone.Reset();
+            (ShardFault, ShardFaultFrame) = (null, int.MaxValue);
+            Array.Clear(Results);
         }
 
         /// <summary>Adds a record: a view of it when the reader's records stay valid (a mapped file), else a copy.</summary>

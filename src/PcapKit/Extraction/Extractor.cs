@@ -87,16 +87,7 @@ public sealed partial class Extractor : IDisposable
                 }
 
                 // PyPCAPKit's strict off: datagrams dropped incomplete are stored too, with what arrived.
-                var report = options.ReassemblyReport;
-                _ip = new Reassembly.IpReassembler(options.IpReassembly, r =>
-                {
-                    if (r.Datagram is { } partial && _store)
-                    {
-                        _datagrams.Add(partial);
-                    }
-
-                    report?.Invoke(r);
-                });
+                _ip = new Reassembly.IpReassembler(options.IpReassembly, OnIpReport);
             }
 
             var handler = options.TcpStreamHandler;
@@ -115,6 +106,7 @@ public sealed partial class Extractor : IDisposable
                 }
 
                 _tcp = new Reassembly.TcpReassembler(options.TcpReassembly, handler);
+                _tcpHandler = handler;
             }
 
             if (options.Trace is { } trace)
@@ -184,6 +176,7 @@ public sealed partial class Extractor : IDisposable
     private void Reassemble(scoped in CaptureRecord record, out ExtractedFrame frame)
     {
         var view = new Frame(record.Data, _stack, _registry!);
+        _tcp?.AdvanceTime(record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue);
         if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
         {
             _dissector!.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
@@ -310,8 +303,16 @@ public sealed partial class Extractor : IDisposable
         if (!_completed)
         {
             _completed = true;
-            _ip?.Finish();
-            _tcp?.Finish();
+            if (_shards is { } shards)
+            {
+                FinishShards(shards);
+            }
+            else
+            {
+                _ip?.Finish();
+                _tcp?.Finish();
+            }
+
             _sink?.End(Summary);
             _sink?.Dispose();
             _sink = null;
@@ -321,7 +322,7 @@ public sealed partial class Extractor : IDisposable
             }
         }
 
-        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams, _tcp?.ClosedStreams ?? []);
+        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams, ClosedStreams);
     }
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>

@@ -48,6 +48,17 @@ public sealed class IpReassemblyOptions
     /// incomplete (timeout, eviction, end of capture) is handed out too, in its report, with what arrived as chunks.
     /// </summary>
     public bool Strict { get; init; } = true;
+
+    /// <summary>The bounds of one of <paramref name="shards"/> reassemblers that share the datagrams (each holds its part of the state).</summary>
+    internal IpReassemblyOptions Share(int shards) => new()
+    {
+        Policy = Policy,
+        Timeout = Timeout,
+        MaxDatagramSize = MaxDatagramSize,
+        MaxBufferedBytes = Math.Max(1, MaxBufferedBytes / shards),
+        MaxDatagrams = Math.Max(1, MaxDatagrams / shards),
+        Strict = Strict,
+    };
 }
 
 /// <summary>What <see cref="IpReassembler.Add"/> made of a frame.</summary>
@@ -312,6 +323,20 @@ public sealed class IpReassembler
         _completed++;
         return FragmentOutcome.Completed;
     }
+
+    /// <summary>
+    /// Whether <see cref="Add"/> takes the frame as a fragment (its time then drops the datagrams in progress too long),
+    /// and the addresses of the IP layer it fragments.
+    /// </summary>
+    internal static bool IsFragment(Frame frame, out Ipv6Address source, out Ipv6Address destination)
+    {
+        var fragment = TryFindFragment(frame, out var f) && !f.Atomic;
+        (source, destination) = (f.Source, f.Destination);
+        return fragment;
+    }
+
+    /// <summary>Moves the clock to a fragment's time, as <see cref="Add"/> does first: datagrams in progress too long are dropped.</summary>
+    internal void AdvanceTime(long time, long frameNumber) => Expire(time, frameNumber);
 
     /// <summary>Reports every datagram still in progress as incomplete and forgets it (the end of the capture).</summary>
     public void Finish()

@@ -33,8 +33,20 @@ public sealed class TcpReassemblyOptions
     /// <summary>
     /// A connection idle this long (capture time) is closed and forgotten; null (the default): never, as tshark, so a
     /// capture whose clock jumps does not split its connections — <see cref="MaxStreams"/> bounds the state anyway.
+    /// The clock moves with each segment and with <see cref="TcpReassembler.AdvanceTime"/>, which extraction calls for every frame.
     /// </summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>The bounds of one of <paramref name="shards"/> reassemblers that share the connections (each holds its part of the state).</summary>
+    internal TcpReassemblyOptions Share(int shards) => new()
+    {
+        Store = Store,
+        MaxBufferedBytesPerDirection = MaxBufferedBytesPerDirection,
+        MaxBufferedBytes = Math.Max(1, MaxBufferedBytes / shards),
+        MaxStreams = Math.Max(1, MaxStreams / shards),
+        MaxEndedStreams = Math.Max(1, MaxEndedStreams / shards),
+        IdleTimeout = IdleTimeout,
+    };
 }
 
 /// <summary>Bytes of a TCP stream that never came.</summary>
@@ -97,6 +109,12 @@ public sealed class TcpStream
 
     /// <summary>Each direction's base for relative sequence numbers (tshark's <c>tcp.seq</c>; see <see cref="Output.FrameFields"/>).</summary>
     internal RelativeSequenceBases RelativeBases;
+
+    /// <summary>
+    /// When a shard's reassembler keeps this connection on another thread: the copy the extraction's reading thread
+    /// hands out, brought up to date from the shard's events in frame order (read and written on that thread only).
+    /// </summary>
+    internal TcpStream? Mirror;
 
     /// <summary>The last frame seen of the connection.</summary>
     public long LastFrame { get; internal set; }
@@ -223,6 +241,14 @@ public sealed class TcpReassembler
 
     /// <summary>Ended connections remembered (at most <see cref="TcpReassemblyOptions.MaxEndedStreams"/>).</summary>
     public int EndedStreams => _ended.Count;
+
+    /// <summary>
+    /// Moves the capture's clock to a frame's time: with <see cref="TcpReassemblyOptions.IdleTimeout"/>, connections
+    /// idle longer than it are closed (<c>idle</c>) and forgotten, least recently active first. Extraction calls it
+    /// for every frame, whatever it carries, so time passes on frames of any kind.
+    /// </summary>
+    /// <param name="time">The frame's capture time in nanoseconds (long.MinValue when unknown: nothing happens).</param>
+    public void AdvanceTime(long time) => Expire(time);
 
     /// <summary>Adds a dissected frame; frames without a TCP segment (or later IP fragments) are ignored.</summary>
     /// <param name="frame">The frame.</param>

@@ -1,0 +1,355 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using PcapKit.Capture;
+using PcapKit.Extraction;
+using PcapKit.Flows;
+using PcapKit.Reassembly;
+using Xunit;
+
+namespace PcapKit.Integration.Tests;
+
+/// <summary>
+/// IP and TCP reassembly sharded over threads (<see cref="ExtractionOptions.Threads"/>): a generated capture of a few
+/// hundred connections between many hosts — handshakes, data both ways, segments out of order, retransmissions with
+/// other bytes, lost segments later acknowledged, segments split into IP fragments that arrive in any order, FIN, RST,
+/// ports reused, idle connections closed by time jumps over every shard at once, fragments that never complete — gives,
+/// on 1 to 7 shards, every event in the order and with the values of the one-thread run: each handler call with
+/// the connection's counters at that moment, each report, each frame's connection number and datagram, and the stored
+/// streams, gaps and datagrams.
+/// </summary>
+public sealed class ShardedReassemblyTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pcapkit-shards-" + Guid.NewGuid().ToString("N"));
+
+    public ShardedReassemblyTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ManyConnections_ThroughShardedReassembly_GiveTheOneThreadRunsEvents(int seed)
+    {
+        var capture = Path.Combine(_folder, $"connections-{seed}.pcap");
+        var frames = Generate(capture, seed, connections: 400);
+        var one = Run(capture, threads: 1);
+        Assert.Contains("close idle", one, StringComparison.Ordinal);
+        Assert.Contains("close rst", one, StringComparison.Ordinal);
+        Assert.Contains("close fin", one, StringComparison.Ordinal);
+        Assert.Contains("close new connection", one, StringComparison.Ordinal);
+        Assert.Contains("gap", one, StringComparison.Ordinal);
+        Assert.Contains("report Timeout", one, StringComparison.Ordinal);
+        Assert.Contains(" datagram ", one, StringComparison.Ordinal);
+        Assert.Contains($"frames {frames}", one, StringComparison.Ordinal);
+        foreach (var (threads, shards) in new (int, int?)[] { (2, 1), (2, 2), (3, null), (5, 3), (4, 7) })
+        {
+            var many = Run(capture, threads, shards);
+            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {FirstDifference(one, many)}");
+        }
+    }
+
+    [Fact]
+    public void AHandlersException_ComesOut_AfterTheFramesBeforeIt_AsOnOneThread()
+    {
+        var capture = Path.Combine(_folder, "throwing.pcap");
+        Generate(capture, seed: 4, connections: 100);
+        var one = RunThrowing(capture, threads: 1, shards: null);
+        Assert.Equal(one, RunThrowing(capture, threads: 3, shards: 2));
+        Assert.Equal(one, RunThrowing(capture, threads: 2, shards: 3));
+        Assert.True(one.Frames > 0);
+    }
+
+    /// <summary>Runs with a handler that fails at its 200th piece of data: the frames the callback saw, and the message.</summary>
+    private static (long Frames, long LastFrame, string Message) RunThrowing(string capture, int threads, int? shards)
+    {
+        long frames = 0, last = 0;
+        using var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, ReassemblyShards = shards,
+            ReassembleIp = true, ReassembleTcp = true, TcpStreamHandler = new Failing(200),
+            Callback = (in ExtractedFrame f) => (frames, last) = (frames + 1, f.Number),
+        });
+        var e = Assert.Throws<InvalidOperationException>(() => extractor.Run());
+        return (frames, last, e.Message);
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        var x = a.Split('\n');
+        var y = b.Split('\n');
+        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        {
+            if (x[i] != y[i])
+            {
+                return $"{i}: '{x[i]}' vs '{y[i]}'";
+            }
+        }
+
+        return $"{Math.Min(x.Length, y.Length)} (lengths {x.Length}, {y.Length})";
+    }
+
+    private static string Run(string capture, int threads, int? shards = null)
+    {
+        var log = new StringBuilder();
+        var handler = new Recorder(log);
+        using var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, ReassemblyShards = shards, Store = true,
+            ReassembleIp = true, ReassembleTcp = true,
+            IpReassembly = new IpReassemblyOptions { Timeout = TimeSpan.FromSeconds(5), Strict = false },
+            TcpReassembly = new TcpReassemblyOptions { Store = true, IdleTimeout = TimeSpan.FromSeconds(30) },
+            TcpStreamHandler = handler,
+            ReassemblyReport = r => log.Append(CultureInfo.InvariantCulture, $"report {r.Kind} {r.Frame} {r.Source} {r.Destination} {r.Id} [{string.Join(',', r.Frames)}] {r.Detail} {r.Datagram?.Chunks.Count}\n"),
+            Callback = (in ExtractedFrame f) => log.Append(CultureInfo.InvariantCulture,
+                $"frame {f.Number} stream {f.Stream?.Index} {f.Stream?.LastFrame} {f.Stream?.FinFrame[0]} {f.Stream?.FinFrame[1]} {f.Stream?.Conflicts} datagram {f.Datagram?.Id} {f.Reassembled.LayerCount}\n"),
+        });
+        var result = extractor.Run();
+        log.Append(CultureInfo.InvariantCulture, $"frames {result.Summary.Frames}\n");
+        foreach (var stream in result.Streams)
+        {
+            log.Append(CultureInfo.InvariantCulture,
+                $"stream {stream.Index} {stream.Client} {stream.FirstFrame} {stream.LastFrame} {stream.ClosedBy} {Hash(stream.GetData(0).Span)} {Hash(stream.GetData(1).Span)} gaps {string.Join(';', stream.Gaps)}\n");
+        }
+
+        foreach (var datagram in result.Datagrams)
+        {
+            log.Append(CultureInfo.InvariantCulture, $"datagram {datagram.Id} {datagram.Completed} [{string.Join(',', datagram.Frames)}] {Hash(datagram.Payload.Span)}\n");
+        }
+
+        return log.ToString();
+    }
+
+    private static string Hash(ReadOnlySpan<byte> data)
+    {
+        // FNV-1a: enough to tell the bytes apart in a log.
+        var hash = 14695981039346656037UL;
+        foreach (var b in data)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written.</summary>
+    private static long Generate(string path, int seed, int connections)
+    {
+        var random = new Random(seed);
+        var scripts = new List<Queue<byte[]>>();
+        for (var c = 0; c < connections; c++)
+        {
+            scripts.Add(Script(random, c));
+        }
+
+        // Never-finished UDP fragments between other hosts: dropped by the IP timeout or at the end.
+        for (var u = 0; u < 60; u++)
+        {
+            var fragment = Ipv4(random, 0x0B000000u + (uint)random.Next(40), 0x0B010000u + (uint)random.Next(40), 17, (ushort)(5000 + u), offset: 0, more: true, new byte[64]);
+            scripts.Add(new Queue<byte[]>([fragment]));
+        }
+
+        using var writer = PcapWriter.Create(path, LinkTypes.Ipv4);
+        var time = 1_700_000_000_000_000UL;
+        long written = 0;
+        while (scripts.Count > 0)
+        {
+            var i = random.Next(scripts.Count);
+            var packet = scripts[i].Dequeue();
+            if (scripts[i].Count == 0)
+            {
+                scripts.RemoveAt(i);
+            }
+
+            // Mostly close together; now and then a pause longer than both timeouts, which ends connections in every shard at once.
+            time += random.Next(2000) == 0 ? 40_000_000UL : (ulong)random.Next(1, 20_000);
+            writer.Write(new CaptureTimestamp(time, TimestampResolution.Microseconds), packet, (uint)packet.Length);
+            written++;
+        }
+
+        return written;
+    }
+
+    /// <summary>One connection's packets in the order it sends them.</summary>
+    private static Queue<byte[]> Script(Random random, int c)
+    {
+        var client = 0x0A000000u + (uint)random.Next(64);
+        var server = 0x0A010000u + (uint)random.Next(16);
+        var clientPort = (ushort)(20_000 + c);
+        var packets = new List<byte[]>();
+        var rounds = random.Next(3) == 0 ? 2 : 1; // a third reuse their ports for a second connection
+        for (var round = 0; round < rounds; round++)
+        {
+            var isn = (uint)random.Next();
+            var serverIsn = (uint)random.Next();
+            packets.Add(Segment(random, client, clientPort, server, 80, isn, 0, 0x02, []));
+            packets.Add(Segment(random, server, 80, client, clientPort, serverIsn, isn + 1, 0x12, []));
+            packets.Add(Segment(random, client, clientPort, server, 80, isn + 1, serverIsn + 1, 0x10, []));
+            var next = new[] { isn + 1, serverIsn + 1 };
+            byte[]? held = null;
+            for (var k = random.Next(2, 12); k > 0; k--)
+            {
+                var d = random.Next(2);
+                var data = new byte[random.Next(1, 300)];
+                random.NextBytes(data);
+                var (from, fromPort, to, toPort) = d == 0 ? (client, clientPort, server, (ushort)80) : (server, (ushort)80, client, clientPort);
+                var segment = Segment(random, from, fromPort, to, toPort, next[d], next[1 - d], 0x18, data);
+                var roll = random.Next(20);
+                if (roll == 0)
+                {
+                    // Lost: the peer's acknowledgment of later bytes makes it a gap.
+                }
+                else if (roll == 1 && held is null)
+                {
+                    held = segment; // sent after the next one: out of order
+                }
+                else if (roll == 2)
+                {
+                    // Split into two IP fragments that arrive in either order.
+                    var (first, second) = Fragments(random, segment);
+                    packets.AddRange(random.Next(2) == 0 ? new[] { first, second } : new[] { second, first });
+                }
+                else
+                {
+                    packets.Add(segment);
+                    if (roll == 3)
+                    {
+                        // Retransmitted with other bytes: the first copy wins, the conflict is counted.
+                        var other = (byte[])segment.Clone();
+                        other[^1] ^= 0xff;
+                        packets.Add(other);
+                    }
+                }
+
+                if (held is not null && roll != 1)
+                {
+                    packets.Add(held);
+                    held = null;
+                }
+
+                next[d] += (uint)data.Length;
+                packets.Add(Segment(random, to, toPort, from, fromPort, next[1 - d], next[d], 0x10, []));
+            }
+
+            if (held is not null)
+            {
+                packets.Add(held);
+            }
+
+            switch (round + 1 < rounds && random.Next(2) == 0 ? 1 : random.Next(4))
+            {
+                case 0:
+                    packets.Add(Segment(random, client, clientPort, server, 80, next[0], next[1], 0x14, [])); // RST
+                    break;
+                case 1:
+                    break; // left open: idle, the end of the capture, or a new connection on its ports
+                default:
+                    packets.Add(Segment(random, client, clientPort, server, 80, next[0], next[1], 0x11, []));
+                    packets.Add(Segment(random, server, 80, client, clientPort, next[1], next[0] + 1, 0x11, []));
+                    packets.Add(Segment(random, client, clientPort, server, 80, next[0] + 1, next[1] + 1, 0x10, []));
+                    break;
+            }
+        }
+
+        return new Queue<byte[]>(packets);
+    }
+
+    private static byte[] Segment(Random random, uint source, ushort sourcePort, uint destination, ushort destinationPort, uint sequence, uint acknowledgment, byte flags, byte[] data)
+    {
+        var tcp = new byte[20 + data.Length];
+        tcp[0] = (byte)(sourcePort >> 8);
+        tcp[1] = (byte)sourcePort;
+        tcp[2] = (byte)(destinationPort >> 8);
+        tcp[3] = (byte)destinationPort;
+        Put(tcp, 4, sequence);
+        Put(tcp, 8, acknowledgment);
+        tcp[12] = 0x50;
+        tcp[13] = flags;
+        tcp[14] = 0xff;
+        data.CopyTo(tcp, 20);
+        return Ipv4(random, source, destination, 6, (ushort)random.Next(), 0, false, tcp);
+    }
+
+    private static (byte[] First, byte[] Second) Fragments(Random random, byte[] packet)
+    {
+        var payload = packet.AsSpan(20);
+        var split = Math.Max(8, (payload.Length / 2) & ~7);
+        var id = (ushort)random.Next();
+        var source = Read(packet, 12);
+        var destination = Read(packet, 16);
+        return (Ipv4(random, source, destination, 6, id, 0, true, payload[..split].ToArray()),
+                Ipv4(random, source, destination, 6, id, split / 8, false, payload[split..].ToArray()));
+    }
+
+    private static byte[] Ipv4(Random random, uint source, uint destination, byte protocol, ushort id, int offset, bool more, byte[] payload)
+    {
+        _ = random;
+        var packet = new byte[20 + payload.Length];
+        packet[0] = 0x45;
+        packet[2] = (byte)(packet.Length >> 8);
+        packet[3] = (byte)packet.Length;
+        packet[4] = (byte)(id >> 8);
+        packet[5] = (byte)id;
+        var fragment = (more ? 0x2000 : 0) | offset;
+        packet[6] = (byte)(fragment >> 8);
+        packet[7] = (byte)fragment;
+        packet[8] = 64;
+        packet[9] = protocol;
+        Put(packet, 12, source);
+        Put(packet, 16, destination);
+        payload.CopyTo(packet, 20);
+        return packet;
+    }
+
+    private static void Put(byte[] to, int at, uint value)
+    {
+        to[at] = (byte)(value >> 24);
+        to[at + 1] = (byte)(value >> 16);
+        to[at + 2] = (byte)(value >> 8);
+        to[at + 3] = (byte)value;
+    }
+
+    private static uint Read(byte[] from, int at) => (uint)(from[at] << 24 | from[at + 1] << 16 | from[at + 2] << 8 | from[at + 3]);
+
+    /// <summary>Fails at the given piece of data, naming its frame.</summary>
+    private sealed class Failing(int at) : ITcpStreamHandler
+    {
+        private int _calls;
+
+        public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame)
+        {
+            if (++_calls == at)
+            {
+                throw new InvalidOperationException($"the handler fails at frame {frame}, stream {stream.Index}, offset {offset}");
+            }
+        }
+
+        public void OnGap(TcpStream stream, int direction, long offset, long length, string reason)
+        {
+        }
+
+        public void OnClose(TcpStream stream)
+        {
+        }
+    }
+
+    /// <summary>Writes every handler call with the connection's counters as the handler sees them then.</summary>
+    private sealed class Recorder(StringBuilder log) : ITcpStreamHandler
+    {
+        public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame) =>
+            log.Append(CultureInfo.InvariantCulture,
+                $"data {State(stream)} {direction} {offset} {data.Length} {Hash(data)} {frame} {stream.Acknowledgment[direction]}\n");
+
+        public void OnGap(TcpStream stream, int direction, long offset, long length, string reason) =>
+            log.Append(CultureInfo.InvariantCulture, $"gap {State(stream)} {direction} {offset} {length} {reason}\n");
+
+        public void OnClose(TcpStream stream) =>
+            log.Append(CultureInfo.InvariantCulture, $"close {stream.ClosedBy} {State(stream)}\n");
+
+        private static string State(TcpStream s) => string.Create(CultureInfo.InvariantCulture,
+            $"#{s.Index} {s.Client} {s.FirstFrame}-{s.LastFrame} d{s.Delivered[0]}/{s.Delivered[1]} m{s.Missing[0]}/{s.Missing[1]} c{s.Conflicts} o{s.OutOfWindow} f{s.FinFrame[0]}/{s.FinFrame[1]} w{s.FirstWholeDirection} g{s.Gaps.Count} {s.ClosedBy}");
+    }
+}
