@@ -223,8 +223,11 @@ public sealed class FuzzCampaign
         return stream.ToArray();
     }
 
-    /// <summary>Every fourth input is extracted on two threads (dissection on a worker, the stateful stages in order).</summary>
-    private static int Threads(long iteration) => iteration % 4 == 2 ? 2 : 1;
+    /// <summary>
+    /// Every fourth input is extracted on two threads (dissection on a worker, the stateful stages in order), and
+    /// every fourth other on three (IP and TCP reassembly on two shards, replayed in order).
+    /// </summary>
+    private static int Threads(long iteration) => (iteration % 4) switch { 2 => 2, 0 => 3, _ => 1 };
 
     /// <summary>Runs one input; false when it hung (the campaign stops: the run is still going in the background).</summary>
     private bool Execute(FuzzReport report, string kind, long iteration, string source, string mutations, byte[] input, string? flowFolder, int threads)
@@ -253,6 +256,17 @@ public sealed class FuzzCampaign
 
             var outcome = run.Result;
             report.MostAllocated = Math.Max(report.MostAllocated, outcome.AllocatedBytes);
+            if (threads > 1 && flowFolder is null)
+            {
+                // Differential: the parallel run (sharded reassembly on three threads) makes what one thread makes.
+                var one = FuzzTarget.Run(input, Bounds, null, threads: 1);
+                if (one.Frames != outcome.Frames || one.CaptureError != outcome.CaptureError || one.Digest != outcome.Digest)
+                {
+                    error = $"{threads} threads made other results than one: {outcome.Frames} frames, digest {outcome.Digest:x16}, error {outcome.CaptureError} against {one.Frames}, {one.Digest:x16}, {one.CaptureError}";
+                    report.Findings.Add(new FuzzFinding(kind, iteration, source, mutations, error, input, threads));
+                }
+            }
+
             if (outcome.CaptureError is not null)
             {
                 report.CaptureErrors++;

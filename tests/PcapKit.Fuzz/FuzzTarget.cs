@@ -33,7 +33,8 @@ public sealed class FuzzBounds
 /// <param name="Frames">Frames extracted.</param>
 /// <param name="CaptureError">The capture-format error that ended it (the one exception the pipeline documents), or <see langword="null"/>.</param>
 /// <param name="AllocatedBytes">Bytes the run allocated.</param>
-public sealed record FuzzOutcome(long Frames, string? CaptureError, long AllocatedBytes);
+/// <param name="Digest">A hash of everything the run made: the JSON document, every TCP handler call (with the connection's number and counters), every IP reassembly report and every flow ended — equal for runs on any number of threads.</param>
+public sealed record FuzzOutcome(long Frames, string? CaptureError, long AllocatedBytes, ulong Digest);
 
 /// <summary>
 /// Runs one capture through everything that reads it: reader → dissection (heuristics and checksum verification
@@ -49,7 +50,7 @@ public static class FuzzTarget
     /// <param name="capture">The capture file's bytes.</param>
     /// <param name="bounds">The state bounds.</param>
     /// <param name="flowFolder">Where the flow splitter writes (emptied by the caller), or <see langword="null"/> to leave it out.</param>
-    /// <param name="threads">The extractor's threads: with 2, the frames are dissected on a worker and taken through the stateful stages in order on this thread.</param>
+    /// <param name="threads">The extractor's threads: with 2, the frames are dissected on a worker and taken through the stateful stages in order on this thread; from 3 on, IP and TCP reassembly run on shard threads too.</param>
     /// <returns>How it ended.</returns>
     /// <exception cref="FuzzBoundException">The run allocated more than the bounds allow (on this thread).</exception>
     public static FuzzOutcome Run(byte[] capture, FuzzBounds bounds, string? flowFolder, int threads = 1)
@@ -69,7 +70,9 @@ public static class FuzzTarget
             MaxOpenFiles = 8,
             MaxBufferedBytes = 1024 * 1024,
         });
-        var handler = new HttpStreamParser(_ => { }, new Http2StreamParser(_ => { }, new FtpDataTracker(_ => { })));
+        var digest = new Digest();
+        var handler = new DigestingHandler(digest, new HttpStreamParser(_ => { }, new Http2StreamParser(_ => { }, new FtpDataTracker(_ => { }))));
+        using var output = new DigestStream(digest);
         string? error = null;
         long frames = 0;
         try
@@ -79,17 +82,29 @@ public static class FuzzTarget
             {
                 InputStream = input,
                 InputPath = "fuzzed.pcap",
-                OutputStream = Stream.Null,
+                OutputStream = output,
                 Format = OutputFormat.Json,
                 Registry = Registry,
                 VerifyChecksums = true,
                 ReassembleIp = true,
                 ReassembleTcp = true,
                 IpReassembly = new IpReassemblyOptions { MaxBufferedBytes = bounds.IpBufferedBytes, MaxDatagrams = 256 },
-                TcpReassembly = new TcpReassemblyOptions { MaxBufferedBytes = bounds.TcpBufferedBytes, MaxBufferedBytesPerDirection = 256 * 1024, MaxStreams = bounds.Flows },
+                TcpReassembly = new TcpReassemblyOptions { MaxBufferedBytes = bounds.TcpBufferedBytes, MaxBufferedBytesPerDirection = 256 * 1024, MaxStreams = bounds.Flows, IdleTimeout = TimeSpan.FromSeconds(60) },
                 TcpStreamHandler = handler,
                 Flows = new FlowCollectorOptions { MaxFlows = bounds.Flows, MaxFramesPerFlow = 64, MaxPayloadPerDirection = 64 * 1024 },
-                FlowEnded = _ => { },
+                FlowEnded = f =>
+                {
+                    digest.Add(f.FirstFrame);
+                    digest.Add(f.FrameCount);
+                    digest.Add(f.PayloadBytes[0]);
+                    digest.Add(f.PayloadBytes[1]);
+                },
+                ReassemblyReport = r =>
+                {
+                    digest.Add((long)r.Kind);
+                    digest.Add(r.Frame);
+                    digest.Add(r.Frames.Count);
+                },
                 Consumers = splitter is null ? [new FieldsConsumer(Registry)] : [new FieldsConsumer(Registry), splitter],
                 Threads = threads,
             });
@@ -115,7 +130,99 @@ public static class FuzzTarget
             throw new FuzzBoundException($"allocated {allocated:N0} bytes for a {capture.Length:N0}-byte capture (bound {allowed:N0})");
         }
 
-        return new FuzzOutcome(frames, error, allocated);
+        return new FuzzOutcome(frames, error, allocated, digest.Value);
+    }
+}
+
+/// <summary>FNV-1a over what a run makes, in the order it makes it.</summary>
+internal sealed class Digest
+{
+    public ulong Value { get; private set; } = 14695981039346656037UL;
+
+    public void Add(ReadOnlySpan<byte> bytes)
+    {
+        var hash = Value;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        Value = hash;
+    }
+
+    public void Add(long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        Add(bytes);
+    }
+}
+
+/// <summary>The output stream, hashed and dropped.</summary>
+internal sealed class DigestStream(Digest digest) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => digest.Add(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer) => digest.Add(buffer);
+}
+
+/// <summary>Hashes every handler call, with the connection's number and counters as the handler sees them, then passes it on.</summary>
+internal sealed class DigestingHandler(Digest digest, ITcpStreamHandler next) : ITcpStreamHandler
+{
+    public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame)
+    {
+        State(stream);
+        digest.Add(direction);
+        digest.Add(offset);
+        digest.Add(frame);
+        digest.Add(data);
+        next.OnData(stream, direction, offset, data, frame);
+    }
+
+    public void OnGap(TcpStream stream, int direction, long offset, long length, string reason)
+    {
+        State(stream);
+        digest.Add(offset);
+        digest.Add(length);
+        next.OnGap(stream, direction, offset, length, reason);
+    }
+
+    public void OnClose(TcpStream stream)
+    {
+        State(stream);
+        digest.Add((stream.ClosedBy ?? "?").GetHashCode(StringComparison.Ordinal));
+        next.OnClose(stream);
+    }
+
+    private void State(TcpStream s)
+    {
+        digest.Add(s.Index);
+        digest.Add(s.FirstFrame);
+        digest.Add(s.LastFrame);
+        digest.Add(s.Delivered[0] + (s.Delivered[1] << 32));
+        digest.Add(s.Missing[0] + (s.Missing[1] << 32));
+        digest.Add(s.Conflicts + (s.OutOfWindow << 32));
+        digest.Add(s.FinFrame[0] + (s.FinFrame[1] << 32));
     }
 }
 

@@ -15,7 +15,8 @@ namespace PcapKit.Integration.Tests;
 /// IP and TCP reassembly sharded over threads (<see cref="ExtractionOptions.Threads"/>): a generated capture of a few
 /// hundred connections between many hosts — handshakes, data both ways, segments out of order, retransmissions with
 /// other bytes, lost segments later acknowledged, segments split into IP fragments that arrive in any order, FIN, RST,
-/// ports reused, idle connections closed by time jumps over every shard at once, fragments that never complete — gives,
+/// ports reused, idle connections closed by time jumps over every shard at once, fragments that never complete, and a
+/// clock that now and then runs backwards — gives,
 /// on 1 to 7 shards, every event in the order and with the values of the one-thread run: each handler call with
 /// the connection's counters at that moment, each report, each frame's connection number and datagram, and the stored
 /// streams, gaps and datagrams.
@@ -29,13 +30,15 @@ public sealed class ShardedReassemblyTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void ManyConnections_ThroughShardedReassembly_GiveTheOneThreadRunsEvents(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    public void ManyConnections_ThroughShardedReassembly_GiveTheOneThreadRunsEvents(int seed, bool clockRunsBackwards)
     {
         var capture = Path.Combine(_folder, $"connections-{seed}.pcap");
-        var frames = Generate(capture, seed, connections: 400);
+        var frames = Generate(capture, seed, connections: 400, clockRunsBackwards);
         var one = Run(capture, threads: 1);
         Assert.Contains("close idle", one, StringComparison.Ordinal);
         Assert.Contains("close rst", one, StringComparison.Ordinal);
@@ -136,7 +139,7 @@ public sealed class ShardedReassemblyTests : IDisposable
     }
 
     /// <summary>Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written.</summary>
-    private static long Generate(string path, int seed, int connections)
+    private static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false)
     {
         var random = new Random(seed);
         var scripts = new List<Queue<byte[]>>();
@@ -166,6 +169,11 @@ public sealed class ShardedReassemblyTests : IDisposable
 
             // Mostly close together; now and then a pause longer than both timeouts, which ends connections in every shard at once.
             time += random.Next(2000) == 0 ? 40_000_000UL : (ulong)random.Next(1, 20_000);
+            if (clockRunsBackwards && random.Next(300) == 0)
+            {
+                // A capture merged from clocks that disagree: each entry must time out by its own time, whatever else is held.
+                time -= 35_000_000UL;
+            }
             writer.Write(new CaptureTimestamp(time, TimestampResolution.Microseconds), packet, (uint)packet.Length);
             written++;
         }

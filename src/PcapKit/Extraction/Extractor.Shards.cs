@@ -19,9 +19,10 @@ namespace PcapKit.Extraction;
 /// complete and both directions of a connection meet in one shard. Each shard runs its own IP and TCP reassemblers on
 /// its own thread, batch after batch in capture order, and records what they do (data, gaps, closes, reports) instead
 /// of handing it out. The reading thread then takes every frame in order and replays its events as the one-thread run
-/// would have made them: the idle connections every shard closed at this frame's time (least recently active first,
-/// over all shards), the datagrams every shard dropped at this fragment's time (oldest first), then the frame's own
-/// shard's events. The connections the program sees are the reading thread's copies of the shards' (numbered in the
+/// would have made them: the idle connections every shard closed at this frame's time (by their latest segment's
+/// time, over all shards), the datagrams every shard timed out at this fragment's time (by their first fragment's
+/// time), then the frame's own shard's events — the reassemblers expire each entry by its own time, so which ones go
+/// at a frame does not depend on what else a shard holds. The connections the program sees are the reading thread's copies of the shards' (numbered in the
 /// order of their first segments, as tshark's <c>tcp.stream</c>), brought up to date from the events and from what
 /// the shard noted after each frame, so handlers, callbacks and outputs see exactly what they see on one thread.
 /// Each shard holds its share of the state's bounds (a run that reaches a bound may evict other entries than one
@@ -130,7 +131,7 @@ public sealed partial class Extractor
 
     /// <summary>
     /// Replays the events of one frame and phase: the shards' groups (one connection's or one datagram's events) merged
-    /// by the order one reassembler would have made them in — least recently active connection, oldest datagram first.
+    /// by the order one reassembler would have made them in (each event's keys).
     /// </summary>
     private void Replay(ShardLog[] logs, Batch? batch, int frame, ShardPhase phase)
     {
@@ -142,15 +143,16 @@ public sealed partial class Extractor
         while (true)
         {
             var best = -1;
-            long bestKey = 0;
+            (long, long) bestKey = default;
             for (var s = 0; s < logs.Length; s++)
             {
                 var log = logs[s];
                 var c = _cursors[s];
-                if (c < log.Count && log.Events[c].Frame == frame && log.Events[c].Phase == phase && (best < 0 || log.Events[c].Key < bestKey))
+                if (c < log.Count && log.Events[c].Frame == frame && log.Events[c].Phase == phase &&
+                    (best < 0 || (log.Events[c].Key, log.Events[c].Key2).CompareTo(bestKey) < 0))
                 {
                     best = s;
-                    bestKey = log.Events[c].Key;
+                    bestKey = (log.Events[c].Key, log.Events[c].Key2);
                 }
             }
 
@@ -309,6 +311,7 @@ public sealed partial class Extractor
         public ShardEventKind Kind;
         public int Direction;
         public long Key;
+        public long Key2;
         public TcpStream? Stream;
         public long Offset;
         public long Length;
@@ -327,6 +330,12 @@ public sealed partial class Extractor
     /// <summary>A shard's events for one batch, the bytes they deliver and the layers of the datagrams it completed.</summary>
     private sealed class ShardLog
     {
+        /// <summary>The most bytes a log keeps its buffer for once cleared.</summary>
+        private const int MaxKeptData = 1 << 20;
+
+        /// <summary>The most events a log keeps room for once cleared.</summary>
+        private const int MaxKeptEvents = 4096;
+
         private Layer[] _layers = new Layer[64];
         private int _layerCount;
 
@@ -344,7 +353,19 @@ public sealed partial class Extractor
             Count = 0;
             DataLength = 0;
             _layerCount = 0;
+            if (Data.Length > MaxKeptData)
+            {
+                // A burst (connections ending with megabytes held behind a hole) is not kept for every later batch:
+                // the logs of the batches in flight stay small whatever one frame brought.
+                Data = [];
+            }
+
+            if (Events.Length > MaxKeptEvents)
+            {
+                Events = new ShardEvent[64];
+            }
         }
+
 
         public ref ShardEvent Append()
         {
@@ -620,7 +641,9 @@ public sealed partial class Extractor
             e.Frame = _frame;
             e.Phase = _phase;
             e.Kind = kind;
-            e.Key = stream.LastFrame;
+            // One reassembler ends idle connections by their latest segment's time (then frame), and all of them at
+            // the end in order of their latest segments.
+            (e.Key, e.Key2) = _frame < 0 ? (stream.LastFrame, 0) : (stream.LastTime, stream.LastFrame);
             e.Stream = stream;
             e.Snapshot = StreamSnapshot.Of(stream);
             return ref e;
@@ -632,7 +655,10 @@ public sealed partial class Extractor
             e.Frame = _frame;
             e.Phase = _phase;
             e.Kind = ShardEventKind.Report;
-            e.Key = report.Frames.Count > 0 ? report.Frames[0] : 0;
+            // One reassembler times datagrams out by their first fragment's time (then frame), and drops them all at
+            // the end in the order they started.
+            var first = report.Frames.Count > 0 ? report.Frames[0] : 0;
+            (e.Key, e.Key2) = _frame < 0 ? (first, 0) : (_ip!.DroppedStarted, first);
             e.Report = report;
         }
     }

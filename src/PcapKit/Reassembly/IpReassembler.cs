@@ -200,6 +200,10 @@ public sealed class IpReassembler
     private readonly IpReassemblyOptions _options;
     private readonly Dictionary<DatagramKey, Pending> _pending = [];
     private readonly LinkedList<Pending> _byAge = new();
+
+    // The datagrams with a time, by the time of their first fragment (then its frame): the timeout drops every one
+    // older than it, whatever order the capture's clock ran in. Entries of datagrams gone are skipped when reached.
+    private readonly PriorityQueue<Pending, (long Started, long Frame)> _byStart = new();
     private readonly List<Piece> _scratch = [];
     private readonly Action<ReassemblyReport>? _report;
     private readonly Dictionary<ReassemblyReportKind, long> _counts = [];
@@ -282,6 +286,10 @@ public sealed class IpReassembler
             pending = new Pending(key, now);
             pending.Node = _byAge.AddLast(pending);
             _pending[key] = pending;
+            if (now != long.MinValue)
+            {
+                Schedule(pending, record.Number);
+            }
         }
 
         pending.Frames.Add(record.Number);
@@ -496,12 +504,38 @@ public sealed class IpReassembler
         }
     }
 
+    /// <summary>
+    /// Drops every datagram whose first fragment is older than the timeout at <paramref name="now"/>, oldest first —
+    /// each by its own age, so a clock that runs backwards now and then drops the same ones whichever others are held.
+    /// </summary>
     private void Expire(long now, long frameNumber)
     {
         var timeout = _options.Timeout.Ticks * 100;
-        while (_byAge.First is { } oldest && now != long.MinValue && oldest.Value.Started != long.MinValue && now - oldest.Value.Started > timeout)
+        while (now != long.MinValue && _byStart.TryPeek(out var oldest, out var at) && now - at.Started > timeout)
         {
-            Drop(oldest.Value, ReassemblyReportKind.Timeout, frameNumber, $"not completed within {_options.Timeout.TotalSeconds} s");
+            _byStart.Dequeue();
+            if (oldest.Node is not null && oldest.FirstFrame == at.Frame)
+            {
+                Drop(oldest, ReassemblyReportKind.Timeout, frameNumber, $"not completed within {_options.Timeout.TotalSeconds} s");
+            }
+        }
+    }
+
+    /// <summary>Puts a new datagram in the timeout's order; the entries of datagrams gone are cleared out once they outnumber the held ones.</summary>
+    private void Schedule(Pending pending, long frame)
+    {
+        pending.FirstFrame = frame;
+        _byStart.Enqueue(pending, (pending.Started, frame));
+        if (_byStart.Count > (2 * _pending.Count) + 64)
+        {
+            _byStart.Clear();
+            foreach (var held in _byAge)
+            {
+                if (held.Started != long.MinValue)
+                {
+                    _byStart.Enqueue(held, (held.Started, held.FirstFrame));
+                }
+            }
         }
     }
 
@@ -510,8 +544,12 @@ public sealed class IpReassembler
         _pending.Remove(pending.Key);
         var partial = _options.Strict ? null : Partial(pending);
         Forget(pending);
+        DroppedStarted = pending.Started;
         Report(kind, frameNumber, pending.Key, [.. pending.Frames], detail, partial);
     }
+
+    /// <summary>During a report of a dropped datagram: the time of its first fragment (what orders timeouts across reassembly shards).</summary>
+    internal long DroppedStarted { get; private set; }
 
     /// <summary>What arrived of a datagram, as contiguous chunks (PyPCAPKit's non-strict record).</summary>
     private static IpDatagram Partial(Pending pending)
@@ -656,6 +694,9 @@ public sealed class IpReassembler
         public DatagramKey Key { get; } = key;
 
         public long Started { get; } = started;
+
+        /// <summary>The frame that started it (its entry in the timeout's order).</summary>
+        public long FirstFrame { get; set; }
 
         public List<long> Frames { get; } = [];
 

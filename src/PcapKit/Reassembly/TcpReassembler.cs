@@ -31,7 +31,8 @@ public sealed class TcpReassemblyOptions
     public int MaxEndedStreams { get; init; } = 65_536;
 
     /// <summary>
-    /// A connection idle this long (capture time) is closed and forgotten; null (the default): never, as tshark, so a
+    /// A connection idle this long (capture time) is closed and forgotten (each by the time of its own latest segment,
+    /// least recently active first); null (the default): never, as tshark, so a
     /// capture whose clock jumps does not split its connections — <see cref="MaxStreams"/> bounds the state anyway.
     /// The clock moves with each segment and with <see cref="TcpReassembler.AdvanceTime"/>, which extraction calls for every frame.
     /// </summary>
@@ -118,6 +119,9 @@ public sealed class TcpStream
 
     /// <summary>The last frame seen of the connection.</summary>
     public long LastFrame { get; internal set; }
+
+    /// <summary>The capture time of <see cref="LastFrame"/> in nanoseconds (what orders idle closes across reassembly shards).</summary>
+    internal long LastTime;
 
     /// <summary>Bytes delivered per direction.</summary>
     public long[] Delivered { get; } = new long[2];
@@ -214,6 +218,11 @@ public sealed class TcpReassembler
     private readonly ITcpStreamHandler? _handler;
     private readonly Dictionary<FlowKey, Connection> _connections = [];
     private readonly LinkedList<Connection> _byActivity = new();
+
+    // With an idle timeout: the open connections by the time of their latest segment (then its frame), so the timeout
+    // ends every connection idle longer than it, whatever order the capture's clock ran in. Entries of earlier
+    // segments and of connections gone are skipped when reached.
+    private readonly PriorityQueue<Connection, (long Time, long Frame)> _byIdle = new();
 
     // Ended connections, kept (oldest first, up to MaxEndedStreams) for their last ACKs and to number a reuse of their ports.
     private readonly LinkedList<Connection> _ended = new();
@@ -369,7 +378,13 @@ public sealed class TcpReassembler
         }
 
         connection.LastTime = time;
+        connection.Stream.LastTime = time;
         connection.Stream.LastFrame = frame;
+        if (_options.IdleTimeout is not null && time != long.MinValue && connection.Node?.List == _byActivity)
+        {
+            Schedule(connection, time, frame);
+        }
+
         if (connection.Stream.ClosedBy is not null)
         {
             return connection.Stream; // an ACK after the end: part of the connection, nothing to deliver
@@ -689,10 +704,31 @@ public sealed class TcpReassembler
         }
 
         var idle = timeout.Ticks * 100;
-        while (_byActivity.First is { } oldest && oldest.Value.LastTime != long.MinValue && now - oldest.Value.LastTime > idle)
+        while (_byIdle.TryPeek(out var oldest, out var at) && now - at.Time > idle)
         {
-            Close(oldest.Value, "idle");
-            Forget(oldest.Value);
+            _byIdle.Dequeue();
+            if (oldest.Node?.List == _byActivity && oldest.LastTime == at.Time && oldest.Stream.LastFrame == at.Frame)
+            {
+                Close(oldest, "idle");
+                Forget(oldest);
+            }
+        }
+    }
+
+    /// <summary>Puts a connection's latest segment in the idle timeout's order; entries of earlier segments and of connections gone are cleared out once they outnumber the open connections.</summary>
+    private void Schedule(Connection connection, long time, long frame)
+    {
+        _byIdle.Enqueue(connection, (time, frame));
+        if (_byIdle.Count > (2 * _byActivity.Count) + 64)
+        {
+            _byIdle.Clear();
+            foreach (var open in _byActivity)
+            {
+                if (open.LastTime != long.MinValue)
+                {
+                    _byIdle.Enqueue(open, (open.LastTime, open.Stream.LastFrame));
+                }
+            }
         }
     }
 
