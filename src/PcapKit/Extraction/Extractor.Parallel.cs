@@ -340,8 +340,7 @@ public sealed partial class Extractor
     {
         private byte[] _data = [];
         private int _copied;
-        private Layer[] _layers = new Layer[BatchFrames * 8];
-        private int _layerCount;
+        private readonly LayerArena _layers = new(BatchFrames * 8);
 
         public RecordCopy[] Records { get; } = new RecordCopy[BatchFrames];
 
@@ -366,7 +365,7 @@ public sealed partial class Extractor
         /// <summary>Why the worker stopped at frame <see cref="Completed"/>.</summary>
         public Exception? Error { get; set; }
 
-        /// <summary>Each frame's layers in <see cref="_layers"/>, when the workers only dissect.</summary>
+        /// <summary>Each frame's layers in the batch's arena, when the workers only dissect.</summary>
         public LayerSlot[] Slots { get; } = new LayerSlot[BatchFrames];
 
         public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
@@ -437,7 +436,7 @@ public sealed partial class Extractor
             Count = 0;
             DataLength = 0;
             _copied = 0;
-            _layerCount = 0;
+            _layers.Clear();
             Completed = 0;
             OutputLength = 0;
             Error = null;
@@ -480,25 +479,10 @@ public sealed partial class Extractor
         }
 
         /// <summary>Keeps a dissected frame's layers for the caller's thread.</summary>
-        public void SaveLayers(int index, LayerStack stack)
-        {
-            var layers = stack.Layers;
-            if (_layerCount + layers.Length > _layers.Length)
-            {
-                Array.Resize(ref _layers, Math.Max(_layers.Length * 2, _layerCount + layers.Length));
-            }
-
-            layers.CopyTo(_layers.AsSpan(_layerCount));
-            Slots[index] = new LayerSlot(_layerCount, layers.Length, stack.RawOffset, stack.RawLength, stack.RawReason);
-            _layerCount += layers.Length;
-        }
+        public void SaveLayers(int index, LayerStack stack) => Slots[index] = _layers.Save(stack);
 
         /// <summary>Puts a frame's kept layers back into a stack.</summary>
-        public void LoadLayers(int index, LayerStack stack)
-        {
-            ref readonly var slot = ref Slots[index];
-            stack.Load(_layers.AsSpan(slot.Start, slot.Count), slot.RawOffset, slot.RawLength, slot.RawReason);
-        }
+        public void LoadLayers(int index, LayerStack stack) => _layers.Load(Slots[index], stack);
 
         public unsafe CaptureRecord Record(int index)
         {
@@ -511,8 +495,36 @@ public sealed partial class Extractor
         }
     }
 
-    /// <summary>Where a frame's layers are in a batch's layer array, and its raw range.</summary>
+    /// <summary>Where a frame's layers are in a <see cref="LayerArena"/>, and its raw range.</summary>
     private readonly record struct LayerSlot(int Start, int Count, int RawOffset, int RawLength, string? RawReason);
+
+    /// <summary>Dissected frames' layers kept one after another (a batch's frames, a shard's datagrams), reused from batch to batch.</summary>
+    private sealed class LayerArena(int capacity)
+    {
+        private Layer[] _layers = new Layer[capacity];
+        private int _count;
+
+        public void Clear() => _count = 0;
+
+        /// <summary>Keeps a stack's layers and says where.</summary>
+        public LayerSlot Save(LayerStack stack)
+        {
+            var layers = stack.Layers;
+            if (_count + layers.Length > _layers.Length)
+            {
+                Array.Resize(ref _layers, Math.Max(_layers.Length * 2, _count + layers.Length));
+            }
+
+            layers.CopyTo(_layers.AsSpan(_count));
+            var slot = new LayerSlot(_count, layers.Length, stack.RawOffset, stack.RawLength, stack.RawReason);
+            _count += layers.Length;
+            return slot;
+        }
+
+        /// <summary>Puts kept layers back into a stack.</summary>
+        public void Load(in LayerSlot slot, LayerStack stack) =>
+            stack.Load(_layers.AsSpan(slot.Start, slot.Count), slot.RawOffset, slot.RawLength, slot.RawReason);
+    }
 
     /// <summary>A record's fields; its bytes at <c>Start</c> in the batch's copy, or (Start -1) at <c>Data</c> and <c>Options</c> in the mapped file.</summary>
     private readonly record struct RecordCopy(

@@ -336,8 +336,7 @@ public sealed partial class Extractor
         /// <summary>The most events a log keeps room for once cleared.</summary>
         private const int MaxKeptEvents = 4096;
 
-        private Layer[] _layers = new Layer[64];
-        private int _layerCount;
+        private readonly LayerArena _layers = new(64);
 
         public ShardEvent[] Events { get; private set; } = new ShardEvent[64];
 
@@ -352,7 +351,7 @@ public sealed partial class Extractor
             Array.Clear(Events, 0, Count);
             Count = 0;
             DataLength = 0;
-            _layerCount = 0;
+            _layers.Clear();
             if (Data.Length > MaxKeptData)
             {
                 // A burst (connections ending with megabytes held behind a hole) is not kept for every later batch:
@@ -394,22 +393,9 @@ public sealed partial class Extractor
             return start;
         }
 
-        public LayerSlot SaveLayers(LayerStack stack)
-        {
-            var layers = stack.Layers;
-            if (_layerCount + layers.Length > _layers.Length)
-            {
-                Array.Resize(ref _layers, Math.Max(_layers.Length * 2, _layerCount + layers.Length));
-            }
+        public LayerSlot SaveLayers(LayerStack stack) => _layers.Save(stack);
 
-            layers.CopyTo(_layers.AsSpan(_layerCount));
-            var slot = new LayerSlot(_layerCount, layers.Length, stack.RawOffset, stack.RawLength, stack.RawReason);
-            _layerCount += layers.Length;
-            return slot;
-        }
-
-        public void LoadLayers(in LayerSlot slot, LayerStack stack) =>
-            stack.Load(_layers.AsSpan(slot.Start, slot.Count), slot.RawOffset, slot.RawLength, slot.RawReason);
+        public void LoadLayers(in LayerSlot slot, LayerStack stack) => _layers.Load(slot, stack);
     }
 
     /// <summary>The shards and their threads; each takes the batches in the order they were read.</summary>
