@@ -27,7 +27,8 @@ internal static class CommonOptions
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "Threads at work (default: all cores). Frames are dissected on all of them, and formatted there too when nothing keeps " +
-            "state across frames; reassembly, flows and statistics take them in order on one. The output is the one-thread run's. " +
+            "state across frames; flows and statistics take them in order on one, and so does reassembly below three threads (from three on it runs " +
+            "on threads/2 shards, replayed in order). The output is the one-thread run's. " +
             "With a folder of captures (fields -T parquet), how many captures are read at once.",
         DefaultValueFactory = _ => System.Environment.ProcessorCount,
     };
