@@ -138,6 +138,13 @@ public sealed partial class Extractor
                 }
             }
         }
+        catch when (shards is not null)
+        {
+            // Cancelled, or a handler, callback or output failed: the shards may have reassembled batches the
+            // reading thread never delivered, so their state is not the state at the frame the run stopped on.
+            _shardsOutOfStep = true;
+            throw;
+        }
         finally
         {
             work.Complete();

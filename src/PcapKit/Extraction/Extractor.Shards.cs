@@ -35,6 +35,7 @@ public sealed partial class Extractor
     private long _nextStreamIndex;
     private readonly List<TcpStream> _closedStreams = [];
     private int[] _cursors = [];
+    private bool _shardsOutOfStep;
 
     /// <summary>Whether the parallel run shards the reassembly state (anything to reassemble, on more than one thread).</summary>
     private bool ShardsReassembly => _ip is not null || _tcp is not null;
@@ -56,6 +57,14 @@ public sealed partial class Extractor
     /// <summary>Ends the shards' reassembly (the end of the capture): every shard's datagrams in progress, then every shard's connections, merged as one reassembler orders them.</summary>
     private void FinishShards(ShardSet set)
     {
+        if (_shardsOutOfStep)
+        {
+            // The run stopped early with the shards ahead of the frames delivered: ending their connections now would
+            // hand out state of frames the program never saw. Nothing more is reported (one thread would end what it
+            // held at the frame it stopped on; the shards cannot go back to it).
+            return;
+        }
+
         var logs = new ShardLog[set.Shards.Length];
         for (var s = 0; s < logs.Length; s++)
         {
