@@ -56,6 +56,21 @@ public sealed class ShardedReassemblyTests : IDisposable
     }
 
     [Fact]
+    public void TcpReassemblyAlone_ShardedByPorts_BetweenOnePairOfHosts_GivesTheOneThreadRunsEvents()
+    {
+        // Without IP reassembly the connections between two hosts spread over the shards by their ports.
+        var capture = Path.Combine(_folder, "one-pair.pcap");
+        Generate(capture, seed: 6, connections: 300, onePair: true);
+        var one = Run(capture, threads: 1, ip: false);
+        Assert.Contains("close fin", one, StringComparison.Ordinal);
+        foreach (var (threads, shards) in new (int, int?)[] { (2, 2), (3, 3), (4, 5) })
+        {
+            var many = Run(capture, threads, shards, ip: false);
+            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {FirstDifference(one, many)}");
+        }
+    }
+
+    [Fact]
     public void AHandlersException_ComesOut_AfterTheFramesBeforeIt_AsOnOneThread()
     {
         var capture = Path.Combine(_folder, "throwing.pcap");
@@ -105,14 +120,14 @@ public sealed class ShardedReassemblyTests : IDisposable
         return $"{Math.Min(x.Length, y.Length)} (lengths {x.Length}, {y.Length})";
     }
 
-    private static string Run(string capture, int threads, int? shards = null)
+    private static string Run(string capture, int threads, int? shards = null, bool ip = true)
     {
         var log = new StringBuilder();
         var handler = new Recorder(log);
         using var extractor = new Extractor(new ExtractionOptions
         {
             InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, ReassemblyShards = shards, Store = true,
-            ReassembleIp = true, ReassembleTcp = true,
+            ReassembleIp = ip, ReassembleTcp = true,
             IpReassembly = new IpReassemblyOptions { Timeout = TimeSpan.FromSeconds(5), Strict = false },
             TcpReassembly = new TcpReassemblyOptions { Store = true, IdleTimeout = TimeSpan.FromSeconds(30) },
             TcpStreamHandler = handler,
@@ -149,13 +164,13 @@ public sealed class ShardedReassemblyTests : IDisposable
     }
 
     /// <summary>Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written.</summary>
-    private static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false)
+    private static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false, bool onePair = false)
     {
         var random = new Random(seed);
         var scripts = new List<Queue<byte[]>>();
         for (var c = 0; c < connections; c++)
         {
-            scripts.Add(Script(random, c));
+            scripts.Add(Script(random, c, onePair));
         }
 
         // Never-finished UDP fragments between other hosts: dropped by the IP timeout or at the end.
@@ -192,10 +207,10 @@ public sealed class ShardedReassemblyTests : IDisposable
     }
 
     /// <summary>One connection's packets in the order it sends them.</summary>
-    private static Queue<byte[]> Script(Random random, int c)
+    private static Queue<byte[]> Script(Random random, int c, bool onePair)
     {
-        var client = 0x0A000000u + (uint)random.Next(64);
-        var server = 0x0A010000u + (uint)random.Next(16);
+        var client = onePair ? 0x7F000001u : 0x0A000000u + (uint)random.Next(64);
+        var server = onePair ? 0x7F000001u : 0x0A010000u + (uint)random.Next(16);
         var clientPort = (ushort)(20_000 + c);
         var packets = new List<byte[]>();
         var rounds = random.Next(3) == 0 ? 2 : 1; // a third reuse their ports for a second connection

@@ -244,22 +244,24 @@ public sealed partial class Extractor
         if (ip && IpReassembler.IsFragment(frame, out var source, out var destination))
         {
             fragment = true;
-            return ShardOf(source, destination, shards);
+            return ShardOf(source, destination, shards, 0);
         }
 
         fragment = false;
         if (tcp && FlowPacket.TryRead(frame, out packet) && packet.HasTcpFlags && !packet.IsFragment)
         {
-            return ShardOf(packet.Tuple.Source, packet.Tuple.Destination, shards);
+            // Without IP reassembly no segment comes out of fragments, so the ports may choose too: the connections
+            // between two hosts spread over the shards.
+            return ShardOf(packet.Tuple.Source, packet.Tuple.Destination, shards, ip ? 0 : packet.Tuple.SourcePort ^ packet.Tuple.DestinationPort);
         }
 
         return -1;
     }
 
-    /// <summary>A shard by the address pair, the same for both directions.</summary>
-    private static int ShardOf(Ipv6Address a, Ipv6Address b, int shards)
+    /// <summary>A shard by the address pair (and the ports' exclusive or, or 0), the same for both directions.</summary>
+    private static int ShardOf(Ipv6Address a, Ipv6Address b, int shards, int ports)
     {
-        var x = (ulong)a.Value ^ (ulong)(a.Value >> 64) ^ (ulong)b.Value ^ (ulong)(b.Value >> 64);
+        var x = (ulong)a.Value ^ (ulong)(a.Value >> 64) ^ (ulong)b.Value ^ (ulong)(b.Value >> 64) ^ ((ulong)ports << 48);
         x *= 0x9E3779B97F4A7C15UL;
         return (int)((x >> 32) % (uint)shards);
     }
