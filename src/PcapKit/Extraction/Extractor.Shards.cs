@@ -22,11 +22,11 @@ namespace PcapKit.Extraction;
 /// would have made them: the idle connections every shard closed at this frame's time (by their latest segment's
 /// time, over all shards), the datagrams every shard timed out at this fragment's time (by their first fragment's
 /// time), then the frame's own shard's events — the reassemblers expire each entry by its own time, so which ones go
-/// at a frame does not depend on what else a shard holds. The connections the program sees are the reading thread's copies of the shards' (numbered in the
-/// order of their first segments, as tshark's <c>tcp.stream</c>), brought up to date from the events and from what
-/// the shard noted after each frame, so handlers, callbacks and outputs see exactly what they see on one thread.
-/// Each shard holds its share of the state's bounds (a run that reaches a bound may evict other entries than one
-/// thread would).
+/// at a frame does not depend on what else a shard holds. The connections the program sees are the reading thread's
+/// copies of the shards' (numbered in the order of their first segments, as tshark's <c>tcp.stream</c>), brought up
+/// to date from the events and from what the shard noted after each frame, so handlers, callbacks and outputs see
+/// exactly what they see on one thread. Without IP reassembly a segment's ports choose its shard too. Each shard
+/// holds its share of the state's bounds (a run that reaches a bound may evict other entries than one thread would).
 /// </summary>
 public sealed partial class Extractor
 {
