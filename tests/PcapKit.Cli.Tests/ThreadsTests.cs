@@ -68,6 +68,29 @@ public sealed class ThreadsTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void ExtractAndFollow_OnReassemblyShards_GiveTheOneThreadRunsOutput()
+    {
+        // Two shards on two threads (the default there keeps the state on the reading thread), and three on three.
+        Corpus.Require();
+        var path = Corpus.File("zeek__tcp_reassembly.pcap");
+        var extract = new[] { "extract", path, "--reassemble", "ip,tcp", "-f", "tree", "-o", "-" };
+        var one = Cli.Run([.. extract, "--threads", "1"]);
+        Assert.Equal(0, one.Exit);
+        Assert.Contains("tcp.stream", one.Error, StringComparison.Ordinal);
+        foreach (var (threads, shards) in new[] { ("2", "2"), ("3", "3") })
+        {
+            var many = Cli.Run([.. extract, "--threads", threads, "--shards", shards]);
+            Assert.Equal((one.Exit, one.Output, one.Error), (many.Exit, many.Output, many.Error));
+            var follow = new[] { "follow", "tcp", "0", path };
+            Assert.Equal(Cli.Run([.. follow, "--threads", "1"]), Cli.Run([.. follow, "--threads", threads, "--shards", shards]));
+        }
+
+        var (exit, _, error) = Cli.Run([.. extract, "--shards", "-1"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--shards must be 0 or more", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Threads_BelowOne_IsAUsageError_OnEveryCommand()
     {

@@ -46,6 +46,19 @@ internal static class CommonOptions
     /// <returns>The thread count.</returns>
     public static int ThreadCount(ParseResult parse) => AtLeastOne(parse.GetValue(Threads), "--threads");
 
+    /// <summary>The commands that reassemble (extract, follow): how many shard threads keep the reassembly state.</summary>
+    public static readonly Option<int?> Shards = new("--shards")
+    {
+        Description = "IP and TCP reassembly on this many shard threads, replayed in order (default: --threads / 2 from three threads on, none " +
+            "below; 0: the thread reading the capture keeps the state). The output is the one-thread run's.",
+    };
+
+    /// <summary>The <c>--shards</c> value (null when not given); a usage error below 0.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <returns>The shards, or null for the default.</returns>
+    public static int? ShardCount(ParseResult parse) =>
+        parse.GetValue(Shards) is { } shards ? shards >= 0 ? shards : throw new UsageException("--shards must be 0 or more.") : null;
+
     /// <summary>A count or size option's value, when it is at least 1; a usage error naming the option otherwise.</summary>
     /// <typeparam name="T">The number type.</typeparam>
     /// <param name="value">The value.</param>

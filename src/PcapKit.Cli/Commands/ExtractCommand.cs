@@ -42,7 +42,7 @@ internal static class ExtractCommand
         var strict = new Option<bool>("--strict") { Description = "PyPCAPKit's reasm_strict: only completed IP datagrams count (--strict false reports incomplete ones with what arrived).", DefaultValueFactory = _ => true };
         var command = new Command("extract", "Dissect every frame once and write it as JSON, a tree, a plist, or re-export the frames as pcap.")
         {
-            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, maxDatagrams, maxFragmentBytes, maxStreams, maxStreamBytes, trace, traceFormat, traceBoth, reassemble, overlap, strict,
+            file, output, format, files, noFile, layer, protocol, engine, select, indent, quiet, maxDatagrams, maxFragmentBytes, maxStreams, maxStreamBytes, trace, traceFormat, traceBoth, reassemble, overlap, strict, CommonOptions.Shards,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -73,6 +73,7 @@ internal static class ExtractCommand
             var options = new ExtractionOptions
             {
                 Threads = CommonOptions.ThreadCount(parse),
+                ReassemblyShards = CommonOptions.ShardCount(parse),
                 InputPath = input,
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,

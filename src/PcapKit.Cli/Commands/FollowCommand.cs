@@ -19,7 +19,7 @@ internal static class FollowCommand
         protocol.AcceptOnlyFromAmong("tcp");
         var number = new Argument<long>("stream") { Description = "The stream's number (tshark's tcp.stream, as 'pcapkit fields -e tcp.stream' would count it)." };
         var file = new Argument<string>("file") { Description = "The capture; '-' reads standard input." };
-        var command = new Command("follow", "Print one TCP stream's reassembled bytes as hex, as 'tshark -q -z follow,tcp,raw,N' does.") { protocol, number, file };
+        var command = new Command("follow", "Print one TCP stream's reassembled bytes as hex, as 'tshark -q -z follow,tcp,raw,N' does.") { protocol, number, file, CommonOptions.Shards };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
         {
@@ -40,6 +40,7 @@ internal static class FollowCommand
                 ReassembleTcp = true,
                 TcpStreamHandler = handler,
                 Threads = CommonOptions.ThreadCount(parse),
+                ReassemblyShards = CommonOptions.ShardCount(parse),
             }))
             {
                 extractor.Run();
