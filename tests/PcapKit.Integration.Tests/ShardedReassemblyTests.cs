@@ -176,7 +176,7 @@ public sealed class ShardedReassemblyTests : IDisposable
         // Never-finished UDP fragments between other hosts: dropped by the IP timeout or at the end.
         for (var u = 0; u < 60; u++)
         {
-            var fragment = Ipv4(random, 0x0B000000u + (uint)random.Next(40), 0x0B010000u + (uint)random.Next(40), 17, (ushort)(5000 + u), offset: 0, more: true, new byte[64]);
+            var fragment = Ipv4(0x0B000000u + (uint)random.Next(40), 0x0B010000u + (uint)random.Next(40), 17, (ushort)(5000 + u), offset: 0, more: true, new byte[64]);
             scripts.Add(new Queue<byte[]>([fragment]));
         }
 
@@ -303,7 +303,7 @@ public sealed class ShardedReassemblyTests : IDisposable
         tcp[13] = flags;
         tcp[14] = 0xff;
         data.CopyTo(tcp, 20);
-        return Ipv4(random, source, destination, 6, (ushort)random.Next(), 0, false, tcp);
+        return Ipv4(source, destination, 6, (ushort)random.Next(), 0, false, tcp);
     }
 
     private static (byte[] First, byte[] Second) Fragments(Random random, byte[] packet)
@@ -313,13 +313,12 @@ public sealed class ShardedReassemblyTests : IDisposable
         var id = (ushort)random.Next();
         var source = Read(packet, 12);
         var destination = Read(packet, 16);
-        return (Ipv4(random, source, destination, 6, id, 0, true, payload[..split].ToArray()),
-                Ipv4(random, source, destination, 6, id, split / 8, false, payload[split..].ToArray()));
+        return (Ipv4(source, destination, 6, id, 0, true, payload[..split].ToArray()),
+                Ipv4(source, destination, 6, id, split / 8, false, payload[split..].ToArray()));
     }
 
-    private static byte[] Ipv4(Random random, uint source, uint destination, byte protocol, ushort id, int offset, bool more, byte[] payload)
+    private static byte[] Ipv4(uint source, uint destination, byte protocol, ushort id, int offset, bool more, byte[] payload)
     {
-        _ = random;
         var packet = new byte[20 + payload.Length];
         packet[0] = 0x45;
         packet[2] = (byte)(packet.Length >> 8);
