@@ -626,7 +626,7 @@ internal static class ModelValidator
         }
     }
 
-    public static bool IsInteger(FieldSpec f) => f.Type is FieldType.UInt or FieldType.Bool;
+    public static bool IsInteger(FieldSpec f) => (f.Type is FieldType.UInt && !f.Signed) || f.Type is FieldType.Bool;
 
     public static void Report(List<DiagnosticInfo> diagnostics, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] args) =>
         diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));

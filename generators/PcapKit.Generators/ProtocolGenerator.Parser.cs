@@ -347,6 +347,7 @@ public sealed partial class ProtocolGenerator
 
             var type = FieldType.UInt;
             var width = 0;
+            var signed = false;
             string? enumId = null;
             RegionKind? region = attrs.TryGetValue("RegionAttribute", out var ra) ? (RegionKind)(int)ToULong(ra.ConstructorArguments[0].Value) : null;
             string? tlv = null;
@@ -370,6 +371,11 @@ public sealed partial class ProtocolGenerator
                     break;
                 case SpecialType.System_UInt64:
                     width = 8;
+                    break;
+                case SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64:
+                    // Two's complement, as YAML's i8…i64.
+                    width = propertyType.SpecialType switch { SpecialType.System_SByte => 1, SpecialType.System_Int16 => 2, SpecialType.System_Int32 => 4, _ => 8 };
+                    signed = true;
                     break;
                 case SpecialType.System_Boolean:
                     type = FieldType.Bool;
@@ -590,6 +596,7 @@ public sealed partial class ProtocolGenerator
                 repeatType,
                 children.ToEquatableArray())
             {
+                Signed = signed,
                 NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
                 IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
                 Role = fieldAttr is not null && Named(fieldAttr, "Role") is int role && role != 0

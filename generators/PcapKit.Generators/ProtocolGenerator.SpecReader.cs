@@ -662,6 +662,7 @@ public sealed partial class ProtocolGenerator
                 var type = FieldType.UInt;
                 var width = 0;
                 var bits = 0;
+                var signed = false;
                 RegionKind? region = null;
                 string? tlv = null;
                 var children = new List<FieldSpec>();
@@ -738,6 +739,10 @@ public sealed partial class ProtocolGenerator
                         case var address when AddressType(address) is { } known:
                             (type, width) = known;
                             break;
+                        case var integer when SignedWidth(integer) is > 0 and var signedWidth:
+                            width = signedWidth;
+                            signed = true;
+                            break;
                         default:
                             width = IntegerWidth(typeText);
                             if (width == 0)
@@ -753,6 +758,14 @@ public sealed partial class ProtocolGenerator
                 {
                     Report(DiagnosticDescriptors.MissingKey, Loc(map), "The field '" + id + "'", "type");
                     width = 1;
+                }
+
+                if (signed && (Node(map, "enum") ?? Node(map, "flags") ?? Node(map, "names") ?? Node(map, "format") ?? Node(map, "valid") ??
+                               Node(map, "reserved") ?? Node(map, "checksum") ?? Node(map, "role") ?? Node(map, "size_of") ?? Node(map, "alt")) is { } extra)
+                {
+                    // A signed value names, selects, sizes and checks nothing: those read unsigned values.
+                    Report(DiagnosticDescriptors.UnsupportedLayout, Loc(extra), id, "a signed integer takes no enum, flags, names, format, valid, reserved, checksum, role, size_of or alt");
+                    signed = false;
                 }
 
                 SizeOfSpec? sizeOf = null;
@@ -963,6 +976,7 @@ public sealed partial class ProtocolGenerator
                     HexDigits = (int)(Number(map, "hex_digits") ?? 0),
                     Role = Scalar(map, "role"),
                     ShowWhen = ReadConditions(Node(map, "show_when")),
+                    Signed = signed,
                 };
                 if (Node(map, "decode") is { } decodeNode)
                 {
@@ -1263,6 +1277,16 @@ public sealed partial class ProtocolGenerator
                 "ipv4" => (FieldType.Ipv4, 4),
                 "ipv6" => (FieldType.Ipv6, 16),
                 _ => null,
+            };
+
+            /// <summary>The signed integer types' widths in bytes (0 for any other type).</summary>
+            private static int SignedWidth(string type) => type switch
+            {
+                "i8" => 1,
+                "i16" => 2,
+                "i32" => 4,
+                "i64" => 8,
+                _ => 0,
             };
 
             private static int IntegerWidth(string type) => type switch

@@ -62,6 +62,25 @@ internal static class TestVectorChecker
                 var enumSpec = fl.Field.EnumId is { } id ? spec.Enums.FirstOrDefault(e => e.Id == id) : null;
                 switch (fl.Field.Type)
                 {
+                    case FieldType.UInt when fl.Field.Signed:
+                    {
+                        // Two's complement of the field's width, compared as a signed number.
+                        var raw = ReadInteger(bytes, fl);
+                        var shift = 64 - (fl.Field.ByteWidth * 8);
+                        var actual = (long)(raw << shift) >> shift;
+                        if (!long.TryParse(expectation.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var expected))
+                        {
+                            ModelValidator.Report(diagnostics, DiagnosticDescriptors.TestVectorInvalid, fieldWhere, t + 1, $"'{expectation.Value}' is not a value of '{expectation.FieldId}'");
+                        }
+                        else if (actual != expected)
+                        {
+                            ModelValidator.Report(diagnostics, DiagnosticDescriptors.TestVectorMismatch, fieldWhere, t + 1, expectation.FieldId,
+                                actual.ToString(System.Globalization.CultureInfo.InvariantCulture), expectation.Value);
+                        }
+
+                        break;
+                    }
+
                     case FieldType.UInt:
                     case FieldType.Bool:
                     {

@@ -226,9 +226,9 @@ public sealed class ParquetFieldWriter : IDisposable, IAsyncDisposable
         var flags = true;
         foreach (var field in fields)
         {
-            // 64-bit fields may not fit INT64, and NTP timestamps read better as tshark's text: both stay text.
-            if (field.Kind is not (FieldKind.UInt or FieldKind.Enum or FieldKind.Flags or FieldKind.Bool) ||
-                field.BitWidth >= 64 || field.Format == Annotations.NumberFormat.NtpTimestamp)
+            // 64-bit unsigned fields may not fit INT64, and NTP timestamps read better as tshark's text: both stay text.
+            if (field.Kind is not (FieldKind.UInt or FieldKind.Enum or FieldKind.Flags or FieldKind.Bool or FieldKind.Int) ||
+                (field.BitWidth >= 64 && field.Kind != FieldKind.Int) || field.Format == Annotations.NumberFormat.NtpTimestamp)
             {
                 return ParquetColumnType.String;
             }

@@ -15,13 +15,13 @@ namespace PcapKit.Cli.Tests;
 /// </summary>
 public sealed class ParquetOutputTests : IDisposable
 {
-    /// <summary>A field of every column type: integers printed in hex and decimal, flags, addresses, text, times.</summary>
+    /// <summary>A field of every column type: integers printed in hex and decimal, a signed integer, flags, addresses, text, times.</summary>
     private static readonly string[] Fields =
     [
         "frame.number", "frame.time_epoch", "frame.time_relative", "frame.time_delta", "frame.len", "frame.cap_len",
         "frame.interface_id", "frame.protocols", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.nxtseq", "eth.src", "vlan.id", "ip.src", "ip.id", "ip.ttl",
         "ip.flags.df", "ip.frag_offset", "ipv6.src", "ipv6.flow", "tcp.srcport", "tcp.flags", "tcp.options.mss_val",
-        "udp.dstport", "icmp.type", "dns.qry.name", "dns.a", "dns.flags.response", "http.request.method", "http.host",
+        "udp.dstport", "icmp.type", "icmp.pref_level", "dns.qry.name", "dns.a", "dns.flags.response", "http.request.method", "http.host",
         "ntp.reftime", "tls.handshake.extensions_server_name",
     ];
 
@@ -65,6 +65,7 @@ public sealed class ParquetOutputTests : IDisposable
         Assert.True(IsText(Data("frame.protocols")));
         Assert.Equal(typeof(long), Data("ip.id").ClrType);
         Assert.Equal(typeof(long), Data("tcp.srcport").ClrType);
+        Assert.Equal(typeof(long), Data("icmp.pref_level").ClrType); // signed (ppp__IcmpPackets.pcap has -2147483648)
         Assert.Equal(typeof(bool), Data("ip.flags.df").ClrType);
         Assert.True(IsText(Data("ip.src")));
         Assert.True(IsText(Data("ntp.reftime")));

@@ -459,6 +459,28 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ASignedIntegerWithAFormat_IsPKGEN2012_AtTheFormat()
+    {
+        // Names, formats, checks and roles read unsigned values: a signed field takes none of them.
+        var d = Single(Header + "fields:\n  - { id: level, type: i32, format: hex }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 37, "The field 'level' cannot be laid out: a signed integer takes no enum, flags, names, format");
+    }
+
+    [Fact]
+    public void ASignedIntegerAsALength_IsPKGEN2004_AtTheLength()
+    {
+        var d = Single(Header + "fields:\n  - { id: n, type: i8 }\n  - { id: data, type: bytes, length: { field: n } }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 5, 38, "The length of 'data' refers to unknown earlier integer field 'n'");
+    }
+
+    [Fact]
+    public void ASignedTestVectorThatDoesNotMatch_IsPKGEN4001_WithTheSignedValue()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: i16 }\ntests:\n  - hex: \"fffe\"\n    expect: { t: -1 }\n");
+        AssertAt(d, "PKGEN4001", "demo.pcapkit.yaml", 7, 18, "Test vector 1: 't' is -2, but the vector expects -1");
+    }
+
+    [Fact]
     public void TestVectorThatDoesNotMatch_IsPKGEN4001_AtTheExpectedValue()
     {
         var d = Single(Header + "fields:\n  - { id: port, type: u16 }\ntests:\n  - hex: \"0050\"\n    expect: { port: 443 }\n");

@@ -26,6 +26,10 @@ public sealed class EquivalenceTests
     /// <summary>Scenarios/OptionVariantEquivalence: a variant inside an option's value, declared both ways.</summary>
     private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Clocks = new(() => Compile("OptionVariantEquivalence", "Demo.ClockYaml", "Demo.ClockAttributes"));
 
+    // Signed integers of every width (i8…i64 / sbyte…long), one little-endian, and a list of signed readings: each
+    // width's extremes, and values around zero.
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Signed = new(() => Compile("SignedEquivalence", "Demo.SignedYaml", "Demo.SignedAttributes"));
+
     // A header of 16 bytes (4 + a 12-byte option area) and two payload bytes; the stamp option's flag chooses its
     // entry: 1 an address and a time, 2 a note, 0 (the default) a time, and flag 1 with a value too short for it (raw);
     // then a remarks option of two measured items, and one whose second item is cut (its bytes kept as trailing).
@@ -145,6 +149,29 @@ public sealed class EquivalenceTests
             Assert.Contains(layouts[p], Json(yaml, packet), StringComparison.Ordinal);
             AssertSameOnEveryPrefixAndMutation(Clocks.Value, packet, random);
         }
+    }
+
+    [Fact]
+    public void SignedIntegers_HaveTheSameFieldDescriptors_AndParseShowAndWriteTheSame()
+    {
+        var (yaml, attributes) = Signed.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        Assert.Equal(FieldKind.Int, yaml.Fields[2].Kind);
+        (string Hex, string Shown)[] packets =
+        [
+            ("fffffe800000000100000000000080" + "02" + "ffff8000", "\"offset\":-1,\"trim\":-2,\"level\":-2147483648,\"drift\":-9223372036854775807,\"count\":2"),
+            ("7f7fff7fffffffffffffffffffff7f" + "00", "\"offset\":127,\"trim\":32767,\"level\":2147483647,\"drift\":9223372036854775807,\"count\":0"),
+            ("800000000000010000000000000000" + "01" + "0001", "\"offset\":-128,\"trim\":0,\"level\":1,\"drift\":0,\"count\":1"),
+        ];
+        var random = new Random(17);
+        foreach (var (hex, shown) in packets)
+        {
+            var packet = Convert.FromHexString(hex);
+            Assert.Contains(shown, Json(yaml, packet), StringComparison.Ordinal);
+            AssertSameOnEveryPrefixAndMutation(Signed.Value, packet, random);
+        }
+
+        Assert.Contains("-32768", Json(yaml, Convert.FromHexString(packets[0].Hex)), StringComparison.Ordinal);
     }
 
     [Fact]

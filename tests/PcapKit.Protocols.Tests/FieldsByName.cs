@@ -84,6 +84,12 @@ internal sealed class FieldsByName : IFieldVisitor
                 return value == n;
             }
 
+            if (field.Kind == FieldKind.Int && long.TryParse(expected, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed))
+            {
+                // A signed field's value comes sign-extended.
+                return (long)value == signed;
+            }
+
             if (field.Enum is { } e)
             {
                 if (e.IsFlags)

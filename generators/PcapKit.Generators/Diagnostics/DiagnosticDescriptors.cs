@@ -29,7 +29,7 @@ internal static class DiagnosticDescriptors
         "PKGEN1005", "Not a number", "'{0}' is not a number ({1})", Yaml);
 
     public static readonly DiagnosticDescriptor UnknownType = Error(
-        "PKGEN2001", "Unknown field type", "Unknown type '{0}' for field '{1}'; expected u8, u16, u24, u32, u48, u64, bool, mac, ipv4, ipv6 or bytes", Model);
+        "PKGEN2001", "Unknown field type", "Unknown type '{0}' for field '{1}'; expected u8, u16, u24, u32, u48, u64, i8, i16, i32, i64, bool, mac, ipv4, ipv6 or bytes", Model);
 
     public static readonly DiagnosticDescriptor BitGroupNotByteAligned = Error(
         "PKGEN2002", "Bit group not a multiple of 8 bits", "The bit fields {0} add up to {1} bits, which is not a whole number of bytes", Model);

@@ -43,6 +43,9 @@ internal sealed class FieldCode
     /// <summary>The unsigned C# type holding <paramref name="bits"/> bits.</summary>
     public static string UnsignedType(int bits) => bits <= 8 ? "byte" : bits <= 16 ? "ushort" : bits <= 32 ? "uint" : "ulong";
 
+    /// <summary>The signed C# type of <paramref name="bits"/> bits (8, 16, 32 or 64).</summary>
+    public static string SignedType(int bits) => bits <= 8 ? "sbyte" : bits <= 16 ? "short" : bits <= 32 ? "int" : "long";
+
     /// <summary>The number of bits the field's value has.</summary>
     public static int ValueBits(FieldSpec f) => f.Bits > 0 ? f.Bits : f.ByteWidth * 8;
 
@@ -53,6 +56,8 @@ internal sealed class FieldCode
         {
             case FieldType.Bool:
                 return "bool";
+            case FieldType.UInt when f.Signed:
+                return SignedType(f.ByteWidth * 8);
             case FieldType.UInt:
                 return Enum(f) is { } e ? Qualify(e.Namespace, e.TypeName) : UnsignedType(ValueBits(f));
             case FieldType.Mac:
@@ -197,6 +202,7 @@ internal sealed class FieldCode
     public string Kind(FieldSpec f) => f.Type switch
     {
         FieldType.Bool => "Bool",
+        FieldType.UInt when f.Signed => "Int",
         FieldType.UInt => DisplayEnum(f) is { IsFlags: true } ? "Flags" : DisplayEnum(f) is not null ? "Enum" : "UInt",
         FieldType.Mac => "Mac",
         FieldType.Ipv4 => "Ipv4",

@@ -333,7 +333,7 @@ internal sealed partial class ProtocolEmitter
                 }
                 else
                 {
-                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, access, cast: _code.Enum(f) is not null));
+                    _w.Line(FieldCode.WriteUnsigned("destination", offset, f.ByteWidth, f.Endian, access, cast: _code.Enum(f) is not null || f.Signed));
                 }
 
                 break;

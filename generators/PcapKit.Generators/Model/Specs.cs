@@ -94,6 +94,9 @@ internal sealed record FieldSpec(
 
     /// <summary>The name the field is shown under when its value is at most a bound (802.3's length in the EtherType field).</summary>
     public AltDisplaySpec? Alt { get; init; }
+
+    /// <summary>An integer in two's complement (<c>i8</c>…<c>i64</c>; a <c>sbyte</c>…<c>long</c> property): typed signed, shown signed.</summary>
+    public bool Signed { get; init; }
 }
 
 /// <summary>

@@ -41,4 +41,7 @@ public enum FieldKind : byte
 
     /// <summary>Text in a field that may hold more (a C string in a fixed-size field, Wireshark's <c>FT_STRINGZ</c>): shown up to the first NUL, as <see cref="Text"/>.</summary>
     NulTerminatedText = 12,
+
+    /// <summary>A signed integer in two's complement; visitors get its value sign-extended to 64 bits (read it as <c>(long)value</c>).</summary>
+    Int = 13,
 }

@@ -30,6 +30,9 @@ public sealed class DocumentFieldVisitor : IFieldVisitor
             case FieldKind.Bool:
                 _writer.WriteBoolean(field.Name, value != 0);
                 break;
+            case FieldKind.Int:
+                _writer.WriteNumber(field.Name, (long)value);
+                break;
             case FieldKind.Enum:
                 _writer.WriteEnum(field.Name, value, field.Enum?.GetName(value));
                 break;

@@ -26,7 +26,14 @@ public static class TsharkFormat
             value = (value * (ulong)field.DisplayScale) + (ulong)field.DisplayOffset;
         }
 
-        if (field.Format == NumberFormat.NtpTimestamp)
+        if (field.Kind == FieldKind.Int)
+        {
+            // Sign-extended by the dissector: tshark prints a signed field in decimal with its sign.
+            Span<char> signed = stackalloc char[20];
+            _ = ((long)value).TryFormat(signed, out var length, default, CultureInfo.InvariantCulture);
+            builder.Append(signed[..length]);
+        }
+        else if (field.Format == NumberFormat.NtpTimestamp)
         {
             Span<char> time = stackalloc char[NtpTimestamp.MaxTextLength];
             _ = new NtpTimestamp(value).TryFormatTshark(time, out var written);
