@@ -675,6 +675,11 @@ public sealed partial class ProtocolGenerator
                 {
                     bits = (int)b;
                     type = bits == 1 && Scalar(map, "type") == "bool" ? FieldType.Bool : FieldType.UInt;
+                    if (Scalar(map, "type") is { } bitType && bitType != "bool")
+                    {
+                        // The width is the bits; a type would be ignored (and a signed one would not be signed).
+                        Report(DiagnosticDescriptors.UnsupportedLayout, Loc(Node(map, "type")!), id, "a bit field's width is its 'bits', and its type may only be bool (not " + bitType + ")");
+                    }
                     if (bits is < 1 or > 64)
                     {
                         Report(DiagnosticDescriptors.ValueDoesNotFit, Loc(Node(map, "bits")!), Naming.Dec(b), "'bits' of '" + id + "'", "1..64");

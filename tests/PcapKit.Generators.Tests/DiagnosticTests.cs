@@ -467,6 +467,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void ABitFieldWithAType_OtherThanBool_IsPKGEN2012_AtTheType()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, bits: 4, type: i8 }\n  - { id: b, bits: 4 }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 29, "a bit field's width is its 'bits', and its type may only be bool (not i8)");
+    }
+
+    [Fact]
     public void ASignedIntegerAsALength_IsPKGEN2004_AtTheLength()
     {
         var d = Single(Header + "fields:\n  - { id: n, type: i8 }\n  - { id: data, type: bytes, length: { field: n } }\n");
