@@ -259,11 +259,19 @@ public sealed partial class Extractor
     }
 
     /// <summary>A shard by the address pair (and the ports' exclusive or, or 0), the same for both directions.</summary>
-    private static int ShardOf(Ipv6Address a, Ipv6Address b, int shards, int ports)
+    /// <remarks>
+    /// The exclusive or of the four halves is symmetric in the two addresses; MurmurHash3's 64-bit finalizer then mixes
+    /// every bit into every other, so any bit of the ports or the addresses moves the shard whatever the shard count.
+    /// </remarks>
+    internal static int ShardOf(Ipv6Address a, Ipv6Address b, int shards, int ports)
     {
-        var x = (ulong)a.Value ^ (ulong)(a.Value >> 64) ^ (ulong)b.Value ^ (ulong)(b.Value >> 64) ^ ((ulong)ports << 48);
-        x *= 0x9E3779B97F4A7C15UL;
-        return (int)((x >> 32) % (uint)shards);
+        var x = (ulong)a.Value ^ (ulong)(a.Value >> 64) ^ (ulong)b.Value ^ (ulong)(b.Value >> 64) ^ (uint)ports;
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return (int)(x % (uint)shards);
     }
 
     /// <summary>The order of a frame's events in the one-thread run.</summary>
