@@ -286,13 +286,17 @@ public sealed class IpReassembler
             pending = new Pending(key, now);
             pending.Node = _byAge.AddLast(pending);
             _pending[key] = pending;
+            pending.Frames.Add(record.Number);
             if (now != long.MinValue)
             {
-                Schedule(pending, record.Number);
+                Schedule(pending);
             }
         }
+        else
+        {
+            pending.Frames.Add(record.Number);
+        }
 
-        pending.Frames.Add(record.Number);
         if (f.Offset == 0)
         {
             pending.Header ??= frame.Data.Slice(f.HeaderOffset, f.HeaderLength).ToArray();
@@ -514,7 +518,7 @@ public sealed class IpReassembler
         while (now != long.MinValue && _byStart.TryPeek(out var oldest, out var at) && now - at.Started > timeout)
         {
             _byStart.Dequeue();
-            if (oldest.Node is not null && oldest.FirstFrame == at.Frame)
+            if (oldest.Node is not null)
             {
                 Drop(oldest, ReassemblyReportKind.Timeout, frameNumber, $"not completed within {_options.Timeout.TotalSeconds} s");
             }
@@ -522,10 +526,10 @@ public sealed class IpReassembler
     }
 
     /// <summary>Puts a new datagram in the timeout's order; the entries of datagrams gone are cleared out once they outnumber the held ones.</summary>
-    private void Schedule(Pending pending, long frame)
+    private void Schedule(Pending pending)
     {
-        pending.FirstFrame = frame;
-        _byStart.Enqueue(pending, (pending.Started, frame));
+        // Each datagram has one entry (a rebuild replaces them all): a datagram gone has no node, its entry is stale.
+        _byStart.Enqueue(pending, (pending.Started, pending.Frames[0]));
         if (_byStart.Count > (2 * _pending.Count) + 64)
         {
             _byStart.Clear();
@@ -533,7 +537,7 @@ public sealed class IpReassembler
             {
                 if (held.Started != long.MinValue)
                 {
-                    _byStart.Enqueue(held, (held.Started, held.FirstFrame));
+                    _byStart.Enqueue(held, (held.Started, held.Frames[0]));
                 }
             }
         }
@@ -694,9 +698,6 @@ public sealed class IpReassembler
         public DatagramKey Key { get; } = key;
 
         public long Started { get; } = started;
-
-        /// <summary>The frame that started it (its entry in the timeout's order).</summary>
-        public long FirstFrame { get; set; }
 
         public List<long> Frames { get; } = [];
 

@@ -120,7 +120,7 @@ public sealed class TcpStream
     /// <summary>The last frame seen of the connection.</summary>
     public long LastFrame { get; internal set; }
 
-    /// <summary>The capture time of <see cref="LastFrame"/> in nanoseconds (what orders idle closes across reassembly shards).</summary>
+    /// <summary>The capture time of <see cref="LastFrame"/> in nanoseconds (long.MinValue when unknown): what the idle timeout reads, and what orders idle closes across reassembly shards.</summary>
     internal long LastTime;
 
     /// <summary>Bytes delivered per direction.</summary>
@@ -377,7 +377,6 @@ public sealed class TcpReassembler
             _byActivity.AddLast(node);
         }
 
-        connection.LastTime = time;
         connection.Stream.LastTime = time;
         connection.Stream.LastFrame = frame;
         if (_options.IdleTimeout is not null && time != long.MinValue && connection.Node?.List == _byActivity)
@@ -707,7 +706,7 @@ public sealed class TcpReassembler
         while (_byIdle.TryPeek(out var oldest, out var at) && now - at.Time > idle)
         {
             _byIdle.Dequeue();
-            if (oldest.Node?.List == _byActivity && oldest.LastTime == at.Time && oldest.Stream.LastFrame == at.Frame)
+            if (oldest.Node?.List == _byActivity && oldest.Stream.LastTime == at.Time && oldest.Stream.LastFrame == at.Frame)
             {
                 Close(oldest, "idle");
                 Forget(oldest);
@@ -724,9 +723,9 @@ public sealed class TcpReassembler
             _byIdle.Clear();
             foreach (var open in _byActivity)
             {
-                if (open.LastTime != long.MinValue)
+                if (open.Stream.LastTime != long.MinValue)
                 {
-                    _byIdle.Enqueue(open, (open.LastTime, open.Stream.LastFrame));
+                    _byIdle.Enqueue(open, (open.Stream.LastTime, open.Stream.LastFrame));
                 }
             }
         }
@@ -776,7 +775,7 @@ public sealed class TcpReassembler
         {
             Key = key;
             Stream = stream;
-            LastTime = time;
+            stream.LastTime = time;
         }
 
         public FlowKey Key { get; }
@@ -784,8 +783,6 @@ public sealed class TcpReassembler
         public TcpStream Stream { get; }
 
         public Half[] Halves { get; } = [new Half(), new Half()];
-
-        public long LastTime { get; set; }
 
         public LinkedListNode<Connection>? Node { get; set; }
 
