@@ -14,8 +14,9 @@ namespace PcapKit.Benchmarks;
 /// Flow splitting of large captures into a folder on a tmpfs: PcapKit's <see cref="FlowSplitter"/> (pkt2flow's
 /// <c>-u -v -x</c>: every IP packet written) in this process, next to <c>tcpflow -r FILE -o DIR</c> (a separate
 /// process, its start-up included) on the same file in the same run. The output folder is emptied before each run,
-/// outside the timed part. PcapKit runs on one thread and on all cores (the workers dissect; the splitter takes the
-/// frames in order on the reading thread); the comparison with tcpflow takes PcapKit's best.
+/// outside the timed part. PcapKit runs on one thread, on all cores (the workers dissect; the splitter takes the
+/// frames in order on the reading thread) and on all cores with two shards (each shard splits the flows of its address
+/// pairs, with a file writer of its own); the comparison with tcpflow takes PcapKit's best.
 /// </summary>
 internal static class FlowThroughput
 {
@@ -43,12 +44,14 @@ internal static class FlowThroughput
             long packets = 0, flows = 0;
             var ours = double.MaxValue;
             var tcp = double.MaxValue;
-            foreach (var threads in Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : [1])
+            var cores = Environment.ProcessorCount;
+            foreach (var (threads, shards) in cores > 1 ? new (int, int)[] { (1, 0), (cores, 0), (cores, 2) } : [(1, 0)])
             {
-                var every = Best(folder, () => (packets, flows) = Split(path, folder, all: true, threads));
-                Print(name, $"PcapKit FlowSplitter (-u -v -x: every IP flow), {threads} thread(s)", packets, flows, every, size);
-                var onlyTcp = Best(folder, () => (packets, flows) = Split(path, folder, all: false, threads));
-                Print(name, $"PcapKit FlowSplitter (-v: TCP flows, as tcpflow), {threads} thread(s)", packets, flows, onlyTcp, size);
+                var how = shards > 0 ? $"{threads} thread(s), {shards} shards" : $"{threads} thread(s)";
+                var every = Best(folder, () => (packets, flows) = Split(path, folder, all: true, threads, shards));
+                Print(name, $"PcapKit FlowSplitter (-u -v -x: every IP flow), {how}", packets, flows, every, size);
+                var onlyTcp = Best(folder, () => (packets, flows) = Split(path, folder, all: false, threads, shards));
+                Print(name, $"PcapKit FlowSplitter (-v: TCP flows, as tcpflow), {how}", packets, flows, onlyTcp, size);
                 ours = Math.Min(ours, every);
                 tcp = Math.Min(tcp, onlyTcp);
             }
@@ -99,7 +102,7 @@ internal static class FlowThroughput
         return best;
     }
 
-    private static (long Packets, long Flows) Split(string path, string folder, bool all, int threads)
+    private static (long Packets, long Flows) Split(string path, string folder, bool all, int threads, int shards)
     {
         using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = all, TcpWithoutSyn = true, Others = all });
         using var extractor = new Extractor(new ExtractionOptions
@@ -110,6 +113,7 @@ internal static class FlowThroughput
             Layer = FlowSplitter.DeepestLayer,
             Consumers = [splitter],
             Threads = threads,
+            StateShards = shards,
         });
         extractor.Run();
         var result = splitter.Finish();

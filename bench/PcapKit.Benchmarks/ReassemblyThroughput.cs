@@ -53,7 +53,7 @@ internal static class ReassemblyThroughput
             ("Extractor, streaming, no reassembly", () => Plain(path)),
             ("Extractor with IP and TCP reassembly, payload to a handler", () => Reassemble(path, new PayloadCounter(), mapped: true)),
             ($"the same, Threads = {Environment.ProcessorCount} (workers dissect, reassembly in order on the reading thread)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount, shards: 0)),
-            ($"the same, Threads = {Environment.ProcessorCount}, ReassemblyShards = 2 (reassembly on two shard threads, replayed in order)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount, shards: 2)));
+            ($"the same, Threads = {Environment.ProcessorCount}, StateShards = 2 (reassembly on two shard threads, replayed in order)", () => Reassemble(path, new PayloadCounter(), mapped: true, Environment.ProcessorCount, shards: 2)));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Reassembled payload delivered at {rates[1] * counter.Bytes / Math.Max(1, counter.Records) / 1e6:F0} MB/s; reassembly costs {100 * (1 - (rates[1] / rates[0])):F0}% of the plain pass's rate"));
@@ -130,7 +130,7 @@ internal static class ReassemblyThroughput
             TcpStreamHandler = counter,
             ReaderOptions = new CaptureReaderOptions { UseMemoryMap = mapped },
             Threads = threads,
-            ReassemblyShards = shards,
+            StateShards = shards,
         });
         extractor.Run();
         counter.Records = extractor.FramesRead;

@@ -69,7 +69,7 @@ public sealed class ThreadsTests : IDisposable
     }
 
     [SkippableFact]
-    public void ExtractAndFollow_OnReassemblyShards_GiveTheOneThreadRunsOutput()
+    public void ExtractFollowAndFlows_OnStateShards_GiveTheOneThreadRunsOutput()
     {
         // Two shards on two threads (the default there keeps the state on the reading thread), and three on three.
         Corpus.Require();
@@ -84,6 +84,27 @@ public sealed class ThreadsTests : IDisposable
             Assert.Equal((one.Exit, one.Output, one.Error), (many.Exit, many.Output, many.Error));
             var follow = new[] { "follow", "tcp", "0", path };
             Assert.Equal(Cli.Run([.. follow, "--threads", "1"]), Cli.Run([.. follow, "--threads", threads, "--shards", shards]));
+        }
+
+        // Flow splitting too: each shard splits the flows of its address pairs, the splitter merges the index.
+        var protocols = Corpus.File("ppp__many-protocols.pcap");
+        var split = new System.Collections.Generic.List<(string Name, byte[] Bytes)[]>();
+        foreach (var (threads, shards) in new[] { ("1", "0"), ("2", "2"), ("3", "3") })
+        {
+            var folder = Path.Combine(_folder, $"flows-{threads}-{shards}");
+            var run = Cli.Run(["flows", protocols, "-u", "-v", "-x", "-q", "-o", folder, "--threads", threads, "--shards", shards]);
+            Assert.Equal(0, run.Exit);
+            split.Add(Snapshot(folder));
+        }
+
+        Assert.True(split[0].Length > 100, $"only {split[0].Length} files");
+        foreach (var other in split.Skip(1))
+        {
+            Assert.Equal(split[0].Select(f => f.Name), other.Select(f => f.Name));
+            for (var i = 0; i < split[0].Length; i++)
+            {
+                Assert.True(split[0][i].Bytes.AsSpan().SequenceEqual(other[i].Bytes), $"flows: {split[0][i].Name} differs");
+            }
         }
 
         var (exit, _, error) = Cli.Run([.. extract, "--shards", "-1"]);

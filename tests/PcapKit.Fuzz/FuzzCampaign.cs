@@ -187,9 +187,12 @@ public sealed class FuzzCampaign
             Progress();
         }
 
-        if (Directory.Exists(scratch))
+        foreach (var folder in new[] { scratch, scratch + ".one" })
         {
-            Directory.Delete(scratch, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         return report;
@@ -232,16 +235,7 @@ public sealed class FuzzCampaign
     /// <summary>Runs one input; false when it hung (the campaign stops: the run is still going in the background).</summary>
     private bool Execute(FuzzReport report, string kind, long iteration, string source, string mutations, byte[] input, string? flowFolder, int threads)
     {
-        if (flowFolder is not null)
-        {
-            if (Directory.Exists(flowFolder))
-            {
-                Directory.Delete(flowFolder, recursive: true);
-            }
-
-            Directory.CreateDirectory(flowFolder);
-        }
-
+        Empty(flowFolder);
         var clock = Stopwatch.StartNew();
         var run = Task.Run(() => FuzzTarget.Run(input, Bounds, flowFolder, threads));
         string error;
@@ -256,10 +250,12 @@ public sealed class FuzzCampaign
 
             var outcome = run.Result;
             report.MostAllocated = Math.Max(report.MostAllocated, outcome.AllocatedBytes);
-            if (threads > 1 && flowFolder is null)
+            if (threads > 1)
             {
-                // Differential: the parallel run (sharded reassembly on three threads) makes what one thread makes.
-                var one = FuzzTarget.Run(input, Bounds, null, threads: 1);
+                // Differential: the parallel run (sharded reassembly and splitting on three threads) makes what one thread makes.
+                var oneFolder = flowFolder is null ? null : flowFolder + ".one";
+                Empty(oneFolder);
+                var one = FuzzTarget.Run(input, Bounds, oneFolder, threads: 1);
                 if (one.Frames != outcome.Frames || one.CaptureError != outcome.CaptureError || one.Digest != outcome.Digest)
                 {
                     error = $"{threads} threads made other results than one: {outcome.Frames} frames, digest {outcome.Digest:x16}, error {outcome.CaptureError} against {one.Frames}, {one.Digest:x16}, {one.CaptureError}";
@@ -285,6 +281,22 @@ public sealed class FuzzCampaign
         }
 
         return true;
+    }
+
+    /// <summary>Makes the splitter's folder empty (none: nothing).</summary>
+    private static void Empty(string? folder)
+    {
+        if (folder is null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
     }
 
     private static bool IsCaptureMagic(uint magic) =>

@@ -50,7 +50,7 @@ public static class FuzzTarget
     /// <param name="capture">The capture file's bytes.</param>
     /// <param name="bounds">The state bounds.</param>
     /// <param name="flowFolder">Where the flow splitter writes (emptied by the caller), or <see langword="null"/> to leave it out.</param>
-    /// <param name="threads">The extractor's threads: with 2, the frames are dissected on a worker and taken through the stateful stages in order on this thread; from 3 on, IP and TCP reassembly run on shard threads too.</param>
+    /// <param name="threads">The extractor's threads: with 2, the frames are dissected on a worker and taken through the stateful stages in order on this thread; from 3 on, IP and TCP reassembly and the splitter run on shard threads too.</param>
     /// <returns>How it ended.</returns>
     /// <exception cref="FuzzBoundException">The run allocated more than the bounds allow (on this thread).</exception>
     public static FuzzOutcome Run(byte[] capture, FuzzBounds bounds, string? flowFolder, int threads = 1)
@@ -122,12 +122,29 @@ public static class FuzzTarget
             error = ex.Message;
         }
 
-        splitter?.Finish();
+        var split = splitter?.Finish();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         var allowed = bounds.AllocationBase + (bounds.AllocationPerInputByte * capture.Length);
         if (allocated > allowed)
         {
             throw new FuzzBoundException($"allocated {allocated:N0} bytes for a {capture.Length:N0}-byte capture (bound {allowed:N0})");
+        }
+
+        if (split is not null)
+        {
+            // The splitter's index and skipped counts (on three threads it splits on shards and merges them).
+            foreach (var flow in split.Flows)
+            {
+                digest.Add(System.Text.Encoding.UTF8.GetBytes(flow.File + "," + flow.ClosedBy));
+                digest.Add(flow.Packets);
+                digest.Add(flow.Bytes);
+            }
+
+            foreach (var (reason, count) in split.Skipped)
+            {
+                digest.Add(System.Text.Encoding.UTF8.GetBytes(reason));
+                digest.Add(count);
+            }
         }
 
         return new FuzzOutcome(frames, error, allocated, digest.Value);

@@ -67,8 +67,9 @@ public sealed class ParallelExtractionTests : IDisposable
     [MemberData(nameof(Captures))]
     public void EveryCorpusCapture_ThroughEveryStageThatKeepsState_GivesTheSameResults_OnOneThreadAndOnThree(string capture)
     {
-        // The workers only dissect; reassembly, flows, the callback, the selector, the tree output and the stored
-        // frames see the frames in order on the reading thread, so everything they make is the sequential run's.
+        // The workers only dissect; reassembly and the splitter run on two shards, merged in order, and the flows, the
+        // callback, the selector, the tree output and the stored frames see the frames in order on the reading thread,
+        // so everything they make is the sequential run's.
         Corpus.Require();
         var one = RunStateful(Corpus.File(capture), threads: 1);
         var three = RunStateful(Corpus.File(capture), threads: 3);
@@ -164,11 +165,15 @@ public sealed class ParallelExtractionTests : IDisposable
         string? error = null;
         ExtractionSummary? summary = null;
         var tcp = Packs.Registry.IndexOf("tcp");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions
+        {
+            OutputDirectory = Path.Combine(_folder, $"{Path.GetFileName(capture)}.{threads}.flows"), Udp = true, TcpWithoutSyn = true, Others = true, CloseOnFinOrReset = true,
+        });
         try
         {
             using var extractor = new Extractor(new ExtractionOptions
             {
-                InputPath = capture, OutputPath = path, Format = OutputFormat.Tree, Registry = Packs.Registry, Threads = threads,
+                InputPath = capture, OutputPath = path, Format = OutputFormat.Tree, Registry = Packs.Registry, Threads = threads, Consumers = [splitter],
                 ReassembleIp = true, ReassembleTcp = true, TcpReassembly = new TcpReassemblyOptions { Store = true }, Store = true,
                 Flows = new FlowCollectorOptions(),
                 FlowEnded = f => log.Append(CultureInfo.InvariantCulture, $"flow {f.First} {f.FirstFrame} {f.FrameCount} {f.PayloadBytes[0]} {f.PayloadBytes[1]} {f.EndedBy}\n"),
@@ -190,6 +195,17 @@ public sealed class ParallelExtractionTests : IDisposable
 
             summary = result.Summary;
             log.Append(CultureInfo.InvariantCulture, $"stored {result.Frames.Count} datagrams {result.Datagrams.Count}\n");
+            var split = splitter.Finish();
+            foreach (var flow in split.Flows)
+            {
+                // On three threads the splitter splits on the shards, its parts merged in the one-thread order.
+                log.Append(CultureInfo.InvariantCulture, $"split {flow.File} {flow.Packets} {flow.Bytes} {flow.ClosedBy}\n");
+            }
+
+            foreach (var (reason, count) in split.Skipped)
+            {
+                log.Append(CultureInfo.InvariantCulture, $"skipped {reason} {count}\n");
+            }
             foreach (var stream in result.Streams)
             {
                 log.Append(CultureInfo.InvariantCulture, $"stream {stream.Index} {stream.Delivered[0]} {stream.Delivered[1]}\n");

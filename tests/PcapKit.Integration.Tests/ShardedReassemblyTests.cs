@@ -92,7 +92,7 @@ public sealed class ShardedReassemblyTests : IDisposable
         string message;
         using (var extractor = new Extractor(new ExtractionOptions
         {
-            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, ReassemblyShards = shards,
+            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, StateShards = shards,
             ReassembleIp = true, ReassembleTcp = true, TcpStreamHandler = handler,
             Callback = (in ExtractedFrame f) => (frames, last) = (frames + 1, f.Number),
         }))
@@ -126,7 +126,7 @@ public sealed class ShardedReassemblyTests : IDisposable
         var handler = new Recorder(log);
         using var extractor = new Extractor(new ExtractionOptions
         {
-            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, ReassemblyShards = shards, Store = true,
+            InputPath = capture, NoFile = true, Registry = Packs.Registry, Threads = threads, StateShards = shards, Store = true,
             ReassembleIp = ip, ReassembleTcp = true,
             IpReassembly = new IpReassemblyOptions { Timeout = TimeSpan.FromSeconds(5), Strict = false },
             TcpReassembly = new TcpReassemblyOptions { Store = true, IdleTimeout = TimeSpan.FromSeconds(30) },
@@ -163,8 +163,12 @@ public sealed class ShardedReassemblyTests : IDisposable
         return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written.</summary>
-    private static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false, bool onePair = false)
+    /// <summary>
+    /// Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written. With
+    /// <paramref name="otherTraffic"/>: ICMP echoes between the connections' hosts (another protocol, the same
+    /// address pairs) and UDP datagrams whose later fragments come without their first one, ever.
+    /// </summary>
+    internal static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false, bool onePair = false, bool otherTraffic = false)
     {
         var random = new Random(seed);
         var scripts = new List<Queue<byte[]>>();
@@ -178,6 +182,19 @@ public sealed class ShardedReassemblyTests : IDisposable
         {
             var fragment = Ipv4(0x0B000000u + (uint)random.Next(40), 0x0B010000u + (uint)random.Next(40), 17, (ushort)(5000 + u), offset: 0, more: true, new byte[64]);
             scripts.Add(new Queue<byte[]>([fragment]));
+        }
+
+        for (var o = 0; otherTraffic && o < 80; o++)
+        {
+            var client = 0x0A000000u + (uint)random.Next(64);
+            var server = 0x0A010000u + (uint)random.Next(16);
+            var echo = new byte[16];
+            echo[0] = 8;
+            random.NextBytes(echo.AsSpan(4));
+            var reply = (byte[])echo.Clone();
+            reply[0] = 0;
+            var orphan = Ipv4(client, server, 17, (ushort)(9000 + o), offset: 4, more: random.Next(2) == 0, new byte[24]);
+            scripts.Add(new Queue<byte[]>([Ipv4(client, server, 1, (ushort)o, 0, false, echo), Ipv4(server, client, 1, (ushort)o, 0, false, reply), orphan]));
         }
 
         using var writer = PcapWriter.Create(path, LinkTypes.Ipv4);

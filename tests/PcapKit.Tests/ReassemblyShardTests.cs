@@ -7,7 +7,7 @@ using Xunit;
 namespace PcapKit.Tests;
 
 /// <summary>
-/// How sharded reassembly chooses a frame's shard (<see cref="ExtractionOptions.ReassemblyShards"/>): the same for
+/// How sharded reassembly chooses a frame's shard (<see cref="ExtractionOptions.StateShards"/>): the same for
 /// both directions; by the address pair alone when IP reassembly is on (a datagram's fragments must meet its segment);
 /// by the ports too when it is off, so the connections between two hosts spread.
 /// </summary>

@@ -27,8 +27,8 @@ internal static class CommonOptions
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "Threads at work (default: all cores). Frames are dissected on all of them, and formatted there too when nothing keeps " +
-            "state across frames; flows and statistics take them in order on one, and so does reassembly below three threads (from three on it runs " +
-            "on threads/2 shards, replayed in order). The output is the one-thread run's. " +
+            "state across frames; statistics take them in order on one, and so do reassembly and flow splitting below three threads (from three " +
+            "on they run on threads/2 shards, merged in order). The output is the one-thread run's. " +
             "With a folder of captures (fields -T parquet), how many captures are read at once.",
         DefaultValueFactory = _ => System.Environment.ProcessorCount,
     };
@@ -46,11 +46,11 @@ internal static class CommonOptions
     /// <returns>The thread count.</returns>
     public static int ThreadCount(ParseResult parse) => AtLeastOne(parse.GetValue(Threads), "--threads");
 
-    /// <summary>The commands that reassemble (extract, follow): how many shard threads keep the reassembly state.</summary>
+    /// <summary>The commands that reassemble or split flows (extract, follow, flows): how many shard threads keep that state.</summary>
     public static readonly Option<int?> Shards = new("--shards")
     {
-        Description = "IP and TCP reassembly on this many shard threads, replayed in order (default: --threads / 2 from three threads on, none " +
-            "below; 0: the thread reading the capture keeps the state). The output is the one-thread run's.",
+        Description = "IP and TCP reassembly and flow splitting on this many shard threads, merged in order (default: --threads / 2 from three " +
+            "threads on, none below; 0: the thread reading the capture keeps the state). The output is the one-thread run's.",
     };
 
     /// <summary>The <c>--shards</c> value (null when not given); a usage error below 0.</summary>

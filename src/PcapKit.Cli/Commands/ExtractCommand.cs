@@ -73,7 +73,7 @@ internal static class ExtractCommand
             var options = new ExtractionOptions
             {
                 Threads = CommonOptions.ThreadCount(parse),
-                ReassemblyShards = CommonOptions.ShardCount(parse),
+                StateShards = CommonOptions.ShardCount(parse),
                 InputPath = input,
                 InputStream = stdin,
                 OutputPath = toStdout ? null : outPath,

@@ -26,7 +26,7 @@ internal static class FlowsCommand
         var parquet = new Option<bool>("--parquet-index") { Description = "Write the index as flows.parquet too (typed columns, for DuckDB, Spark or Trino)." };
         var command = new Command("flows", "Split a capture into one pcap file per bidirectional flow, as pkt2flow does (tcp_syn/, tcp_nosyn/, udp/, others/).")
         {
-            file, output, udp, noSyn, others, hard, idle, fin, maxOpen, pcapng, quiet, parquet,
+            file, output, udp, noSyn, others, hard, idle, fin, maxOpen, pcapng, quiet, parquet, CommonOptions.Shards,
         };
         CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -62,6 +62,7 @@ internal static class FlowsCommand
                 Consumers = [splitter],
                 // The splitter writes its files on a thread of its own: unless told, one fewer thread dissects.
                 Threads = parse.GetResult(CommonOptions.Threads) is { Implicit: false } ? CommonOptions.ThreadCount(parse) : Math.Max(1, Environment.ProcessorCount - 1),
+                StateShards = CommonOptions.ShardCount(parse),
             });
 
             // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its

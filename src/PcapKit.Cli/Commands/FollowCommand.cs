@@ -40,7 +40,7 @@ internal static class FollowCommand
                 ReassembleTcp = true,
                 TcpStreamHandler = handler,
                 Threads = CommonOptions.ThreadCount(parse),
-                ReassemblyShards = CommonOptions.ShardCount(parse),
+                StateShards = CommonOptions.ShardCount(parse),
             }))
             {
                 extractor.Run();

@@ -17,6 +17,26 @@ public interface IFrameConsumer
     void Complete();
 }
 
+/// <summary>
+/// A consumer whose state divides by IP address pair (the flow splitter): in a parallel run with shards
+/// (<see cref="ExtractionOptions.StateShards"/>) each shard's thread hands it the frames of the address pairs that hash
+/// to that shard, on a part of its state of its own, instead of the reading thread handing it every frame; it merges
+/// the parts, in the order one part would have made them, when it completes.
+/// </summary>
+internal interface IShardedFlowConsumer : IFrameConsumer
+{
+    /// <summary>Divides the state into <paramref name="count"/> parts, before the first frame.</summary>
+    /// <param name="count">The shards.</param>
+    void Share(int count);
+
+    /// <summary>Takes one frame on the thread of its part's shard (frames in capture order, each part's alone).</summary>
+    /// <param name="part">The shard.</param>
+    /// <param name="record">The frame's record.</param>
+    /// <param name="ip">Whether the frame has an IP layer (<see cref="Flows.FlowPacket.TryRead"/>).</param>
+    /// <param name="packet">What flow tracking reads of it.</param>
+    void Consume(int part, in CaptureRecord record, bool ip, in Flows.FlowPacket packet);
+}
+
 /// <summary>Decides whether a frame goes to the outputs and the stored frames.</summary>
 /// <param name="frame">The frame, dissected.</param>
 /// <returns>Whether it is selected.</returns>
@@ -154,24 +174,26 @@ public sealed class ExtractionOptions
     /// is byte for byte the sequential run's. When nothing keeps state across frames and the output is compact JSON,
     /// a <see cref="Formatter"/> that keeps none, or nothing, the threads also select and format the frames;
     /// otherwise the caller's thread takes the dissected frames in order through reassembly (or, with
-    /// <see cref="ReassemblyShards"/>, replays what the reassembly shards did), the trace, flows, the consumers, the
+    /// <see cref="StateShards"/>, replays what the reassembly shards did), the trace, flows, the consumers, the
     /// callback, the selector, the output and the stored frames.
     /// </summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>
-    /// Shards of the IP and TCP reassembly state when <see cref="Threads"/> is above 1: each shard keeps the datagrams
-    /// and connections of the address pairs that hash to it, on a thread of its own, and the reading thread replays
-    /// what the shards did in frame order, so every result is the one-thread run's (README, "All cores"). 0: the
-    /// reading thread keeps all the state itself. Null (the default): <c>Threads / 2</c> shards (at least 2) from three
-    /// threads on, none below — on two cores the reading thread keeping the state measured faster (bench/README.md).
-    /// Each shard holds its share of <see cref="IpReassembly"/>'s and <see cref="TcpReassembly"/>'s bounds, so a run
-    /// that reaches a bound may evict other entries than the one-thread run.
+    /// Shards of the IP and TCP reassembly state and of the flow splitter's state when <see cref="Threads"/> is above 1:
+    /// each shard keeps the datagrams, connections and flows of the address pairs that hash to it, on a thread of its
+    /// own; the reading thread replays what the reassembly shards did in frame order, and the splitter merges its parts
+    /// in the order one thread ends flows, so every result is the one-thread run's (README, "All cores"). 0: the reading
+    /// thread keeps all the state itself. Null (the default): <c>Threads / 2</c> shards (at least 2) from three threads
+    /// on, none below — on two cores the reading thread keeping the state measured faster (bench/README.md). Each shard
+    /// holds its share of <see cref="IpReassembly"/>'s and <see cref="TcpReassembly"/>'s bounds and of the splitter's
+    /// (open files, buffered bytes, held fragments), so a run that reaches a bound may evict other entries than the
+    /// one-thread run.
     /// </summary>
-    public int? ReassemblyShards { get; init; }
+    public int? StateShards { get; init; }
 
-    /// <summary>The shards a parallel run uses (see <see cref="ReassemblyShards"/>).</summary>
-    internal int ShardCount => ReassemblyShards is { } shards ? Math.Max(0, shards) : Threads >= 3 ? Math.Max(2, Threads / 2) : 0;
+    /// <summary>The shards a parallel run uses (see <see cref="StateShards"/>).</summary>
+    internal int ShardCount => StateShards is { } shards ? Math.Max(0, shards) : Threads >= 3 ? Math.Max(2, Threads / 2) : 0;
 
     internal DissectorOptions ToDissectorOptions() => new()
     {

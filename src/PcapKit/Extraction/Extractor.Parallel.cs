@@ -59,8 +59,10 @@ public sealed partial class Extractor
         var free = new Stack<Batch>();
         var pending = new Queue<Batch>();
         InvalidDataException? damage = null;
-        // Reassembly state sharded over as many threads: a batch goes to the shards once dissected, in order.
-        var shards = !formats && ShardsReassembly && _options.ShardCount > 0 ? _shards = new ShardSet(this, _options.ShardCount, inFlight) : null;
+        // Reassembly and flow-splitting state sharded over as many threads: a batch goes to the shards once dissected, in order.
+        var sharding = !formats && _options.ShardCount > 0;
+        var shardsFlows = sharding && TakeShardedFlows(_options.ShardCount);
+        var shards = sharding && (ShardsReassembly || shardsFlows) ? _shards = new ShardSet(this, _options.ShardCount, inFlight) : null;
         var undispatched = new Queue<Batch>();
         try
         {
@@ -291,7 +293,12 @@ public sealed partial class Extractor
                         batch.SaveLayers(i, _stack);
                         if (owner._shards is { } shards)
                         {
-                            batch.Owner[i] = Route(new Frame(record.Data, _stack, owner._registry!), owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], out batch.Packets[i]);
+                            var view = new Frame(record.Data, _stack, owner._registry!);
+                            batch.Owner[i] = Route(view, owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], out batch.Packets[i]);
+                            if (owner._shardedFlows.Length > 0)
+                            {
+                                batch.FlowOwner[i] = RouteFlow(view, shards.Shards.Length, out batch.FlowIp[i], out batch.FlowPackets[i]);
+                            }
                         }
 
                         continue;
@@ -386,6 +393,15 @@ public sealed partial class Extractor
         /// <summary>Each TCP segment's addresses, ports and flags, read when it was routed.</summary>
         public Flows.FlowPacket[] Packets { get; } = new Flows.FlowPacket[BatchFrames];
 
+        /// <summary>The shard whose part of the sharded flow consumers takes each frame.</summary>
+        public int[] FlowOwner { get; } = new int[BatchFrames];
+
+        /// <summary>Whether each frame has an IP layer, for the sharded flow consumers.</summary>
+        public bool[] FlowIp { get; } = new bool[BatchFrames];
+
+        /// <summary>What flow tracking reads of each frame, for the sharded flow consumers.</summary>
+        public Flows.FlowPacket[] FlowPackets { get; } = new Flows.FlowPacket[BatchFrames];
+
         /// <summary>Each frame's outcome in its shard.</summary>
         public ShardResult[] Results { get; } = new ShardResult[BatchFrames];
 
@@ -397,6 +413,9 @@ public sealed partial class Extractor
 
         /// <summary>A shard's failure, and the frame it failed on.</summary>
         public Exception? ShardFault { get; private set; }
+
+        /// <summary>Whether <see cref="ShardFault"/> is a flow consumer's (the output then stays unfinished, as when a consumer fails on the reading thread).</summary>
+        public bool ShardFaultInConsumer { get; private set; }
 
         public int ShardFaultFrame { get; private set; } = int.MaxValue;
 
@@ -427,13 +446,13 @@ public sealed partial class Extractor
         }
 
         /// <summary>Notes a shard's failure at a frame (the earliest one counts).</summary>
-        public void Fault(Exception e, int frame)
+        public void Fault(Exception e, int frame, bool inConsumer)
         {
             lock (ShardsDone)
             {
                 if (frame < ShardFaultFrame)
                 {
-                    (ShardFault, ShardFaultFrame) = (e, frame);
+                    (ShardFault, ShardFaultFrame, ShardFaultInConsumer) = (e, frame, inConsumer);
                 }
             }
         }
@@ -450,7 +469,7 @@ public sealed partial class Extractor
             Output.ResetWrittenCount();
             Done.Reset();
             ShardsDone.Reset();
-            (ShardFault, ShardFaultFrame) = (null, int.MaxValue);
+            (ShardFault, ShardFaultFrame, ShardFaultInConsumer) = (null, int.MaxValue, false);
             Array.Clear(Results);
         }
 

@@ -27,6 +27,9 @@ namespace PcapKit.Extraction;
 /// to date from the events and from what the shard noted after each frame, so handlers, callbacks and outputs see
 /// exactly what they see on one thread. Without IP reassembly a segment's ports choose its shard too. Each shard
 /// holds its share of the state's bounds (a run that reaches a bound may evict other entries than one thread would).
+/// Consumers whose state divides by address pair (<see cref="IShardedFlowConsumer"/>: the flow splitter) are sharded
+/// too: each shard hands the frames of its address pairs to its own part of them, and they merge their parts when
+/// they complete; the reading thread no longer hands them frames.
 /// </summary>
 public sealed partial class Extractor
 {
@@ -37,8 +40,38 @@ public sealed partial class Extractor
     private int[] _cursors = [];
     private bool _shardsOutOfStep;
 
+    /// <summary>The consumers whose state the shards keep in this run (the flow splitter), each shard its part.</summary>
+    private IShardedFlowConsumer[] _shardedFlows = [];
+
     /// <summary>Whether the parallel run shards the reassembly state (anything to reassemble, on more than one thread).</summary>
     private bool ShardsReassembly => _ip is not null || _tcp is not null;
+
+    /// <summary>Hands the consumers that can be sharded to the shards (the reading thread no longer gives them frames); false when there are none.</summary>
+    private bool TakeShardedFlows(int shards)
+    {
+        var sharded = new List<IShardedFlowConsumer>();
+        var delivered = new List<IFrameConsumer>();
+        foreach (var consumer in _consumers)
+        {
+            if (consumer is IShardedFlowConsumer flows)
+            {
+                sharded.Add(flows);
+            }
+            else
+            {
+                delivered.Add(consumer);
+            }
+        }
+
+        foreach (var consumer in sharded)
+        {
+            consumer.Share(shards);
+        }
+
+        _shardedFlows = [.. sharded];
+        _delivered = [.. delivered];
+        return sharded.Count > 0;
+    }
 
     /// <summary>The connections that ended, in order, with <see cref="TcpReassemblyOptions.Store"/>.</summary>
     private IReadOnlyList<TcpStream> ClosedStreams => _shards is not null ? _closedStreams : _tcp?.ClosedStreams ?? [];
@@ -94,6 +127,8 @@ public sealed partial class Extractor
         {
             if (batch.ShardFault is { } fault && batch.ShardFaultFrame == i)
             {
+                // A flow consumer's failure (a full disk) leaves the output unfinished, as on the reading thread.
+                _faulted |= batch.ShardFaultInConsumer;
                 // A reassembler's bug, thrown where the one-thread run would throw it: once the frames before have gone through.
                 ExceptionDispatchInfo.Throw(fault);
             }
@@ -256,6 +291,16 @@ public sealed partial class Extractor
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// Which shard's part of the sharded flow consumers takes a frame: an IP frame's by its address pair alone — a
+    /// datagram's later fragments have no ports, and must meet their flow — the others' the first shard.
+    /// </summary>
+    private static int RouteFlow(Frame frame, int shards, out bool ip, out FlowPacket packet)
+    {
+        ip = FlowPacket.TryRead(frame, out packet);
+        return ip ? ShardOf(packet.Tuple.Source, packet.Tuple.Destination, shards, 0) : 0;
     }
 
     /// <summary>A shard by the address pair (and the ports' exclusive or, or 0), the same for both directions.</summary>
@@ -485,6 +530,7 @@ public sealed partial class Extractor
         private int _frame;
         private ShardPhase _phase;
         private bool _faulted;
+        private bool _inConsumer;
 
         public Shard(Extractor owner, int index, int count)
         {
@@ -519,6 +565,7 @@ public sealed partial class Extractor
                 }
 
                 var registry = _owner._registry!;
+                var flows = _owner._shardedFlows;
                 _batch = batch;
                 for (; i < batch.Completed; i++)
                 {
@@ -535,6 +582,18 @@ public sealed partial class Extractor
                     {
                         _phase = ShardPhase.IpTime;
                         _ip.AdvanceTime(time, copy.Number);
+                    }
+
+                    if (flows.Length > 0 && batch.FlowOwner[i] == _index)
+                    {
+                        _inConsumer = true;
+                        var flowRecord = batch.Record(i);
+                        foreach (var consumer in flows)
+                        {
+                            consumer.Consume(_index, flowRecord, batch.FlowIp[i], batch.FlowPackets[i]);
+                        }
+
+                        _inConsumer = false;
                     }
 
                     if (batch.Owner[i] != _index)
@@ -569,7 +628,7 @@ public sealed partial class Extractor
                 // The shard's state is no longer the one-thread run's: it stops, and the reading thread throws this
                 // when it reaches the frame.
                 _faulted = true;
-                batch.Fault(e, i);
+                batch.Fault(e, i, _inConsumer);
             }
             finally
             {

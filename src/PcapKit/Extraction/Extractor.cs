@@ -32,6 +32,8 @@ public sealed partial class Extractor : IDisposable
     private readonly FrameSelector? _select;
     private readonly bool _store;
     private readonly IFrameConsumer[] _consumers;
+    /// <summary>The consumers the reading thread hands every frame to: all of them, but those a sharded run's shards take.</summary>
+    private IFrameConsumer[] _delivered;
     private readonly Flows.TcpTrace? _trace;
     private readonly Reassembly.IpReassembler? _ip;
     private readonly LayerStack _datagramStack = new();
@@ -126,6 +128,8 @@ public sealed partial class Extractor : IDisposable
             _reader.Dispose();
             throw;
         }
+
+        _delivered = _consumers;
     }
 
     /// <summary>The capture being read (its header, sections and interfaces).</summary>
@@ -211,7 +215,7 @@ public sealed partial class Extractor : IDisposable
         try
         {
             _callback?.Invoke(frame);
-            foreach (var consumer in _consumers)
+            foreach (var consumer in _delivered)
             {
                 consumer.Consume(frame);
             }
@@ -318,6 +322,13 @@ public sealed partial class Extractor : IDisposable
             _sink = null;
             foreach (var consumer in _consumers)
             {
+                if (_shardsOutOfStep && consumer is IShardedFlowConsumer && Array.IndexOf(_delivered, consumer) < 0)
+                {
+                    // Its parts may be ahead of the frame the run stopped on: it is left unfinished (a splitter's
+                    // files keep their .partial names), as the shards' connections are.
+                    continue;
+                }
+
                 consumer.Complete();
             }
         }

@@ -32,6 +32,7 @@ internal sealed class FlowFiles : IDisposable
 
     private long _reserved;
     private Exception? _failure;
+    private bool _failureThrown;
     private bool _stopped;
 
     /// <param name="maxOpenFiles">The most files open at once.</param>
@@ -197,7 +198,11 @@ internal sealed class FlowFiles : IDisposable
             _writer.Join();
         }
 
-        ThrowIfFailed();
+        if (!_failureThrown)
+        {
+            // A failure already thrown (the run stopped with it) is not thrown again by the cleanup after it.
+            ThrowIfFailed();
+        }
     }
 
     /// <inheritdoc/>
@@ -226,6 +231,7 @@ internal sealed class FlowFiles : IDisposable
     {
         if (Volatile.Read(ref _failure) is { } failure)
         {
+            _failureThrown = true;
             throw failure is IOException io ? new IOException(io.Message, io) : new IOException("Writing flow files failed: " + failure.Message, failure);
         }
     }

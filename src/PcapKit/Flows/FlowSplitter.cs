@@ -3,7 +3,10 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 using PcapKit.Capture;
 using PcapKit.Extraction;
 using PcapKit.Net;
@@ -17,9 +20,11 @@ namespace PcapKit.Flows;
 /// byte with their timestamps. Unlike pkt2flow: flows of other protocols are keyed by protocol, later IP fragments
 /// follow their datagram, any link type the dissectors read is handled, at most
 /// <see cref="FlowSplitterOptions.MaxOpenFiles"/> files are open, each file is written under a <c>.partial</c> name
-/// until its flow ends, and an index lists every flow and every skipped packet by reason.
+/// until its flow ends, and an index lists every flow and every skipped packet by reason. In a parallel extraction with
+/// <see cref="ExtractionOptions.StateShards"/> each shard splits the flows of its address pairs on a part of its own,
+/// and <see cref="Finish"/> merges the parts' index in the one-thread order.
 /// </summary>
-public sealed class FlowSplitter : IFrameConsumer, IDisposable
+public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 {
     /// <summary>
     /// The deepest layer flow splitting reads (the transport's ports and flags): extraction for flows alone can stop
@@ -28,15 +33,8 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     public const Dissection.LayerKind DeepestLayer = Dissection.LayerKind.Transport;
 
     private readonly FlowSplitterOptions _options;
-    private readonly Dictionary<FlowKey, Flow> _flows = [];
-    private readonly Dictionary<FragmentKey, Flow> _fragments = [];
-    private readonly Dictionary<FragmentKey, List<PendingRecord>> _pending = [];
-    private readonly FlowFiles _files;
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private readonly List<FlowRecord> _finished = [];
-    private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
-    private int _pendingCount;
-    private long _written;
+    private Part[]? _parts;
+    private FlowSplitResult? _result;
     private bool _completed;
 
     /// <summary>Creates a splitter writing into <see cref="FlowSplitterOptions.OutputDirectory"/>.</summary>
@@ -52,275 +50,51 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
 
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
-        _files = new FlowFiles(options.MaxOpenFiles, options.FlowBufferSize, options.MaxBufferedBytes);
     }
 
     /// <summary>Packets written to flow files so far.</summary>
-    public long PacketsWritten => _written;
+    public long PacketsWritten
+    {
+        get
+        {
+            long written = 0;
+            foreach (var part in _parts ?? [])
+            {
+                written += Volatile.Read(ref part.Written);
+            }
+
+            return written;
+        }
+    }
+
+    /// <summary>The state, in one part until an extraction shards it.</summary>
+    private Part[] Parts => _parts ??= [new Part(_options, 1)];
 
     /// <inheritdoc/>
     public void Consume(in ExtractedFrame frame)
     {
-        var record = frame.Record;
-        if (!FlowPacket.TryRead(frame.Frame, out var packet))
-        {
-            Skip("not IP");
-            return;
-        }
-
-        if (packet.IsLaterFragment)
-        {
-            var fragmentKey = FragmentKey.Of(packet);
-            if (_fragments.TryGetValue(fragmentKey, out var owner) && owner.Skipped)
-            {
-                Skip(SkipReason(owner.Category));
-            }
-            else if (owner is { Closed: false })
-            {
-                Write(owner, record, packet);
-            }
-            else
-            {
-                Hold(fragmentKey, record, packet);
-            }
-
-            return;
-        }
-
-        var flow = Find(record, packet);
-        if (flow is null)
-        {
-            if (packet.IsFragment && _flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
-            {
-                // A skipped flow's datagram: its later fragments are skipped with it, held ones too.
-                var fragmentKey = FragmentKey.Of(packet);
-                _fragments[fragmentKey] = skipped;
-                if (_pending.Remove(fragmentKey, out var held))
-                {
-                    _pendingCount -= held.Count;
-                    foreach (var _ in held)
-                    {
-                        Skip(SkipReason(skipped.Category));
-                    }
-                }
-            }
-
-            return;
-        }
-
-        if (packet.IsFragment)
-        {
-            // The first fragment: later ones of the datagram follow it into this flow.
-            var fragmentKey = FragmentKey.Of(packet);
-            if (_fragments.Count >= _options.MaxPendingFragments)
-            {
-                ForgetEndedFragments();
-            }
-
-            _fragments[fragmentKey] = flow;
-            if (_pending.Remove(fragmentKey, out var held))
-            {
-                Write(flow, record, packet);
-                foreach (var h in held)
-                {
-                    _pendingCount--;
-                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
-                }
-
-                return;
-            }
-        }
-
-        Write(flow, record, packet);
+        var ip = FlowPacket.TryRead(frame.Frame, out var packet);
+        Parts[0].Consume(frame.Record, ip, packet);
     }
 
-    /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
-    private Flow? Find(in CaptureRecord record, in FlowPacket packet)
+    /// <inheritdoc/>
+    void IShardedFlowConsumer.Share(int count)
     {
-        var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
-        if (_flows.TryGetValue(key, out var flow))
+        if (_parts is not null)
         {
-            if (Expired(flow, record.Timestamp.SaturatedNanoseconds))
-            {
-                Close(flow, flow.Closed ? flow.ClosedBy : "timeout");
-            }
-            else if (flow.Skipped)
-            {
-                Skip(SkipReason(flow.Category));
-                return null;
-            }
-            else
-            {
-                return flow;
-            }
+            throw new InvalidOperationException("A flow splitter is shared over shards before its first frame.");
         }
 
-        var category = Category(packet);
-        var wanted = category switch
+        _parts = new Part[count];
+        for (var p = 0; p < count; p++)
         {
-            FlowCategories.TcpSyn => true,
-            FlowCategories.TcpNoSyn => _options.TcpWithoutSyn,
-            FlowCategories.Udp => _options.Udp,
-            _ => _options.Others,
-        };
-        flow = new Flow(key, packet.Tuple, category, record.Timestamp)
-        {
-            Skipped = !wanted,
-        };
-        _flows[key] = flow;
-        if (!wanted)
-        {
-            Skip(SkipReason(category));
-            return null;
-        }
-
-        flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
-        flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
-        flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
-        return flow;
-    }
-
-    private bool Expired(Flow flow, long time) =>
-        flow.Closed ||
-        time - flow.FirstTime.SaturatedNanoseconds > _options.HardTimeout.Ticks * 100 ||
-        (_options.IdleTimeout is { } idle && time - flow.Last.SaturatedNanoseconds > idle.Ticks * 100);
-
-    private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
-    {
-        6 => packet.HasTcpFlags && (packet.TcpFlags & 0x02) != 0 ? FlowCategories.TcpSyn : FlowCategories.TcpNoSyn,
-        17 => FlowCategories.Udp,
-        _ => FlowCategories.Others,
-    };
-
-    /// <summary>Why a flow of the category is not written (one constant string each: counted per skipped packet).</summary>
-    private static string SkipReason(string category) => category switch
-    {
-        FlowCategories.TcpNoSyn => "tcp_nosyn (first packet not a SYN; -v writes them)",
-        FlowCategories.Udp => "udp (-u writes them)",
-        _ => "others (-x writes them)",
-    };
-
-    private string UniqueName(string category, in FiveTuple first, long seconds, bool tagged, bool pcapng)
-    {
-        // pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
-        var name = string.Create(CultureInfo.InvariantCulture,
-            $"{category}/{first.FormatAddress(first.Source)}_{first.SourcePort}_{first.FormatAddress(first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}");
-        var extension = pcapng ? ".pcapng" : ".pcap";
-        var unique = name + extension;
-        for (var n = 2; !_names.Add(unique); n++)
-        {
-            // Another flow (another protocol between the same hosts, or a new flow in the same second) has the name.
-            unique = name + "-" + n.ToString(CultureInfo.InvariantCulture) + extension;
-        }
-
-        // The set and the flow share the string.
-        return unique;
-    }
-
-    private void Write(Flow flow, in CaptureRecord record, in FlowPacket packet)
-    {
-        WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength);
-        if (packet.HasTcpFlags && _options.CloseOnFinOrReset)
-        {
-            var forward = packet.Tuple.Source == flow.First.Source && packet.Tuple.SourcePort == flow.First.SourcePort;
-            if ((packet.TcpFlags & 0x04) != 0)
-            {
-                flow.Closed = true;
-                flow.ClosedBy = "rst";
-            }
-            else if ((packet.TcpFlags & 0x01) != 0)
-            {
-                flow.FinForward |= forward;
-                flow.FinBackward |= !forward;
-                if (flow.FinForward && flow.FinBackward)
-                {
-                    flow.Closed = true;
-                    flow.ClosedBy = "fin";
-                }
-            }
+            _parts[p] = new Part(_options, count);
         }
     }
 
-    private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
-    {
-        if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
-        {
-            // pcap's record header has 32-bit seconds: writing this time there would change it.
-            Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
-            return;
-        }
-
-        if (flow.File is null)
-        {
-            flow.File = new FlowFile(_options.OutputDirectory, flow.Name!);
-            flow.Format.WriteHeader(_files, flow.File);
-        }
-
-        flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
-
-        flow.Packets++;
-        flow.Bytes += data.Length;
-        flow.Last = timestamp;
-        _written++;
-    }
-
-    private void Hold(FragmentKey key, in CaptureRecord record, in FlowPacket packet)
-    {
-        if (_pendingCount >= _options.MaxPendingFragments)
-        {
-            Skip("later fragment without its first fragment (pending limit reached)");
-            return;
-        }
-
-        if (!_pending.TryGetValue(key, out var list))
-        {
-            _pending[key] = list = [];
-        }
-
-        list.Add(new PendingRecord(record.Timestamp, record.Data.ToArray(), record.OriginalLength, record.LinkType, record.Interface, packet.Tuple, packet.VlanId));
-        _pendingCount++;
-    }
-
-    /// <summary>Ends a flow: its file gets its final name, and the index its line.</summary>
-    private void Close(Flow flow, string reason)
-    {
-        // Ended, whatever the reason: later fragments of its datagrams must not reach its renamed file.
-        flow.Closed = true;
-        _flows.Remove(flow.Key);
-        if (flow.Name is null || flow.File is null)
-        {
-            return;
-        }
-
-        _files.Complete(flow.File, flow.File.FinalPath);
-        _finished.Add(new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason));
-    }
-
-    private void ForgetEndedFragments()
-    {
-        var ended = new List<FragmentKey>();
-        foreach (var (key, flow) in _fragments)
-        {
-            if (flow.Closed || !_flows.TryGetValue(flow.Key, out var current) || !ReferenceEquals(current, flow))
-            {
-                ended.Add(key);
-            }
-        }
-
-        foreach (var key in ended)
-        {
-            _fragments.Remove(key);
-        }
-
-        if (_fragments.Count >= _options.MaxPendingFragments)
-        {
-            // Still full: the oldest datagrams' later fragments will be held, then written as flows of their own.
-            _fragments.Clear();
-        }
-    }
-
-
-    private void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+    /// <inheritdoc/>
+    void IShardedFlowConsumer.Consume(int part, in CaptureRecord record, bool ip, in FlowPacket packet) =>
+        _parts![part].Consume(record, ip, packet);
 
     /// <inheritdoc/>
     public void Complete() => Finish();
@@ -332,61 +106,54 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         if (!_completed)
         {
             _completed = true;
-
-            // Later fragments whose first fragment never came: a flow of their own, by protocol and addresses.
-            foreach (var (_, held) in _pending)
-            {
-                foreach (var h in held)
-                {
-                    var tuple = h.Tuple;
-                    var key = FlowKey.For(h.LinkType, h.VlanId, tuple);
-                    if (!_flows.TryGetValue(key, out var flow))
-                    {
-                        var category = tuple.Protocol switch { 6 => FlowCategories.TcpNoSyn, 17 => FlowCategories.Udp, _ => FlowCategories.Others };
-                        var wanted = category == FlowCategories.TcpNoSyn ? _options.TcpWithoutSyn : category == FlowCategories.Udp ? _options.Udp : _options.Others;
-                        if (!wanted)
-                        {
-                            Skip(SkipReason(category));
-                            continue;
-                        }
-
-                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp);
-                        flow = new Flow(key, tuple, category, h.Timestamp) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
-                        flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
-                        _flows[key] = flow;
-                    }
-
-                    if (flow.Skipped)
-                    {
-                        Skip(SkipReason(flow.Category));
-                        continue;
-                    }
-
-                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
-                }
-            }
-
-            _pending.Clear();
-            foreach (var flow in new List<Flow>(_flows.Values))
-            {
-                Close(flow, flow.Closed ? flow.ClosedBy : "end of capture");
-            }
-
-            _files.Stop();
-            WriteIndex();
+            EveryPart(static part => part.Finish());
+            _result = Merge();
+            WriteIndex(_result);
         }
 
-        return new FlowSplitResult(_finished, _skipped, _written);
+        return _result ?? Merge();
     }
 
-    private void WriteIndex()
+    /// <summary>
+    /// The parts' flows in the order one part would have ended them: those ended by a packet in frame order, then those
+    /// open at the end by their first packet; the skipped packets by reason, in the order the reasons first came up.
+    /// </summary>
+    private FlowSplitResult Merge()
+    {
+        var parts = Parts;
+        if (parts.Length == 1)
+        {
+            var only = parts[0];
+            return new FlowSplitResult(only.Finished.ConvertAll(f => f.Record), only.SkippedInOrder(), only.Written);
+        }
+
+        var ended = new List<EndedFlow>();
+        var skipped = new Dictionary<string, SkipCount>(StringComparer.Ordinal);
+        long written = 0;
+        foreach (var part in parts)
+        {
+            ended.AddRange(part.Finished);
+            foreach (var (reason, count) in part.Skipped)
+            {
+                ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(skipped, reason, out var seen);
+                total = seen ? new SkipCount(total.Count + count.Count, SkipOrder.Min(total.First, count.First)) : count;
+            }
+
+            written += part.Written;
+        }
+
+        ended.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        return new FlowSplitResult(ended.ConvertAll(f => f.Record), Part.InOrder(skipped), written);
+    }
+
+    private void WriteIndex(FlowSplitResult result)
     {
         // Written as it is formed: a million flows' index is never one string in memory.
         using (var index = new StreamWriter(Path.Combine(_options.OutputDirectory, _options.IndexFileName), append: false, new UTF8Encoding(false), 1 << 16))
         {
             index.Write("file,category,protocol,source,source_port,destination,destination_port,first_time,last_time,packets,bytes,closed_by\n");
             Span<char> time = stackalloc char[40];
-            foreach (var f in _finished)
+            foreach (var f in result.Flows)
             {
                 index.Write(f.File);
                 index.Write(',');
@@ -416,7 +183,7 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         }
 
         var skipped = new StringBuilder("reason,packets\n");
-        foreach (var (reason, count) in _skipped)
+        foreach (var (reason, count) in result.Skipped)
         {
             skipped.Append('"').Append(reason).Append("\",").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
@@ -431,7 +198,37 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
     public void Abort()
     {
         _completed = true;
-        _files.Stop();
+        if (_parts is not null)
+        {
+            EveryPart(static part => part.Stop());
+        }
+    }
+
+    /// <summary>Does something to every part, the others too when one fails; then throws the first failure, carrying the others.</summary>
+    private void EveryPart(Action<Part> action)
+    {
+        List<IOException>? failures = null;
+        foreach (var part in Parts)
+        {
+            try
+            {
+                action(part);
+            }
+            catch (IOException e)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is [var only])
+        {
+            ExceptionDispatchInfo.Throw(only);
+        }
+        else if (failures is [var first, ..])
+        {
+            // Each shard's files failed on their own (often for the same reason: a full disk).
+            throw new IOException($"{first.Message} (and {failures.Count - 1} more failures writing other shards' flow files)", new AggregateException(failures));
+        }
     }
 
     /// <inheritdoc/>
@@ -446,8 +243,410 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         }
         finally
         {
-            _files.Dispose();
+            foreach (var part in _parts ?? [])
+            {
+                part.Dispose();
+            }
         }
+    }
+
+    /// <summary>Where a flow's line goes in the index: by the frame that ended it (none: the end), then by its first frame.</summary>
+    private readonly record struct CloseOrder(long Frame, long FirstFrame) : IComparable<CloseOrder>
+    {
+        public int CompareTo(CloseOrder other) => Frame != other.Frame ? Frame.CompareTo(other.Frame) : FirstFrame.CompareTo(other.FirstFrame);
+    }
+
+    private readonly record struct EndedFlow(CloseOrder Order, FlowRecord Record);
+
+    /// <summary>When a skip happened: during the run at a frame (phase 0), or at the end while writing held fragments (phase 1: which datagram, which fragment).</summary>
+    private readonly record struct SkipOrder(int Phase, long Frame, long Index) : IComparable<SkipOrder>
+    {
+        public static SkipOrder Min(SkipOrder a, SkipOrder b) => a.CompareTo(b) <= 0 ? a : b;
+
+        public int CompareTo(SkipOrder other) =>
+            Phase != other.Phase ? Phase.CompareTo(other.Phase) : Frame != other.Frame ? Frame.CompareTo(other.Frame) : Index.CompareTo(other.Index);
+    }
+
+    private readonly record struct SkipCount(long Count, SkipOrder First);
+
+    /// <summary>
+    /// The state of the flows of some address pairs (all of them, unsharded): a flow's packets, both directions and its
+    /// later fragments share the address pair, and two flows' file names can collide only within one, so each part
+    /// decides alone exactly what one splitter decides for them. A part holds its share of the limits.
+    /// </summary>
+    private sealed class Part : IDisposable
+    {
+        private readonly FlowSplitterOptions _options;
+        private readonly int _maxPendingFragments;
+        private readonly Dictionary<FlowKey, Flow> _flows = [];
+        private readonly Dictionary<FragmentKey, Flow> _fragments = [];
+        private readonly Dictionary<FragmentKey, List<PendingRecord>> _pending = [];
+        private readonly FlowFiles _files;
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private int _pendingCount;
+        private long _frame;
+        private SkipOrder _skipOrder;
+
+        /// <summary>Packets written (read by other threads for progress).</summary>
+        public long Written;
+
+        public Part(FlowSplitterOptions options, int parts)
+        {
+            _options = options;
+            _maxPendingFragments = Math.Max(1, options.MaxPendingFragments / parts);
+            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), options.FlowBufferSize, options.MaxBufferedBytes / parts);
+        }
+
+        /// <summary>The flows ended, in the order they ended.</summary>
+        public List<EndedFlow> Finished { get; } = [];
+
+        /// <summary>Packets not written, by reason, with when each reason first came up.</summary>
+        public Dictionary<string, SkipCount> Skipped { get; } = new(StringComparer.Ordinal);
+
+        public void Consume(in CaptureRecord record, bool ip, in FlowPacket packet)
+        {
+            _frame = record.Number;
+            _skipOrder = new SkipOrder(0, record.Number, 0);
+            if (!ip)
+            {
+                Skip("not IP");
+                return;
+            }
+
+            if (packet.IsLaterFragment)
+            {
+                var fragmentKey = FragmentKey.Of(packet);
+                if (_fragments.TryGetValue(fragmentKey, out var owner) && owner.Skipped)
+                {
+                    Skip(SkipReason(owner.Category));
+                }
+                else if (owner is { Closed: false })
+                {
+                    Write(owner, record, packet);
+                }
+                else
+                {
+                    Hold(fragmentKey, record, packet);
+                }
+
+                return;
+            }
+
+            var flow = Find(record, packet);
+            if (flow is null)
+            {
+                if (packet.IsFragment && _flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
+                {
+                    // A skipped flow's datagram: its later fragments are skipped with it, held ones too.
+                    var fragmentKey = FragmentKey.Of(packet);
+                    _fragments[fragmentKey] = skipped;
+                    if (_pending.Remove(fragmentKey, out var held))
+                    {
+                        _pendingCount -= held.Count;
+                        foreach (var _ in held)
+                        {
+                            Skip(SkipReason(skipped.Category));
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            if (packet.IsFragment)
+            {
+                // The first fragment: later ones of the datagram follow it into this flow.
+                var fragmentKey = FragmentKey.Of(packet);
+                if (_fragments.Count >= _maxPendingFragments)
+                {
+                    ForgetEndedFragments();
+                }
+
+                _fragments[fragmentKey] = flow;
+                if (_pending.Remove(fragmentKey, out var held))
+                {
+                    Write(flow, record, packet);
+                    foreach (var h in held)
+                    {
+                        _pendingCount--;
+                        WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
+                    }
+
+                    return;
+                }
+            }
+
+            Write(flow, record, packet);
+        }
+
+        /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
+        private Flow? Find(in CaptureRecord record, in FlowPacket packet)
+        {
+            var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
+            if (_flows.TryGetValue(key, out var flow))
+            {
+                if (Expired(flow, record.Timestamp.SaturatedNanoseconds))
+                {
+                    Close(flow, flow.Closed ? flow.ClosedBy : "timeout", _frame);
+                }
+                else if (flow.Skipped)
+                {
+                    Skip(SkipReason(flow.Category));
+                    return null;
+                }
+                else
+                {
+                    return flow;
+                }
+            }
+
+            var category = Category(packet);
+            var wanted = Wanted(category);
+            flow = new Flow(key, packet.Tuple, category, record.Timestamp, record.Number)
+            {
+                Skipped = !wanted,
+            };
+            _flows[key] = flow;
+            if (!wanted)
+            {
+                Skip(SkipReason(category));
+                return null;
+            }
+
+            flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
+            flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
+            flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
+            return flow;
+        }
+
+        private bool Wanted(string category) => category switch
+        {
+            FlowCategories.TcpSyn => true,
+            FlowCategories.TcpNoSyn => _options.TcpWithoutSyn,
+            FlowCategories.Udp => _options.Udp,
+            _ => _options.Others,
+        };
+
+        private bool Expired(Flow flow, long time) =>
+            flow.Closed ||
+            time - flow.FirstTime.SaturatedNanoseconds > _options.HardTimeout.Ticks * 100 ||
+            (_options.IdleTimeout is { } idle && time - flow.Last.SaturatedNanoseconds > idle.Ticks * 100);
+
+        private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
+        {
+            6 => packet.HasTcpFlags && (packet.TcpFlags & 0x02) != 0 ? FlowCategories.TcpSyn : FlowCategories.TcpNoSyn,
+            17 => FlowCategories.Udp,
+            _ => FlowCategories.Others,
+        };
+
+        /// <summary>Why a flow of the category is not written (one constant string each: counted per skipped packet).</summary>
+        private static string SkipReason(string category) => category switch
+        {
+            FlowCategories.TcpNoSyn => "tcp_nosyn (first packet not a SYN; -v writes them)",
+            FlowCategories.Udp => "udp (-u writes them)",
+            _ => "others (-x writes them)",
+        };
+
+        private string UniqueName(string category, in FiveTuple first, long seconds, bool tagged, bool pcapng)
+        {
+            // pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
+            var name = string.Create(CultureInfo.InvariantCulture,
+                $"{category}/{first.FormatAddress(first.Source)}_{first.SourcePort}_{first.FormatAddress(first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}");
+            var extension = pcapng ? ".pcapng" : ".pcap";
+            var unique = name + extension;
+            for (var n = 2; !_names.Add(unique); n++)
+            {
+                // Another flow (another protocol between the same hosts, or a new flow in the same second) has the
+                // name; it has the same address pair, so it is this part's.
+                unique = name + "-" + n.ToString(CultureInfo.InvariantCulture) + extension;
+            }
+
+            // The set and the flow share the string.
+            return unique;
+        }
+
+        private void Write(Flow flow, in CaptureRecord record, in FlowPacket packet)
+        {
+            WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength);
+            if (packet.HasTcpFlags && _options.CloseOnFinOrReset)
+            {
+                var forward = packet.Tuple.Source == flow.First.Source && packet.Tuple.SourcePort == flow.First.SourcePort;
+                if ((packet.TcpFlags & 0x04) != 0)
+                {
+                    flow.Closed = true;
+                    flow.ClosedBy = "rst";
+                }
+                else if ((packet.TcpFlags & 0x01) != 0)
+                {
+                    flow.FinForward |= forward;
+                    flow.FinBackward |= !forward;
+                    if (flow.FinForward && flow.FinBackward)
+                    {
+                        flow.Closed = true;
+                        flow.ClosedBy = "fin";
+                    }
+                }
+            }
+        }
+
+        private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
+        {
+            if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
+            {
+                // pcap's record header has 32-bit seconds: writing this time there would change it.
+                Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
+                return;
+            }
+
+            if (flow.File is null)
+            {
+                flow.File = new FlowFile(_options.OutputDirectory, flow.Name!);
+                flow.Format.WriteHeader(_files, flow.File);
+            }
+
+            flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
+
+            flow.Packets++;
+            flow.Bytes += data.Length;
+            flow.Last = timestamp;
+            Volatile.Write(ref Written, Written + 1);
+        }
+
+        private void Hold(FragmentKey key, in CaptureRecord record, in FlowPacket packet)
+        {
+            if (_pendingCount >= _maxPendingFragments)
+            {
+                Skip("later fragment without its first fragment (pending limit reached)");
+                return;
+            }
+
+            if (!_pending.TryGetValue(key, out var list))
+            {
+                _pending[key] = list = [];
+            }
+
+            list.Add(new PendingRecord(record.Number, record.Timestamp, record.Data.ToArray(), record.OriginalLength, record.LinkType, record.Interface, packet.Tuple, packet.VlanId));
+            _pendingCount++;
+        }
+
+        /// <summary>Ends a flow: its file gets its final name, and the index its line.</summary>
+        private void Close(Flow flow, string reason, long frame)
+        {
+            // Ended, whatever the reason: later fragments of its datagrams must not reach its renamed file.
+            flow.Closed = true;
+            _flows.Remove(flow.Key);
+            if (flow.Name is null || flow.File is null)
+            {
+                return;
+            }
+
+            _files.Complete(flow.File, flow.File.FinalPath);
+            Finished.Add(new EndedFlow(
+                new CloseOrder(frame, flow.FirstFrame),
+                new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason)));
+        }
+
+        private void ForgetEndedFragments()
+        {
+            var ended = new List<FragmentKey>();
+            foreach (var (key, flow) in _fragments)
+            {
+                if (flow.Closed || !_flows.TryGetValue(flow.Key, out var current) || !ReferenceEquals(current, flow))
+                {
+                    ended.Add(key);
+                }
+            }
+
+            foreach (var key in ended)
+            {
+                _fragments.Remove(key);
+            }
+
+            if (_fragments.Count >= _maxPendingFragments)
+            {
+                // Still full: the oldest datagrams' later fragments will be held, then written as flows of their own.
+                _fragments.Clear();
+            }
+        }
+
+        private void Skip(string reason)
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out var seen);
+            count = new SkipCount(count.Count + 1, seen ? count.First : _skipOrder);
+        }
+
+        /// <summary>
+        /// The end of the capture: later fragments whose first fragment never came are written as flows of their own
+        /// (datagram by datagram, by their first fragment's frame), then every flow still open ends, by its first frame.
+        /// </summary>
+        public void Finish()
+        {
+            var held = new List<List<PendingRecord>>(_pending.Values);
+            held.Sort(static (a, b) => a[0].Number.CompareTo(b[0].Number));
+            foreach (var records in held)
+            {
+                for (var i = 0; i < records.Count; i++)
+                {
+                    var h = records[i];
+                    _skipOrder = new SkipOrder(1, records[0].Number, i);
+                    var tuple = h.Tuple;
+                    var key = FlowKey.For(h.LinkType, h.VlanId, tuple);
+                    if (!_flows.TryGetValue(key, out var flow))
+                    {
+                        var category = tuple.Protocol switch { 6 => FlowCategories.TcpNoSyn, 17 => FlowCategories.Udp, _ => FlowCategories.Others };
+                        if (!Wanted(category))
+                        {
+                            Skip(SkipReason(category));
+                            continue;
+                        }
+
+                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp);
+                        flow = new Flow(key, tuple, category, h.Timestamp, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
+                        flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
+                        _flows[key] = flow;
+                    }
+
+                    if (flow.Skipped)
+                    {
+                        Skip(SkipReason(flow.Category));
+                        continue;
+                    }
+
+                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
+                }
+            }
+
+            _pending.Clear();
+            var open = new List<Flow>(_flows.Values);
+            open.Sort(static (a, b) => a.FirstFrame.CompareTo(b.FirstFrame));
+            foreach (var flow in open)
+            {
+                Close(flow, flow.Closed ? flow.ClosedBy : "end of capture", long.MaxValue);
+            }
+
+            _files.Stop();
+        }
+
+        /// <summary>Buffered records are written and every file is closed, keeping the names it has.</summary>
+        public void Stop() => _files.Stop();
+
+        /// <summary>The skipped packets by reason, in the order the reasons first came up.</summary>
+        public IReadOnlyDictionary<string, long> SkippedInOrder() => InOrder(Skipped);
+
+        public static IReadOnlyDictionary<string, long> InOrder(Dictionary<string, SkipCount> counts)
+        {
+            var reasons = new List<KeyValuePair<string, SkipCount>>(counts);
+            reasons.Sort(static (a, b) => a.Value.First.CompareTo(b.Value.First));
+            var ordered = new Dictionary<string, long>(reasons.Count, StringComparer.Ordinal);
+            foreach (var (reason, count) in reasons)
+            {
+                ordered.Add(reason, count.Count);
+            }
+
+            return ordered;
+        }
+
+        public void Dispose() => _files.Dispose();
     }
 
     private readonly record struct FragmentKey(Ipv6Address Source, Ipv6Address Destination, uint Id, byte Protocol)
@@ -455,9 +654,9 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         public static FragmentKey Of(in FlowPacket packet) => new(packet.Tuple.Source, packet.Tuple.Destination, packet.FragmentId, packet.Tuple.Protocol);
     }
 
-    private sealed record PendingRecord(CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
+    private sealed record PendingRecord(long Number, CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
 
-    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime)
+    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime, long firstFrame)
     {
         public FlowKey Key { get; } = key;
 
@@ -466,6 +665,9 @@ public sealed class FlowSplitter : IFrameConsumer, IDisposable
         public string Category { get; } = category;
 
         public CaptureTimestamp FirstTime { get; } = firstTime;
+
+        /// <summary>The frame that started it (a held fragment's, for a flow of fragments without their first).</summary>
+        public long FirstFrame { get; } = firstFrame;
 
         /// <summary>How its file stores records; set when the flow is named.</summary>
         public FlowCaptureFormat Format { get; set; }
@@ -522,7 +724,7 @@ public static class FlowCategories
 public sealed record FlowRecord(string File, string Category, FiveTuple First, CaptureTimestamp FirstTime, CaptureTimestamp LastTime, long Packets, long Bytes, string ClosedBy);
 
 /// <summary>What a split wrote.</summary>
-/// <param name="Flows">Every flow file, in the order the flows ended.</param>
-/// <param name="Skipped">Packets not written, by reason.</param>
+/// <param name="Flows">Every flow file: those a packet ended (a timeout, FIN or RST noticed at the flow's next packet), in frame order, then those open at the end of the capture, by their first packet.</param>
+/// <param name="Skipped">Packets not written, by reason, in the order the reasons first came up.</param>
 /// <param name="PacketsWritten">Packets written.</param>
 public sealed record FlowSplitResult(IReadOnlyList<FlowRecord> Flows, IReadOnlyDictionary<string, long> Skipped, long PacketsWritten);

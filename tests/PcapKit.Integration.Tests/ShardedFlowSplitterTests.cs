@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Threading;
+using PcapKit.Extraction;
+using PcapKit.Flows;
+using Xunit;
+
+namespace PcapKit.Integration.Tests;
+
+/// <summary>
+/// The flow splitter sharded over threads (<see cref="ExtractionOptions.StateShards"/>): each shard splits the flows of
+/// its address pairs, and the splitter merges the parts in the order one thread ends flows. A generated capture of a
+/// few hundred connections between many hosts — FIN and RST closes, ports reused (file names that collide in a second),
+/// idle pauses and hard timeouts, segments in IP fragments that arrive in either order, first fragments that never
+/// complete, later fragments whose first one never comes (flows made at the end), ICMP between the same hosts — gives
+/// on 1 to 5 shards the one-thread run's files, byte for byte and by name, its index line by line and its skipped counts.
+/// </summary>
+public sealed class ShardedFlowSplitterTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pcapkit-sharded-flows-" + Guid.NewGuid().ToString("N"));
+
+    public ShardedFlowSplitterTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(11, false, false, true)]
+    [InlineData(12, true, false, false)]
+    [InlineData(13, false, true, true)]
+    public void ManyFlows_SplitOnShards_GiveTheOneThreadRunsFilesAndIndex(int seed, bool clockRunsBackwards, bool withReassembly, bool namesCollide)
+    {
+        var capture = Path.Combine(_folder, $"flows-{seed}.pcap");
+        var frames = ShardedReassemblyTests.Generate(capture, seed, connections: 400, clockRunsBackwards, otherTraffic: true);
+        var one = Split(capture, "one", threads: 1, shards: null, withReassembly);
+        foreach (var closedBy in new[] { ",fin\n", ",rst\n", ",timeout\n", ",end of capture\n" })
+        {
+            Assert.Contains(closedBy, one, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("others/", one, StringComparison.Ordinal);
+        Assert.Equal(namesCollide, one.Contains("-2.pcap,", StringComparison.Ordinal)); // a name taken twice in a second (these seeds make one or not)
+        Assert.Contains("written " + frames.ToString(CultureInfo.InvariantCulture), one, StringComparison.Ordinal); // -u -v -x: every packet written
+        foreach (var (threads, shards) in new (int, int?)[] { (2, 1), (2, 2), (3, null), (4, 3), (3, 5) })
+        {
+            var many = Split(capture, $"{threads}-{shards}", threads, shards, withReassembly);
+            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {FirstDifference(one, many)}");
+        }
+    }
+
+    [Fact]
+    public void ACancelledShardedRun_LeavesOnlyPartialFiles_AndNoIndex_EvenWhenTheExtractorIsDisposedFirst()
+    {
+        // The shards may have split frames beyond the one the run stopped on: the extractor does not finish the splitter.
+        var capture = Path.Combine(_folder, "cancelled.pcap");
+        ShardedReassemblyTests.Generate(capture, seed: 14, connections: 200, otherTraffic: true);
+        var folder = Path.Combine(_folder, "cancelled");
+        using var cancel = new CancellationTokenSource();
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, TcpWithoutSyn = true, Others = true }))
+        {
+            using (var extractor = new Extractor(new ExtractionOptions
+            {
+                InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter], Threads = 3, StateShards = 2,
+                Callback = (in ExtractedFrame f) =>
+                {
+                    if (f.Number == 1500)
+                    {
+                        cancel.Cancel();
+                    }
+                },
+            }))
+            {
+                Assert.Throws<OperationCanceledException>(() => extractor.Run(cancel.Token));
+            }
+
+            Assert.True(splitter.PacketsWritten >= 1500 - 1, $"{splitter.PacketsWritten} packets split before the cancellation");
+        }
+
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.EndsWith(".partial", f, StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(folder, "flows.csv")));
+    }
+
+    [Fact]
+    public void AFileThatCannotBeWritten_OnAShard_FailsTheRunWithAnIOException_AndWritesNoIndex()
+    {
+        var capture = Path.Combine(_folder, "blocked.pcap");
+        ShardedReassemblyTests.Generate(capture, seed: 15, connections: 100, otherTraffic: true);
+        var folder = Path.Combine(_folder, "blocked");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "others"), "not a folder");
+        var error = Assert.ThrowsAny<IOException>(() =>
+        {
+            using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, TcpWithoutSyn = true, Others = true, FlowBufferSize = 1024, MaxBufferedBytes = 8192 });
+            using var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter], Threads = 3, StateShards = 2 });
+            extractor.Run();
+        });
+        Assert.Contains("others", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "flows.csv")), "a failed split writes no index");
+    }
+
+    /// <summary>Splits with every flag, FIN/RST closes and both timeouts; the index, the skipped counts and every file's name and bytes.</summary>
+    private string Split(string capture, string name, int threads, int? shards, bool withReassembly)
+    {
+        var folder = Path.Combine(_folder, Path.GetFileNameWithoutExtension(capture) + "-" + name);
+        FlowSplitResult result;
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions
+        {
+            OutputDirectory = folder, Udp = true, TcpWithoutSyn = true, Others = true, CloseOnFinOrReset = true,
+            IdleTimeout = TimeSpan.FromSeconds(30), HardTimeout = TimeSpan.FromSeconds(60), MaxOpenFiles = 16,
+        }))
+        {
+            using (var extractor = new Extractor(new ExtractionOptions
+            {
+                InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter], Threads = threads, StateShards = shards,
+                Layer = withReassembly ? null : FlowSplitter.DeepestLayer, ReassembleIp = withReassembly, ReassembleTcp = withReassembly,
+            }))
+            {
+                extractor.Run();
+            }
+
+            result = splitter.Finish();
+        }
+
+        var text = new StringBuilder();
+        text.Append(File.ReadAllText(Path.Combine(folder, "flows.csv")));
+        text.Append(File.ReadAllText(Path.Combine(folder, "skipped.csv")));
+        text.Append(CultureInfo.InvariantCulture, $"written {result.PacketsWritten} flows {result.Flows.Count}\n");
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {Hash(File.ReadAllBytes(file))}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Hash(ReadOnlySpan<byte> data)
+    {
+        // FNV-1a: enough to tell files apart in a listing.
+        var hash = 14695981039346656037UL;
+        foreach (var b in data)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        var x = a.Split('\n');
+        var y = b.Split('\n');
+        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        {
+            if (x[i] != y[i])
+            {
+                return $"{i}: '{x[i]}' vs '{y[i]}'";
+            }
+        }
+
+        return $"{Math.Min(x.Length, y.Length)} (lengths {x.Length}, {y.Length})";
+    }
+}
