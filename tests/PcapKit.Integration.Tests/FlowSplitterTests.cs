@@ -285,11 +285,15 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Flows, Directory.GetFiles(Path.Combine(folder, "udp")).Length);
     }
 
-    [SkippableFact]
-    public void TightBuffersABudgetAndTwoOpenFiles_WriteTheSameFilesAsTheDefaults()
+    [SkippableTheory]
+    [InlineData(1, 2)]
+    [InlineData(3, 3)]
+    public void TightBuffersABudgetAndFewOpenFiles_WriteTheSameFilesAsTheDefaults(int writers, int openFiles)
     {
-        // 1 KiB flow buffers, 4 KiB over all flows and two open files: flows go to disk early and often, large records
-        // bypass the flow buffers, files are closed and reopened to append; the files must not differ by a byte.
+        // 1 KiB flow buffers, 4 KiB over all flows and two or three open files (one per writer thread): flows go to
+        // disk early and often, large records bypass the flow buffers, files are closed and reopened to append, each
+        // file's operations stay in order on its writer; the files must not differ by a byte from the defaults' (two
+        // writers, 256 open files).
         Corpus.Require();
         var checkedFiles = 0;
         foreach (var capture in Corpus.Captures().Where(c => !Corpus.IsRejectedByTshark(c)).Take(40))
@@ -299,7 +303,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
             Split(capture, udp: true, noSyn: true, others: true, folder: loose);
             using (var splitter = new FlowSplitter(new FlowSplitterOptions
             {
-                OutputDirectory = tight, Udp = true, TcpWithoutSyn = true, Others = true, FlowBufferSize = 1024, MaxBufferedBytes = 4096, MaxOpenFiles = 2,
+                OutputDirectory = tight, Udp = true, TcpWithoutSyn = true, Others = true, FlowBufferSize = 1024, MaxBufferedBytes = 4096, MaxOpenFiles = openFiles, WriterThreads = writers,
             }))
             {
                 using var extractor = new Extractor(new ExtractionOptions { InputPath = Corpus.File(capture), Registry = Packs.Registry, NoFile = true, Consumers = [splitter] });

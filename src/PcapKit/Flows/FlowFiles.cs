@@ -9,10 +9,11 @@ namespace PcapKit.Flows;
 /// <summary>
 /// The output side of <see cref="FlowSplitter"/>. Each flow's records gather in a pooled buffer of its own, sized to
 /// the flow (it grows by doubling up to a limit); a full buffer, the buffers of all flows together exceeding their
-/// budget (the least recently written flows first), and the end of a flow hand the buffer to a writer thread, which
-/// alone opens, writes, closes and renames files. A short flow thus costs one create, one write, one close and one
-/// rename, done while the next packets are dissected; at most a bounded number of files are open (an LRU of handles,
-/// reopened to append at the known length), and writes are positional, with no stream buffering in between.
+/// budget (the least recently written flows first), and the end of a flow hand the buffer to the file's writer thread
+/// (one of a few, each file always the same one's), which alone opens, writes, closes and renames it. A short flow thus
+/// costs one create, one write, one close and one rename, done while the next packets are dissected; at most a bounded
+/// number of files are open (an LRU of handles per writer, reopened to append at the known length), and writes are
+/// positional, with no stream buffering in between.
 /// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
 /// </summary>
 internal sealed class FlowFiles : IDisposable
@@ -23,29 +24,32 @@ internal sealed class FlowFiles : IDisposable
     private readonly long _budget;
     private readonly ArrayPool<byte> _pool;
     private readonly LinkedList<FlowFile> _buffered = new();
-    private readonly Threading.HandOffQueue<Operation> _queue = new(1024);
-    private readonly Thread _writer;
-
-    // Writer thread only.
-    private readonly LinkedList<FlowFile> _open = new();
-    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+    private readonly Writer[] _writers;
+    private int _nextWriter;
 
     private long _reserved;
     private Exception? _failure;
     private bool _failureThrown;
     private bool _stopped;
 
-    /// <param name="maxOpenFiles">The most files open at once.</param>
+    /// <param name="maxOpenFiles">The most files open at once (over all writer threads).</param>
     /// <param name="flowBuffer">The largest buffer one flow gets.</param>
     /// <param name="budget">The most bytes buffered over all flows, those on their way to disk included.</param>
-    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget)
+    /// <param name="writers">
+    /// Writer threads: each file is one's for its whole life, so its operations stay in order; creating, closing and
+    /// renaming files of short flows is system calls, and on a tmpfs two threads made 40,000 files 1.7× as fast as one.
+    /// </param>
+    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1)
     {
-        _maxOpenFiles = maxOpenFiles;
+        _maxOpenFiles = Math.Max(1, maxOpenFiles / Math.Max(1, writers));
         _flowBuffer = Math.Max(flowBuffer, 1024);
         _budget = Math.Max(budget, 4L * _flowBuffer);
         _pool = ArrayPool<byte>.Create(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
-        _writer = new Thread(WriteAll) { IsBackground = true, Name = "PcapKit flow writer" };
-        _writer.Start();
+        _writers = new Writer[Math.Clamp(writers, 1, maxOpenFiles)];
+        for (var w = 0; w < _writers.Length; w++)
+        {
+            _writers[w] = new Writer(this);
+        }
     }
 
     /// <summary>Appends a record (its header, data and trailer) to the flow's file.</summary>
@@ -194,8 +198,7 @@ internal sealed class FlowFiles : IDisposable
         }
         finally
         {
-            _queue.Complete();
-            _writer.Join();
+            CompleteWriters();
         }
 
         if (!_failureThrown)
@@ -211,16 +214,37 @@ internal sealed class FlowFiles : IDisposable
         if (!_stopped)
         {
             _stopped = true;
-            _queue.Complete();
-            _writer.Join();
+            CompleteWriters();
+        }
+    }
+
+    /// <summary>Lets every writer finish what it was given and waits for it.</summary>
+    private void CompleteWriters()
+    {
+        foreach (var writer in _writers)
+        {
+            writer.Queue.Complete();
+        }
+
+        foreach (var writer in _writers)
+        {
+            writer.Thread.Join();
         }
     }
 
     private void Send(Operation operation)
     {
         ThrowIfFailed();
-        // When the writer is behind this waits for room (the back-pressure that bounds memory).
-        if (!_queue.Add(operation))
+        // A file keeps its writer (the first operation picks them in turn). When the writer is behind this waits for
+        // room (the back-pressure that bounds memory).
+        var file = operation.File;
+        if (file.Writer < 0)
+        {
+            file.Writer = _nextWriter;
+            _nextWriter = (_nextWriter + 1) % _writers.Length;
+        }
+
+        if (!_writers[file.Writer].Queue.Add(operation))
         {
             ThrowIfFailed();
             throw new InvalidOperationException("The flow writer has stopped.");
@@ -236,119 +260,138 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
-    /// <summary>The writer thread: performs the operations in order until the queue is completed.</summary>
-    private void WriteAll()
+    /// <summary>A writer thread: its queue of operations, performed in order, and the files it has open.</summary>
+    private sealed class Writer
     {
-        var taken = new Queue<Operation>();
-        try
+        private readonly FlowFiles _owner;
+        private readonly LinkedList<FlowFile> _open = new();
+        private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+
+        public Writer(FlowFiles owner)
         {
-            while (_queue.TakeAll(ref taken))
-            {
-                while (taken.TryDequeue(out var operation))
-                {
-                    Perform(operation);
-                }
-            }
+            _owner = owner;
+            Thread = new Thread(WriteAll) { IsBackground = true, Name = "PcapKit flow writer" };
+            Thread.Start();
         }
-#pragma warning disable CA1031 // Not swallowed: kept, and thrown on the splitter's thread at its next call.
-        catch (Exception e)
-#pragma warning restore CA1031
+
+        public Threading.HandOffQueue<Operation> Queue { get; } = new(1024);
+
+        public Thread Thread { get; }
+
+        /// <summary>Performs the operations in order until the queue is completed.</summary>
+        private void WriteAll()
         {
-            // The remaining operations only give their buffers back.
-            Volatile.Write(ref _failure, e);
-            do
+            var taken = new Queue<Operation>();
+            try
             {
-                while (taken.TryDequeue(out var operation))
+                while (Queue.TakeAll(ref taken))
                 {
-                    if (operation.Buffer is { } buffer)
+                    while (taken.TryDequeue(out var operation))
                     {
-                        Return(buffer);
+                        Perform(operation);
                     }
                 }
             }
-            while (_queue.TakeAll(ref taken));
-        }
-        finally
-        {
-            while (_open.Last is { } open)
+#pragma warning disable CA1031 // Not swallowed: kept, and thrown on the splitter's thread at its next call.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                try
+                // The remaining operations only give their buffers back.
+                Interlocked.CompareExchange(ref _owner._failure, e, null);
+                do
                 {
-                    CloseHandle(open.Value);
+                    while (taken.TryDequeue(out var operation))
+                    {
+                        if (operation.Buffer is { } buffer)
+                        {
+                            _owner.Return(buffer);
+                        }
+                    }
                 }
-                catch (IOException e)
-                {
-                    Volatile.Write(ref _failure, _failure ?? e);
-                }
-            }
-        }
-    }
-
-    private void Perform(in Operation operation)
-    {
-        var file = operation.File;
-        if (operation.Buffer is { } buffer)
-        {
-            try
-            {
-                FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file);
+                while (Queue.TakeAll(ref taken));
             }
             finally
             {
-                Return(buffer);
+                while (_open.Last is { } open)
+                {
+                    try
+                    {
+                        CloseHandle(open.Value);
+                    }
+                    catch (IOException e)
+                    {
+                        Interlocked.CompareExchange(ref _owner._failure, e, null);
+                    }
+                }
             }
         }
 
-        if (operation.FinalPath is { } final)
+        private void Perform(in Operation operation)
         {
-            CloseHandle(file);
-            if (operation.Offset > 0)
+            var file = operation.File;
+            if (operation.Buffer is { } buffer)
             {
-                FlowFileSystem.Move(file.PartialPath, final);
+                try
+                {
+                    FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file);
+                }
+                finally
+                {
+                    _owner.Return(buffer);
+                }
             }
-        }
-    }
 
-    /// <summary>The flow's file, open; the least recently used one is closed when too many are.</summary>
-    private OpenFile Open(FlowFile file, bool create)
-    {
-        if (file.Handle is { } open)
-        {
-            if (file.HandleNode is { Previous: not null } node)
+            if (operation.FinalPath is { } final)
             {
-                _open.Remove(node);
-                _open.AddFirst(node);
+                CloseHandle(file);
+                if (operation.Offset > 0)
+                {
+                    FlowFileSystem.Move(file.PartialPath, final);
+                }
+            }
+        }
+
+        /// <summary>The flow's file, open; the least recently used one is closed when too many are.</summary>
+        private OpenFile Open(FlowFile file, bool create)
+        {
+            if (file.Handle is { } open)
+            {
+                if (file.HandleNode is { Previous: not null } node)
+                {
+                    _open.Remove(node);
+                    _open.AddFirst(node);
+                }
+
+                return open;
             }
 
-            return open;
+            while (_open.Count >= _owner._maxOpenFiles)
+            {
+                CloseHandle(_open.Last!.Value);
+            }
+
+            var path = file.PartialPath;
+            if (create && Path.GetDirectoryName(path) is { Length: > 0 } folder && _folders.Add(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            // Reopened files are written at the length written so far: they continue where they stopped.
+            var handle = FlowFileSystem.Open(path, create);
+            file.Handle = handle;
+            file.HandleNode = _open.AddFirst(file);
+            return handle;
         }
 
-        while (_open.Count >= _maxOpenFiles)
+        private void CloseHandle(FlowFile file)
         {
-            CloseHandle(_open.Last!.Value);
-        }
-
-        var path = file.PartialPath;
-        if (create && Path.GetDirectoryName(path) is { Length: > 0 } folder && _folders.Add(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        // Reopened files are written at the length written so far: they continue where they stopped.
-        var handle = FlowFileSystem.Open(path, create);
-        file.Handle = handle;
-        file.HandleNode = _open.AddFirst(file);
-        return handle;
-    }
-
-    private void CloseHandle(FlowFile file)
-    {
-        if (file.Handle is { } handle)
-        {
-            file.Handle = null;
-            _open.Remove(file.HandleNode!);
-            file.HandleNode = null;
-            FlowFileSystem.Close(handle, file);
+            if (file.Handle is { } handle)
+            {
+                file.Handle = null;
+                _open.Remove(file.HandleNode!);
+                file.HandleNode = null;
+                FlowFileSystem.Close(handle, file);
+            }
         }
     }
 
@@ -394,4 +437,7 @@ internal sealed class FlowFile
     public long Length { get; set; }
 
     public OpenFile? Handle { get; set; }
+
+    /// <summary>The writer thread its operations go to (-1 until its first).</summary>
+    public int Writer { get; set; } = -1;
 }

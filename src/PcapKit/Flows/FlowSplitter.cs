@@ -48,6 +48,11 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             throw new ArgumentException("At least one file must be allowed open.", nameof(options));
         }
 
+        if (options.WriterThreads < 1)
+        {
+            throw new ArgumentException("At least one thread must write the files.", nameof(options));
+        }
+
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
     }
@@ -294,7 +299,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         {
             _options = options;
             _maxPendingFragments = Math.Max(1, options.MaxPendingFragments / parts);
-            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), options.FlowBufferSize, options.MaxBufferedBytes / parts);
+            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), options.FlowBufferSize, options.MaxBufferedBytes / parts, Math.Max(1, options.WriterThreads / parts));
         }
 
         /// <summary>The flows ended, in the order they ended.</summary>

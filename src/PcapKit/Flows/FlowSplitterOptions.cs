@@ -38,6 +38,13 @@ public sealed class FlowSplitterOptions
     /// <summary>The most flow files open at once; older ones are closed and reopened to append when needed.</summary>
     public int MaxOpenFiles { get; init; } = 256;
 
+    /// <summary>
+    /// Threads that create, write, close and rename the flow files (2; each file is one thread's, and at most
+    /// <see cref="MaxOpenFiles"/> are open over all of them). A capture of many short flows is bound by those system
+    /// calls, which run side by side (bench/README.md, "Flow splitting").
+    /// </summary>
+    public int WriterThreads { get; init; } = 2;
+
     /// <summary>The largest buffer one flow's records gather in before they go to its file (64 KiB).</summary>
     public int FlowBufferSize { get; init; } = 64 * 1024;
 
