@@ -91,8 +91,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new("tcpdump__icmpv6.pcap", 3, "icmpv6.mld.maximum_response_delay", "P: an MLDv2 query names this field icmpv6.mld.maximum_response_code; the pack lays out MLDv1's query"),
         new(Synthetic, 18, "igmp.max_resp", "P: an IGMPv1 query has an unused byte (igmp.reserved) where v2 has the maximum response time"),
         new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
-        new(Synthetic, 21, "igmp.max_resp", "P: an IGMPv3 report has a reserved byte where queries have the maximum response time"),
-        new(Synthetic, 21, "igmp.reserved", "P: as igmp.max_resp"),
         new(Synthetic, 47, "frame.protocols", "P: the Redirected Header option's packet is kept as bytes; tshark dissects it"),
         new(Synthetic, 47, "ipv6.src", "P: as frame.protocols"),
         new(Synthetic, 47, "ipv6.dst", "P: as ipv6.src"),

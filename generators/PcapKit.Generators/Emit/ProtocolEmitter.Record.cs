@@ -6,6 +6,9 @@ namespace PcapKit.Generators.Emit;
 
 internal sealed partial class ProtocolEmitter
 {
+    /// <summary>The local holding where a checksum that follows a variable part was written.</summary>
+    private const string WalkedChecksumOffset = "checksumOffset";
+
     private int PaddingScale => _headerSize?.SizeOf is { Scale: > 1 } s ? s.Scale : 1;
 
     private void EmitGetSize()
@@ -247,6 +250,11 @@ internal sealed partial class ProtocolEmitter
                     {
                         _w.Open(f.Type == FieldType.Bytes ? "if (!" + f.PropertyName + ".IsEmpty)" : "if (" + f.PropertyName + " is not null)");
                     }
+                    else if (_checksum is { } walkedChecksum && walkedChecksum.Id == f.Id)
+                    {
+                        // After a variable part (a variant, a list): the checksum is filled in where it was written.
+                        _w.Line("var " + WalkedChecksumOffset + " = position;");
+                    }
 
                     EmitWriteScalar(fl, "position", null, f.When is not null);
                     _w.Line("position += " + fl.Size + ";");
@@ -276,11 +284,12 @@ internal sealed partial class ProtocolEmitter
         {
             var fl = _layout.Find(cs.Id)!;
             var spec = cs.Checksum!;
+            var offset = IsConstantScalar(fl) ? ConstName(fl) : WalkedChecksumOffset;
             var covered = spec.CoversPayload ? "destination" : "destination.Slice(0, headerLength)";
             var usesPseudo = spec.PseudoHeaderParam is not null;
             // A coverage that stops before the end of the checksum field (illegal) leaves the checksum as it is.
             var legalCoverage = spec.CoverageField is { } coverageId
-                ? " && (" + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " == 0 || " + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " >= " + ConstName(fl) + " + 2)"
+                ? " && (" + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " == 0 || " + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " >= " + offset + " + 2)"
                 : string.Empty;
             _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + legalCoverage + ")");
             var pseudoLength = covered + ".Length";
@@ -292,13 +301,13 @@ internal sealed partial class ProtocolEmitter
                 covered = "covered";
             }
 
-            _w.Line("var checksum = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + ConstName(fl) + (usesPseudo ? ", " + PseudoName + ".Sum(" + pseudoLength + ")" : string.Empty) + ");");
+            _w.Line("var checksum = global::PcapKit.Buffers.Inet16.Compute(" + covered + ", " + offset + (usesPseudo ? ", " + PseudoName + ".Sum(" + pseudoLength + ")" : string.Empty) + ");");
             if (spec.ZeroMeansNone)
             {
                 _w.Line("checksum = checksum == 0 ? (ushort)0xFFFF : checksum; // zero means \"no checksum\"");
             }
 
-            _w.Line(FieldCode.Bp + ".WriteUInt16BigEndian(destination.Slice(" + ConstName(fl) + "), checksum);");
+            _w.Line(FieldCode.Bp + ".WriteUInt16BigEndian(destination.Slice(" + offset + "), checksum);");
             _w.Close();
             _w.Line();
         }

@@ -165,6 +165,9 @@ frames += [(1, bytes(eth4() / IP(src=v4a, dst=v4b) / SCTP(sport=5000, dport=3841
 # ICMP "fragmentation needed" (RFC 1191): the next-hop MTU in the unreachable's last two bytes (appended, as above).
 frames += [(1, bytes(eth4() / IP(src=v4b, dst=v4a) / ICMP(type=3, code=4, nexthopmtu=1400) / IP(src=v4a, dst=v4b, flags="DF") / UDP(sport=5003, dport=53)))]
 
+# An IGMPv1 membership report (RFC 1112): its second byte is unused (appended, as above).
+frames += [(1, bytes(eth4() / IP(src=v4a, dst="239.1.2.3") / IGMP(type=0x12, mrcode=0, gaddr="239.1.2.3")))]
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
