@@ -333,6 +333,14 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void NoOpenFile_OrNoWriterThread_IsRefused()
+    {
+        var folder = Path.Combine(_folder, "refused");
+        Assert.Contains("one file", Assert.Throws<ArgumentException>(() => new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, MaxOpenFiles = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("one thread", Assert.Throws<ArgumentException>(() => new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, WriterThreads = 0 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFileThatCannotBeWritten_FailsTheSplitWithAnIOException()
     {
         // A file where the udp/ folder must go: the writer thread's failure reaches the caller, not a log.

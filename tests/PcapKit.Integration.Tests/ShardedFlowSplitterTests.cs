@@ -46,7 +46,7 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         foreach (var (threads, shards) in new (int, int?)[] { (2, 1), (2, 2), (3, null), (4, 3), (3, 5) })
         {
             var many = Split(capture, $"{threads}-{shards}", threads, shards, withReassembly);
-            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {FirstDifference(one, many)}");
+            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {ShardedReassemblyTests.FirstDifference(one, many)}");
         }
     }
 
@@ -133,36 +133,9 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         Array.Sort(files, StringComparer.Ordinal);
         foreach (var file in files)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {Hash(File.ReadAllBytes(file))}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {ShardedReassemblyTests.Hash(File.ReadAllBytes(file))}\n");
         }
 
         return text.ToString();
-    }
-
-    private static string Hash(ReadOnlySpan<byte> data)
-    {
-        // FNV-1a: enough to tell files apart in a listing.
-        var hash = 14695981039346656037UL;
-        foreach (var b in data)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash.ToString("x16", CultureInfo.InvariantCulture);
-    }
-
-    private static string FirstDifference(string a, string b)
-    {
-        var x = a.Split('\n');
-        var y = b.Split('\n');
-        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
-        {
-            if (x[i] != y[i])
-            {
-                return $"{i}: '{x[i]}' vs '{y[i]}'";
-            }
-        }
-
-        return $"{Math.Min(x.Length, y.Length)} (lengths {x.Length}, {y.Length})";
     }
 }

@@ -105,7 +105,8 @@ public sealed class ShardedReassemblyTests : IDisposable
         return (frames, last, message);
     }
 
-    private static string FirstDifference(string a, string b)
+    /// <summary>The first line where two logs differ (used by the sharded runs' tests).</summary>
+    internal static string FirstDifference(string a, string b)
     {
         var x = a.Split('\n');
         var y = b.Split('\n');
@@ -151,7 +152,8 @@ public sealed class ShardedReassemblyTests : IDisposable
         return log.ToString();
     }
 
-    private static string Hash(ReadOnlySpan<byte> data)
+    /// <summary>FNV-1a of some bytes, as hex (used by the sharded runs' tests).</summary>
+    internal static string Hash(ReadOnlySpan<byte> data)
     {
         // FNV-1a: enough to tell the bytes apart in a log.
         var hash = 14695981039346656037UL;

@@ -60,7 +60,7 @@ internal static class FlowsCommand
                 DecodeAs = dissector.DecodeAs,
                 Heuristics = dissector.Heuristics,
                 Consumers = [splitter],
-                // The splitter writes its files on a thread of its own: unless told, one fewer thread dissects.
+                // The splitter writes its files on threads of its own: unless told, one fewer thread dissects.
                 Threads = parse.GetResult(CommonOptions.Threads) is { Implicit: false } ? CommonOptions.ThreadCount(parse) : Math.Max(1, Environment.ProcessorCount - 1),
                 StateShards = CommonOptions.ShardCount(parse),
             });
