@@ -418,10 +418,18 @@ internal static class ModelValidator
                         }
                     }
 
+                    if (c.MinLength is { } minLength && (minLength < 1 || minLength > Emit.Layout.Compute(c.Fields).FixedLength))
+                    {
+                        // Chosen by the bytes available, the case must take at least that many itself: its view is its own bytes.
+                        Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
+                            "the case '" + c.Id + "' has min_length " + minLength + ", which must be at least 1 and at most the " +
+                            Emit.Layout.Compute(c.Fields).FixedLength + " bytes its fields take before any of variable size");
+                    }
+
                     foreach (var k in c.Keys)
                     {
-                        // A case with 'and' is chosen before the case of the same value without one.
-                        if (c.And is null && !keys.Add(k))
+                        // A case with 'and' or 'min_length' is chosen before the case of the same value without one.
+                        if (!c.IsConditional && !keys.Add(k))
                         {
                             Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key + ":case:" + c.Id, key), "switch value", k);
                         }

@@ -42,7 +42,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
-        private static readonly string[] VariantCaseKeys = ["when", "and", "fields", "type_name", "doc"];
+        private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "fields", "type_name", "doc"];
         private static readonly string[] DefaultCaseKeys = ["fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key", "chain"];
         private static readonly string[] ParamKeys = ["id", "type"];
@@ -1158,6 +1158,7 @@ public sealed partial class ProtocolGenerator
                         cases.Add(new VariantCaseSpec(caseId, Scalar(body, "type_name") ?? Naming.ToPascal(caseId), keys.ToEquatableArray(), names.ToEquatableArray(), false, fields.ToEquatableArray())
                         {
                             And = ReadCondition(Node(body, "and")),
+                            MinLength = Number(body, "min_length") is { } minLength ? (int)Math.Min(minLength, int.MaxValue) : null,
                         });
                     }
                 }

@@ -351,6 +351,26 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 11, 7, "The case 'b' refers to unknown earlier unconditional integer field (the same for every case's 'and') 'e'");
     }
 
+    [Theory]
+    [InlineData(0, "0, which must be at least 1 and at most the 3 bytes")]
+    [InlineData(4, "4, which must be at least 1 and at most the 3 bytes")]
+    public void ACaseWhoseMinLengthItsFieldsDoNotTake_IsPKGEN2012_AtTheCase(int minLength, string message)
+    {
+        // Chosen when that many bytes are there, the case's view is its own bytes: they must be at least as many.
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      long: { when: [1], min_length: " + minLength +
+                       ", fields: [{ id: x, type: u16 }, { id: y, type: u8 }, { id: rest, type: bytes, region: rest }] }\n      short: { when: [1], fields: [{ id: z, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 8, 7, "The field 'body' cannot be laid out: the case 'long' has min_length " + message + " its fields take before any of variable size");
+    }
+
+    [Fact]
+    public void TwoCasesOfOneValueWithoutACondition_IsPKGEN2011_ButMinLengthMakesOneChosenFirst()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], fields: [{ id: x, type: u16 }] }\n      b: { when: [1], fields: [{ id: z, type: u8 }] }\n");
+        Assert.Equal("PKGEN2011", d.Id);
+        var conditional = Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], min_length: 2, fields: [{ id: x, type: u16 }] }\n      b: { when: [1], fields: [{ id: z, type: u8 }] }\n";
+        Assert.Empty(GeneratorHarness.Run([("demo.pcapkit.yaml", conditional)], []).Diagnostics);
+    }
+
     [Fact]
     public void ADefaultCaseWithAnd_IsPKGEN1002()
     {

@@ -88,7 +88,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 79, "sctp.parameter_type", "P: an Unrecognized Parameter holds the parameter it reports; tshark dissects it, the pack keeps its bytes (sctp.parameter_value): a set holding itself would nest as deep as a hostile packet goes"),
         new(Synthetic, 79, "sctp.parameter_length", "P: as sctp.parameter_type"),
         new(Synthetic, 79, "sctp.parameter_value", "P: as sctp.parameter_type"),
-        new("tcpdump__icmpv6.pcap", 3, "icmpv6.mld.maximum_response_delay", "P: an MLDv2 query names this field icmpv6.mld.maximum_response_code; the pack lays out MLDv1's query"),
         new(Synthetic, 18, "igmp.max_resp", "P: an IGMPv1 query has an unused byte (igmp.reserved) where v2 has the maximum response time"),
         new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
         new(Synthetic, 47, "frame.protocols", "P: the Redirected Header option's packet is kept as bytes; tshark dissects it"),

@@ -137,25 +137,51 @@ public sealed class MulticastRecordTests
     }
 
     [Fact]
-    public void IgmpV3Query_HasOneItemOfVersion3Fields_AndAVersion2QueryHasNone()
+    public void IgmpV3Query_IsChosenByItsLength_AndAnEightByteQueryIsVersion2()
     {
-        Assert.True(Igmp.TryParse(Hex.Parse(IgmpQuery), out var v3).IsOk);
-        Assert.True(v3.Message.TryGetMembershipQuery(out var query));
-        var items = 0;
-        foreach (var fields in query.V3Query)
-        {
-            items++;
-            Assert.True(fields.SuppressRouterProcessing);
-            Assert.Equal(2, fields.RobustnessVariable);
-            Assert.Equal(125, fields.QueryIntervalCode);
-            Assert.Equal(2, fields.Sources.Count);
-            Assert.Equal(Ipv4Address.Parse("192.0.2.9"), fields.Sources[0].Address);
-        }
-
-        Assert.Equal(1, items);
+        // RFC 3376 §7.1: a query of 12 bytes or more is version 3 (the case's min_length), one of 8 bytes version 1 or 2.
+        var bytes = Hex.Parse(IgmpQuery);
+        Assert.True(Igmp.TryParse(bytes, out var v3).IsOk);
+        Assert.True(v3.Message.TryGetMembershipQueryV3(out var query));
+        Assert.False(v3.Message.TryGetMembershipQuery(out _));
+        Assert.True(query.SuppressRouterProcessing);
+        Assert.Equal(2, query.RobustnessVariable);
+        Assert.Equal(125, query.QueryIntervalCode);
+        Assert.Equal(2, query.Sources.Count);
+        Assert.Equal(Ipv4Address.Parse("192.0.2.9"), query.Sources[0].Address);
+        var written = new byte[bytes.Length];
+        Assert.Equal(OperationStatus.Done, v3.ToRecord().TryWrite(written, WriteFlags.Preserve, out var length));
+        Assert.Equal(IgmpQuery, Convert.ToHexStringLower(written.AsSpan(0, length)));
 
         Assert.True(Igmp.TryParse(Hex.Parse(IgmpQuery[..16]), out var v2).IsOk);
         Assert.True(v2.Message.TryGetMembershipQuery(out var v2Query));
-        Assert.Equal(0, v2Query.V3Query.Count);
+        Assert.False(v2.Message.TryGetMembershipQueryV3(out _));
+        Assert.Equal(Ipv4Address.Parse("239.1.2.3"), v2Query.GroupAddress);
+
+        // Eleven bytes: more than a version 2 query, less than a version 3 one; the bytes after the group are payload.
+        Assert.True(Igmp.TryParse(Hex.Parse(IgmpQuery[..22]), out var between).IsOk);
+        Assert.True(between.Message.TryGetMembershipQuery(out _));
+        Assert.Equal(3, between.Payload.Length);
+    }
+
+    [Fact]
+    public void MldV2Query_IsChosenByItsLength_WithAMaximumResponseCode_AndATwentyFourByteQueryIsVersion1()
+    {
+        // RFC 3810 §8.1: an MLD query of 28 bytes or more is version 2; its first field is a maximum response code.
+        var hex = "82000000" + "2710" + "0000" + "ff020000000000000000000000000001" + "0a" + "7d" + "0001" + "20010db8000000000000000000000009";
+        Assert.True(Icmpv6.TryParse(Hex.Parse(hex), out var v2).IsOk);
+        Assert.True(v2.Message.TryGetMulticastListenerQueryV2(out var query));
+        Assert.False(v2.Message.TryGetMulticastListener(out _));
+        Assert.Equal(10000, query.MaximumResponseCode);
+        Assert.True(query.SuppressRouterProcessing);
+        Assert.Equal(2, query.RobustnessVariable);
+        Assert.Equal(125, query.QueryIntervalCode);
+        Assert.Equal(1, query.Sources.Count);
+        Assert.Equal(Ipv6Address.Parse("2001:db8::9"), query.Sources[0].Address);
+
+        Assert.True(Icmpv6.TryParse(Hex.Parse(hex[..48]), out var v1).IsOk);
+        Assert.True(v1.Message.TryGetMulticastListener(out var listener));
+        Assert.False(v1.Message.TryGetMulticastListenerQueryV2(out _));
+        Assert.Equal(10000, listener.MaximumResponseDelay);
     }
 }

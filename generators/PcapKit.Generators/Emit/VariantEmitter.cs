@@ -36,23 +36,34 @@ internal sealed class VariantEmitter
     /// <summary>The field of the enclosing unit the cases' <c>and:</c> conditions read (the view's second key), if any.</summary>
     public static string? SecondKeyOf(FieldSpec field) => field.Cases.Select(c => c.And?.FieldId).FirstOrDefault(id => id is not null);
 
-    /// <summary>Whether case <paramref name="c"/> is chosen by these keys, before the cases that take precedence over it are ruled out.</summary>
-    private static string Matches(VariantCaseSpec c, string key, string key2)
+    /// <summary>
+    /// Whether case <paramref name="c"/> is chosen by these keys and this many bytes (from the layout's start to the end
+    /// of its region when measuring; the layout's own bytes in the view, which a case with <c>min_length</c> never makes
+    /// shorter than it), before the cases that take precedence over it are ruled out.
+    /// </summary>
+    private static string Matches(VariantCaseSpec c, string key, string key2, string length)
     {
         var text = "(" + key + " is " + string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL")) + ")";
-        return c.And is null ? text : text + " && (" + ProtocolEmitter.Condition(c.And, _ => key2) + ")";
+        if (c.And is not null)
+        {
+            text += " && (" + ProtocolEmitter.Condition(c.And, _ => key2) + ")";
+        }
+
+        return c.MinLength is { } minLength ? text + " && " + length + " >= " + Naming.Dec((ulong)minLength) : text;
     }
 
-    /// <summary>Whether any case with an <c>and:</c> condition is chosen (those come before the cases of the same key without one).</summary>
-    private string AnyConditionalMatches(string key, string key2)
+    /// <summary>Whether any case with an <c>and:</c> or <c>min_length</c> condition is chosen (those come before the cases of the same key without one).</summary>
+    private string AnyConditionalMatches(string key, string key2, string length)
     {
-        var conditional = _cases.Where(c => c.And is not null).ToList();
-        return conditional.Count == 0 ? "false" : string.Join(" || ", conditional.Select(c => "(" + Matches(c, key, key2) + ")"));
+        var conditional = _cases.Where(c => c.IsConditional).ToList();
+        return conditional.Count == 0 ? "false" : string.Join(" || ", conditional.Select(c => "(" + Matches(c, key, key2, length) + ")"));
     }
 
-    /// <summary>The test that chooses case <paramref name="c"/> (a case without <c>and:</c> yields to one with it).</summary>
-    private string Chooses(VariantCaseSpec c, string key, string key2) =>
-        c.And is not null || _cases.All(o => o.And is null) ? Matches(c, key, key2) : Matches(c, key, key2) + " && !(" + AnyConditionalMatches(key, key2) + ")";
+    /// <summary>The test that chooses case <paramref name="c"/> (a case without a condition yields to one with it).</summary>
+    private string Chooses(VariantCaseSpec c, string key, string key2, string length) =>
+        c.IsConditional || _cases.All(o => !o.IsConditional)
+            ? Matches(c, key, key2, length)
+            : Matches(c, key, key2, length) + " && !(" + AnyConditionalMatches(key, key2, length) + ")";
 
     public void Emit()
     {
@@ -226,7 +237,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + c.TypeName + "(out " + c.TypeName + ".View layout)");
-            _w.Open("if (" + Chooses(c, "_key", "_key2") + " && " + c.TypeName + ".View.IsValid(_data))");
+            _w.Open("if (" + Chooses(c, "_key", "_key2", "_data.Length") + " && " + c.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
             _w.Close();
@@ -243,7 +254,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + d.TypeName + "(out " + d.TypeName + ".View layout)");
-            var others = _cases.Count == 0 ? "true" : "!(" + string.Join(" || ", _cases.Select(c => "(" + Matches(c, "_key", "_key2") + ")")) + ")";
+            var others = _cases.Count == 0 ? "true" : "!(" + string.Join(" || ", _cases.Select(c => "(" + Matches(c, "_key", "_key2", "_data.Length") + ")")) + ")";
             _w.Open("if (" + others + " && " + d.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
@@ -262,9 +273,9 @@ internal sealed class VariantEmitter
         _w.Line("/// <param name=\"key2\">The value of the field the cases' <c>and:</c> conditions read.</param>");
         _w.Line("/// <returns>The size, or -1.</returns>");
         _w.Open("public static int Measure(ulong key, " + FieldCode.Span + " available, ulong key2 = 0)");
-        foreach (var c in _cases.Where(c => c.And is not null))
+        foreach (var c in _cases.Where(c => c.IsConditional))
         {
-            _w.Open("if (" + Matches(c, "key", "key2") + ")");
+            _w.Open("if (" + Matches(c, "key", "key2", "available.Length") + ")");
             _w.Line("return " + SizeFor(c) + ";");
             _w.Close();
             _w.Line();
@@ -276,7 +287,7 @@ internal sealed class VariantEmitter
         }
 
         _w.Open("switch (key)");
-        foreach (var c in _cases.Where(c => c.And is null))
+        foreach (var c in _cases.Where(c => !c.IsConditional))
         {
             foreach (var k in c.Keys)
             {

@@ -117,6 +117,15 @@ internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArra
     /// next-hop MTU); such a case is chosen before a case of the same key without one.
     /// </summary>
     public ConditionSpec? And { get; init; }
+
+    /// <summary>
+    /// The fewest bytes, from the layout's start to the end of its region, the case needs to be chosen (an MLDv2 query
+    /// is an MLD query of 28 bytes or more); such a case is chosen before a case of the same key without one.
+    /// </summary>
+    public int? MinLength { get; init; }
+
+    /// <summary>Whether the case is chosen only when a condition beyond its key holds (<see cref="And"/>, <see cref="MinLength"/>).</summary>
+    public bool IsConditional => And is not null || MinLength is not null;
 }
 
 /// <summary>The field holds the length of a region as <c>value * Scale + Offset</c>.</summary>
