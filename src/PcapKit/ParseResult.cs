@@ -17,6 +17,9 @@ public readonly struct ParseResult : IEquatable<ParseResult>
         Reason = reason;
     }
 
+    /// <summary>A result made from its parts (a <see cref="Dissection.Layer"/> keeps them as numbers).</summary>
+    internal static ParseResult Of(ParseStatus status, string? field, int offset, string? reason) => new(status, field, offset, reason);
+
     /// <summary>A successful parse.</summary>
     public static ParseResult Ok => default;
 

@@ -215,9 +215,9 @@ public sealed class Dissector
             descriptor.Dissect(frame[offset..end], ref context, out var result);
             var length = Math.Clamp(result.Length, 0, end - offset);
             var header = Math.Clamp(result.HeaderLength, 0, length);
-            var label = result.Parse.IsOk && result.NextTable >= 0 ? descriptor.GetDispatchLabel(result.NextTable) : null;
+            var label = result.Parse.IsOk && result.NextTable >= 0 ? _registry.GetDispatchLabelId(protocol, result.NextTable) : 0;
             repeats |= result.Repeats;
-            if (!stack.TryPush(new Layer(protocol, offset, length, header, result, label, table, key)))
+            if (!stack.TryPush(protocol, offset, length, header, result, label, table, key))
             {
                 stack.SetRaw(offset, end - offset, "too many layers");
                 return repeats;

@@ -20,6 +20,8 @@ public sealed class DissectorRegistry
     private readonly string[] _tableNames;
     private readonly Table[] _tables;
     private readonly int[][] _localTables;
+    // Each protocol's tables' chain labels, as the numbers layers keep (LayerStrings).
+    private readonly int[][] _labels;
     private readonly int[][] _heuristics;
     private readonly string[] _packs;
 
@@ -65,16 +67,20 @@ public sealed class DissectorRegistry
         }
 
         _localTables = new int[_protocols.Length][];
+        _labels = new int[_protocols.Length][];
         for (var p = 0; p < _protocols.Length; p++)
         {
             var names = _protocols[p].DispatchTables;
             var local = new int[names.Count];
+            var labels = new int[names.Count];
             for (var t = 0; t < names.Count; t++)
             {
                 local[t] = TableId(names[t]);
+                labels[t] = LayerStrings.Id(_protocols[p].GetDispatchLabel(t));
             }
 
             _localTables[p] = local;
+            _labels[p] = labels;
         }
 
         while (contents.Count < tableNames.Count)
@@ -169,6 +175,13 @@ public sealed class DissectorRegistry
     /// <returns>The table identifier.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetTableId(int protocol, int localTable) => _localTables[protocol][localTable];
+
+    /// <summary>The number of the chain label of a protocol's local table, as a <see cref="Layer"/> keeps it (0: none).</summary>
+    /// <param name="protocol">The protocol's index.</param>
+    /// <param name="localTable">The index in its <see cref="ProtocolDescriptor.DispatchTables"/>.</param>
+    /// <returns>The label's number.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int GetDispatchLabelId(int protocol, int localTable) => (uint)localTable < (uint)_labels[protocol].Length ? _labels[protocol][localTable] : 0;
 
     /// <summary>Looks up a key.</summary>
     /// <param name="table">The table identifier.</param>

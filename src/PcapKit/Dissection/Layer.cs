@@ -4,19 +4,37 @@ using PcapKit.Buffers;
 namespace PcapKit.Dissection;
 
 /// <summary>One dissected layer of a frame: which protocol, where, and how it parsed.</summary>
+/// <remarks>
+/// It holds no object reference (its strings are numbers in <see cref="LayerStrings"/>), so pushing one onto a
+/// <see cref="LayerStack"/> is a plain copy.
+/// </remarks>
 public readonly struct Layer
 {
-    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result, string? chainLabel, int dispatchTable, ulong dispatchKey)
+    private readonly int _chainLabel;
+    private readonly ParseStatus _parseStatus;
+    private readonly int _parseOffset;
+    private readonly int _parseField;
+    private readonly int _parseReason;
+
+    internal Layer(int protocol, int offset, int length, int headerLength, in LayerResult result, int chainLabel, int dispatchTable, ulong dispatchKey)
     {
         DispatchTable = dispatchTable;
         DispatchKey = dispatchKey;
-        ChainLabel = chainLabel;
+        _chainLabel = chainLabel;
         Protocol = protocol;
         Offset = offset;
         Length = length;
         HeaderLength = headerLength;
         ReportedLength = result.ReportedLength < 0 ? -1 : Math.Max(result.ReportedLength, length);
-        Parse = result.Parse;
+        var parse = result.Parse;
+        _parseStatus = parse.Status;
+        _parseOffset = parse.Offset;
+        if (!parse.IsOk)
+        {
+            _parseField = LayerStrings.Id(parse.Field);
+            _parseReason = LayerStrings.Id(parse.Reason);
+        }
+
         IsTruncated = result.Truncated;
         Checksum = result.ChecksumVerified ? result.Checksum : null;
         Repeats = result.Repeats;
@@ -52,7 +70,9 @@ public readonly struct Layer
     public int HeaderLength { get; }
 
     /// <summary>How the layer parsed; when not Ok, the layer's bytes are kept raw with the reason.</summary>
-    public ParseResult Parse { get; }
+    public ParseResult Parse => _parseStatus == ParseStatus.Ok
+        ? ParseResult.Ok
+        : ParseResult.Of(_parseStatus, LayerStrings.Text(_parseField), _parseOffset, LayerStrings.Text(_parseReason));
 
     /// <summary>Whether a length field declares more bytes than were captured.</summary>
     public bool IsTruncated { get; }
@@ -61,7 +81,7 @@ public readonly struct Layer
     public ChecksumStatus? Checksum { get; }
 
     /// <summary>The name tshark shows after this layer for the table its payload went to (<c>ethertype</c>), or null.</summary>
-    public string? ChainLabel { get; }
+    public string? ChainLabel => LayerStrings.Text(_chainLabel);
 
     /// <summary>The offset just past the layer's unit.</summary>
     public int End => Offset + Length;

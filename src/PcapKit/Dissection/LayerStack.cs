@@ -55,14 +55,15 @@ public sealed class LayerStack
         RawReason = null;
     }
 
-    internal bool TryPush(in Layer layer)
+    /// <summary>Adds a layer, made in its slot (a layer holds no reference: this is a plain copy, no write barrier).</summary>
+    internal bool TryPush(int protocol, int offset, int length, int headerLength, in LayerResult result, int chainLabel, int dispatchTable, ulong dispatchKey)
     {
         if (_count >= Capacity)
         {
             return false;
         }
 
-        _layers[_count++] = layer;
+        _layers[_count++] = new Layer(protocol, offset, length, headerLength, result, chainLabel, dispatchTable, dispatchKey);
         return true;
     }
 
