@@ -16,7 +16,8 @@ namespace PcapKit.Integration.Tests;
 /// few hundred connections between many hosts — FIN and RST closes, ports reused (file names that collide in a second),
 /// idle pauses and hard timeouts, segments in IP fragments that arrive in either order, first fragments that never
 /// complete, later fragments whose first one never comes (flows made at the end), ICMP between the same hosts — gives
-/// on 1 to 5 shards the one-thread run's files, byte for byte and by name, its index line by line and its skipped counts.
+/// on 1 to 5 shards the one-thread run's files, byte for byte and by name, its index line by line and its skipped counts;
+/// and PyPCAPKit's TCP trace, sharded the same way, its flows and files.
 /// </summary>
 public sealed class ShardedFlowSplitterTests : IDisposable
 {
@@ -46,6 +47,29 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         foreach (var (threads, shards) in new (int, int?)[] { (2, 1), (2, 2), (3, null), (4, 3), (3, 5) })
         {
             var many = Split(capture, $"{threads}-{shards}", threads, shards, withReassembly);
+            Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {ShardedReassemblyTests.FirstDifference(one, many)}");
+        }
+    }
+
+    [Theory]
+    [InlineData(OutputFormat.Pcap, true, false)]
+    [InlineData(OutputFormat.Json, false, false)]
+    [InlineData(OutputFormat.Tree, true, true)]
+    public void TheTcpTrace_OnShards_GivesTheOneThreadRunsFlowsAndFiles(OutputFormat format, bool bidirectional, bool ipReassembly)
+    {
+        // The trace is sharded as the splitter is, unless its documents must embed IP-reassembled datagrams (then the
+        // reading thread traces, and the outputs must be the same all the same).
+        var capture = Path.Combine(_folder, $"trace-{format}.pcap");
+        ShardedReassemblyTests.Generate(capture, seed: 16, connections: 300, otherTraffic: true);
+        var one = Trace(capture, "one", format, bidirectional, ipReassembly, threads: 1, shards: null);
+        foreach (var closedBy in bidirectional ? new[] { " fin ", " rst ", " end of capture " } : [" fin ", " syn ", " end of capture "])
+        {
+            Assert.Contains(closedBy, one, StringComparison.Ordinal);
+        }
+
+        foreach (var (threads, shards) in new (int, int?)[] { (2, 2), (3, null), (4, 3) })
+        {
+            var many = Trace(capture, $"{threads}-{shards}", format, bidirectional, ipReassembly, threads, shards);
             Assert.True(one == many, $"{threads} threads, {shards} shards: first difference at line {ShardedReassemblyTests.FirstDifference(one, many)}");
         }
     }
@@ -100,6 +124,38 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         });
         Assert.Contains("others", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "flows.csv")), "a failed split writes no index");
+    }
+
+    /// <summary>Traces TCP; the flows as the result lists them and every file's name and bytes.</summary>
+    private string Trace(string capture, string name, OutputFormat format, bool bidirectional, bool ipReassembly, int threads, int? shards)
+    {
+        var folder = Path.Combine(_folder, Path.GetFileNameWithoutExtension(capture) + "-" + name);
+        TcpTraceResult trace;
+        using (var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = capture, Registry = Packs.Registry, NoFile = true, Threads = threads, StateShards = shards,
+            ReassembleIp = ipReassembly, ReassembleTcp = true,
+            Trace = new TcpTraceOptions { OutputDirectory = folder, Format = format, Bidirectional = bidirectional, MaxOpenFiles = 8 },
+        }))
+        {
+            trace = extractor.Run().Trace!;
+        }
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"segments {trace.Segments}\n");
+        foreach (var flow in trace.Flows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{flow.File} {flow.Label} {flow.ClosedBy} {flow.Dropped} [{string.Join(',', flow.Frames)}]\n");
+        }
+
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {ShardedReassemblyTests.Hash(File.ReadAllBytes(file))}\n");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Splits with every flag, FIN/RST closes and both timeouts; the index, the skipped counts and every file's name and bytes.</summary>

@@ -18,23 +18,28 @@ public interface IFrameConsumer
 }
 
 /// <summary>
-/// A consumer whose state divides by IP address pair (the flow splitter): in a parallel run with shards
+/// A consumer whose state divides by IP address pair (the flow splitter, the TCP trace): in a parallel run with shards
 /// (<see cref="ExtractionOptions.StateShards"/>) each shard's thread hands it the frames of the address pairs that hash
 /// to that shard, on a part of its state of its own, instead of the reading thread handing it every frame; it merges
 /// the parts, in the order one part would have made them, when it completes.
 /// </summary>
 internal interface IShardedFlowConsumer : IFrameConsumer
 {
+    /// <summary>Whether it can be sharded in a run with these options (a shard's frame carries no reassembly results).</summary>
+    /// <param name="options">The run's options.</param>
+    /// <returns>Whether the shards may take it.</returns>
+    bool CanShare(ExtractionOptions options);
+
     /// <summary>Divides the state into <paramref name="count"/> parts, before the first frame.</summary>
     /// <param name="count">The shards.</param>
     void Share(int count);
 
     /// <summary>Takes one frame on the thread of its part's shard (frames in capture order, each part's alone).</summary>
     /// <param name="part">The shard.</param>
-    /// <param name="record">The frame's record.</param>
+    /// <param name="frame">The frame, dissected, without reassembly results.</param>
     /// <param name="ip">Whether the frame has an IP layer (<see cref="Flows.FlowPacket.TryRead"/>).</param>
     /// <param name="packet">What flow tracking reads of it.</param>
-    void Consume(int part, in CaptureRecord record, bool ip, in Flows.FlowPacket packet);
+    void Consume(int part, in ExtractedFrame frame, bool ip, in Flows.FlowPacket packet);
 }
 
 /// <summary>Decides whether a frame goes to the outputs and the stored frames.</summary>

@@ -27,7 +27,7 @@ namespace PcapKit.Extraction;
 /// to date from the events and from what the shard noted after each frame, so handlers, callbacks and outputs see
 /// exactly what they see on one thread. Without IP reassembly a segment's ports choose its shard too. Each shard
 /// holds its share of the state's bounds (a run that reaches a bound may evict other entries than one thread would).
-/// Consumers whose state divides by address pair (<see cref="IShardedFlowConsumer"/>: the flow splitter) are sharded
+/// Consumers whose state divides by address pair (<see cref="IShardedFlowConsumer"/>: the flow splitter, the trace) are sharded
 /// too: each shard hands the frames of its address pairs to its own part of them, and they merge their parts when
 /// they complete; the reading thread no longer hands them frames.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed partial class Extractor
     private int[] _cursors = [];
     private bool _shardsOutOfStep;
 
-    /// <summary>The consumers whose state the shards keep in this run (the flow splitter), each shard its part.</summary>
+    /// <summary>The consumers whose state the shards keep in this run (the flow splitter, the trace), each shard its part.</summary>
     private IShardedFlowConsumer[] _shardedFlows = [];
 
     /// <summary>Whether the parallel run shards the reassembly state (anything to reassemble, on more than one thread).</summary>
@@ -53,7 +53,7 @@ public sealed partial class Extractor
         var delivered = new List<IFrameConsumer>();
         foreach (var consumer in _consumers)
         {
-            if (consumer is IShardedFlowConsumer flows)
+            if (consumer is IShardedFlowConsumer flows && flows.CanShare(_options))
             {
                 sharded.Add(flows);
             }
@@ -523,6 +523,7 @@ public sealed partial class Extractor
         private readonly Dissector _dissector;
         private readonly LayerStack _stack = new();
         private readonly LayerStack _datagramStack = new();
+        private readonly LayerStack _flowStack = new();
         private readonly bool _copy;
         private ShardLog _log = new();
         private Batch? _batch;
@@ -588,9 +589,11 @@ public sealed partial class Extractor
                     {
                         _inConsumer = true;
                         var flowRecord = batch.Record(i);
+                        batch.LoadLayers(i, _flowStack);
+                        var flowFrame = new ExtractedFrame(flowRecord, new Frame(flowRecord.Data, _flowStack, registry), null, null);
                         foreach (var consumer in flows)
                         {
-                            consumer.Consume(_index, flowRecord, batch.FlowIp[i], batch.FlowPackets[i]);
+                            consumer.Consume(_index, flowFrame, batch.FlowIp[i], batch.FlowPackets[i]);
                         }
 
                         _inConsumer = false;

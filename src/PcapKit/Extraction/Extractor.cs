@@ -322,19 +322,22 @@ public sealed partial class Extractor : IDisposable
             _sink = null;
             foreach (var consumer in _consumers)
             {
-                if (_shardsOutOfStep && consumer is IShardedFlowConsumer && Array.IndexOf(_delivered, consumer) < 0)
+                if (!LeftUnfinished(consumer))
                 {
-                    // Its parts may be ahead of the frame the run stopped on: it is left unfinished (a splitter's
-                    // files keep their .partial names), as the shards' connections are.
-                    continue;
+                    consumer.Complete();
                 }
-
-                consumer.Complete();
             }
         }
 
-        return new ExtractionResult(_reader, Summary, _stored, _trace?.Finish(), _datagrams, ClosedStreams);
+        return new ExtractionResult(_reader, Summary, _stored, _trace is null || LeftUnfinished(_trace) ? null : _trace.Finish(), _datagrams, ClosedStreams);
     }
+
+    /// <summary>
+    /// Whether a consumer the shards took is left unfinished: the run stopped early and its parts may be ahead of the
+    /// frame it stopped on (a splitter's or trace's files keep their .partial names), as the shards' connections are.
+    /// </summary>
+    private bool LeftUnfinished(IFrameConsumer consumer) =>
+        _shardsOutOfStep && consumer is IShardedFlowConsumer && Array.IndexOf(_delivered, consumer) < 0;
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>
     /// <returns>The enumerator.</returns>

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -83,6 +82,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     }
 
     /// <inheritdoc/>
+    bool IShardedFlowConsumer.CanShare(ExtractionOptions options) => true;
+
+    /// <inheritdoc/>
     void IShardedFlowConsumer.Share(int count)
     {
         if (_parts is not null)
@@ -98,8 +100,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     }
 
     /// <inheritdoc/>
-    void IShardedFlowConsumer.Consume(int part, in CaptureRecord record, bool ip, in FlowPacket packet) =>
-        _parts![part].Consume(record, ip, packet);
+    void IShardedFlowConsumer.Consume(int part, in ExtractedFrame frame, bool ip, in FlowPacket packet) =>
+        _parts![part].Consume(frame.Record, ip, packet);
 
     /// <inheritdoc/>
     public void Complete() => Finish();
@@ -111,7 +113,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         if (!_completed)
         {
             _completed = true;
-            EveryPart(static part => part.Finish());
+            FlowParts.Every(Parts, static part => part.Finish());
             _result = Merge();
             WriteIndex(_result);
         }
@@ -126,29 +128,22 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     private FlowSplitResult Merge()
     {
         var parts = Parts;
-        if (parts.Length == 1)
-        {
-            var only = parts[0];
-            return new FlowSplitResult(only.Finished.ConvertAll(f => f.Record), only.SkippedInOrder(), only.Written);
-        }
-
-        var ended = new List<EndedFlow>();
+        var ended = new List<EndedFlow<FlowRecord>>[parts.Length];
         var skipped = new Dictionary<string, SkipCount>(StringComparer.Ordinal);
         long written = 0;
-        foreach (var part in parts)
+        for (var p = 0; p < parts.Length; p++)
         {
-            ended.AddRange(part.Finished);
-            foreach (var (reason, count) in part.Skipped)
+            ended[p] = parts[p].Finished;
+            foreach (var (reason, count) in parts[p].Skipped)
             {
                 ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(skipped, reason, out var seen);
                 total = seen ? new SkipCount(total.Count + count.Count, SkipOrder.Min(total.First, count.First)) : count;
             }
 
-            written += part.Written;
+            written += parts[p].Written;
         }
 
-        ended.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-        return new FlowSplitResult(ended.ConvertAll(f => f.Record), Part.InOrder(skipped), written);
+        return new FlowSplitResult(FlowParts.InCloseOrder(ended), Part.InOrder(skipped), written);
     }
 
     private void WriteIndex(FlowSplitResult result)
@@ -205,34 +200,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         _completed = true;
         if (_parts is not null)
         {
-            EveryPart(static part => part.Stop());
-        }
-    }
-
-    /// <summary>Does something to every part, the others too when one fails; then throws the first failure, carrying the others.</summary>
-    private void EveryPart(Action<Part> action)
-    {
-        List<IOException>? failures = null;
-        foreach (var part in Parts)
-        {
-            try
-            {
-                action(part);
-            }
-            catch (IOException e)
-            {
-                (failures ??= []).Add(e);
-            }
-        }
-
-        if (failures is [var only])
-        {
-            ExceptionDispatchInfo.Throw(only);
-        }
-        else if (failures is [var first, ..])
-        {
-            // Each shard's files failed on their own (often for the same reason: a full disk).
-            throw new IOException($"{first.Message} (and {failures.Count - 1} more failures writing other shards' flow files)", new AggregateException(failures));
+            FlowParts.Every(_parts, static part => part.Stop());
         }
     }
 
@@ -254,14 +222,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
         }
     }
-
-    /// <summary>Where a flow's line goes in the index: by the frame that ended it (none: the end), then by its first frame.</summary>
-    private readonly record struct CloseOrder(long Frame, long FirstFrame) : IComparable<CloseOrder>
-    {
-        public int CompareTo(CloseOrder other) => Frame != other.Frame ? Frame.CompareTo(other.Frame) : FirstFrame.CompareTo(other.FirstFrame);
-    }
-
-    private readonly record struct EndedFlow(CloseOrder Order, FlowRecord Record);
 
     /// <summary>When a skip happened: during the run at a frame (phase 0), or at the end while writing held fragments (phase 1: which datagram, which fragment).</summary>
     private readonly record struct SkipOrder(int Phase, long Frame, long Index) : IComparable<SkipOrder>
@@ -303,7 +263,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         }
 
         /// <summary>The flows ended, in the order they ended.</summary>
-        public List<EndedFlow> Finished { get; } = [];
+        public List<EndedFlow<FlowRecord>> Finished { get; } = [];
 
         /// <summary>Packets not written, by reason, with when each reason first came up.</summary>
         public Dictionary<string, SkipCount> Skipped { get; } = new(StringComparer.Ordinal);
@@ -546,7 +506,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
 
             _files.Complete(flow.File, flow.File.FinalPath);
-            Finished.Add(new EndedFlow(
+            Finished.Add(new EndedFlow<FlowRecord>(
                 new CloseOrder(frame, flow.FirstFrame),
                 new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason)));
         }
@@ -635,9 +595,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         /// <summary>Buffered records are written and every file is closed, keeping the names it has.</summary>
         public void Stop() => _files.Stop();
 
-        /// <summary>The skipped packets by reason, in the order the reasons first came up.</summary>
-        public IReadOnlyDictionary<string, long> SkippedInOrder() => InOrder(Skipped);
-
+        /// <summary>Skipped packets by reason, in the order the reasons first came up.</summary>
         public static IReadOnlyDictionary<string, long> InOrder(Dictionary<string, SkipCount> counts)
         {
             var reasons = new List<KeyValuePair<string, SkipCount>>(counts);

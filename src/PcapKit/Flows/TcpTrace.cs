@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Threading;
 using PcapKit.Capture;
 using PcapKit.Extraction;
 using PcapKit.Net;
@@ -18,15 +19,11 @@ namespace PcapKit.Flows;
 /// flow (in both directions: a SYN without ACK), a FIN ends it (both sides' FINs, or a RST, when bidirectional).
 /// Files are written under a <c>.partial</c> name until their flow ends, with bounded memory and open files.
 /// </summary>
-public sealed class TcpTrace : IFrameConsumer, IDisposable
+public sealed class TcpTrace : IShardedFlowConsumer, IDisposable
 {
     private readonly TcpTraceOptions _options;
-    private readonly FlowFiles _files;
-    private readonly Dictionary<FlowKey, TraceFlow> _flows = [];
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private readonly List<TcpTraceFlow> _finished = [];
-    private readonly FrameFragments? _fragments;
-    private long _segments;
+    private Part[]? _parts;
+    private TcpTraceResult? _result;
     private bool _completed;
 
     /// <summary>Creates a trace writing into <see cref="TcpTraceOptions.OutputDirectory"/>.</summary>
@@ -40,14 +37,32 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
             throw new ArgumentException("A trace is written as pcap, json, tree or plist.", nameof(options));
         }
 
+        if (options.WriterThreads < 1)
+        {
+            throw new ArgumentException("At least one thread must write the files.", nameof(options));
+        }
+
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
-        _files = new FlowFiles(options.MaxOpenFiles, 64 * 1024, options.MaxBufferedBytes);
-        _fragments = options.Format == OutputFormat.Pcap ? null : new FrameFragments(options.Format);
     }
 
     /// <summary>TCP segments written so far.</summary>
-    public long SegmentsWritten => _segments;
+    public long SegmentsWritten
+    {
+        get
+        {
+            long segments = 0;
+            foreach (var part in _parts ?? [])
+            {
+                segments += Volatile.Read(ref part.Segments);
+            }
+
+            return segments;
+        }
+    }
+
+    /// <summary>The state, in one part until an extraction shards it.</summary>
+    private Part[] Parts => _parts ??= [new Part(_options, 1)];
 
     /// <inheritdoc/>
     public void Consume(in ExtractedFrame frame)
@@ -57,83 +72,253 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
             throw new NotSupportedException("The TCP trace reads the generated dissectors' layers; it does not run with another engine.");
         }
 
-        if (!FlowPacket.TryRead(frame.Frame, out var packet) || packet.Tuple.Protocol != 6 || !packet.HasPorts || !packet.HasTcpFlags)
+        var ip = FlowPacket.TryRead(frame.Frame, out var packet);
+        Parts[0].Consume(frame, ip, packet);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With IP reassembly a document embeds the datagram the frame completed, which the shard of the IP layer it
+    /// fragments holds — another than the flow's for a tunnel's inner fragments — so documents are then traced on the
+    /// reading thread; pcap files copy records only.
+    /// </remarks>
+    bool IShardedFlowConsumer.CanShare(ExtractionOptions options) => _options.Format == OutputFormat.Pcap || !options.ReassembleIp;
+
+    /// <inheritdoc/>
+    void IShardedFlowConsumer.Share(int count)
+    {
+        if (_parts is not null)
         {
-            return;
+            throw new InvalidOperationException("A TCP trace is shared over shards before its first frame.");
         }
 
-        var tuple = packet.Tuple;
-        // Directional keys as PyPCAPKit 1.x; bidirectional ones are the same for both directions.
-        var key = _options.Bidirectional
-            ? FlowKey.For(0, -1, tuple)
-            : new FlowKey(0, -1, tuple.Version, tuple.Protocol, tuple.Source, tuple.SourcePort, tuple.Destination, tuple.DestinationPort);
-        var syn = (packet.TcpFlags & 0x02) != 0;
-        var ack = (packet.TcpFlags & 0x10) != 0;
-        if (_flows.TryGetValue(key, out var flow) && syn && (!_options.Bidirectional || !ack))
+        _parts = new Part[count];
+        for (var p = 0; p < count; p++)
         {
-            // A new connection on the same addresses and ports: the old flow ends here.
-            End(flow, "syn");
-            flow = null;
+            _parts[p] = new Part(_options, count);
+        }
+    }
+
+    /// <inheritdoc/>
+    void IShardedFlowConsumer.Consume(int part, in ExtractedFrame frame, bool ip, in FlowPacket packet) => _parts![part].Consume(frame, ip, packet);
+
+    /// <inheritdoc/>
+    public void Complete() => Finish();
+
+    /// <summary>Ends every flow, gives every file its final name and returns the flows.</summary>
+    /// <returns>Each flow's file and frame numbers: those a segment ended in frame order, then those open at the end by their first segment.</returns>
+    public TcpTraceResult Finish()
+    {
+        if (!_completed)
+        {
+            _completed = true;
+            FlowParts.Every(Parts, static part => part.Finish());
+            _result = Merge();
         }
 
-        if (flow is null)
+        return _result ?? Merge();
+    }
+
+    private TcpTraceResult Merge()
+    {
+        var parts = Parts;
+        var ended = new List<EndedFlow<TcpTraceFlow>>[parts.Length];
+        long segments = 0;
+        for (var p = 0; p < parts.Length; p++)
         {
-            flow = Start(key, frame.Record, tuple);
+            ended[p] = parts[p].Finished;
+            segments += parts[p].Segments;
         }
 
-        Write(flow, frame);
-        var fin = (packet.TcpFlags & 0x01) != 0;
-        var reset = (packet.TcpFlags & 0x04) != 0;
-        if (!_options.Bidirectional)
+        return new TcpTraceResult(FlowParts.InCloseOrder(ended), segments);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try
         {
-            if (fin)
+            if (!_completed && _parts is not null)
             {
-                End(flow, "fin");
+                // Not finished (a cancelled or failed run): what was traced is written, under the temporary names.
+                _completed = true;
+                FlowParts.Every(_parts, static part => part.Stop());
             }
         }
-        else if (reset)
+        finally
         {
-            End(flow, "rst");
-        }
-        else if (fin)
-        {
-            var forward = tuple.Source == flow.First.Source && tuple.SourcePort == flow.First.SourcePort;
-            flow.FinForward |= forward;
-            flow.FinBackward |= !forward;
-            if (flow.FinForward && flow.FinBackward)
+            foreach (var part in _parts ?? [])
             {
-                End(flow, "fin");
+                part.Dispose();
             }
         }
     }
 
-    private TraceFlow Start(FlowKey key, in CaptureRecord record, in FiveTuple first)
+    /// <summary>
+    /// The state of the flows of some address pairs (all of them, unsharded): both directions of a connection and any
+    /// two flows whose labels could collide share the pair, so each part decides alone what one trace decides for them.
+    /// </summary>
+    private sealed class Part : IDisposable
     {
-        var label = Label(first, record);
-        var unique = label;
-        for (var n = 2; !_names.Add(unique); n++)
+        private readonly TcpTraceOptions _options;
+        private readonly FlowFiles _files;
+        private readonly Dictionary<FlowKey, TraceFlow> _flows = [];
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly FrameFragments? _fragments;
+
+        /// <summary>Segments written (read by other threads for progress).</summary>
+        public long Segments;
+
+        public Part(TcpTraceOptions options, int parts)
         {
-            unique = label + "-" + n.ToString(CultureInfo.InvariantCulture);
+            _options = options;
+            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), 64 * 1024, options.MaxBufferedBytes / parts, Math.Max(1, options.WriterThreads / parts));
+            _fragments = options.Format == OutputFormat.Pcap ? null : new FrameFragments(options.Format);
         }
 
-        var pcapng = _options.Format == OutputFormat.Pcap && !FlowCaptureFormat.FitsPcap(record.Timestamp);
-        var name = unique + Extension(_options.Format, pcapng);
-        var flow = new TraceFlow(key, first, label, name, record.Timestamp)
+        /// <summary>The flows ended, in the order they ended.</summary>
+        public List<EndedFlow<TcpTraceFlow>> Finished { get; } = [];
+
+        public void Consume(in ExtractedFrame frame, bool ip, in FlowPacket packet)
         {
-            File = new FlowFile(_options.OutputDirectory, name),
-            Format = FlowCaptureFormat.For(record.Interface, record.LinkType, pcapng),
-        };
-        _flows[key] = flow;
-        if (_fragments is null)
-        {
-            flow.Format.WriteHeader(_files, flow.File);
-        }
-        else
-        {
-            _files.Append(flow.File, _fragments.Header, default);
+            if (!ip || packet.Tuple.Protocol != 6 || !packet.HasPorts || !packet.HasTcpFlags)
+            {
+                return;
+            }
+
+            var tuple = packet.Tuple;
+            // Directional keys as PyPCAPKit 1.x; bidirectional ones are the same for both directions.
+            var key = _options.Bidirectional
+                ? FlowKey.For(0, -1, tuple)
+                : new FlowKey(0, -1, tuple.Version, tuple.Protocol, tuple.Source, tuple.SourcePort, tuple.Destination, tuple.DestinationPort);
+            var syn = (packet.TcpFlags & 0x02) != 0;
+            var ack = (packet.TcpFlags & 0x10) != 0;
+            if (_flows.TryGetValue(key, out var flow) && syn && (!_options.Bidirectional || !ack))
+            {
+                // A new connection on the same addresses and ports: the old flow ends here.
+                End(flow, "syn", frame.Number);
+                flow = null;
+            }
+
+            if (flow is null)
+            {
+                flow = Start(key, frame.Record, tuple);
+            }
+
+            Write(flow, frame);
+            var fin = (packet.TcpFlags & 0x01) != 0;
+            var reset = (packet.TcpFlags & 0x04) != 0;
+            if (!_options.Bidirectional)
+            {
+                if (fin)
+                {
+                    End(flow, "fin", frame.Number);
+                }
+            }
+            else if (reset)
+            {
+                End(flow, "rst", frame.Number);
+            }
+            else if (fin)
+            {
+                var forward = tuple.Source == flow.First.Source && tuple.SourcePort == flow.First.SourcePort;
+                flow.FinForward |= forward;
+                flow.FinBackward |= !forward;
+                if (flow.FinForward && flow.FinBackward)
+                {
+                    End(flow, "fin", frame.Number);
+                }
+            }
         }
 
-        return flow;
+        private TraceFlow Start(FlowKey key, in CaptureRecord record, in FiveTuple first)
+        {
+            var label = Label(first, record);
+            var unique = label;
+            for (var n = 2; !_names.Add(unique); n++)
+            {
+                unique = label + "-" + n.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var pcapng = _options.Format == OutputFormat.Pcap && !FlowCaptureFormat.FitsPcap(record.Timestamp);
+            var name = unique + Extension(_options.Format, pcapng);
+            var flow = new TraceFlow(key, first, label, name, record.Timestamp, record.Number)
+            {
+                File = new FlowFile(_options.OutputDirectory, name),
+                Format = FlowCaptureFormat.For(record.Interface, record.LinkType, pcapng),
+            };
+            _flows[key] = flow;
+            if (_fragments is null)
+            {
+                flow.Format.WriteHeader(_files, flow.File);
+            }
+            else
+            {
+                _files.Append(flow.File, _fragments.Header, default);
+            }
+
+            return flow;
+        }
+
+        private void Write(TraceFlow flow, in ExtractedFrame frame)
+        {
+            var record = frame.Record;
+            if (_fragments is null)
+            {
+                if (!flow.Format.PcapNg && !FlowCaptureFormat.FitsPcap(record.Timestamp))
+                {
+                    // pcap's 32-bit seconds cannot hold this time; the document formats can.
+                    flow.Dropped++;
+                    return;
+                }
+
+                flow.Format.WriteRecord(_files, flow.File!, record.Timestamp, record.Data, record.OriginalLength);
+            }
+            else
+            {
+                _files.Append(flow.File!, _fragments.Render(frame, first: flow.Frames.Count == 0), default);
+            }
+
+            flow.Frames.Add(frame.Number);
+            flow.Last = record.Timestamp;
+            Volatile.Write(ref Segments, Segments + 1);
+        }
+
+        private void End(TraceFlow flow, string reason, long frame)
+        {
+            _flows.Remove(flow.Key);
+            if (_fragments is not null)
+            {
+                _files.Append(flow.File!, _fragments.Footer, default);
+            }
+
+            _files.Complete(flow.File!, flow.File!.FinalPath);
+            Finished.Add(new EndedFlow<TcpTraceFlow>(
+                new CloseOrder(frame, flow.FirstFrame),
+                new TcpTraceFlow(flow.Name, flow.Label, flow.First, flow.FirstTime, flow.Last, flow.Frames, reason, flow.Dropped)));
+        }
+
+        /// <summary>The end of the capture: every flow still open ends, by its first segment, and the files are written.</summary>
+        public void Finish()
+        {
+            var open = new List<TraceFlow>(_flows.Values);
+            open.Sort(static (a, b) => a.FirstFrame.CompareTo(b.FirstFrame));
+            foreach (var flow in open)
+            {
+                End(flow, "end of capture", long.MaxValue);
+            }
+
+            _files.Stop();
+        }
+
+        /// <summary>Buffered records are written and every file is closed, keeping the names it has.</summary>
+        public void Stop() => _files.Stop();
+
+        public void Dispose()
+        {
+            _files.Dispose();
+            _fragments?.Dispose();
+        }
     }
 
     /// <summary>PyPCAPKit's label: <c>{src}_{sport}-{dst}_{dport}-{timestamp}</c>, the time as Python prints the float.</summary>
@@ -163,83 +348,7 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
         _ => pcapng ? ".pcapng" : ".pcap",
     };
 
-    private void Write(TraceFlow flow, in ExtractedFrame frame)
-    {
-        var record = frame.Record;
-        if (_fragments is null)
-        {
-            if (!flow.Format.PcapNg && !FlowCaptureFormat.FitsPcap(record.Timestamp))
-            {
-                // pcap's 32-bit seconds cannot hold this time; the document formats can.
-                flow.Dropped++;
-                return;
-            }
-
-            flow.Format.WriteRecord(_files, flow.File!, record.Timestamp, record.Data, record.OriginalLength);
-        }
-        else
-        {
-            _files.Append(flow.File!, _fragments.Render(frame, first: flow.Frames.Count == 0), default);
-        }
-
-        flow.Frames.Add(frame.Number);
-        flow.Last = record.Timestamp;
-        _segments++;
-    }
-
-    private void End(TraceFlow flow, string reason)
-    {
-        _flows.Remove(flow.Key);
-        if (_fragments is not null)
-        {
-            _files.Append(flow.File!, _fragments.Footer, default);
-        }
-
-        _files.Complete(flow.File!, flow.File!.FinalPath);
-        _finished.Add(new TcpTraceFlow(flow.Name, flow.Label, flow.First, flow.FirstTime, flow.Last, flow.Frames, reason, flow.Dropped));
-    }
-
-    /// <inheritdoc/>
-    public void Complete() => Finish();
-
-    /// <summary>Ends every flow, gives every file its final name and returns the flows.</summary>
-    /// <returns>Each flow's file and frame numbers, in the order the flows ended.</returns>
-    public TcpTraceResult Finish()
-    {
-        if (!_completed)
-        {
-            _completed = true;
-            foreach (var flow in new List<TraceFlow>(_flows.Values))
-            {
-                End(flow, "end of capture");
-            }
-
-            _files.Stop();
-        }
-
-        return new TcpTraceResult(_finished, _segments);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        try
-        {
-            if (!_completed)
-            {
-                // Not finished (a cancelled or failed run): what was traced is written, under the temporary names.
-                _completed = true;
-                _files.Stop();
-            }
-        }
-        finally
-        {
-            _files.Dispose();
-            _fragments?.Dispose();
-        }
-    }
-
-    private sealed class TraceFlow(FlowKey key, FiveTuple first, string label, string name, CaptureTimestamp firstTime)
+    private sealed class TraceFlow(FlowKey key, FiveTuple first, string label, string name, CaptureTimestamp firstTime, long firstFrame)
     {
         public FlowKey Key { get; } = key;
 
@@ -250,6 +359,9 @@ public sealed class TcpTrace : IFrameConsumer, IDisposable
         public string Name { get; } = name;
 
         public CaptureTimestamp FirstTime { get; } = firstTime;
+
+        /// <summary>The frame of its first segment.</summary>
+        public long FirstFrame { get; } = firstFrame;
 
         public CaptureTimestamp Last { get; set; } = firstTime;
 
@@ -377,6 +489,9 @@ public sealed class TcpTraceOptions
 
     /// <summary>The most bytes buffered over all flows before the least recently written go to their files.</summary>
     public long MaxBufferedBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Threads that create, write, close and rename the trace files (2; each file is one thread's).</summary>
+    public int WriterThreads { get; init; } = 2;
 }
 
 /// <summary>One traced flow (PyPCAPKit's trace record: its file, label and frame indexes).</summary>
@@ -391,6 +506,6 @@ public sealed class TcpTraceOptions
 public sealed record TcpTraceFlow(string File, string Label, FiveTuple First, CaptureTimestamp FirstTime, CaptureTimestamp LastTime, IReadOnlyList<long> Frames, string ClosedBy, long Dropped);
 
 /// <summary>What a trace wrote.</summary>
-/// <param name="Flows">Every flow, in the order they ended.</param>
+/// <param name="Flows">Every flow: those a segment ended (a FIN, a RST, a new SYN), in frame order, then those open at the end of the capture, by their first segment.</param>
 /// <param name="Segments">TCP segments written.</param>
 public sealed record TcpTraceResult(IReadOnlyList<TcpTraceFlow> Flows, long Segments);
