@@ -46,6 +46,8 @@ public sealed class ThreadsTests : IDisposable
         [
             ["flows", path, "-u", "-v", "-x", "-q", "-o"],
             ["extract", path, "-q", "--reassemble", "ip,tcp", "-f", "tree", "--trace", "{0}/trace", "--trace-format", "json", "-o"],
+            // On three threads the trace is sharded here (pcap files, or documents without IP reassembly).
+            ["extract", path, "-q", "--reassemble", "tcp", "-f", "json", "--trace", "{0}/trace", "--trace-format", "pcap", "--trace-bidirectional", "-o"],
             ["fields", path, "-e", "frame.number", "-e", "ip.src", "-e", "tcp.srcport", "-T", "parquet", "-o"],
         ];
         foreach (var args in writing)

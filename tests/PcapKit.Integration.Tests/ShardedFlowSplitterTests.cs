@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using PcapKit.Extraction;
@@ -75,7 +76,7 @@ public sealed class ShardedFlowSplitterTests : IDisposable
     }
 
     [Fact]
-    public void ACancelledShardedRun_LeavesOnlyPartialFiles_AndNoIndex_EvenWhenTheExtractorIsDisposedFirst()
+    public void ACancelledShardedRun_LeavesOnlyPartialFiles_AndNoIndex_EvenWhenTheExtractorIsDisposedFirst_SplitterAndTrace()
     {
         // The shards may have split frames beyond the one the run stopped on: the extractor does not finish the splitter.
         var capture = Path.Combine(_folder, "cancelled.pcap");
@@ -106,6 +107,44 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         Assert.NotEmpty(files);
         Assert.All(files, f => Assert.EndsWith(".partial", f, StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(folder, "flows.csv")));
+
+        // The trace the extractor runs, sharded too: disposing the extractor after the cancellation finishes nothing.
+        var traced = Path.Combine(_folder, "cancelled-trace");
+        using var stop = new CancellationTokenSource();
+        using (var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = capture, Registry = Packs.Registry, NoFile = true, Threads = 3, StateShards = 2, ReassembleTcp = true,
+            Trace = new TcpTraceOptions { OutputDirectory = traced },
+            Callback = (in ExtractedFrame f) =>
+            {
+                if (f.Number == 1500)
+                {
+                    stop.Cancel();
+                }
+            },
+        }))
+        {
+            Assert.Throws<OperationCanceledException>(() => extractor.Run(stop.Token));
+            Assert.Null(extractor.Complete().Trace);
+        }
+
+        // Flows that ended before (or, on a shard ahead of the reading thread, after) the frame the run stopped on have
+        // their final names: each such file is exactly the uninterrupted run's; the others stay .partial.
+        var whole = Path.Combine(_folder, "whole-trace");
+        using (var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = capture, Registry = Packs.Registry, NoFile = true, ReassembleTcp = true, Trace = new TcpTraceOptions { OutputDirectory = whole },
+        }))
+        {
+            extractor.Run();
+        }
+
+        var traceFiles = Directory.GetFiles(traced);
+        Assert.Contains(traceFiles, f => f.EndsWith(".partial", StringComparison.Ordinal));
+        foreach (var file in traceFiles.Where(f => !f.EndsWith(".partial", StringComparison.Ordinal)))
+        {
+            Assert.True(File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(whole, Path.GetFileName(file)))), Path.GetFileName(file));
+        }
     }
 
     [Fact]
