@@ -38,8 +38,8 @@ public sealed record FuzzOutcome(long Frames, string? CaptureError, long Allocat
 
 /// <summary>
 /// Runs one capture through everything that reads it: reader → dissection (heuristics and checksum verification
-/// on) → IP reassembly → TCP reassembly → HTTP/1, HTTP/2 and FTP on the streams → PyPCAPKit's trace, the one-pass
-/// flow collector, <c>pcapkit fields</c> extraction and (optionally) the pkt2flow splitter → JSON. Anything thrown other than the capture-format
+/// on) → IP reassembly → TCP reassembly → HTTP/1, HTTP/2 and FTP on the streams → the one-pass flow collector,
+/// <c>pcapkit fields</c> extraction and (optionally) the pkt2flow splitter and PyPCAPKit's trace → JSON. Anything thrown other than the capture-format
 /// <see cref="InvalidDataException"/> escapes: that is a crash.
 /// </summary>
 public static class FuzzTarget
@@ -75,6 +75,7 @@ public static class FuzzTarget
         using var output = new DigestStream(digest);
         string? error = null;
         long frames = 0;
+        TcpTraceResult? trace = null;
         try
         {
             // The reader reads the file header when the extractor is made: a damaged header throws there.
@@ -106,11 +107,19 @@ public static class FuzzTarget
                     digest.Add(r.Frames.Count);
                 },
                 Consumers = splitter is null ? [new FieldsConsumer(Registry)] : [new FieldsConsumer(Registry), splitter],
+                // With the splitter, PyPCAPKit's trace too (pcap files: sharded on three threads).
+                Trace = flowFolder is null ? null : new TcpTraceOptions { OutputDirectory = Path.Combine(flowFolder, "trace"), Bidirectional = true, MaxOpenFiles = 8 },
                 Threads = threads,
             });
             try
             {
-                extractor.Run();
+                trace = extractor.Run().Trace;
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged capture: Run completed the extraction before rethrowing; the trace's result is kept.
+                trace = extractor.Complete().Trace;
+                throw;
             }
             finally
             {
@@ -128,6 +137,16 @@ public static class FuzzTarget
         if (allocated > allowed)
         {
             throw new FuzzBoundException($"allocated {allocated:N0} bytes for a {capture.Length:N0}-byte capture (bound {allowed:N0})");
+        }
+
+        foreach (var flow in trace?.Flows ?? [])
+        {
+            // The trace's flows, in order, with their frames (sharded on three threads too).
+            digest.Add(System.Text.Encoding.UTF8.GetBytes(flow.File + "," + flow.ClosedBy));
+            foreach (var number in flow.Frames)
+            {
+                digest.Add(number);
+            }
         }
 
         if (split is not null)
