@@ -187,13 +187,7 @@ public sealed class ShardedFlowSplitterTests : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"{flow.File} {flow.Label} {flow.ClosedBy} {flow.Dropped} [{string.Join(',', flow.Frames)}]\n");
         }
 
-        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {ShardedReassemblyTests.Hash(File.ReadAllBytes(file))}\n");
-        }
-
+        AppendFiles(text, folder);
         return text.ToString();
     }
 
@@ -224,13 +218,18 @@ public sealed class ShardedFlowSplitterTests : IDisposable
         text.Append(File.ReadAllText(Path.Combine(folder, "flows.csv")));
         text.Append(File.ReadAllText(Path.Combine(folder, "skipped.csv")));
         text.Append(CultureInfo.InvariantCulture, $"written {result.PacketsWritten} flows {result.Flows.Count}\n");
+        AppendFiles(text, folder);
+        return text.ToString();
+    }
+
+    /// <summary>Every file under the folder, by name, with a hash of its bytes.</summary>
+    private static void AppendFiles(StringBuilder text, string folder)
+    {
         var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
         Array.Sort(files, StringComparer.Ordinal);
         foreach (var file in files)
         {
             text.Append(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(folder, file)} {ShardedReassemblyTests.Hash(File.ReadAllBytes(file))}\n");
         }
-
-        return text.ToString();
     }
 }

@@ -26,6 +26,30 @@ internal readonly record struct EndedFlow<T>(CloseOrder Order, T Flow);
 /// <summary>What the sharded flow consumers (the splitter, the trace) do with their parts alike.</summary>
 internal static class FlowParts
 {
+    /// <summary>A consumer's state in <paramref name="count"/> parts, made before its first frame.</summary>
+    /// <typeparam name="TPart">The part type.</typeparam>
+    /// <param name="parts">The parts it has (null until its first frame or until it is shared).</param>
+    /// <param name="count">The shards.</param>
+    /// <param name="make">Makes a part, given how many share the bounds.</param>
+    /// <param name="consumer">The consumer, for the message ("A flow splitter").</param>
+    /// <returns>The parts.</returns>
+    /// <exception cref="InvalidOperationException">The consumer already took frames.</exception>
+    public static TPart[] Share<TPart>(TPart[]? parts, int count, Func<int, TPart> make, string consumer)
+    {
+        if (parts is not null)
+        {
+            throw new InvalidOperationException(consumer + " is shared over shards before its first frame.");
+        }
+
+        var shared = new TPart[count];
+        for (var p = 0; p < count; p++)
+        {
+            shared[p] = make(count);
+        }
+
+        return shared;
+    }
+
     /// <summary>Does something to every part, the others too when one fails; then throws the first failure, carrying the others.</summary>
     /// <typeparam name="TPart">The part type.</typeparam>
     /// <param name="parts">The parts.</param>

@@ -85,19 +85,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     bool IShardedFlowConsumer.CanShare(ExtractionOptions options) => true;
 
     /// <inheritdoc/>
-    void IShardedFlowConsumer.Share(int count)
-    {
-        if (_parts is not null)
-        {
-            throw new InvalidOperationException("A flow splitter is shared over shards before its first frame.");
-        }
-
-        _parts = new Part[count];
-        for (var p = 0; p < count; p++)
-        {
-            _parts[p] = new Part(_options, count);
-        }
-    }
+    void IShardedFlowConsumer.Share(int count) => _parts = FlowParts.Share(_parts, count, parts => new Part(_options, parts), "A flow splitter");
 
     /// <inheritdoc/>
     void IShardedFlowConsumer.Consume(int part, in ExtractedFrame frame, bool ip, in FlowPacket packet) =>

@@ -85,19 +85,7 @@ public sealed class TcpTrace : IShardedFlowConsumer, IDisposable
     bool IShardedFlowConsumer.CanShare(ExtractionOptions options) => _options.Format == OutputFormat.Pcap || !options.ReassembleIp;
 
     /// <inheritdoc/>
-    void IShardedFlowConsumer.Share(int count)
-    {
-        if (_parts is not null)
-        {
-            throw new InvalidOperationException("A TCP trace is shared over shards before its first frame.");
-        }
-
-        _parts = new Part[count];
-        for (var p = 0; p < count; p++)
-        {
-            _parts[p] = new Part(_options, count);
-        }
-    }
+    void IShardedFlowConsumer.Share(int count) => _parts = FlowParts.Share(_parts, count, parts => new Part(_options, parts), "A TCP trace");
 
     /// <inheritdoc/>
     void IShardedFlowConsumer.Consume(int part, in ExtractedFrame frame, bool ip, in FlowPacket packet) => _parts![part].Consume(frame, ip, packet);
