@@ -51,6 +51,7 @@ public sealed class EquivalenceTests
         Convert.FromHexString("1200" + "0001ffffff00" + "abcd"),
         Convert.FromHexString("2800" + "03616263" + "abcd"),
         Convert.FromHexString("0300" + "00000000" + "abcd"),
+        Convert.FromHexString("0800" + "12340007" + "5f5e1000" + "abcd"),
     ];
 
     // sp=0x1f90 dp=0xc350 words=6 mode=active flags=ack|push length=30 checksum=0x1234,
@@ -110,7 +111,7 @@ public sealed class EquivalenceTests
     {
         var (yaml, attributes) = Probes.Value;
         Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
-        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0"];
+        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0", "\"timestamp\":1600000000"];
         var random = new Random(11);
         for (var p = 0; p < ProbePackets.Length; p++)
         {

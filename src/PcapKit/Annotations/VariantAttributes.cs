@@ -21,6 +21,12 @@ public sealed class VariantCaseAttribute : Attribute
 
     /// <summary>The values that select this layout.</summary>
     public ulong[] Keys { get; }
+
+    /// <summary>
+    /// The fewest bytes, from the layout's start to the end of its region, this layout needs to be chosen; it is then
+    /// chosen before a layout of the same value without one (YAML's <c>min_length</c>). 0: no such condition.
+    /// </summary>
+    public int MinLength { get; init; }
 }
 
 /// <summary>Declares that a property of a <see cref="VariantSetAttribute"/> type is chosen by another field's value.</summary>

@@ -30,6 +30,17 @@ public sealed partial record ProbeAttributes
 [VariantSet]
 public abstract partial record ProbeAttributesBody
 {
+    /// <summary>An echo request of 8 bytes or more: with a timestamp (a case chosen by length).</summary>
+    [VariantCase(8, MinLength = 8)]
+    public sealed partial record TimedEcho
+    {
+        [Field(Display = "ident")] public ushort Identifier { get; init; }
+
+        [Field(Display = "seq")] public ushort Sequence { get; init; }
+
+        [Field] public uint Timestamp { get; init; }
+    }
+
     /// <summary>Echo request and reply.</summary>
     [VariantCase(0, 8)]
     public sealed partial record Echo
