@@ -204,6 +204,13 @@ internal sealed partial class ProtocolEmitter
             _w.Line("var position = FixedHeaderLength;");
         }
 
+        var walkedChecksum = _checksum is { } sum && walked.Exists(fl => fl.Field.Id == sum.Id);
+        if (walkedChecksum)
+        {
+            // After a variable part (a variant, a list) or present only on a condition: filled in where it was written.
+            _w.Line("var " + WalkedChecksumOffset + " = -1;");
+        }
+
         foreach (var fl in walked)
         {
             var f = fl.Field;
@@ -250,10 +257,10 @@ internal sealed partial class ProtocolEmitter
                     {
                         _w.Open(f.Type == FieldType.Bytes ? "if (!" + f.PropertyName + ".IsEmpty)" : "if (" + f.PropertyName + " is not null)");
                     }
-                    else if (_checksum is { } walkedChecksum && walkedChecksum.Id == f.Id)
+
+                    if (walkedChecksum && _checksum!.Id == f.Id)
                     {
-                        // After a variable part (a variant, a list): the checksum is filled in where it was written.
-                        _w.Line("var " + WalkedChecksumOffset + " = position;");
+                        _w.Line(WalkedChecksumOffset + " = position;");
                     }
 
                     EmitWriteScalar(fl, "position", null, f.When is not null);
@@ -284,14 +291,15 @@ internal sealed partial class ProtocolEmitter
         {
             var fl = _layout.Find(cs.Id)!;
             var spec = cs.Checksum!;
-            var offset = IsConstantScalar(fl) ? ConstName(fl) : WalkedChecksumOffset;
+            var offset = walkedChecksum ? WalkedChecksumOffset : ConstName(fl);
             var covered = spec.CoversPayload ? "destination" : "destination.Slice(0, headerLength)";
             var usesPseudo = spec.PseudoHeaderParam is not null;
             // A coverage that stops before the end of the checksum field (illegal) leaves the checksum as it is.
             var legalCoverage = spec.CoverageField is { } coverageId
                 ? " && (" + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " == 0 || " + _spec.Fields.First(f => f.Id == coverageId).PropertyName + " >= " + offset + " + 2)"
                 : string.Empty;
-            _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + legalCoverage + ")");
+            _w.Open("if ((flags & global::PcapKit.Buffers.WriteFlags.PreserveChecksums) == 0" + (walkedChecksum ? " && " + WalkedChecksumOffset + " >= 0" : string.Empty) +
+                    (usesPseudo ? " && " + PseudoName + ".IsPresent" : string.Empty) + legalCoverage + ")");
             var pseudoLength = covered + ".Length";
             if (spec.CoverageField is { } coverageField)
             {

@@ -622,6 +622,15 @@ internal sealed partial class ProtocolEmitter
 
         _w.Line("/// <returns>The status, the value on the wire and the value it should hold.</returns>");
         _w.Open("public global::PcapKit.Buffers.ChecksumResult VerifyChecksum(" + (usesPseudo ? "in global::PcapKit.Buffers.IpPseudoHeader " + PseudoName : string.Empty) + ")");
+        if (fl.Field.When is not null)
+        {
+            // A checksum present only on a condition: absent, nothing to verify.
+            _w.Open("if (" + fl.OffsetMember + " < 0)");
+            _w.Line("return new(global::PcapKit.Buffers.ChecksumStatus.NotPresent, 0, 0);");
+            _w.Close();
+            _w.Line();
+        }
+
         _w.Line("var value = " + FieldCode.RawValue(fl, "_data", ViewOffset(fl)) + ";");
         if (spec.ZeroMeansNone)
         {
