@@ -21,10 +21,9 @@ internal static class LayerStrings
 
     private static readonly ConcurrentDictionary<string, int> Ids = new(StringComparer.Ordinal);
     private static readonly object Gate = new();
-    private static string?[] _texts = new string?[256];
+    // 0 is null, 1 the overflow notice; no static constructor, so reading the table needs no initialization check.
+    private static string?[] _texts = [null, Overflow, .. new string?[254]];
     private static int _count = 2;
-
-    static LayerStrings() => _texts[1] = Overflow;
 
     /// <summary>The number of <paramref name="text"/> (0 for null), adding it when it is new.</summary>
     /// <param name="text">The string.</param>

@@ -294,11 +294,15 @@ public sealed partial class Extractor
                         if (owner._shards is { } shards)
                         {
                             var view = new Frame(record.Data, _stack, owner._registry!);
-                            batch.Owner[i] = Route(view, owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], out batch.Packets[i]);
+                            var packet = default(PacketOnce);
+                            batch.Owner[i] = Route(view, owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], ref packet);
                             if (owner._shardedFlows.Length > 0)
                             {
-                                batch.FlowOwner[i] = RouteFlow(view, shards.Shards.Length, out batch.FlowIp[i], out batch.FlowPackets[i]);
+                                batch.FlowOwner[i] = RouteFlow(view, shards.Shards.Length, ref packet);
+                                batch.FlowIp[i] = packet.IsIp;
                             }
+
+                            batch.Packets[i] = packet.Packet;
                         }
 
                         continue;
@@ -390,7 +394,7 @@ public sealed partial class Extractor
         /// <summary>Whether IP reassembly takes each frame as a fragment.</summary>
         public bool[] Fragment { get; } = new bool[BatchFrames];
 
-        /// <summary>Each TCP segment's addresses, ports and flags, read when it was routed.</summary>
+        /// <summary>What flow tracking reads of each frame (addresses, ports, flags), read once when it was routed, if a route needed it.</summary>
         public Flows.FlowPacket[] Packets { get; } = new Flows.FlowPacket[BatchFrames];
 
         /// <summary>The shard whose part of the sharded flow consumers takes each frame.</summary>
@@ -398,9 +402,6 @@ public sealed partial class Extractor
 
         /// <summary>Whether each frame has an IP layer, for the sharded flow consumers.</summary>
         public bool[] FlowIp { get; } = new bool[BatchFrames];
-
-        /// <summary>What flow tracking reads of each frame, for the sharded flow consumers.</summary>
-        public Flows.FlowPacket[] FlowPackets { get; } = new Flows.FlowPacket[BatchFrames];
 
         /// <summary>Each frame's outcome in its shard.</summary>
         public ShardResult[] Results { get; } = new ShardResult[BatchFrames];

@@ -273,9 +273,8 @@ public sealed partial class Extractor
     /// A fragment's segment is never TCP reassembly's (the datagram brings it), so a fragment's shard is its datagram's;
     /// a segment's is its connection's, whose addresses (read once, here) the shard's TCP reassembler takes as they are.
     /// </remarks>
-    private static int Route(Frame frame, bool ip, bool tcp, int shards, out bool fragment, out FlowPacket packet)
+    private static int Route(Frame frame, bool ip, bool tcp, int shards, out bool fragment, ref PacketOnce packet)
     {
-        packet = default;
         if (ip && IpReassembler.IsFragment(frame, out var source, out var destination))
         {
             fragment = true;
@@ -283,11 +282,12 @@ public sealed partial class Extractor
         }
 
         fragment = false;
-        if (tcp && FlowPacket.TryRead(frame, out packet) && packet.HasTcpFlags && !packet.IsFragment)
+        if (tcp && packet.Read(frame) && packet.Packet.HasTcpFlags && !packet.Packet.IsFragment)
         {
             // Without IP reassembly no segment comes out of fragments, so the ports may choose too: the connections
             // between two hosts spread over the shards.
-            return ShardOf(packet.Tuple.Source, packet.Tuple.Destination, shards, ip ? 0 : packet.Tuple.SourcePort ^ packet.Tuple.DestinationPort);
+            var tuple = packet.Packet.Tuple;
+            return ShardOf(tuple.Source, tuple.Destination, shards, ip ? 0 : tuple.SourcePort ^ tuple.DestinationPort);
         }
 
         return -1;
@@ -297,10 +297,31 @@ public sealed partial class Extractor
     /// Which shard's part of the sharded flow consumers takes a frame: an IP frame's by its address pair alone — a
     /// datagram's later fragments have no ports, and must meet their flow — the others' the first shard.
     /// </summary>
-    private static int RouteFlow(Frame frame, int shards, out bool ip, out FlowPacket packet)
+    private static int RouteFlow(Frame frame, int shards, ref PacketOnce packet) =>
+        packet.Read(frame) ? ShardOf(packet.Packet.Tuple.Source, packet.Packet.Tuple.Destination, shards, 0) : 0;
+
+    /// <summary>A frame's <see cref="FlowPacket"/>, read at most once by whichever routing needs it first.</summary>
+    private struct PacketOnce
     {
-        ip = FlowPacket.TryRead(frame, out packet);
-        return ip ? ShardOf(packet.Tuple.Source, packet.Tuple.Destination, shards, 0) : 0;
+        private bool _read;
+
+        /// <summary>Whether the frame has an IP layer (valid once read).</summary>
+        public bool IsIp;
+
+        /// <summary>What flow tracking reads of the frame (valid once read, and the frame is IP).</summary>
+        public FlowPacket Packet;
+
+        /// <summary>Reads the frame unless done already; whether it has an IP layer.</summary>
+        public bool Read(Frame frame)
+        {
+            if (!_read)
+            {
+                _read = true;
+                IsIp = FlowPacket.TryRead(frame, out Packet);
+            }
+
+            return IsIp;
+        }
     }
 
     /// <summary>A shard by the address pair (and the ports' exclusive or, or 0), the same for both directions.</summary>
@@ -593,7 +614,7 @@ public sealed partial class Extractor
                         var flowFrame = new ExtractedFrame(flowRecord, new Frame(flowRecord.Data, _flowStack, registry), null, null);
                         foreach (var consumer in flows)
                         {
-                            consumer.Consume(_index, flowFrame, batch.FlowIp[i], batch.FlowPackets[i]);
+                            consumer.Consume(_index, flowFrame, batch.FlowIp[i], batch.Packets[i]);
                         }
 
                         _inConsumer = false;

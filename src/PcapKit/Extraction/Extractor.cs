@@ -337,7 +337,7 @@ public sealed partial class Extractor : IDisposable
     /// frame it stopped on (a splitter's or trace's files keep their .partial names), as the shards' connections are.
     /// </summary>
     private bool LeftUnfinished(IFrameConsumer consumer) =>
-        _shardsOutOfStep && consumer is IShardedFlowConsumer && Array.IndexOf(_delivered, consumer) < 0;
+        _shardsOutOfStep && consumer is IShardedFlowConsumer sharded && Array.IndexOf(_shardedFlows, sharded) >= 0;
 
     /// <summary>Goes through the frames one by one (<c>foreach (var frame in extractor)</c>).</summary>
     /// <returns>The enumerator.</returns>

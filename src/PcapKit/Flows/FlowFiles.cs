@@ -19,7 +19,8 @@ namespace PcapKit.Flows;
 internal sealed class FlowFiles : IDisposable
 {
     private const int SmallestBuffer = 256;
-    private readonly int _maxOpenFiles;
+    // Each writer's share of the open files.
+    private readonly int _maxOpenPerWriter;
     private readonly int _flowBuffer;
     private readonly long _budget;
     private readonly ArrayPool<byte> _pool;
@@ -41,11 +42,11 @@ internal sealed class FlowFiles : IDisposable
     /// </param>
     public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1)
     {
-        _maxOpenFiles = Math.Max(1, maxOpenFiles / Math.Max(1, writers));
+        _writers = new Writer[Math.Clamp(writers, 1, Math.Max(1, maxOpenFiles))];
+        _maxOpenPerWriter = Math.Max(1, maxOpenFiles / _writers.Length);
         _flowBuffer = Math.Max(flowBuffer, 1024);
         _budget = Math.Max(budget, 4L * _flowBuffer);
         _pool = ArrayPool<byte>.Create(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
-        _writers = new Writer[Math.Clamp(writers, 1, maxOpenFiles)];
         for (var w = 0; w < _writers.Length; w++)
         {
             _writers[w] = new Writer(this);
@@ -365,7 +366,7 @@ internal sealed class FlowFiles : IDisposable
                 return open;
             }
 
-            while (_open.Count >= _owner._maxOpenFiles)
+            while (_open.Count >= _owner._maxOpenPerWriter)
             {
                 CloseHandle(_open.Last!.Value);
             }
