@@ -33,6 +33,11 @@ internal static class ReassemblyThroughput
             return Repeated(path, int.Parse(args[2], CultureInfo.InvariantCulture));
         }
 
+        if (args.Length > 1 && args[1] == "--collector")
+        {
+            return Collector(path);
+        }
+
         var size = new FileInfo(path).Length;
         Console.WriteLine($"# {path}: {size / 1e6:F1} MB, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
@@ -106,6 +111,43 @@ internal static class ReassemblyThroughput
 
         File.Delete(big);
         return 0;
+    }
+
+    /// <summary>
+    /// The one-pass flow collector (every frame stored in its flow, payloads per direction, each flow handed over when it
+    /// ends) on one thread, on two with the state on the reading thread, and on shards.
+    /// </summary>
+    private static int Collector(string path)
+    {
+        var size = new FileInfo(path).Length;
+        Console.WriteLine($"# {path}: {size / 1e6:F1} MB, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine();
+        Console.WriteLine("| contender | records | records/s | MB/s | bytes allocated per record |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Throughput.MeasureInterleaved(size,
+            ("Extractor with the flow collector (IP and TCP reassembly), one thread", () => Collect(path, threads: 1, shards: null)),
+            ("the same, Threads = 2 (workers dissect, the collector on the reading thread)", () => Collect(path, threads: 2, shards: 0)),
+            ("the same, Threads = 2, StateShards = 2 (reassembly and the collector's parts on two shard threads)", () => Collect(path, threads: 2, shards: 2)),
+            ("the same, Threads = 3, StateShards = 2", () => Collect(path, threads: 3, shards: 2)));
+        return 0;
+    }
+
+    private static long Collect(string path, int threads, int? shards)
+    {
+        long flows = 0, bytes = 0;
+        using var extractor = new Extractor(new ExtractionOptions
+        {
+            InputPath = path,
+            Registry = Registry,
+            NoFile = true,
+            ReassembleIp = true,
+            Flows = new Flows.FlowCollectorOptions { MaxPayloadPerDirection = 64 * 1024, MaxFramesPerFlow = 1000 },
+            FlowEnded = flow => (flows, bytes) = (flows + 1, bytes + flow.GetPayload(0).Length + flow.GetPayload(1).Length),
+            Threads = threads,
+            StateShards = shards,
+        });
+        extractor.Run();
+        return flows > 0 ? extractor.FramesRead : 0;
     }
 
     private static long Plain(string path)

@@ -99,6 +99,10 @@ public static class FuzzTarget
                     digest.Add(f.FrameCount);
                     digest.Add(f.PayloadBytes[0]);
                     digest.Add(f.PayloadBytes[1]);
+                    digest.Add(f.Frames.Count > 0 ? f.Frames[^1].Number : -1);
+                    digest.Add(f.EndedBy.Length);
+                    digest.Add(f.Stream?.Index ?? -1);
+                    digest.Add(f.Stream?.Delivered[0] ?? -1);
                 },
                 ReassemblyReport = r =>
                 {

@@ -176,7 +176,11 @@ public sealed class ParallelExtractionTests : IDisposable
                 InputPath = capture, OutputPath = path, Format = OutputFormat.Tree, Registry = Packs.Registry, Threads = threads, Consumers = [splitter],
                 ReassembleIp = true, ReassembleTcp = true, TcpReassembly = new TcpReassemblyOptions { Store = true }, Store = true,
                 Flows = new FlowCollectorOptions(),
-                FlowEnded = f => log.Append(CultureInfo.InvariantCulture, $"flow {f.First} {f.FirstFrame} {f.FrameCount} {f.PayloadBytes[0]} {f.PayloadBytes[1]} {f.EndedBy}\n"),
+                // On three threads the collector's parts keep the flows on the shards, and the reading thread hands
+                // them over at the frame that ended them, in the one-thread order: the callback's lines place them.
+                FlowEnded = f => log.Append(CultureInfo.InvariantCulture,
+                    $"flow {f.First} {f.FirstFrame} {f.FrameCount} {f.PayloadBytes[0]} {f.PayloadBytes[1]} {f.EndedBy} {f.Stream?.Index} {f.Stream?.Delivered[0]} {f.Stream?.Delivered[1]} " +
+                    $"[{string.Join(',', f.Frames.Select(x => x.Number))}] {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(f.GetPayload(0).Span))[..12]} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(f.GetPayload(1).Span))[..12]}\n"),
                 ReassemblyReport = r => log.Append(CultureInfo.InvariantCulture, $"report {r}\n"),
                 Select = (in ExtractedFrame f) => f.Number % 3 != 0 || f.Frame.Layers.ToArray().Any(l => l.Protocol == tcp),
                 Callback = (in ExtractedFrame f) => log.Append(CultureInfo.InvariantCulture,

@@ -168,9 +168,12 @@ public sealed class ShardedReassemblyTests : IDisposable
     /// <summary>
     /// Writes the connections' packets, interleaved at random, as raw IPv4; returns the frames written. With
     /// <paramref name="otherTraffic"/>: ICMP echoes between the connections' hosts (another protocol, the same
-    /// address pairs) and UDP datagrams whose later fragments come without their first one, ever.
+    /// address pairs) and UDP datagrams whose later fragments come without their first one, ever. With
+    /// <paramref name="datagrams"/>: UDP conversations of a few datagrams each way (ports reused across pauses), and
+    /// UDP datagrams in IP-in-IP tunnels, fragmented inside the tunnel, the fragments in either order — the inner
+    /// address pair is reassembled where its hash says, the flow is the outer pair's.
     /// </summary>
-    internal static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false, bool onePair = false, bool otherTraffic = false)
+    internal static long Generate(string path, int seed, int connections, bool clockRunsBackwards = false, bool onePair = false, bool otherTraffic = false, bool datagrams = false)
     {
         var random = new Random(seed);
         var scripts = new List<Queue<byte[]>>();
@@ -199,7 +202,39 @@ public sealed class ShardedReassemblyTests : IDisposable
             scripts.Add(new Queue<byte[]>([Ipv4(client, server, 1, (ushort)o, 0, false, echo), Ipv4(server, client, 1, (ushort)o, 0, false, reply), orphan]));
         }
 
-        using var writer = PcapWriter.Create(path, LinkTypes.Ipv4);
+        for (var d = 0; datagrams && d < 150; d++)
+        {
+            var client = 0x0C000000u + (uint)random.Next(48);
+            var server = 0x0C010000u + (uint)random.Next(12);
+            var (clientPort, serverPort) = ((ushort)(20000 + random.Next(30)), (ushort)(53 + random.Next(3)));
+            var conversation = new Queue<byte[]>();
+            for (var n = random.Next(1, 7); n > 0; n--)
+            {
+                var reply = random.Next(2) == 0;
+                var body = new byte[random.Next(0, 120)];
+                random.NextBytes(body);
+                conversation.Enqueue(Ipv4(reply ? server : client, reply ? client : server, 17, (ushort)random.Next(65536), 0, false, Udp(reply ? serverPort : clientPort, reply ? clientPort : serverPort, body)));
+            }
+
+            scripts.Add(conversation);
+        }
+
+        for (var t = 0; datagrams && t < 60; t++)
+        {
+            // IPv4 in IPv6 (an IPv4 tunnel's unfragmented outer header ends the search for fragments; IPv6's does not).
+            var (outerSource, outerDestination) = ((byte)random.Next(6), (byte)(16 + random.Next(3)));
+            var (innerSource, innerDestination) = (0x0E000000u + (uint)random.Next(40), 0x0E010000u + (uint)random.Next(40));
+            var body = new byte[random.Next(48, 160)];
+            random.NextBytes(body);
+            var udp = Udp((ushort)(7000 + t), 4789, body);
+            var id = (ushort)(40000 + t);
+            var first = Ipv4(innerSource, innerDestination, 17, id, 0, true, udp[..48]);
+            var rest = Ipv4(innerSource, innerDestination, 17, id, 6, false, udp[48..]);
+            var (a, b) = random.Next(2) == 0 ? (first, rest) : (rest, first);
+            scripts.Add(new Queue<byte[]>([Ipv4InIpv6(outerSource, outerDestination, a), Ipv4InIpv6(outerSource, outerDestination, b)]));
+        }
+
+        using var writer = PcapWriter.Create(path, datagrams ? LinkTypes.Raw : LinkTypes.Ipv4);
         var time = 1_700_000_000_000_000UL;
         long written = 0;
         while (scripts.Count > 0)
@@ -353,6 +388,41 @@ public sealed class ShardedReassemblyTests : IDisposable
         Put(packet, 16, destination);
         payload.CopyTo(packet, 20);
         return packet;
+    }
+
+    /// <summary>An IPv6 packet from 2001:db8::<paramref name="source"/> to 2001:db8::<paramref name="destination"/> carrying an IPv4 packet (next header 4).</summary>
+    private static byte[] Ipv4InIpv6(byte source, byte destination, byte[] ipv4)
+    {
+        var packet = new byte[40 + ipv4.Length];
+        packet[0] = 0x60;
+        packet[4] = (byte)(ipv4.Length >> 8);
+        packet[5] = (byte)ipv4.Length;
+        packet[6] = 4;
+        packet[7] = 64;
+        foreach (var (at, host) in new[] { (8, source), (24, destination) })
+        {
+            packet[at] = 0x20;
+            packet[at + 1] = 0x01;
+            packet[at + 2] = 0x0d;
+            packet[at + 3] = 0xb8;
+            packet[at + 15] = host;
+        }
+
+        ipv4.CopyTo(packet, 40);
+        return packet;
+    }
+
+    private static byte[] Udp(ushort sourcePort, ushort destinationPort, byte[] payload)
+    {
+        var datagram = new byte[8 + payload.Length];
+        datagram[0] = (byte)(sourcePort >> 8);
+        datagram[1] = (byte)sourcePort;
+        datagram[2] = (byte)(destinationPort >> 8);
+        datagram[3] = (byte)destinationPort;
+        datagram[4] = (byte)(datagram.Length >> 8);
+        datagram[5] = (byte)datagram.Length;
+        payload.CopyTo(datagram, 8);
+        return datagram;
     }
 
     private static void Put(byte[] to, int at, uint value)

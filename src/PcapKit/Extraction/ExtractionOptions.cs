@@ -160,7 +160,11 @@ public sealed class ExtractionOptions
     /// </summary>
     public Flows.FlowCollectorOptions? Flows { get; init; }
 
-    /// <summary>Receives each flow of <see cref="Flows"/> when it ends (FIN/RST after a short linger, idle, evicted, end of capture).</summary>
+    /// <summary>
+    /// Receives each flow of <see cref="Flows"/> when it ends (FIN/RST after a short linger, idle, evicted, end of
+    /// capture), on the thread that runs the extraction, at the frame that ended it — with shards too, where the flows
+    /// are filled on the shard threads (<see cref="StateShards"/>).
+    /// </summary>
     public Action<Flows.CollectedFlow>? FlowEnded { get; init; }
 
     /// <summary>Options for the capture reader.</summary>
@@ -185,15 +189,16 @@ public sealed class ExtractionOptions
     public int Threads { get; init; } = 1;
 
     /// <summary>
-    /// Shards of the IP and TCP reassembly state and of the flow splitter's state when <see cref="Threads"/> is above 1:
-    /// each shard keeps the datagrams, connections and flows of the address pairs that hash to it, on a thread of its
-    /// own; the reading thread replays what the reassembly shards did in frame order, and the splitter merges its parts
-    /// in the order one thread ends flows, so every result is the one-thread run's (README, "All cores"). 0: the reading
-    /// thread keeps all the state itself. Null (the default): <c>Threads / 2</c> shards (at least 2) from three threads
-    /// on, none below — on two cores the reading thread keeping the state measured faster (bench/README.md). Each shard
-    /// holds its share of <see cref="IpReassembly"/>'s and <see cref="TcpReassembly"/>'s bounds and of the splitter's
-    /// (open files, buffered bytes, held fragments), so a run that reaches a bound may evict other entries than the
-    /// one-thread run.
+    /// Shards of the IP and TCP reassembly state and of the flow state (the flow splitter's, the trace's and the
+    /// <see cref="Flows"/> collector's) when <see cref="Threads"/> is above 1: each shard keeps the datagrams,
+    /// connections and flows of the address pairs that hash to it, on a thread of its own; the reading thread replays
+    /// what the reassembly shards did in frame order and hands over the flows the collector's parts ended at each frame,
+    /// and the splitter and the trace merge their parts in the order one thread ends flows, so every result is the
+    /// one-thread run's (README, "All cores"). 0: the reading thread keeps all the state itself. Null (the default):
+    /// <c>Threads / 2</c> shards (at least 2) from three threads on, none below — on two cores the reading thread
+    /// keeping the state measured faster (bench/README.md). Each shard holds its share of <see cref="IpReassembly"/>'s
+    /// and <see cref="TcpReassembly"/>'s bounds, of the splitter's (open files, buffered bytes, held fragments) and of
+    /// the collector's flows, so a run that reaches a bound may evict other entries than the one-thread run.
     /// </summary>
     public int? StateShards { get; init; }
 

@@ -296,7 +296,7 @@ public sealed partial class Extractor
                             var view = new Frame(record.Data, _stack, owner._registry!);
                             var packet = default(PacketOnce);
                             batch.Owner[i] = Route(view, owner._ip is not null, owner._tcp is not null, shards.Shards.Length, out batch.Fragment[i], ref packet);
-                            if (owner._shardedFlows.Length > 0)
+                            if (owner._shardedFlows.Length > 0 || owner.CollectorParts is not null)
                             {
                                 batch.FlowOwner[i] = RouteFlow(view, shards.Shards.Length, ref packet);
                                 batch.FlowIp[i] = packet.IsIp;
@@ -397,7 +397,7 @@ public sealed partial class Extractor
         /// <summary>What flow tracking reads of each frame (addresses, ports, flags), read once when it was routed, if a route needed it.</summary>
         public Flows.FlowPacket[] Packets { get; } = new Flows.FlowPacket[BatchFrames];
 
-        /// <summary>The shard whose part of the sharded flow consumers takes each frame.</summary>
+        /// <summary>The shard whose part of the sharded flow consumers (and of the flow collector, unless the frame has a TCP connection) takes each frame.</summary>
         public int[] FlowOwner { get; } = new int[BatchFrames];
 
         /// <summary>Whether each frame has an IP layer, for the sharded flow consumers.</summary>
@@ -420,7 +420,20 @@ public sealed partial class Extractor
 
         public int ShardFaultFrame { get; private set; } = int.MaxValue;
 
+        /// <summary>Set when every shard has reassembled the batch: the flow collector's parts then take its frames, each with what any shard made of it.</summary>
+        public ManualResetEventSlim Reassembled { get; } = new(false, spinCount: 1);
+
         private int _shardsLeft;
+        private int _reassemblingLeft;
+
+        /// <summary>A shard has reassembled the batch (its results and events are written).</summary>
+        public void ReassembledBy()
+        {
+            if (Interlocked.Decrement(ref _reassemblingLeft) == 0)
+            {
+                Reassembled.Set();
+            }
+        }
 
         /// <summary>Readies the batch for <paramref name="count"/> shards.</summary>
         public void PrepareShards(int count)
@@ -435,6 +448,7 @@ public sealed partial class Extractor
             }
 
             _shardsLeft = count;
+            _reassemblingLeft = count;
         }
 
         /// <summary>A shard is done with the batch.</summary>
@@ -470,6 +484,7 @@ public sealed partial class Extractor
             Output.ResetWrittenCount();
             Done.Reset();
             ShardsDone.Reset();
+            Reassembled.Reset();
             (ShardFault, ShardFaultFrame, ShardFaultInConsumer) = (null, int.MaxValue, false);
             Array.Clear(Results);
         }

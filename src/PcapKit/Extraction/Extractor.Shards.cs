@@ -38,6 +38,7 @@ public sealed partial class Extractor
     private long _nextStreamIndex;
     private readonly List<TcpStream> _closedStreams = [];
     private int[] _cursors = [];
+    private int[] _endedCursors = [];
     private bool _shardsOutOfStep;
 
     /// <summary>The consumers whose state the shards keep in this run (the flow splitter, the trace), each shard its part.</summary>
@@ -70,8 +71,14 @@ public sealed partial class Extractor
 
         _shardedFlows = [.. sharded];
         _delivered = [.. delivered];
-        return sharded.Count > 0;
+        // The flow collector stays among the consumers the reading thread hands frames to: there it hands the program
+        // the flows its parts ended at each frame.
+        _collector?.Share(shards);
+        return sharded.Count > 0 || _collector is not null;
     }
+
+    /// <summary>The flow collector's parts the shards keep, or null.</summary>
+    private FlowCollector[]? CollectorParts => _collector?.Parts;
 
     /// <summary>The connections that ended, in order, with <see cref="TcpReassemblyOptions.Store"/>.</summary>
     private IReadOnlyList<TcpStream> ClosedStreams => _shards is not null ? _closedStreams : _tcp?.ClosedStreams ?? [];
@@ -115,6 +122,57 @@ public sealed partial class Extractor
 
         Array.Clear(_cursors);
         Replay(logs, null, -1, ShardPhase.TcpTime);
+        if (_collector is not null)
+        {
+            for (var s = 0; s < logs.Length; s++)
+            {
+                set.Shards[s].FinishFlows(logs[s]);
+            }
+
+            Array.Clear(_endedCursors);
+            StageEnded(logs, -1);
+        }
+    }
+
+    /// <summary>
+    /// Stages for the flow collector the flows its parts ended at one frame (-1: the end), merged in the order one
+    /// collector ends them; each TCP flow's connection becomes the reading thread's copy, as up to date as the frame.
+    /// </summary>
+    private void StageEnded(ShardLog[] logs, int frame)
+    {
+        if (_endedCursors.Length != logs.Length)
+        {
+            _endedCursors = new int[logs.Length];
+        }
+
+        while (true)
+        {
+            var best = -1;
+            FlowEndOrder bestOrder = default;
+            for (var s = 0; s < logs.Length; s++)
+            {
+                var ended = logs[s].Ended;
+                var c = _endedCursors[s];
+                if (c < ended.Count && ended[c].Frame == frame && (best < 0 || ended[c].Order.CompareTo(bestOrder) < 0))
+                {
+                    best = s;
+                    bestOrder = ended[c].Order;
+                }
+            }
+
+            if (best < 0)
+            {
+                return;
+            }
+
+            var flow = logs[best].Ended[_endedCursors[best]++].Flow;
+            if (flow.Stream is { } stream)
+            {
+                flow.Stream = MirrorOf(stream);
+            }
+
+            _collector!.Stage(flow);
+        }
     }
 
     /// <summary>Takes a batch's frames, once the workers and the shards are done with it, through the stateful stages in order.</summary>
@@ -123,6 +181,7 @@ public sealed partial class Extractor
         batch.Done.Wait();
         batch.ShardsDone.Wait();
         Array.Clear(_cursors);
+        Array.Clear(_endedCursors);
         for (var i = 0; i < batch.Completed; i++)
         {
             if (batch.ShardFault is { } fault && batch.ShardFaultFrame == i)
@@ -162,6 +221,11 @@ public sealed partial class Extractor
             else
             {
                 frame = _tcp is not null ? new ExtractedFrame(record, view, null, default, stream) : new ExtractedFrame(record, view, null, null);
+            }
+
+            if (_collector is not null)
+            {
+                StageEnded(batch.Logs, i);
             }
 
             Deliver(frame);
@@ -232,12 +296,7 @@ public sealed partial class Extractor
         switch (e.Kind)
         {
             case ShardEventKind.Data:
-                var data = e.DataStart < 0 ? default : e.Source switch
-                {
-                    DataSource.Frame => batch!.Record(e.Frame).Data.Slice(e.DataStart, (int)e.Length),
-                    DataSource.Datagram => batch!.Results[e.Frame].Datagram!.Payload.Span.Slice(e.DataStart, (int)e.Length),
-                    _ => log.Data.AsSpan(e.DataStart, (int)e.Length),
-                };
+                var data = DataOf(log, batch, e);
                 stream.Acknowledgment[e.Direction] = e.Acknowledgment;
                 stream.Delivered[e.Direction] += e.Length;
                 stream.Keep(e.Direction, data);
@@ -263,6 +322,14 @@ public sealed partial class Extractor
                 break;
         }
     }
+
+    /// <summary>Where a data event's bytes are (nothing when the shard did not note them).</summary>
+    private static ReadOnlySpan<byte> DataOf(ShardLog log, Batch? batch, in ShardEvent e) => e.DataStart < 0 ? default : e.Source switch
+    {
+        DataSource.Frame => batch!.Record(e.Frame).Data.Slice(e.DataStart, (int)e.Length),
+        DataSource.Datagram => batch!.Results[e.Frame].Datagram!.Payload.Span.Slice(e.DataStart, (int)e.Length),
+        _ => log.Data.AsSpan(e.DataStart, (int)e.Length),
+    };
 
     /// <summary>The reading thread's copy of a shard's connection, made (and numbered) when it is first met in frame order.</summary>
     private TcpStream MirrorOf(TcpStream shardStream) =>
@@ -409,6 +476,9 @@ public sealed partial class Extractor
         public StreamSnapshot Snapshot;
     }
 
+    /// <summary>A flow a shard's part of the flow collector ended: at which frame of the batch (-1: the end), in which order.</summary>
+    private readonly record struct EndedFlow(int Frame, FlowEndOrder Order, CollectedFlow Flow);
+
     /// <summary>A frame's outcome in its shard: its connection and the datagram it completed (dissected into the shard's log).</summary>
     private readonly record struct ShardResult(int Shard, TcpStream? Stream, StreamSnapshot Snapshot, IpDatagram? Datagram, LayerSlot Reassembled);
 
@@ -431,10 +501,14 @@ public sealed partial class Extractor
 
         public int DataLength { get; private set; }
 
+        /// <summary>The flows the shard's part of the flow collector ended, in the order it ended them.</summary>
+        public List<EndedFlow> Ended { get; } = [];
+
         public void Clear()
         {
             Array.Clear(Events, 0, Count);
             Count = 0;
+            Ended.Clear();
             DataLength = 0;
             _layers.Clear();
             if (Data.Length > MaxKeptData)
@@ -535,7 +609,7 @@ public sealed partial class Extractor
     }
 
     /// <summary>One shard: its reassemblers, a dissector for the datagrams it completes, and the log it records into.</summary>
-    private sealed class Shard : ITcpStreamHandler
+    private sealed class Shard : ITcpStreamHandler, IFlowEnds
     {
         private readonly Extractor _owner;
         private readonly int _index;
@@ -546,6 +620,7 @@ public sealed partial class Extractor
         private readonly LayerStack _datagramStack = new();
         private readonly LayerStack _flowStack = new();
         private readonly bool _copy;
+        private readonly FlowCollector? _collector;
         private ShardLog _log = new();
         private Batch? _batch;
         private IpDatagram? _datagram;
@@ -570,7 +645,14 @@ public sealed partial class Extractor
                 _tcp = new TcpReassembler((options.TcpReassembly ?? new TcpReassemblyOptions()).Share(count), this);
             }
 
-            _copy = owner._tcpHandler is not null || options.TcpReassembly?.Store == true;
+            if (owner.CollectorParts is { } parts)
+            {
+                _collector = parts[index];
+                _collector.Ends = this;
+            }
+
+            // The collector's part takes the bytes from the events: they must say where the bytes are.
+            _copy = owner._tcpHandler is not null || options.TcpReassembly?.Store == true || _collector is not null;
         }
 
         public void Process(Batch batch)
@@ -578,18 +660,15 @@ public sealed partial class Extractor
             var log = batch.Logs[_index];
             log.Clear();
             _log = log;
+            var faulted = _faulted;
             var i = 0;
             try
             {
-                if (_faulted)
-                {
-                    return;
-                }
-
                 var registry = _owner._registry!;
                 var flows = _owner._shardedFlows;
                 _batch = batch;
-                for (; i < batch.Completed; i++)
+                // A shard that failed on an earlier batch does nothing more (it still takes part in the collector's barrier).
+                for (; !faulted && i < batch.Completed; i++)
                 {
                     ref readonly var copy = ref batch.Records[i];
                     var time = copy.HasTimestamp ? copy.Timestamp.SaturatedNanoseconds : long.MinValue;
@@ -658,9 +737,108 @@ public sealed partial class Extractor
             {
                 _batch = null;
                 _datagram = null;
+                if (_collector is null)
+                {
+                    batch.ShardDone();
+                }
+            }
+
+            if (_collector is not null)
+            {
+                Collect(batch, log, faulted);
+            }
+        }
+
+        /// <summary>
+        /// The flow collector's part takes the batch once every shard has reassembled it — a frame's connection and
+        /// completed datagram may be another shard's (a tunnel's inner fragments): at every frame its own connections'
+        /// events, then the flows whose time is over, then the frame when its flow is the part's.
+        /// </summary>
+        private void Collect(Batch batch, ShardLog log, bool faulted)
+        {
+            try
+            {
+                batch.ReassembledBy();
+                batch.Reassembled.Wait();
+                if (faulted)
+                {
+                    return;
+                }
+
+                var registry = _owner._registry!;
+                var end = Math.Min(batch.Completed, batch.ShardFaultFrame);
+                var cursor = 0;
+                for (var i = 0; i < end; i++)
+                {
+                    _frame = i;
+                    TakeEvents(log, batch, i, ref cursor);
+                    ref readonly var copy = ref batch.Records[i];
+                    var now = copy.HasTimestamp ? copy.Timestamp.SaturatedNanoseconds : long.MinValue;
+                    _collector!.Expire(now);
+                    ref readonly var result = ref batch.Results[i];
+                    var owner = result.Stream is not null ? result.Shard : batch.FlowIp[i] ? batch.FlowOwner[i] : -1;
+                    if (owner != _index)
+                    {
+                        continue;
+                    }
+
+                    var record = batch.Record(i);
+                    batch.LoadLayers(i, _stack);
+                    var view = new Frame(record.Data, _stack, registry);
+                    if (result.Datagram is { } datagram)
+                    {
+                        batch.Logs[result.Shard].LoadLayers(result.Reassembled, _datagramStack);
+                        _collector.Add(new ExtractedFrame(record, view, datagram, new Frame(datagram.Payload.Span, _datagramStack, registry), result.Stream), now);
+                    }
+                    else
+                    {
+                        _collector.Add(new ExtractedFrame(record, view, null, default, result.Stream), now);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                _faulted = true;
+                batch.Fault(e, _frame, inConsumer: true);
+            }
+            finally
+            {
                 batch.ShardDone();
             }
         }
+
+        /// <summary>Hands the collector's part this shard's connection events of one frame (-1: the end), in order.</summary>
+        private void TakeEvents(ShardLog log, Batch? batch, int frame, ref int cursor)
+        {
+            for (; cursor < log.Count && log.Events[cursor].Frame == frame; cursor++)
+            {
+                ref readonly var e = ref log.Events[cursor];
+                if (e.Kind == ShardEventKind.Data)
+                {
+                    _collector!.AddData(e.Stream!, e.Direction, DataOf(log, batch, e), e.DataFrame);
+                }
+                else if (e.Kind == ShardEventKind.Close)
+                {
+                    _collector!.Close(e.Stream!, e.Reason);
+                }
+            }
+        }
+
+        /// <summary>Ends the flow collector's part (the end of the capture): the connections' last events in <paramref name="log"/>, then every flow, recorded into it.</summary>
+        public void FinishFlows(ShardLog log)
+        {
+            if (_collector is null)
+            {
+                return;
+            }
+
+            (_log, _frame) = (log, -1);
+            var cursor = 0;
+            TakeEvents(log, null, -1, ref cursor);
+            _collector.Complete();
+        }
+
+        void IFlowEnds.Ended(CollectedFlow flow, FlowEndOrder order) => _log.Ended.Add(new EndedFlow(_frame, order, flow));
 
         /// <summary>Drops the datagrams in progress (the end of the capture), recording into <paramref name="log"/>.</summary>
         public void FinishIp(ShardLog log)

@@ -35,6 +35,7 @@ public sealed partial class Extractor : IDisposable
     /// <summary>The consumers the reading thread hands every frame to: all of them, but those a sharded run's shards take.</summary>
     private IFrameConsumer[] _delivered;
     private readonly Flows.TcpTrace? _trace;
+    private readonly Flows.FlowCollector? _collector;
     private readonly Reassembly.IpReassembler? _ip;
     private readonly LayerStack _datagramStack = new();
     private readonly Reassembly.TcpReassembler? _tcp;
@@ -95,7 +96,7 @@ public sealed partial class Extractor : IDisposable
             var handler = options.TcpStreamHandler;
             if (options.Flows is { } flows)
             {
-                var collector = new Flows.FlowCollector(flows, options.FlowEnded ?? throw new ArgumentException("Flows needs FlowEnded, which receives them.", nameof(options)), handler);
+                var collector = _collector = new Flows.FlowCollector(flows, options.FlowEnded ?? throw new ArgumentException("Flows needs FlowEnded, which receives them.", nameof(options)), handler);
                 handler = collector;
                 _consumers = [.. _consumers, collector];
             }

@@ -27,6 +27,17 @@ public sealed class FlowCollectorOptions
 
     /// <summary>How long a TCP flow stays open after its connection ended, for the last ACKs (capture time).</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The bounds of one of <paramref name="shards"/> parts that share the flows (each holds its share of <see cref="MaxFlows"/>).</summary>
+    internal FlowCollectorOptions Share(int shards) => new()
+    {
+        KeepFrames = KeepFrames,
+        MaxFramesPerFlow = MaxFramesPerFlow,
+        MaxPayloadPerDirection = MaxPayloadPerDirection,
+        MaxFlows = Math.Max(1, MaxFlows / shards),
+        IdleTimeout = IdleTimeout,
+        Linger = Linger,
+    };
 }
 
 /// <summary>
@@ -53,7 +64,7 @@ public sealed class CollectedFlow
     public long FirstFrame { get; }
 
     /// <summary>The TCP connection (its number, gaps, conflicts), for a TCP flow.</summary>
-    public TcpStream? Stream { get; }
+    public TcpStream? Stream { get; internal set; }
 
     /// <summary>The frames kept, in order.</summary>
     public IReadOnlyList<StoredFrame> Frames => _frames;
@@ -76,6 +87,12 @@ public sealed class CollectedFlow
     public ReadOnlyMemory<byte> GetPayload(int direction) => _payload[direction].WrittenMemory;
 
     internal long LastTime { get; set; }
+
+    /// <summary>The number of the flow's latest frame (with <see cref="LastTime"/>, the idle timeout's order).</summary>
+    internal long LastFrame { get; set; }
+
+    /// <summary>Which flow the collector (or its part) started this one as, counted from 0: the order of flows with the same first frame.</summary>
+    internal long Seq { get; init; }
 
     internal long EndsAt { get; set; } = long.MaxValue;
 
@@ -103,22 +120,78 @@ public sealed class CollectedFlow
     }
 }
 
+/// <summary>Why a flow ended where it did among the flows one collector ends at the same frame (the order of <see cref="FlowEndOrder"/>).</summary>
+internal enum FlowEndPhase
+{
+    /// <summary>Evicted for a flow a connection's bytes started (before the frame's own ends).</summary>
+    EvictedByData,
+
+    /// <summary>Its connection ended and its linger is over: by the end of the linger, then the first frame.</summary>
+    Closed,
+
+    /// <summary>A datagram flow gone quiet: by its latest frame's time, then that frame.</summary>
+    Idle,
+
+    /// <summary>Evicted for the flow the frame started.</summary>
+    Evicted,
+
+    /// <summary>Open at the end of the capture: by the first frame.</summary>
+    End,
+}
+
+/// <summary>
+/// Where a flow the collector ended goes among those ended at the same frame: the phase, then its keys. One collector
+/// ends them in this order, so the flows of a sharded collector's parts merge back into the one-thread order.
+/// </summary>
+/// <param name="Phase">Why it ended.</param>
+/// <param name="Key">The first key (a time, or the first frame).</param>
+/// <param name="Key2">The second key.</param>
+internal readonly record struct FlowEndOrder(FlowEndPhase Phase, long Key, long Key2) : IComparable<FlowEndOrder>
+{
+    public int CompareTo(FlowEndOrder other) =>
+        Phase != other.Phase ? Phase.CompareTo(other.Phase) : Key != other.Key ? Key.CompareTo(other.Key) : Key2.CompareTo(other.Key2);
+}
+
+/// <summary>Takes the flows a part of a sharded collector ends, with their order (on the part's shard thread).</summary>
+internal interface IFlowEnds
+{
+    /// <summary>A flow ended.</summary>
+    /// <param name="flow">The flow.</param>
+    /// <param name="order">Where it goes among the flows ended at the same frame.</param>
+    void Ended(CollectedFlow flow, FlowEndOrder order);
+}
+
 /// <summary>
 /// The one-pass dataset workflow: every frame goes to its flow (TCP flows are the reassembler's connections, other
 /// flows are keyed by protocol and endpoints in both directions) and, when the flow ends, the program gets it whole —
 /// frames and payload per direction — without a second read of the capture. The extractor runs it (see
 /// <see cref="ExtractionOptions.Flows"/>); it is also the TCP stream handler, passing every event on.
 /// </summary>
+/// <remarks>
+/// Each flow ends by its own time — a connection's flow when its linger is over, a datagram flow when it has been
+/// idle — so the flows ending at a frame do not depend on which other flows the collector holds, and a collector
+/// divides by address pair: in a parallel run with shards (<see cref="Share"/>) each shard's thread keeps a part
+/// (the flows of its connections and address pairs), and the reading thread hands the program the flows the parts
+/// ended, at the frame that ended them, in the order one collector ends them (<see cref="FlowEndOrder"/>).
+/// </remarks>
 internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 {
     private readonly FlowCollectorOptions _options;
-    private readonly Action<CollectedFlow> _ended;
+    private readonly Action<CollectedFlow>? _ended;
     private readonly ITcpStreamHandler? _inner;
     private readonly Dictionary<object, CollectedFlow> _flows = [];
-    // Datagram flows by activity (they end when idle); TCP flows end with their connection, oldest first when evicted.
+    // Datagram flows by activity (the least recently active is evicted first); TCP flows by start (the oldest is
+    // evicted once no datagram flow is left).
     private readonly LinkedList<CollectedFlow> _byActivity = new();
     private readonly LinkedList<CollectedFlow> _connections = new();
-    private readonly Queue<CollectedFlow> _closing = new();
+    // Connections' flows whose linger runs, and datagram flows by their latest frame (entries of earlier frames and of
+    // flows gone are skipped, and cleared out once they outnumber the flows).
+    private readonly PriorityQueue<CollectedFlow, (long EndsAt, long FirstFrame, long Seq)> _closing = new();
+    private readonly PriorityQueue<CollectedFlow, (long Time, long Frame)> _byIdle = new();
+    // With parts: the flows they ended that the extractor staged for the frame being delivered (or the end).
+    private readonly Queue<CollectedFlow> _staged = new();
+    private FlowCollector[]? _parts;
+    private long _started;
 
     public FlowCollector(FlowCollectorOptions options, Action<CollectedFlow> ended, ITcpStreamHandler? inner)
     {
@@ -127,10 +200,49 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         _inner = inner;
     }
 
+    private FlowCollector(FlowCollectorOptions options) => _options = options;
+
+    /// <summary>The parts the shards keep (null when this collector keeps every flow itself).</summary>
+    internal FlowCollector[]? Parts => _parts;
+
+    /// <summary>Where a part's ended flows go (set by the shard that keeps it).</summary>
+    internal IFlowEnds? Ends { get; set; }
+
+    /// <summary>
+    /// Divides the flows into <paramref name="count"/> parts, before the first frame: from then on this collector only
+    /// hands over the flows the extractor stages (<see cref="Stage"/>) and passes the TCP events on.
+    /// </summary>
+    /// <param name="count">The shards.</param>
+    /// <returns>The parts.</returns>
+    internal FlowCollector[] Share(int count)
+    {
+        _parts = FlowParts.Share(_parts, count, shards => new FlowCollector(_options.Share(shards)), "A flow collector");
+        return _parts;
+    }
+
+    /// <summary>A flow a part ended, handed over at the next <see cref="Consume"/> (or <see cref="Complete"/>).</summary>
+    /// <param name="flow">The flow.</param>
+    internal void Stage(CollectedFlow flow) => _staged.Enqueue(flow);
+
+    /// <summary>A frame's capture time in nanoseconds, or <see cref="long.MinValue"/> when it has none.</summary>
+    internal static long TimeOf(in Capture.CaptureRecord record) => record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue;
+
     public void Consume(in ExtractedFrame frame)
     {
-        var now = frame.Record.HasTimestamp ? frame.Record.Timestamp.SaturatedNanoseconds : long.MinValue;
+        if (_parts is not null)
+        {
+            HandOverStaged();
+            return;
+        }
+
+        var now = TimeOf(frame.Record);
         Expire(now);
+        Add(frame, now);
+    }
+
+    /// <summary>Adds a frame to its flow (after <see cref="Expire"/> at its time).</summary>
+    internal void Add(in ExtractedFrame frame, long now)
+    {
         object key;
         FiveTuple tuple;
         var payload = ReadOnlySpan<byte>.Empty;
@@ -177,7 +289,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
         if (!_flows.TryGetValue(key, out var flow))
         {
-            flow = Start(key, tuple, frame.Number, frame.Stream);
+            flow = Start(key, tuple, frame.Number, frame.Stream, FlowEndPhase.Evicted);
         }
         else if (flow.Node is { } node && node.Next is not null)
         {
@@ -187,6 +299,12 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         }
 
         flow.LastTime = now;
+        flow.LastFrame = frame.Number;
+        if (frame.Stream is null && now != long.MinValue)
+        {
+            ScheduleIdle(flow);
+        }
+
         flow.AddFrame(frame, _options);
         if (!payload.IsEmpty)
         {
@@ -198,31 +316,40 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame)
     {
         _inner?.OnData(stream, direction, offset, data, frame);
+        if (_parts is null)
+        {
+            AddData(stream, direction, data, frame);
+        }
+    }
+
+    /// <summary>Adds a connection's bytes to its flow (starting it: the connection's first segment delivers before its frame reaches the consumers).</summary>
+    internal void AddData(TcpStream stream, int direction, ReadOnlySpan<byte> data, long frame)
+    {
         if (!_flows.TryGetValue(stream, out var flow))
         {
-            // The connection's first segment delivers before its frame reaches the consumers: start it here.
-            flow = Start(stream, stream.Client, frame, stream);
+            flow = Start(stream, stream.Client, frame, stream, FlowEndPhase.EvictedByData);
         }
 
         flow.AddPayload(direction, data, _options);
     }
 
-    private CollectedFlow Start(object key, in FiveTuple tuple, long frame, TcpStream? stream)
+    private CollectedFlow Start(object key, in FiveTuple tuple, long frame, TcpStream? stream, FlowEndPhase eviction)
     {
         while (_flows.Count >= _options.MaxFlows && (_byActivity.First ?? _connections.First) is { } oldest)
         {
-            End(oldest.Value, "evicted");
+            End(oldest.Value, "evicted", new FlowEndOrder(eviction, oldest.Value.FirstFrame, oldest.Value.Seq));
         }
 
-        var flow = new CollectedFlow(tuple, frame, stream) { Key = key };
+        var flow = new CollectedFlow(tuple, frame, stream) { Key = key, Seq = _started++ };
         flow.Node = (stream is null ? _byActivity : _connections).AddLast(flow);
         _flows[key] = flow;
-        if (stream?.ClosedBy is not null)
+        if (stream is { FlowsSawClose: true })
         {
-            // Frames of a connection whose flow was handed over already (its last ACKs after the linger).
+            // Frames of a connection whose flow was handed over already (its last ACKs after the linger): they end
+            // at the next frame.
             flow.EndedBy = "after its connection";
             flow.EndsAt = long.MinValue;
-            _closing.Enqueue(flow);
+            ScheduleClose(flow);
         }
 
         return flow;
@@ -233,49 +360,106 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     public void OnClose(TcpStream stream)
     {
         _inner?.OnClose(stream);
+        if (_parts is null)
+        {
+            Close(stream, stream.ClosedBy);
+        }
+    }
+
+    /// <summary>A connection ended (<paramref name="reason"/>): its flow is kept a little longer for the last ACKs, then handed over.</summary>
+    internal void Close(TcpStream stream, string? reason)
+    {
+        stream.FlowsSawClose = true;
         if (_flows.TryGetValue(stream, out var flow))
         {
-            // Kept a little longer for the last ACKs, then handed over.
-            flow.EndedBy = stream.ClosedBy ?? "end of capture";
+            flow.EndedBy = reason ?? "end of capture";
             flow.EndsAt = flow.LastTime == long.MinValue ? long.MinValue : flow.LastTime + (_options.Linger.Ticks * 100);
-            _closing.Enqueue(flow);
+            ScheduleClose(flow);
         }
     }
 
     public void Complete()
     {
-        while ((_connections.First ?? _byActivity.First) is { } oldest)
+        if (_parts is not null)
         {
-            End(oldest.Value, oldest.Value.EndsAt != long.MaxValue ? oldest.Value.EndedBy : "end of capture");
+            HandOverStaged();
+            return;
+        }
+
+        // The flows open at the end, in the order they began.
+        var open = new List<CollectedFlow>(_flows.Count);
+        open.AddRange(_connections);
+        open.AddRange(_byActivity);
+        open.Sort(static (a, b) => a.FirstFrame != b.FirstFrame ? a.FirstFrame.CompareTo(b.FirstFrame) : a.Seq.CompareTo(b.Seq));
+        foreach (var flow in open)
+        {
+            End(flow, flow.EndsAt != long.MaxValue ? flow.EndedBy : "end of capture", new FlowEndOrder(FlowEndPhase.End, flow.FirstFrame, flow.Seq));
         }
     }
 
-    private void Expire(long now)
+    /// <summary>Ends the flows whose time is over at <paramref name="now"/>: connections' flows whose linger ended, then datagram flows gone idle.</summary>
+    internal void Expire(long now)
     {
         if (now == long.MinValue)
         {
             return;
         }
 
-        // Ended connections, once their linger is over (in the order they ended).
-        while (_closing.TryPeek(out var closing) && (closing.Node is null || now > closing.EndsAt))
+        while (_closing.TryPeek(out var closing, out var at) && now > at.EndsAt)
         {
             _closing.Dequeue();
             if (closing.Node is not null)
             {
-                End(closing, closing.EndedBy);
+                End(closing, closing.EndedBy, new FlowEndOrder(FlowEndPhase.Closed, at.EndsAt, closing.FirstFrame));
             }
         }
 
-        // Datagram flows gone quiet, least recently active first.
         var idle = _options.IdleTimeout.Ticks * 100;
-        while (_byActivity.First is { } oldest && oldest.Value.LastTime != long.MinValue && now - oldest.Value.LastTime > idle)
+        while (_byIdle.TryPeek(out var quiet, out var last) && now - last.Time > idle)
         {
-            End(oldest.Value, "idle");
+            _byIdle.Dequeue();
+            if (quiet.Node?.List == _byActivity && quiet.LastTime == last.Time && quiet.LastFrame == last.Frame)
+            {
+                End(quiet, "idle", new FlowEndOrder(FlowEndPhase.Idle, last.Time, last.Frame));
+            }
         }
     }
 
-    private void End(CollectedFlow flow, string reason)
+    /// <summary>Puts a connection's flow in the order its linger ends; entries of flows evicted meanwhile are cleared out once they outnumber the connections' flows.</summary>
+    private void ScheduleClose(CollectedFlow flow)
+    {
+        _closing.Enqueue(flow, (flow.EndsAt, flow.FirstFrame, flow.Seq));
+        if (_closing.Count > (2 * _connections.Count) + 64)
+        {
+            _closing.Clear();
+            foreach (var open in _connections)
+            {
+                if (open.EndsAt != long.MaxValue)
+                {
+                    _closing.Enqueue(open, (open.EndsAt, open.FirstFrame, open.Seq));
+                }
+            }
+        }
+    }
+
+    /// <summary>Puts a datagram flow's latest frame in the idle timeout's order; entries of earlier frames and of flows gone are cleared out once they outnumber the flows.</summary>
+    private void ScheduleIdle(CollectedFlow flow)
+    {
+        _byIdle.Enqueue(flow, (flow.LastTime, flow.LastFrame));
+        if (_byIdle.Count > (2 * _byActivity.Count) + 64)
+        {
+            _byIdle.Clear();
+            foreach (var open in _byActivity)
+            {
+                if (open.LastTime != long.MinValue)
+                {
+                    _byIdle.Enqueue(open, (open.LastTime, open.LastFrame));
+                }
+            }
+        }
+    }
+
+    private void End(CollectedFlow flow, string reason, FlowEndOrder order)
     {
         _flows.Remove(flow.Key!);
         if (flow.Node is { } node)
@@ -285,6 +469,21 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         }
 
         flow.EndedBy = reason;
-        _ended(flow);
+        if (Ends is { } ends)
+        {
+            ends.Ended(flow, order);
+        }
+        else
+        {
+            _ended!(flow);
+        }
+    }
+
+    private void HandOverStaged()
+    {
+        while (_staged.TryDequeue(out var flow))
+        {
+            _ended!(flow);
+        }
     }
 }

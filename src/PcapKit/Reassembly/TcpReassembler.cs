@@ -117,6 +117,13 @@ public sealed class TcpStream
     /// </summary>
     internal TcpStream? Mirror;
 
+    /// <summary>
+    /// Whether the flow collector was told the connection ended. <see cref="ClosedBy"/> is set just before it is told,
+    /// but a shard's part of the collector takes a batch's events after the shard's reassembler went through the whole
+    /// batch, when <see cref="ClosedBy"/> may already say what a later frame did.
+    /// </summary>
+    internal bool FlowsSawClose;
+
     /// <summary>The last frame seen of the connection.</summary>
     public long LastFrame { get; internal set; }
 
