@@ -45,7 +45,7 @@ public sealed class ShardedFlowCollectorTests : IDisposable
 
         // Flows handed over in the middle of the capture (not only at its end), tunnels' flows with their inner payload.
         Assert.Matches(@"flow .* idle .*\nframe ", one);
-        Assert.Equal(ipReassembly, one.Contains(":4789 proto 4 ", StringComparison.Ordinal));
+        Assert.Equal(ipReassembly, one.Contains("]:4789 proto 4 ", StringComparison.Ordinal));
         Assert.Contains($"frames {frames} ", one, StringComparison.Ordinal);
         foreach (var (threads, shards) in new (int, int?)[] { (2, 1), (2, 2), (3, null), (4, 3), (3, 5) })
         {
