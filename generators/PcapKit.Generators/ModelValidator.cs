@@ -61,6 +61,13 @@ internal static class ModelValidator
 
         ValidateRoles(spec, locations, diagnostics);
         CheckDecodedNames(spec, locations, diagnostics);
+        foreach (var f in spec.Fields)
+        {
+            if (ProtocolMembers.Contains(f.PropertyName))
+            {
+                Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get("field:" + f.Id), "field", f.Id, f.PropertyName, "a member every protocol's record or view has");
+            }
+        }
 
         foreach (var f in spec.Fields)
         {
@@ -481,6 +488,20 @@ internal static class ModelValidator
                     Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get(key, key), "item type of", f.Id, itemType, "the field '" + clash.Id + "'");
                 }
 
+                if (f.RepeatTypeName is { } typeName && (ItemMembers.Contains(typeName) || f.Children.Any(c => c.PropertyName == typeName || c.PropertyName + "Field" == typeName)))
+                {
+                    // A type's members may not be named as the type (its static descriptor is 'Item', each field's 'NameField').
+                    Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get(key, key), "item type of", f.Id, typeName, "a member of the item type");
+                }
+
+                foreach (var child in f.Children)
+                {
+                    if (ItemMembers.Contains(child.PropertyName) || f.Children.Any(c => c.PropertyName + "Field" == child.PropertyName))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.NameClash, locations.Get(key + ":" + child.Id, key), "field", child.Id, child.PropertyName, "a member every item type has");
+                    }
+                }
+
                 if (f.RepeatUntil is not null && Emit.RepeatEmitter.IsVariable(f))
                 {
                     Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key, key), f.Id, "a repeat up to a marker holds fixed-size items");
@@ -499,6 +520,20 @@ internal static class ModelValidator
 
         CloseGroup();
     }
+
+    /// <summary>Names a protocol's own field cannot have: the members the generated record and its view have besides the fields.</summary>
+    private static readonly HashSet<string> ProtocolMembers = new(StringComparer.Ordinal)
+    {
+        "Descriptor", "Fields", "View", "FixedHeaderLength", "GetSize", "MeasureHeader", "TryParse", "TryWrite", "WriteJson", "Accept", "AcceptAvailable",
+        "Bytes", "ComputedFields", "FieldAt", "HeaderBytes", "HeaderSize", "IsTruncated", "ReportedSize", "Size", "TestVectors", "ToRecord",
+        "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "EqualityContract", "PrintMembers",
+    };
+
+    /// <summary>Names a repeated item's type and its fields cannot have: the members every generated item type has.</summary>
+    private static readonly HashSet<string> ItemMembers = new(StringComparer.Ordinal)
+    {
+        "Item", "Size", "Read", "WriteTo", "Accept", "GetSize", "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct",
+    };
 
     /// <summary>Names a case type cannot have: the members its base and generated code give it.</summary>
     private static readonly HashSet<string> ReservedCaseNames = new(StringComparer.Ordinal)

@@ -236,7 +236,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void DisplayConditionOnAnItemsFieldAfterAVariableOne_IsPKGEN2004()
     {
-        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a:\n        kind: 1\n        fields:\n          - id: items\n            repeat: to_end\n            type_name: Item\n            fields:\n              - { id: n, type: u8 }\n              - { id: data, type: bytes, length: { field: n } }\n              - { id: m, type: u8 }\n              - { id: rest, type: bytes, length: { field: m }, show_when: { field: m, mask: 255 } }\n");
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a:\n        kind: 1\n        fields:\n          - id: items\n            repeat: to_end\n            type_name: Entry\n            fields:\n              - { id: n, type: u8 }\n              - { id: data, type: bytes, length: { field: n } }\n              - { id: m, type: u8 }\n              - { id: rest, type: bytes, length: { field: m }, show_when: { field: m, mask: 255 } }\n");
         AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 20, 75, "The display condition of 'rest' refers to unknown earlier unconditional integer field 'm'");
     }
 
@@ -253,6 +253,32 @@ public sealed class DiagnosticTests
     {
         var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      value: { kind: 1 }\n");
         AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 10, 7, "The case 'value' would be named 'Value' in C#, which clashes with a member every case type has");
+    }
+
+    [Theory]
+    [InlineData("size", "Size")]
+    [InlineData("fields", "Fields")]
+    [InlineData("header_bytes", "HeaderBytes")]
+    public void AFieldNamedLikeAMemberEveryProtocolHas_IsPKGEN2013_AtTheField(string id, string property)
+    {
+        // The view's Size (its bytes) and a field 'size' were two members of one name: the generated code did not compile.
+        var d = Single(Header + "fields:\n  - { id: " + id + ", type: u8 }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 4, 5, "The field '" + id + "' would be named '" + property + "' in C#, which clashes with a member every protocol's record or view has");
+    }
+
+    [Fact]
+    public void AnItemTypeNamedLikeAMemberOfItsOwn_IsPKGEN2013_AtTheList()
+    {
+        // Every item type has a static descriptor 'Item': a type named Item did not compile.
+        var d = Single(Header + "fields:\n  - { id: entries, repeat: to_end, type_name: Item, fields: [{ id: v, type: u32 }] }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 4, 5, "The item type of 'entries' would be named 'Item' in C#, which clashes with a member of the item type");
+    }
+
+    [Fact]
+    public void AnItemFieldNamedLikeAMemberEveryItemHas_IsPKGEN2013_AtTheItemField()
+    {
+        var d = Single(Header + "fields:\n  - id: entries\n    repeat: to_end\n    type_name: Entry\n    fields: [{ id: size, type: u32 }]\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 7, 14, "The field 'size' would be named 'Size' in C#, which clashes with a member every item type has");
     }
 
     [Fact]
@@ -340,7 +366,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void VariantInARepeatedItem_IsPKGEN2012()
     {
-        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Item\n    fields:\n      - { id: t, type: u8 }\n      - { id: body, switch: t, type_name: ItemBody, cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } } }\n");
+        var d = Single(Header + "fields:\n  - id: items\n    repeat: to_end\n    type_name: Entry\n    fields:\n      - { id: t, type: u8 }\n      - { id: body, switch: t, type_name: EntryBody, cases: { a: { when: [1], fields: [{ id: x, type: u8 }] } } }\n");
         AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 9, "The field 'body' cannot be laid out: a repeated item holds fixed-size fields, and byte strings or lists");
     }
 

@@ -121,7 +121,10 @@ internal sealed partial class ProtocolEmitter
             {
                 if (other.Length is { } len && len.FieldId == f.Id)
                 {
-                    measured = other.PropertyName + ".Length";
+                    // A list's length is its items' bytes (and the bytes after its last whole item); a byte string's, its own.
+                    measured = other.Type == FieldType.Repeat
+                        ? "(" + other.RepeatTypeName + "List.GetSize(" + other.PropertyName + ")" + (StructEmitter.HasTrailing(other) ? " + " + other.PropertyName + "Trailing.Length" : string.Empty) + ")"
+                        : other.PropertyName + ".Length";
                     scale = new SizeOfSpec(RegionKind.Rest, len.Scale, len.Offset);
                 }
             }
