@@ -61,6 +61,7 @@ internal static class ModelValidator
 
         ValidateRoles(spec, locations, diagnostics);
         CheckDecodedNames(spec, locations, diagnostics);
+        CheckConditionalAlts(spec.Fields, spec.Id, locations, diagnostics);
         foreach (var f in spec.Fields)
         {
             if (ProtocolMembers.Contains(f.PropertyName))
@@ -333,6 +334,11 @@ internal static class ModelValidator
                 }
             }
 
+            if (!allowPayload && !f.AltWhen.IsEmpty)
+            {
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":alt", key), f.Id, "names by condition ('alt' with 'when') apply to a protocol's own unsigned integer");
+            }
+
             // A structure's (an option's value, a variant's case, an item's) display condition is read at a constant offset
             // of the structure, and may also hide a byte string (an empty auxiliary data field tshark does not show).
             var structureLayout = !f.ShowWhen.IsEmpty && !allowPayload ? Emit.Layout.Compute(fields) : null;
@@ -519,6 +525,47 @@ internal static class ModelValidator
         }
 
         CloseGroup();
+    }
+
+    /// <summary>
+    /// Names by condition (<c>alt: [{ when: …, id, display }]</c>): on a protocol's own unsigned integer, each condition on
+    /// an earlier integer field that is unconditional or present on the same condition as this one (LLC's protocol id by
+    /// its OUI, both present only after a SNAP header).
+    /// </summary>
+    private static void CheckConditionalAlts(EquatableArray<FieldSpec> fields, string owner, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        var seen = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
+        var names = new HashSet<string>(fields.Select(f => f.Id), StringComparer.Ordinal);
+        foreach (var f in fields)
+        {
+            var key = "field:" + f.Id;
+            if (!f.AltWhen.IsEmpty)
+            {
+                if (f.Type != FieldType.UInt || f.Signed || f.Alt is not null || !f.ShowWhen.IsEmpty)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":alt", key), f.Id, "names by condition ('alt' with 'when') apply to a protocol's own unsigned integer without another alt or a display condition");
+                }
+
+                foreach (var alt in f.AltWhen)
+                {
+                    if (!names.Add(alt.Id))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.DuplicateField, locations.Get(key + ":alt", key), alt.Id, owner);
+                    }
+
+                    foreach (var link in alt.When!.Links())
+                    {
+                        if (!seen.TryGetValue(link.FieldId, out var target) || !IsInteger(target) || (target.When is not null && target.When != f.When))
+                        {
+                            Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":alt", key), "The alt '" + alt.Id + "' of '" + f.Id + "'",
+                                "earlier integer field, unconditional or present on the same condition", link.FieldId);
+                        }
+                    }
+                }
+            }
+
+            seen[f.Id] = f;
+        }
     }
 
     /// <summary>Names a protocol's own field cannot have: the members the generated record and its view have besides the fields.</summary>

@@ -301,6 +301,15 @@ public sealed partial class ProtocolGenerator
                     }
                 }
 
+                foreach (var alt in f.AltWhen)
+                {
+                    if (alt.Enum is { } altEnum && !enumsById.ContainsKey(altEnum))
+                    {
+                        ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":alt", key), "The alt '" + alt.Id + "' of '" + f.Id + "'", "enum", altEnum);
+                        field = field with { AltWhen = field.AltWhen.Select(a => a == alt ? a with { Enum = null } : a).ToEquatableArray() };
+                    }
+                }
+
                 if (f.NamesEnumId is { } namesId && !enumsById.ContainsKey(namesId))
                 {
                     ModelValidator.Report(diagnostics, DiagnosticDescriptors.UnknownReference, lookup.Get(key + ":names", key), "The field '" + f.Id + "'", "enum", namesId);
@@ -415,6 +424,14 @@ public sealed partial class ProtocolGenerator
                 if (f.NamesEnumId is { } n && enums.TryGetValue(n, out var names))
                 {
                     usedEnums[n] = names;
+                }
+
+                foreach (var alt in f.AltWhen)
+                {
+                    if (alt.Enum is { } a && enums.TryGetValue(a, out var altNames))
+                    {
+                        usedEnums[a] = altNames;
+                    }
                 }
 
                 foreach (var c in f.Cases)

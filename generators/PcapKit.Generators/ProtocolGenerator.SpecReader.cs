@@ -40,6 +40,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] ValidKeys = ["eq", "min", "max", "any_of"];
         private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none", "coverage"];
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
+        private static readonly string[] AltKeys = ["id", "display", "max", "size", "when", "enum"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "fields", "type_name", "doc"];
@@ -973,11 +974,12 @@ public sealed partial class ProtocolGenerator
                     Cases = variantCases.ToEquatableArray(),
                     IsAddress = Bool(map, "address") ?? false,
                     Text = Scalar(map, "type") switch { "text" => TextKind.Text, "stringz" => TextKind.NulTerminated, _ => TextKind.None },
-                    Alt = Mapping(Node(map, "alt"), "alt") is { } alt && Required(alt, "id", "alt") is { } altId
+                    Alt = Node(map, "alt") is YamlMappingNode && Mapping(Node(map, "alt"), "alt") is { } alt && Node(alt, "when") is null && Required(alt, "id", "alt") is { } altId
                         ? Number(alt, "size") is { } altSize
                             ? new AltDisplaySpec(0, altId, Scalar(alt, "display") ?? altId) { Size = (int)altSize }
                             : Number(alt, "max") is { } altMax ? new AltDisplaySpec(altMax, altId, Scalar(alt, "display") ?? altId) : null
                         : null,
+                    AltWhen = ReadConditionalAlts(Node(map, "alt")),
                     HexDigits = (int)(Number(map, "hex_digits") ?? 0),
                     Role = Scalar(map, "role"),
                     ShowWhen = ReadConditions(Node(map, "show_when")),
@@ -1178,6 +1180,37 @@ public sealed partial class ProtocolGenerator
             }
 
             /// <summary>One condition, or a list of them (any may hold).</summary>
+            /// <summary>
+            /// The names a field is shown under while a condition holds: <c>alt: { when: …, id, display, enum }</c>, or a
+            /// list of them (the first that holds names the field). A mapping without <c>when</c> is a bound or a size alt.
+            /// </summary>
+            private EquatableArray<AltDisplaySpec> ReadConditionalAlts(YamlNode? node)
+            {
+                var alts = new List<AltDisplaySpec>();
+                IEnumerable<YamlNode> items = node is YamlSequenceNode sequence ? sequence.Children : node is YamlMappingNode m && Node(m, "when") is not null ? [node] : [];
+                foreach (var item in items)
+                {
+                    if (Mapping(item, "alt") is not { } alt)
+                    {
+                        continue;
+                    }
+
+                    CheckKeys(alt, "alt", AltKeys);
+                    if (Node(alt, "when") is null || Node(alt, "max") is not null || Node(alt, "size") is not null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedLayout, Loc(alt), Scalar(alt, "id") ?? "alt", "an alt in a list names the field while its 'when' holds; a bound ('max') or a size ('size') alt stands alone");
+                        continue;
+                    }
+
+                    if (Required(alt, "id", "alt") is { } id && ReadCondition(Node(alt, "when")) is { } when)
+                    {
+                        alts.Add(new AltDisplaySpec(0, id, Scalar(alt, "display") ?? id) { When = when, Enum = Scalar(alt, "enum") });
+                    }
+                }
+
+                return alts.ToEquatableArray();
+            }
+
             private EquatableArray<ConditionSpec> ReadConditions(YamlNode? node)
             {
                 var conditions = new List<ConditionSpec>();

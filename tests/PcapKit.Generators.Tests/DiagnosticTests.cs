@@ -281,6 +281,30 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 7, 14, "The field 'size' would be named 'Size' in C#, which clashes with a member every item type has");
     }
 
+    [Theory]
+    // A list entry without a condition.
+    [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: [{ id: c, display: c }] }\n", "PKGEN2012", 5, 30, "an alt in a list names the field while its 'when' holds")]
+    // A condition on a later field, and on a field present on another condition.
+    [InlineData("  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: c } }\n  - { id: a, type: u8 }\n", "PKGEN2004", 4, 29, "The alt 'c' of 'b' refers to unknown earlier integer field, unconditional or present on the same condition 'a'")]
+    [InlineData("  - { id: a, type: u8 }\n  - { id: o, type: u8, when: { field: a, eq: 1 } }\n  - { id: b, type: u8, alt: { when: { field: o, eq: 1 }, id: c } }\n", "PKGEN2004", 6, 29, "refers to unknown earlier integer field, unconditional or present on the same condition 'o'")]
+    // Not an unsigned integer; an alt named like a field; an enum that does not exist; a key it does not take.
+    [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: bytes, size: 2, alt: { when: { field: a, eq: 1 }, id: c } }\n", "PKGEN2012", 5, 41, "names by condition ('alt' with 'when') apply to a protocol's own unsigned integer")]
+    [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: a } }\n", "PKGEN2005", 5, 29, "The field 'a' is declared more than once in 'demo'")]
+    [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: c, enum: nowhere } }\n", "PKGEN2004", 5, 29, "The alt 'c' of 'b' refers to unknown enum 'nowhere'")]
+    [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: c, colour: red } }\n", "PKGEN1002", 5, 65, "Unknown key 'colour' in alt")]
+    public void ABadNameByCondition_IsReported_AtTheAlt(string fields, string id, int line, int column, string message)
+    {
+        var d = Single(Header + "fields:\n" + fields);
+        AssertAt(d, id, "demo.pcapkit.yaml", line, column, message);
+    }
+
+    [Fact]
+    public void ANameByCondition_InAnOptionsValue_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      a: { kind: 1, fields: [{ id: x, type: u8 }, { id: y, type: u8, alt: { when: { field: x, eq: 1 }, id: z } }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 10, 75, "names by condition ('alt' with 'when') apply to a protocol's own unsigned integer");
+    }
+
     [Fact]
     public void CaseTypeNamedLikeItsOwnField_IsPKGEN2013()
     {

@@ -103,10 +103,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 47, "udp.dstport", "P: as ipv6.src"),
         new(Synthetic, 47, "udp.length", "P: as ipv6.src"),
         new(Synthetic, 47, "udp.checksum", "P: as ipv6.src"),
-        .. Enumerable.Range(21, 6).Select(n => new KnownDifference("ppp__VlanPackets.pcap", n, "llc.pid", "P: tshark names a Cisco protocol id llc.cisco_pid; the pack reads one llc.pid")),
-        .. Enumerable.Range(21, 6).Select(n => new KnownDifference("ppp__many-protocols.pcap", n, "llc.pid", "P: as ppp__VlanPackets (llc.cisco_pid)")),
-        new(Synthetic, 58, "llc.pid", "P: as ppp__VlanPackets (llc.cisco_pid)"),
-        new(Synthetic, 59, "llc.pid", "P: tshark names the protocol id under OUI 0 llc.type (an EtherType); the pack reads one llc.pid"),
     ];
 
     [Fact]

@@ -480,7 +480,19 @@ internal sealed partial class ProtocolEmitter
                 _w.Line();
                 all.Add(f.PropertyName + "Alt");
             }
-            else if (f.Alt is { } alt)
+            var n = 0;
+            foreach (var named in f.AltWhen)
+            {
+                // The field under another name (and the names of its values) while a condition holds: a descriptor of its own.
+                n++;
+                var shown = f with { Id = named.Id, Display = named.Display, EnumId = named.Enum is null ? f.EnumId : null, NamesEnumId = named.Enum ?? f.NamesEnumId, AltWhen = EquatableArray<AltDisplaySpec>.Empty };
+                _w.Line("/// <summary>The field <c>" + f.Id + "</c> while its condition " + n + " holds, shown as <c>" + named.Id + "</c>.</summary>");
+                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Alt" + n + " = " + _code.Descriptor(shown, _spec.Display) + ";");
+                _w.Line();
+                all.Add(f.PropertyName + "Alt" + n);
+            }
+
+            if (f.Alt is { Size: 0 } alt)
             {
                 _w.Line("/// <summary>The field <c>" + f.Id + "</c> while its value is at most " + alt.Max + ", shown as <c>" + alt.Id + "</c>.</summary>");
                 _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + f.PropertyName + "Alt = new(" + Naming.Literal(alt.Id) + ", " +

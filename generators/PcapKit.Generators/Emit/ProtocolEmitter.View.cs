@@ -751,6 +751,27 @@ internal sealed partial class ProtocolEmitter
         var d = fieldsPrefix + f.PropertyName;
         switch (f.Type)
         {
+            case FieldType.UInt when !f.AltWhen.IsEmpty:
+            {
+                // Another name while a condition on another field holds (the first that holds); that field is
+                // unconditional or present on this one's condition, so it is there whenever this one is.
+                var chosen = d;
+                var conditions = f.AltWhen.Select((named, i) => (Test: Condition(named.When!, link =>
+                {
+                    var target = _spec.Fields.First(t => t.Id == link.FieldId);
+                    return target.When is null ? FieldCode.ToUlong(target, target.PropertyName) : "(ulong)" + target.PropertyName + ".GetValueOrDefault()";
+                }), Descriptor: d + "Alt" + (i + 1))).Reverse();
+                foreach (var (test, descriptor) in conditions)
+                {
+                    chosen = "(" + test + ") ? " + descriptor + " : " + chosen;
+                }
+
+                _w.Line(f.When is null
+                    ? "visitor.Value(" + chosen + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");"
+                    : "if (" + f.PropertyName + " is { } " + Local(fl, "Value") + ") visitor.Value(" + chosen + ", " + FieldCode.ToUlong(f, Local(fl, "Value")) + ");");
+                break;
+            }
+
             case FieldType.UInt when f.Alt is { } alt:
                 _w.Line("visitor.Value(" + FieldCode.ToUlong(f, f.PropertyName) + " <= " + Naming.Dec(alt.Max) + " ? " + d + "Alt : " + d + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");");
                 break;

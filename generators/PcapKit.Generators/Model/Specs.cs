@@ -95,6 +95,9 @@ internal sealed record FieldSpec(
     /// <summary>The name the field is shown under when its value is at most a bound (802.3's length in the EtherType field).</summary>
     public AltDisplaySpec? Alt { get; init; }
 
+    /// <summary>The names the field is shown under while a condition on another field holds, the first that holds (LLC's protocol id by its OUI).</summary>
+    public EquatableArray<AltDisplaySpec> AltWhen { get; init; } = EquatableArray<AltDisplaySpec>.Empty;
+
     /// <summary>An integer in two's complement (<c>i8</c>…<c>i64</c>; a <c>sbyte</c>…<c>long</c> property): typed signed, shown signed.</summary>
     public bool Signed { get; init; }
 }
@@ -107,6 +110,12 @@ internal sealed record AltDisplaySpec(ulong Max, string Id, string Display)
 {
     /// <summary>For a byte string: the length that selects the other name (0 for an integer's bound).</summary>
     public int Size { get; init; }
+
+    /// <summary>The condition on another field that selects the other name (instead of a bound or a size).</summary>
+    public ConditionSpec? When { get; init; }
+
+    /// <summary>The enum that names the values under the other name (null: the field's own).</summary>
+    public string? Enum { get; init; }
 }
 
 /// <summary>One case of a variant: the values of the switch field that select it, and its layout.</summary>

@@ -168,6 +168,11 @@ frames += [(1, bytes(eth4() / IP(src=v4b, dst=v4a) / ICMP(type=3, code=4, nextho
 # An IGMPv1 membership report (RFC 1112): its second byte is unused (appended, as above).
 frames += [(1, bytes(eth4() / IP(src=v4a, dst="239.1.2.3") / IGMP(type=0x12, mrcode=0, gaddr="239.1.2.3")))]
 
+# SNAP protocol ids under the organizations tshark names them by (llc.type for 802.1H's 0x0000f8, AppleTalk's, IANA's,
+# Nortel's, Bluetooth's, …) and one it does not know (llc.pid) (appended, as above).
+for oui in (0x0000f8, 0x080007, 0x000081, 0x00005e, 0x004096, 0x001958, 0x0001e8, 0x00e02b, 0x00e052, 0x0017f2, 0x123456):
+    frames.append((1, bytes(Dot3(src=mac_a, dst="01:00:0c:cc:cc:cc") / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=oui, code=0x2000) / Raw(bytes(20)))))
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
