@@ -231,9 +231,55 @@ internal static class ModelValidator
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), c.Id, "a single-byte kind has no value fields");
             }
 
-            ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false);
+            ValidateFields(c.Fields, key + ":field:", spec.Id + "." + c.Id, locations, diagnostics, allowPayload: false, allowDecode: true);
             CheckStructure(c.Fields, key + ":field:", locations, diagnostics);
             CheckCaseNames(c.Id, c.TypeName, c.Fields, spec.Cases.Where(o => o.Id != c.Id).SelectMany(o => o.Fields).Select(o => o.PropertyName), locations.Get(key), diagnostics);
+            CheckDecodedOptionNames(c, key + ":field:", locations, diagnostics);
+        }
+    }
+
+    /// <summary>
+    /// The fields an option's <c>decode:</c> hook reports get descriptors beside the case's own, named after the case
+    /// and their path (<c>MultipathFlagsField</c>; a list's items <c>…Item</c>): no two may spell the same name.
+    /// </summary>
+    private static void CheckDecodedOptionNames(TlvCaseSpec c, string prefix, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in c.Fields)
+        {
+            taken[f.PropertyName + "Field"] = f.Id;
+            taken[f.PropertyName + "AltField"] = f.Id;
+            taken[f.PropertyName + "TrailingField"] = f.Id + "_trailing";
+        }
+
+        foreach (var f in c.Fields.Where(f => f.Decode))
+        {
+            Walk(f.Children, string.Empty, string.Empty, locations.Get(prefix + f.Id + ":decode", prefix + f.Id));
+        }
+
+        void Walk(IEnumerable<FieldSpec> fields, string path, string idPath, LocationInfo? location)
+        {
+            foreach (var d in fields)
+            {
+                var name = path + d.PropertyName;
+                var id = idPath.Length == 0 ? d.Id : idPath + "." + d.Id;
+                foreach (var candidate in d.Type == FieldType.DecodedList ? new[] { name + "Field", name + "Item" } : [name + "Field"])
+                {
+                    if (taken.TryGetValue(candidate, out var other))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.NameClash, location, "decoded field", id, c.TypeName + candidate, "'" + other + "'");
+                    }
+                    else
+                    {
+                        taken[candidate] = id;
+                    }
+                }
+
+                if (d.Type == FieldType.DecodedList)
+                {
+                    Walk(d.Children, name, id, location);
+                }
+            }
         }
     }
 
@@ -243,7 +289,8 @@ internal static class ModelValidator
         string owner,
         LocationLookup locations,
         List<DiagnosticInfo> diagnostics,
-        bool allowPayload)
+        bool allowPayload,
+        bool allowDecode = false)
     {
         var seen = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
         var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -383,9 +430,11 @@ internal static class ModelValidator
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "a byte string needs 'size', 'length' or 'region'");
             }
 
-            if (f.Decode && !allowPayload)
+            if (f.Decode && (allowPayload ? false : !allowDecode || f.DecodeFrom is not null))
             {
-                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":decode", key), f.Id, "only a protocol's own fields can be decoded by a hook, not an option's or an item's");
+                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":decode", key), f.Id,
+                    allowDecode ? "an option's value is decoded by a hook of its own ('decode:' with fields), not by another protocol's ('decode: { from: … }')"
+                                : "only a protocol's own fields and an option's value can be decoded by a hook, not a variant case's or an item's");
             }
 
             if (f.Type == FieldType.Payload)

@@ -305,6 +305,30 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 10, 75, "names by condition ('alt' with 'when') apply to a protocol's own unsigned integer");
     }
 
+    private const string DecodedOption = "fields:\n  - { id: opts, tlv: opts, region: rest }\ntlvs:\n  opts:\n    kind: { type: u8 }\n    length: { type: u8 }\n    cases:\n      pair:\n        kind: 1\n        fields:\n          - { id: form, type: u8 }\n";
+
+    [Fact]
+    public void ADecodedFieldNamedLikeTheOptionsOwn_IsPKGEN2013_AtTheDecode()
+    {
+        // Its descriptor would be PairFormField, as the option's field 'form' is.
+        var d = Single(Header + DecodedOption + "          - { id: body, type: bytes, region: rest, decode: [{ id: form, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2013", "demo.pcapkit.yaml", 14, 60, "The decoded field 'form' would be named 'PairFormField' in C#, which clashes with 'form'");
+    }
+
+    [Fact]
+    public void AnOptionDecodedAsAnotherProtocolsField_IsPKGEN2012()
+    {
+        var d = Single(Header + DecodedOption + "          - { id: body, type: bytes, region: rest, decode: { from: dns } }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 14, 60, "an option's value is decoded by a hook of its own");
+    }
+
+    [Fact]
+    public void AVariantCaseDecodedByAHook_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    type_name: Body\n    cases:\n      a: { when: [1], fields: [{ id: rest, type: bytes, region: rest, decode: [{ id: x, type: u8 }] }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 79, "only a protocol's own fields and an option's value can be decoded by a hook, not a variant case's or an item's");
+    }
+
     [Fact]
     public void CaseTypeNamedLikeItsOwnField_IsPKGEN2013()
     {

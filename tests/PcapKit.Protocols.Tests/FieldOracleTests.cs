@@ -82,6 +82,7 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 53, "sctp.chunk_length", "T: as sctp.chunk_type"),
         new(Synthetic, 66, "dccp.seq_raw", "T: tshark shows no sequence number for a Data packet with short (24-bit) sequence numbers"),
         new(Synthetic, 67, "udp.length", "T: tshark adds a computed udp.length for UDP-Lite (the IP payload length)"),
+        new(Synthetic, 110, "tcp.options.mptcp.checksum", "T: tshark shows a DSS checksum only when the connection's MP_CAPABLE asked for checksums (its conversation state); the pack shows it whenever the option's length leaves room for it (RFC 8684 §3.3)"),
 
         // what the pack does not lay out yet
         new(Synthetic, 77, "ip.cipso.categories", "P: tshark writes a bitmap tag's set bits and a ranged tag's ranges into the categories string (0,2,15 and 10-2); the pack gives the bitmap and the ranges as fields, and only an enumerated tag's categories under this name"),

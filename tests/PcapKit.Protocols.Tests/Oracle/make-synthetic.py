@@ -173,6 +173,35 @@ frames += [(1, bytes(eth4() / IP(src=v4a, dst="239.1.2.3") / IGMP(type=0x12, mrc
 for oui in (0x0000f8, 0x080007, 0x000081, 0x00005e, 0x004096, 0x001958, 0x0001e8, 0x00e02b, 0x00e052, 0x0017f2, 0x123456):
     frames.append((1, bytes(Dot3(src=mac_a, dst="01:00:0c:cc:cc:cc") / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=oui, code=0x2000) / Raw(bytes(20)))))
 
+# Multipath TCP options (RFC 8684 §3), one per subtype and length form, and some whose length fits no form (appended, as above).
+mptcp = [
+    bytes([0x01, 0x81]),                                                                   # MP_CAPABLE v1 SYN
+    bytes([0x00, 0x81]) + bytes(range(1, 9)),                                              # v0, sender key
+    bytes([0x01, 0x01]) + bytes(range(1, 17)),                                             # both keys
+    bytes([0x01, 0x01]) + bytes(range(1, 17)) + bytes.fromhex("0064"),                     # and the data-level length
+    bytes([0x01, 0x81]) + bytes(range(1, 17)) + bytes.fromhex("0064abcd"),                 # and the checksum
+    bytes([0x01, 0x3e]), bytes([0x00, 0x81]) + bytes(range(1, 13)),                        # every flag; a length of no form
+    bytes([0x11, 0x05]) + bytes.fromhex("deadbeef01020304"),                               # MP_JOIN SYN
+    bytes([0x10, 0x05]) + bytes(range(1, 9)) + bytes.fromhex("a1a2a3a4"),                  # SYN/ACK
+    bytes([0x10, 0x00]) + bytes(range(1, 21)),                                             # third ACK
+    bytes([0x11, 0x05]) + bytes(range(1, 7)),                                              # no form
+    bytes([0x20, 0x01]) + bytes.fromhex("00000010"),                                       # DSS: a 4-byte data ACK
+    bytes([0x20, 0x0e]) + bytes.fromhex("0000000000000020000000300040"),                   # 8-byte DSN mapping, no ACK
+    bytes([0x20, 0x14]) + bytes.fromhex("000000200000003000400000"),                       # DATA_FIN, 4-byte DSN, checksum
+    bytes([0x30, 0x07, 10, 0, 0, 1]),                                                      # ADD_ADDR IPv4
+    bytes([0x30, 0x07, 10, 0, 0, 1, 0x1f, 0x90]),                                          # and a port
+    bytes([0x30, 0x07, 10, 0, 0, 1]) + bytes(range(1, 9)),                                 # and a truncated HMAC
+    bytes([0x31, 0x07]) + bytes.fromhex("20010db8000000000000000000000001") + bytes.fromhex("1f90") + bytes(range(1, 9)),  # IPv6, echo
+    bytes([0x40, 0x07, 0x08]),                                                             # REMOVE_ADDR
+    bytes([0x51]), bytes([0x50, 0x03]),                                                    # MP_PRIO, with an address id
+    bytes([0x60, 0x00]) + bytes.fromhex("0000000000000099"),                               # MP_FAIL
+    bytes([0x70, 0x00]) + bytes(range(1, 9)),                                              # MP_FASTCLOSE
+    bytes([0x8a, 0x02]),                                                                   # MP_TCPRST
+    bytes([0xf0, 0x12, 0x34]),                                                             # experimental
+]
+for n, value in enumerate(mptcp):
+    frames.append((1, bytes(eth4() / IP(src=v4a, dst=v4b) / TCP(sport=40000 + n, dport=80, flags="A", options=[(30, value)]))))
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
