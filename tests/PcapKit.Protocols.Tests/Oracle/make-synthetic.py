@@ -202,6 +202,14 @@ mptcp = [
 for n, value in enumerate(mptcp):
     frames.append((1, bytes(eth4() / IP(src=v4a, dst=v4b) / TCP(sport=40000 + n, dport=80, flags="A", options=[(30, value)]))))
 
+# DNS Search List options (RFC 8106 §5.2): two names then padding, a label that runs past the option, padding alone (appended, as above).
+def dnssl(names):
+    body = b"\x00\x00" + struct.pack("!I", 300) + names
+    body += bytes(-(len(body) + 2) % 8)
+    return bytes([31, (len(body) + 2) // 8]) + body
+for names in (b"\x07example\x03com\x00\x01a\x01b\x00", b"\x03abc\x09xy", b""):
+    frames.append((1, bytes(Ether(src=mac_a, dst="33:33:00:00:00:01") / IPv6(src="fe80::1", dst="ff02::1") / ICMPv6ND_RA() / Raw(dnssl(names)))))
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
