@@ -85,7 +85,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 110, "tcp.options.mptcp.checksum", "T: tshark shows a DSS checksum only when the connection's MP_CAPABLE asked for checksums (its conversation state); the pack shows it whenever the option's length leaves room for it (RFC 8684 §3.3)"),
 
         // what the pack does not lay out yet
-        new(Synthetic, 77, "ip.cipso.categories", "P: tshark writes a bitmap tag's set bits and a ranged tag's ranges into the categories string (0,2,15 and 10-2); the pack gives the bitmap and the ranges as fields, and only an enumerated tag's categories under this name"),
         new(Synthetic, 79, "sctp.parameter_type", "P: an Unrecognized Parameter holds the parameter it reports; tshark dissects it, the pack keeps its bytes (sctp.parameter_value): a set holding itself would nest as deep as a hostile packet goes"),
         new(Synthetic, 79, "sctp.parameter_length", "P: as sctp.parameter_type"),
         new(Synthetic, 79, "sctp.parameter_value", "P: as sctp.parameter_type"),

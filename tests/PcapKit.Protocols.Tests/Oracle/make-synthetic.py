@@ -210,6 +210,16 @@ def dnssl(names):
 for names in (b"\x07example\x03com\x00\x01a\x01b\x00", b"\x03abc\x09xy", b""):
     frames.append((1, bytes(Ether(src=mac_a, dst="33:33:00:00:00:01") / IPv6(src="fe80::1", dst="ff02::1") / ICMPv6ND_RA() / Raw(dnssl(names)))))
 
+# CIPSO tags' categories (FIPS 188): a bitmap with bits set, with none, without one; ranges, a last range without its
+# low end, a range of one category; an enumerated list (appended, as above).
+def cipso_tag(kind, data):
+    return bytes([kind, len(data) + 4, 0, 5]) + data
+for tag in (cipso_tag(1, bytes([0xa0, 0x01])), cipso_tag(1, bytes(2)), cipso_tag(1, b""), cipso_tag(5, struct.pack("!HHHH", 10, 2, 7, 5)),
+            cipso_tag(5, struct.pack("!HHH", 10, 2, 7)), cipso_tag(5, struct.pack("!HH", 10, 10)), cipso_tag(2, struct.pack("!HH", 1, 9))):
+    option = bytes([134, len(tag) + 6]) + struct.pack("!I", 3) + tag
+    option += bytes(-len(option) % 4)
+    frames.append((1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(option)]) / UDP(sport=5004, dport=53))))
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
