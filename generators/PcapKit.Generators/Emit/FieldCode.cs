@@ -219,6 +219,57 @@ internal sealed class FieldCode
     };
 
     /// <summary>A <c>new FieldDescriptor(...)</c> expression.</summary>
+    /// <summary>
+    /// The descriptors of the fields a <c>decode:</c> hook reports, children before their lists (static fields
+    /// initialize in order): each named <paramref name="parent"/>, its path and <paramref name="suffix"/> (a protocol's
+    /// <c>QueriesName</c>, an option's <c>MultipathFlagsField</c>), a list's items <c>…Item</c>; <paramref name="names"/>
+    /// gets the names of the top-level ones.
+    /// </summary>
+    public IEnumerable<(string Name, string Initializer, string Summary)> DecodedDescriptors(IEnumerable<FieldSpec> fields, string parent, string suffix, string displayPrefix, List<string> names)
+    {
+        foreach (var d in fields)
+        {
+            var name = parent + d.PropertyName;
+            if (d.Type == FieldType.DecodedList)
+            {
+                var children = new List<string>();
+                foreach (var child in DecodedDescriptors(d.Children, name, suffix, displayPrefix, children))
+                {
+                    yield return child;
+                }
+
+                yield return (name + "Item", "new(" + Naming.Literal(d.RepeatTypeName ?? d.Id) + ", null, " + Dissection + ".FieldKind.Structure, children: [" + string.Join(", ", children) + "])",
+                    "An item of <c>" + d.Id + "</c> (decoded by the hook).");
+                yield return (name + suffix, Descriptor(d, displayPrefix, "[" + name + "Item]"), "The list <c>" + d.Id + "</c> (decoded by the hook).");
+            }
+            else
+            {
+                yield return (name + suffix, Descriptor(d, displayPrefix), "The field <c>" + d.Id + "</c> (decoded by the hook).");
+            }
+
+            names.Add(name + suffix);
+        }
+    }
+
+    /// <summary>Declares the hand-written hook that decodes <paramref name="decoded"/> (<c>Decode&lt;Field&gt;</c>) in the type being written.</summary>
+    /// <param name="w">The writer.</param>
+    /// <param name="decoded">The field declared with <c>decode:</c>.</param>
+    /// <param name="fields">Where the decoded fields' descriptors are, for the documentation.</param>
+    /// <param name="view">What the view is, for the documentation.</param>
+    public static void EmitDecodeHook(SourceWriter w, FieldSpec decoded, string fields, string view)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Decodes <c>" + ProtocolEmitter.Xml(decoded.Id) + "</c> for <paramref name=\"visitor\"/>: a hook implemented by hand in a partial file, reporting");
+        w.Line("/// the fields declared under the spec's <c>decode:</c> (" + fields + "). It must not throw: what it cannot decode it reports as bytes.");
+        w.Line("/// </summary>");
+        w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
+        w.Line("/// <param name=\"view\">" + view + "</param>");
+        w.Line("/// <param name=\"visitor\">The visitor.</param>");
+        w.Line("private static partial void Decode" + decoded.PropertyName + "<TVisitor>(View view, ref TVisitor visitor)");
+        w.Line("    where TVisitor : " + Dissection + ".IFieldVisitor, allows ref struct;");
+        w.Line();
+    }
+
     public string Descriptor(FieldSpec f, string displayPrefix, string? children = null, SizeOfSpec? scaled = null)
     {
         var display = f.Display ?? f.Id;

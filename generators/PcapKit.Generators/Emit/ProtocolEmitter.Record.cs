@@ -531,34 +531,15 @@ internal sealed partial class ProtocolEmitter
         _w.Line();
     }
 
-    /// <summary>
-    /// The descriptors of the fields a <c>decode:</c> hook reports, children before their lists (static fields initialize
-    /// in order); a nested field's name is its list's followed by its own (<c>QueriesName</c>).
-    /// </summary>
+    /// <summary>Emits the descriptors of the fields a <c>decode:</c> hook reports (<c>QueriesName</c>); returns the top-level ones' names.</summary>
     private List<string> EmitDecodedDescriptors(IEnumerable<FieldSpec> fields, string parent)
     {
         var names = new List<string>();
-        foreach (var d in fields)
+        foreach (var (name, initializer, summary) in _code.DecodedDescriptors(fields, parent, string.Empty, _spec.Display, names))
         {
-            var name = parent + d.PropertyName;
-            if (d.Type == FieldType.DecodedList)
-            {
-                var children = EmitDecodedDescriptors(d.Children, name);
-                _w.Line("/// <summary>An item of <c>" + d.Id + "</c> (decoded by the hook).</summary>");
-                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + "Item = new(" + Naming.Literal(d.RepeatTypeName ?? d.Id) + ", null, " +
-                        FieldCode.Dissection + ".FieldKind.Structure, children: [" + string.Join(", ", children) + "]);");
-                _w.Line();
-                _w.Line("/// <summary>The list <c>" + d.Id + "</c> (decoded by the hook).</summary>");
-                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + _code.Descriptor(d, _spec.Display, "[" + name + "Item]") + ";");
-            }
-            else
-            {
-                _w.Line("/// <summary>The field <c>" + d.Id + "</c> (decoded by the hook).</summary>");
-                _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + _code.Descriptor(d, _spec.Display) + ";");
-            }
-
+            _w.Line("/// <summary>" + summary + "</summary>");
+            _w.Line("public static readonly " + FieldCode.Dissection + ".FieldDescriptor " + name + " = " + initializer + ";");
             _w.Line();
-            names.Add(name);
         }
 
         return names;

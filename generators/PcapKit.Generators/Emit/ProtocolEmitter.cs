@@ -204,16 +204,7 @@ internal sealed partial class ProtocolEmitter
 
         foreach (var decoded in _spec.Fields.Where(f => f.Decode))
         {
-            _w.Line("/// <summary>");
-            _w.Line("/// Decodes <c>" + Xml(decoded.Id) + "</c> for <paramref name=\"visitor\"/>: a hook implemented by hand in a partial file, reporting");
-            _w.Line("/// the fields declared under the spec's <c>decode:</c> (<c>Fields.*</c>). It must not throw: what it cannot decode it reports as bytes.");
-            _w.Line("/// </summary>");
-            _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
-            _w.Line("/// <param name=\"view\">The parsed unit.</param>");
-            _w.Line("/// <param name=\"visitor\">The visitor.</param>");
-            _w.Line("private static partial void Decode" + decoded.PropertyName + "<TVisitor>(View view, ref TVisitor visitor)");
-            _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct;");
-            _w.Line();
+            FieldCode.EmitDecodeHook(_w, decoded, "<c>Fields.*</c>", "The parsed unit.");
         }
 
         _w.Line("/// <summary>The protocol as the dissector and the registry see it.</summary>");

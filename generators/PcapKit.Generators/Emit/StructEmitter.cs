@@ -92,9 +92,9 @@ internal sealed class StructEmitter
             if (f.Decode)
             {
                 // An option's value decoded by a hook: the fields it reports, children before their lists.
-                foreach (var d in DecodedDescriptors(f.Children, _typeName, decoded))
+                foreach (var (name, initializer, _) in _code.DecodedDescriptors(f.Children, _typeName, "Field", _displayPrefix, decoded))
                 {
-                    yield return d;
+                    yield return (name, initializer);
                 }
             }
 
@@ -124,36 +124,6 @@ internal sealed class StructEmitter
                 yield return (_typeName + f.PropertyName + "TrailingField",
                     "new(" + Naming.Literal(f.Id + "_trailing") + ", " + Naming.Literal(_displayPrefix + "." + (f.Display ?? f.Id) + "_trailing") + ", " + FieldCode.Dissection + ".FieldKind.Bytes)");
             }
-        }
-    }
-
-    /// <summary>
-    /// The descriptors of the fields a case's <c>decode:</c> hook reports, named after the case and their path
-    /// (<c>MultipathVersionField</c>; a list's items <c>…Item</c>), children before their lists; <paramref name="names"/>
-    /// gets the top-level ones.
-    /// </summary>
-    private IEnumerable<(string Name, string Initializer)> DecodedDescriptors(IEnumerable<FieldSpec> fields, string parent, List<string> names)
-    {
-        foreach (var d in fields)
-        {
-            var name = parent + d.PropertyName;
-            if (d.Type == FieldType.DecodedList)
-            {
-                var children = new List<string>();
-                foreach (var child in DecodedDescriptors(d.Children, name, children))
-                {
-                    yield return child;
-                }
-
-                yield return (name + "Item", "new(" + Naming.Literal(d.RepeatTypeName ?? d.Id) + ", null, " + FieldCode.Dissection + ".FieldKind.Structure, children: [" + string.Join(", ", children) + "])");
-                yield return (name + "Field", _code.Descriptor(d, _displayPrefix, "[" + name + "Item]"));
-            }
-            else
-            {
-                yield return (name + "Field", _code.Descriptor(d, _displayPrefix));
-            }
-
-            names.Add(name + "Field");
         }
     }
 
@@ -191,16 +161,7 @@ internal sealed class StructEmitter
 
         foreach (var decoded in _fields.Where(f => f.Decode))
         {
-            _w.Line("/// <summary>");
-            _w.Line("/// Decodes <c>" + ProtocolEmitter.Xml(decoded.Id) + "</c> for <paramref name=\"visitor\"/>: a hook implemented by hand in a partial file, reporting");
-            _w.Line("/// the fields declared under the spec's <c>decode:</c> (<c>" + owner + "." + _typeName + "…Field</c>). It must not throw: what it cannot decode it reports as bytes.");
-            _w.Line("/// </summary>");
-            _w.Line("/// <typeparam name=\"TVisitor\">The visitor type.</typeparam>");
-            _w.Line("/// <param name=\"view\">The option's value.</param>");
-            _w.Line("/// <param name=\"visitor\">The visitor.</param>");
-            _w.Line("private static partial void Decode" + decoded.PropertyName + "<TVisitor>(View view, ref TVisitor visitor)");
-            _w.Line("    where TVisitor : " + FieldCode.Dissection + ".IFieldVisitor, allows ref struct;");
-            _w.Line();
+            FieldCode.EmitDecodeHook(_w, decoded, "<c>" + owner + "." + _typeName + "…Field</c>", "The option's value.");
         }
 
         _w.Line("/// <summary>The size of the fixed part.</summary>");
