@@ -43,6 +43,8 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["ip.cipso.bitmap"] = "a CIPSO bitmap tag's bitmap as it is on the wire; tshark shows only its set bits (ip.cipso.categories, which the pack shows too)",
         ["ip.cipso.ranges"] = "a CIPSO ranged tag's ranges as they are on the wire; tshark shows only their text (ip.cipso.categories, which the pack shows too)",
         ["icmpv6.opt.dnssl.padding"] = "the zero octets after a DNS Search List's names; tshark marks them icmpv6.opt.padding, a field without a value",
+        ["sctp.parameter_unrecognized"] = "an Unrecognized Parameter reported inside another, kept as bytes (the outer one's parameters are dissected one level deep)",
+        ["sctp.parameter_unrecognized_trailing"] = "bytes of an Unrecognized Parameter that are not a whole parameter",
         ["igmp.v3.resv"] = "the reserved bits before an IGMPv3 query's S flag; tshark shows them only in its tree text",
         ["igmp.message_data"] = "an IGMP message body the pack does not lay out",
         ["igmp.second_byte_data"] = "the second byte's variant when no case reads it (a message cut before it)",

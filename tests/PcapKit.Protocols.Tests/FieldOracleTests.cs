@@ -85,9 +85,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 110, "tcp.options.mptcp.checksum", "T: tshark shows a DSS checksum only when the connection's MP_CAPABLE asked for checksums (its conversation state); the pack shows it whenever the option's length leaves room for it (RFC 8684 §3.3)"),
 
         // what the pack does not lay out yet
-        new(Synthetic, 79, "sctp.parameter_type", "P: an Unrecognized Parameter holds the parameter it reports; tshark dissects it, the pack keeps its bytes (sctp.parameter_value): a set holding itself would nest as deep as a hostile packet goes"),
-        new(Synthetic, 79, "sctp.parameter_length", "P: as sctp.parameter_type"),
-        new(Synthetic, 79, "sctp.parameter_value", "P: as sctp.parameter_type"),
         new(Synthetic, 18, "igmp.max_resp", "P: an IGMPv1 query has an unused byte (igmp.reserved) where v2 has the maximum response time"),
         new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
         new(Synthetic, 47, "frame.protocols", "P: the Redirected Header option's packet is kept as bytes; tshark dissects it"),

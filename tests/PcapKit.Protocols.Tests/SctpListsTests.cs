@@ -71,6 +71,52 @@ public sealed class SctpListsTests
         AssertWritesBack(SackAndAbort);
     }
 
+    [Fact]
+    public void AnUnrecognizedParameter_IsDissectedOneLevelDeep_AndOneInsideItStaysBytes()
+    {
+        // INIT ACK (tag 0x55667788) whose Unrecognized Parameter (8) reports an unknown parameter 0x1234 ("aabb",
+        // padded) and another Unrecognized Parameter that reports a cookie preservative: the first level is dissected
+        // as parameters, the second stays bytes. Then ten thousand Unrecognized Parameters nested in one another: one
+        // level again, nothing deeper, no stack to exhaust.
+        var inner = "0009000800001388";
+        var nested = "0008000c" + inner;
+        var value = "12340006aabb0000" + nested;
+        var parameter = "0008" + ((4 + (value.Length / 2)).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)) + value;
+        var fields = Fields(InitAck(parameter), "sctp.parameter_type", "sctp.parameter_value", "sctp.parameter_unrecognized", "sctp.parameter_cookie_preservative_incr");
+        Assert.Equal(["0x0008,0x1234,0x0008", "aabb", nested[8..], ""], fields);
+
+        var deep = "0009000800001388";
+        for (var i = 0; i < 10_000; i++)
+        {
+            deep = "0008" + (4 + (deep.Length / 2)).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + deep;
+        }
+
+        var types = Fields(InitAck(deep), "sctp.parameter_type")[0];
+        Assert.Equal("0x0008,0x0008", types);
+    }
+
+    private static string InitAck(string parameters)
+    {
+        var chunk = "55667788" + "00008000" + "00050005" + "000007d0" + parameters;
+        return "1388960c" + "55667788" + "00000000" + "0200" + (4 + (chunk.Length / 2)).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + chunk;
+    }
+
+    private static string[] Fields(string hex, params string[] names)
+    {
+        var bytes = Hex.Parse(hex);
+        var stack = new Dissection.LayerStack();
+        Packs.Dissector.DissectPayload(bytes, Packs.Registry.IpProtocolTable, 132, default, stack);
+        var collector = new Output.FieldValueCollector(names);
+        collector.Collect(new Dissection.Frame(bytes, stack, Packs.Registry));
+        var values = new string[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            values[i] = collector.GetValue(i);
+        }
+
+        return values;
+    }
+
     private static void AssertWritesBack(string hex)
     {
         var bytes = Hex.Parse(hex);
