@@ -303,6 +303,7 @@ public sealed partial class ProtocolGenerator
                         "ReservedAttribute" => "reserved",
                         "BitsAttribute" => "bits",
                         "SizeOfAttribute" => "size_of",
+                        "AltDisplayAttribute" => "alt",
                         _ => null,
                     };
                     if (sub is not null)
@@ -574,6 +575,49 @@ public sealed partial class ProtocolGenerator
                 type = FieldType.Bool;
             }
 
+            // [AltDisplay] (repeatable): names by condition, or one bound or size (YAML's alt:).
+            AltDisplaySpec? alt = null;
+            var altWhen = new List<AltDisplaySpec>();
+            foreach (var a in property.GetAttributes())
+            {
+                if (a.AttributeClass?.ContainingNamespace?.ToDisplayString() != AnnotationsNamespace || AttributeName(a) != "AltDisplayAttribute")
+                {
+                    continue;
+                }
+
+                var altId = (string)a.ConstructorArguments[0].Value!;
+                var altDisplay = (string)a.ConstructorArguments[1].Value!;
+                if (Named(a, "WhenField") is string whenField)
+                {
+                    altWhen.Add(new AltDisplaySpec(0, altId, altDisplay)
+                    {
+                        When = new ConditionSpec(FieldIdOf(property.ContainingType, whenField), ToULong(Named(a, "WhenMask") ?? 0UL), ToULong(Named(a, "WhenEqual") ?? 0UL))
+                        {
+                            AnyOf = NamedArray(a, "WhenAnyOf").Select(v => ToULong(v.Value)).ToEquatableArray(),
+                        },
+                        Enum = Named(a, "Names") as string,
+                    });
+                }
+                else if (alt is not null)
+                {
+                    state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property.Name,
+                        "a field has one alt by bound or size; more names need a condition ('WhenField')");
+                }
+                else if (Named(a, "Size") is int altSize && altSize > 0)
+                {
+                    alt = new AltDisplaySpec(0, altId, altDisplay) { Size = altSize };
+                }
+                else if (Named(a, "Max") is { } altMax && ToULong(altMax) != ulong.MaxValue)
+                {
+                    alt = new AltDisplaySpec(ToULong(altMax), altId, altDisplay);
+                }
+                else
+                {
+                    state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property.Name,
+                        "an [AltDisplay] needs 'Max', 'Size' or 'WhenField'");
+                }
+            }
+
             return new FieldSpec(
                 id,
                 property.Name,
@@ -611,6 +655,8 @@ public sealed partial class ProtocolGenerator
                 SwitchField = variantSwitch,
                 Cases = variantCases.ToEquatableArray(),
                 RepeatUntil = repeatUntil,
+                Alt = alt,
+                AltWhen = altWhen.ToEquatableArray(),
             };
         }
 

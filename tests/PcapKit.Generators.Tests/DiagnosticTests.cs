@@ -520,6 +520,16 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN2012", "X.cs", 9, 37, "The field 'Items' cannot be laid out: an item whose size depends on its own fields is a 'partial record' class, not a record struct");
     }
 
+    [Theory]
+    [InlineData("[AltDisplay(\"b\", \"b\")]", "an [AltDisplay] needs 'Max', 'Size' or 'WhenField'")]
+    [InlineData("[AltDisplay(\"b\", \"b\", Max = 10), AltDisplay(\"c\", \"c\", Max = 20)]", "a field has one alt by bound or size; more names need a condition ('WhenField')")]
+    public void ABadAltDisplay_IsPKGEN2012_AtTheAttribute(string attributes, string message)
+    {
+        var code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic sealed partial record X\n{\n    " + attributes + "\n    public ushort A { get; init; }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN2012", "X.cs", 6, attributes.Contains("Max = 20", System.StringComparison.Ordinal) ? 38 : 6, "The field 'A' cannot be laid out: " + message);
+    }
+
     [Fact]
     public void NestedProtocol_IsPKGEN3003_AtTheTypeName()
     {

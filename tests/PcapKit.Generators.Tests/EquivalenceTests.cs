@@ -30,6 +30,9 @@ public sealed class EquivalenceTests
     // width's extremes, and values around zero.
     private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Signed = new(() => Compile("SignedEquivalence", "Demo.SignedYaml", "Demo.SignedAttributes"));
 
+    /// <summary>Scenarios/AltEquivalence: other names by a bound and by conditions (<c>alt:</c> / <c>[AltDisplay]</c>).</summary>
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Alts = new(() => Compile("AltEquivalence", "Demo.AltYaml", "Demo.AltAttributes"));
+
     // A header of 16 bytes (4 + a 12-byte option area) and two payload bytes; the stamp option's flag chooses its
     // entry: 1 an address and a time, 2 a note, 0 (the default) a time, and flag 1 with a value too short for it (raw);
     // then a remarks option of two measured items, and one whose second item is cut (its bytes kept as trailing).
@@ -173,6 +176,27 @@ public sealed class EquivalenceTests
         }
 
         Assert.Contains("-32768", Json(yaml, Convert.FromHexString(packets[0].Hex)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OtherNames_ByABoundAndByConditions_AreTheSameBothWays()
+    {
+        var (yaml, attributes) = Alts.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        (string Hex, string Shown)[] packets =
+        [
+            ("0800" + "aa" + "000000" + "0800" + "02" + "ff", "\"kind\":2048,\"dsap\":170,\"oui\":0,\"type\":{\"value\":2048,\"name\":\"ipv4\"},\"tag\":2"),
+            ("05dc" + "aa" + "00000c" + "2000" + "02", "\"length\":1500,\"dsap\":170,\"oui\":12,\"cisco_pid\":8192,\"tag\":2"),
+            ("05dd" + "aa" + "123456" + "2000" + "02", "\"kind\":1501,\"dsap\":170,\"oui\":1193046,\"pid\":8192,\"tag\":2"),
+            ("0040" + "ab" + "07" + "ffff", "\"length\":64,\"dsap\":171,\"odd_tag\":7"),
+        ];
+        var random = new Random(19);
+        foreach (var (hex, shown) in packets)
+        {
+            var packet = Convert.FromHexString(hex);
+            Assert.Contains(shown, Json(yaml, packet), StringComparison.Ordinal);
+            AssertSameOnEveryPrefixAndMutation(Alts.Value, packet, random);
+        }
     }
 
     [Fact]

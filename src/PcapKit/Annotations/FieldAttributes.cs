@@ -151,6 +151,52 @@ public sealed class PresentWhenAttribute : Attribute
     public ulong[]? AnyOf { get; set; }
 }
 
+/// <summary>
+/// Shows the field under another name (YAML's <c>alt:</c>): while an integer is at most <see cref="Max"/> (802.3's length
+/// in the EtherType field), while a byte string is <see cref="Size"/> bytes long (an address), or — repeatable on a
+/// protocol's own integer — while a condition on another field holds (<see cref="WhenField"/>; the first that holds),
+/// with the names of another enum (<see cref="Names"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
+public sealed class AltDisplayAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="id">The field's identifier under the other name.</param>
+    /// <param name="display">The other display name, relative to the protocol's prefix.</param>
+    public AltDisplayAttribute(string id, string display)
+    {
+        Id = id;
+        Display = display;
+    }
+
+    /// <summary>The field's identifier under the other name.</summary>
+    public string Id { get; }
+
+    /// <summary>The other display name.</summary>
+    public string Display { get; }
+
+    /// <summary>The bound: the other name while the value is at most this (unset: <see cref="ulong.MaxValue"/>).</summary>
+    public ulong Max { get; set; } = ulong.MaxValue;
+
+    /// <summary>For a byte string: the other name, as an address, while it is this many bytes long.</summary>
+    public int Size { get; set; }
+
+    /// <summary>The property whose value chooses the other name.</summary>
+    public string? WhenField { get; set; }
+
+    /// <summary>When non-zero, the other name while <see cref="WhenField"/> has any of these bits set.</summary>
+    public ulong WhenMask { get; set; }
+
+    /// <summary>When <see cref="WhenMask"/> is zero and <see cref="WhenAnyOf"/> unset, the other name while <see cref="WhenField"/> equals this.</summary>
+    public ulong WhenEqual { get; set; }
+
+    /// <summary>When set, the other name while <see cref="WhenField"/> is one of these values.</summary>
+    public ulong[]? WhenAnyOf { get; set; }
+
+    /// <summary>An enum (its spec identifier) whose names are shown for the value under the other name.</summary>
+    public string? Names { get; set; }
+}
+
 /// <summary>Declares a field computed from the unit rather than read from the wire (tshark's <c>tcp.len</c>).</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ComputedFieldAttribute : Attribute
