@@ -430,7 +430,7 @@ internal static class ModelValidator
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key), f.Id, "a byte string needs 'size', 'length' or 'region'");
             }
 
-            if (f.Decode && (allowPayload ? false : !allowDecode || f.DecodeFrom is not null))
+            if (f.Decode && !allowPayload && (!allowDecode || f.DecodeFrom is not null))
             {
                 Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":decode", key), f.Id,
                     allowDecode ? "an option's value is decoded by a hook of its own ('decode:' with fields), not by another protocol's ('decode: { from: … }')"

@@ -332,13 +332,7 @@ public sealed partial class ProtocolGenerator
             ConditionSpec? when = null;
             if (attrs.TryGetValue("PresentWhenAttribute", out var pw))
             {
-                when = new ConditionSpec(
-                    FieldIdOf(property.ContainingType, (string)pw.ConstructorArguments[0].Value!),
-                    ToULong(Named(pw, "Mask") ?? 0UL),
-                    ToULong(Named(pw, "Equal") ?? 0UL))
-                {
-                    AnyOf = NamedArray(pw, "AnyOf").Select(v => ToULong(v.Value)).ToEquatableArray(),
-                };
+                when = ConditionFrom(pw, property.ContainingType, (string)pw.ConstructorArguments[0].Value!, "Mask", "Equal", "AnyOf");
             }
 
             if (propertyType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
@@ -591,10 +585,7 @@ public sealed partial class ProtocolGenerator
                 {
                     altWhen.Add(new AltDisplaySpec(0, altId, altDisplay)
                     {
-                        When = new ConditionSpec(FieldIdOf(property.ContainingType, whenField), ToULong(Named(a, "WhenMask") ?? 0UL), ToULong(Named(a, "WhenEqual") ?? 0UL))
-                        {
-                            AnyOf = NamedArray(a, "WhenAnyOf").Select(v => ToULong(v.Value)).ToEquatableArray(),
-                        },
+                        When = ConditionFrom(a, property.ContainingType, whenField, "WhenMask", "WhenEqual", "WhenAnyOf"),
                         Enum = Named(a, "Names") as string,
                     });
                 }
@@ -659,6 +650,13 @@ public sealed partial class ProtocolGenerator
                 AltWhen = altWhen.ToEquatableArray(),
             };
         }
+
+        /// <summary>A condition an attribute states on a property of <paramref name="type"/>: its mask, value or values, by the attribute's names for them.</summary>
+        private static ConditionSpec ConditionFrom(AttributeData attribute, INamedTypeSymbol type, string field, string mask, string equal, string anyOf) =>
+            new(FieldIdOf(type, field), ToULong(Named(attribute, mask) ?? 0UL), ToULong(Named(attribute, equal) ?? 0UL))
+            {
+                AnyOf = NamedArray(attribute, anyOf).Select(v => ToULong(v.Value)).ToEquatableArray(),
+            };
 
         private static ImmutableArray<TypedConstant> NamedArray(AttributeData attribute, string name)
         {

@@ -1179,7 +1179,6 @@ public sealed partial class ProtocolGenerator
                 return cases;
             }
 
-            /// <summary>One condition, or a list of them (any may hold).</summary>
             /// <summary>
             /// The names a field is shown under while a condition holds: <c>alt: { when: …, id, display, enum }</c>, or a
             /// list of them (the first that holds names the field). A mapping without <c>when</c> is a bound or a size alt.
@@ -1187,6 +1186,11 @@ public sealed partial class ProtocolGenerator
             private EquatableArray<AltDisplaySpec> ReadConditionalAlts(YamlNode? node)
             {
                 var alts = new List<AltDisplaySpec>();
+                if (node is YamlMappingNode single && Node(single, "when") is null)
+                {
+                    CheckKeys(single, "alt", AltKeys); // a bound or a size alt, read beside
+                }
+
                 IEnumerable<YamlNode> items = node is YamlSequenceNode sequence ? sequence.Children : node is YamlMappingNode m && Node(m, "when") is not null ? [node] : [];
                 foreach (var item in items)
                 {
@@ -1211,6 +1215,7 @@ public sealed partial class ProtocolGenerator
                 return alts.ToEquatableArray();
             }
 
+            /// <summary>One condition, or a list of them (any may hold).</summary>
             private EquatableArray<ConditionSpec> ReadConditions(YamlNode? node)
             {
                 var conditions = new List<ConditionSpec>();
