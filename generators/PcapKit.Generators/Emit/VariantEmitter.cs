@@ -52,18 +52,17 @@ internal sealed class VariantEmitter
         return c.MinLength is { } minLength ? text + " && " + length + " >= " + Naming.Dec((ulong)minLength) : text;
     }
 
-    /// <summary>Whether any case with an <c>and:</c> or <c>min_length</c> condition is chosen (those come before the cases of the same key without one).</summary>
-    private string AnyConditionalMatches(string key, string key2, string length)
+    /// <summary>
+    /// The test that chooses case <paramref name="c"/>: a case without a condition yields to the cases with an <c>and:</c>
+    /// or <c>min_length</c> condition that share one of its keys (only those can be chosen by the same key).
+    /// </summary>
+    private string Chooses(VariantCaseSpec c, string key, string key2, string length)
     {
-        var conditional = _cases.Where(c => c.IsConditional).ToList();
-        return conditional.Count == 0 ? "false" : string.Join(" || ", conditional.Select(c => "(" + Matches(c, key, key2, length) + ")"));
-    }
-
-    /// <summary>The test that chooses case <paramref name="c"/> (a case without a condition yields to one with it).</summary>
-    private string Chooses(VariantCaseSpec c, string key, string key2, string length) =>
-        c.IsConditional || _cases.All(o => !o.IsConditional)
+        var rivals = c.IsConditional ? [] : _cases.Where(o => o.IsConditional && o.Keys.Any(k => c.Keys.Contains(k))).ToList();
+        return rivals.Count == 0
             ? Matches(c, key, key2, length)
-            : Matches(c, key, key2, length) + " && !(" + AnyConditionalMatches(key, key2, length) + ")";
+            : Matches(c, key, key2, length) + " && !(" + string.Join(" || ", rivals.Select(o => "(" + Matches(o, key, key2, length) + ")")) + ")";
+    }
 
     public void Emit()
     {
