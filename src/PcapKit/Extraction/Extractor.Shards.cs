@@ -709,7 +709,8 @@ public sealed partial class Extractor
                     var view = new Frame(record.Data, _stack, registry);
                     _phase = ShardPhase.Ip;
                     TcpStream? stream = null;
-                    if (_ip is not null && _ip.Add(view, record, out var datagram) == FragmentOutcome.Completed)
+                    // The worker's route already says whether IP reassembly takes the frame: only a fragment is looked at again.
+                    if (_ip is not null && batch.Fragment[i] && _ip.Add(view, record, out var datagram) == FragmentOutcome.Completed)
                     {
                         _dissector.DissectPayload(datagram!.Payload.Span, registry.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);
                         var slot = log.SaveLayers(_datagramStack);
