@@ -252,35 +252,7 @@ internal static class ModelValidator
             taken[f.PropertyName + "TrailingField"] = f.Id + "_trailing";
         }
 
-        foreach (var f in c.Fields.Where(f => f.Decode))
-        {
-            Walk(f.Children, string.Empty, string.Empty, locations.Get(prefix + f.Id + ":decode", prefix + f.Id));
-        }
-
-        void Walk(IEnumerable<FieldSpec> fields, string path, string idPath, LocationInfo? location)
-        {
-            foreach (var d in fields)
-            {
-                var name = path + d.PropertyName;
-                var id = idPath.Length == 0 ? d.Id : idPath + "." + d.Id;
-                foreach (var candidate in d.Type == FieldType.DecodedList ? new[] { name + "Field", name + "Item" } : [name + "Field"])
-                {
-                    if (taken.TryGetValue(candidate, out var other))
-                    {
-                        Report(diagnostics, DiagnosticDescriptors.NameClash, location, "decoded field", id, c.TypeName + candidate, "'" + other + "'");
-                    }
-                    else
-                    {
-                        taken[candidate] = id;
-                    }
-                }
-
-                if (d.Type == FieldType.DecodedList)
-                {
-                    Walk(d.Children, name, id, location);
-                }
-            }
-        }
+        CheckDecodedNames(c.Fields, prefix, taken, "Field", c.TypeName, locations, diagnostics);
     }
 
     private static void ValidateFields(
@@ -725,35 +697,46 @@ internal static class ModelValidator
     // compile, so they are reported here.
     private static void CheckDecodedNames(ProtocolSpec spec, LocationLookup locations, List<DiagnosticInfo> diagnostics)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in spec.Fields)
         {
-            names[f.PropertyName] = f.Id;
+            taken[f.PropertyName] = f.Id;
         }
 
-        foreach (var f in spec.Fields)
+        CheckDecodedNames(spec.Fields, "field:", taken, string.Empty, string.Empty, locations, diagnostics);
+    }
+
+    /// <summary>
+    /// The descriptors of the fields each <c>decode:</c> of <paramref name="fields"/> reports are named by their path and
+    /// <paramref name="suffix"/> (<c>QueriesName</c>; <c>MultipathFlagsField</c>, beside the case's own): none may take a
+    /// name in <paramref name="taken"/> or another's. <paramref name="owner"/> prefixes the C# name in the message.
+    /// </summary>
+    private static void CheckDecodedNames(
+        EquatableArray<FieldSpec> fields, string prefix, Dictionary<string, string> taken, string suffix, string owner, LocationLookup locations, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var f in fields)
         {
             if (f.Decode)
             {
-                Walk(f.Children, string.Empty, string.Empty, locations.Get("field:" + f.Id + ":decode", "field:" + f.Id));
+                Walk(f.Children, string.Empty, string.Empty, locations.Get(prefix + f.Id + ":decode", prefix + f.Id));
             }
         }
 
-        void Walk(EquatableArray<FieldSpec> fields, string parent, string path, LocationInfo? location)
+        void Walk(EquatableArray<FieldSpec> decoded, string parent, string path, LocationInfo? location)
         {
-            foreach (var d in fields)
+            foreach (var d in decoded)
             {
                 var name = parent + d.PropertyName;
                 var id = path.Length == 0 ? d.Id : path + "." + d.Id;
-                foreach (var candidate in d.Type == FieldType.DecodedList ? new[] { name, name + "Item" } : [name])
+                foreach (var candidate in d.Type == FieldType.DecodedList ? new[] { name + suffix, name + "Item" } : [name + suffix])
                 {
-                    if (names.TryGetValue(candidate, out var other))
+                    if (taken.TryGetValue(candidate, out var other))
                     {
-                        Report(diagnostics, DiagnosticDescriptors.NameClash, location, "decoded field", id, candidate, "'" + other + "'");
+                        Report(diagnostics, DiagnosticDescriptors.NameClash, location, "decoded field", id, owner + candidate, "'" + other + "'");
                     }
                     else
                     {
-                        names[candidate] = id;
+                        taken[candidate] = id;
                     }
                 }
 

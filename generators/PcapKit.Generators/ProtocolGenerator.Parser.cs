@@ -445,7 +445,7 @@ public sealed partial class ProtocolGenerator
                                 ? caseAttribute.ConstructorArguments[0].Values.Select(v => ToULong(v.Value)).ToEquatableArray()
                                 : EquatableArray<ulong>.Empty;
                             var caseFields = ReadFields(nested, endian, key + ":case:" + caseId + ":field:", state, locations, cancellationToken);
-                            var minLength = caseAttribute.NamedArguments.FirstOrDefault(a => a.Key == "MinLength").Value.Value is int m && m != 0 ? m : (int?)null;
+                            var minLength = Named(caseAttribute, "MinLength") is int m && m != 0 ? m : (int?)null;
                             variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength });
                         }
                     }

@@ -47,7 +47,7 @@ public sealed class DisplayNameTests(ITestOutputHelper output)
         ["sctp.parameter_unrecognized_trailing"] = "bytes of an Unrecognized Parameter that are not a whole parameter",
         ["igmp.v3.resv"] = "the reserved bits before an IGMPv3 query's S flag; tshark shows them only in its tree text",
         ["igmp.message_data"] = "an IGMP message body the pack does not lay out",
-        ["igmp.second_byte_data"] = "the second byte's variant when no case reads it (a message cut before it)",
+        ["igmp.second_byte_data"] = "the raw fallback every variant has; the second byte's cases cover every type, so IGMP never shows it",
         ["ip.opt.ts_data"] = "a timestamp option's entries that are not whole entries for its flag; tshark reports them as expert info",
         ["ipv6.routing.data_data"] = "the body of a routing type without a layout",
         ["ipv6.routing.srh.reserved"] = "tshark 4.0 does not dissect SRH TLVs",

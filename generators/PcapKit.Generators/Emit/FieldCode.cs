@@ -218,7 +218,6 @@ internal sealed class FieldCode
         },
     };
 
-    /// <summary>A <c>new FieldDescriptor(...)</c> expression.</summary>
     /// <summary>
     /// The descriptors of the fields a <c>decode:</c> hook reports, children before their lists (static fields
     /// initialize in order): each named <paramref name="parent"/>, its path and <paramref name="suffix"/> (a protocol's
@@ -270,6 +269,7 @@ internal sealed class FieldCode
         w.Line();
     }
 
+    /// <summary>A <c>new FieldDescriptor(...)</c> expression.</summary>
     public string Descriptor(FieldSpec f, string displayPrefix, string? children = null, SizeOfSpec? scaled = null)
     {
         var display = f.Display ?? f.Id;

@@ -31,7 +31,7 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("length += " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length;");
                     break;
                 case FieldType.Repeat:
-                    _w.Line("length += " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (StructEmitter.HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty) + ";");
+                    _w.Line("length += " + StructEmitter.ListSize(f) + ";");
                     break;
                 case FieldType.Variant:
                     _w.Line("length += " + f.PropertyName + "?.GetSize() ?? 0;");
@@ -123,7 +123,7 @@ internal sealed partial class ProtocolEmitter
                 {
                     // A list's length is its items' bytes (and the bytes after its last whole item); a byte string's, its own.
                     measured = other.Type == FieldType.Repeat
-                        ? "(" + other.RepeatTypeName + "List.GetSize(" + other.PropertyName + ")" + (StructEmitter.HasTrailing(other) ? " + " + other.PropertyName + "Trailing.Length" : string.Empty) + ")"
+                        ? "(" + StructEmitter.ListSize(other) + ")"
                         : other.PropertyName + ".Length";
                     scale = new SizeOfSpec(RegionKind.Rest, len.Scale, len.Offset);
                 }

@@ -393,14 +393,12 @@ internal sealed partial class ProtocolEmitter
     }
 
     /// <summary>A condition over the view's properties: from outside the view (<c>view.</c>, for the descriptor) or inside it.</summary>
-    private string ConditionOnView(ConditionSpec c, string owner = "view.")
-    {
-        return Condition(c, link =>
-        {
-            var target = _spec.Fields.First(f => f.Id == link.FieldId);
-            return FieldCode.ToUlong(target, owner + target.PropertyName);
-        });
-    }
+    private string ConditionOnView(ConditionSpec c, string owner = "view.") =>
+        Condition(c, link => ValueOnView(_spec.Fields.First(f => f.Id == link.FieldId), owner));
+
+    /// <summary>A field's value as an unsigned integer, read from the view (0 for a conditional field that is absent).</summary>
+    private static string ValueOnView(FieldSpec target, string owner) =>
+        target.When is null ? FieldCode.ToUlong(target, owner + target.PropertyName) : "(ulong)" + owner + target.PropertyName + ".GetValueOrDefault()";
 
     /// <summary><c>, (ulong)value</c> of the field a variant's cases' <c>and:</c> read, for its view and Measure; empty when none does.</summary>
     private string SecondKeyArgument(FieldSpec variant, string span, System.Func<FieldLayout, string> offsetOf) =>
@@ -755,20 +753,31 @@ internal sealed partial class ProtocolEmitter
             {
                 // Another name while a condition on another field holds (the first that holds); that field is
                 // unconditional or present on this one's condition, so it is there whenever this one is.
+                // Each field the conditions read is read once, into a local.
+                var read = f.AltWhen.SelectMany(named => named.When!.Links()).Select(link => link.FieldId).Distinct().ToList();
                 var chosen = d;
-                var conditions = f.AltWhen.Select((named, i) => (Test: Condition(named.When!, link =>
+                foreach (var (named, i) in f.AltWhen.Select((named, i) => (named, i)).Reverse())
                 {
-                    var target = _spec.Fields.First(t => t.Id == link.FieldId);
-                    return target.When is null ? FieldCode.ToUlong(target, target.PropertyName) : "(ulong)" + target.PropertyName + ".GetValueOrDefault()";
-                }), Descriptor: d + "Alt" + (i + 1))).Reverse();
-                foreach (var (test, descriptor) in conditions)
-                {
-                    chosen = "(" + test + ") ? " + descriptor + " : " + chosen;
+                    chosen = "(" + Condition(named.When!, link => Local(fl, "Alt" + Naming.ToPascal(link.FieldId))) + ") ? " + d + "Alt" + (i + 1) + " : " + chosen;
                 }
 
-                _w.Line(f.When is null
-                    ? "visitor.Value(" + chosen + ", " + FieldCode.ToUlong(f, f.PropertyName) + ");"
-                    : "if (" + f.PropertyName + " is { } " + Local(fl, "Value") + ") visitor.Value(" + chosen + ", " + FieldCode.ToUlong(f, Local(fl, "Value")) + ");");
+                if (f.When is null)
+                {
+                    _w.Line("{");
+                    _w.Indent++;
+                }
+                else
+                {
+                    _w.Open("if (" + f.PropertyName + " is { } " + Local(fl, "Value") + ")");
+                }
+
+                foreach (var id in read)
+                {
+                    _w.Line("var " + Local(fl, "Alt" + Naming.ToPascal(id)) + " = " + ValueOnView(_spec.Fields.First(t => t.Id == id), string.Empty) + ";");
+                }
+
+                _w.Line("visitor.Value(" + chosen + ", " + FieldCode.ToUlong(f, f.When is null ? f.PropertyName : Local(fl, "Value")) + ");");
+                _w.Close();
                 break;
             }
 

@@ -41,6 +41,10 @@ internal sealed class StructEmitter
     /// Whether the field keeps the bytes after its last whole item (<c>&lt;Field&gt;Trailing</c>): an option list's, and a list
     /// of measured items', so a record written back loses nothing of a value cut or damaged inside the list.
     /// </summary>
+    /// <summary>The bytes a list takes in a record: its items', and those after the last whole item.</summary>
+    internal static string ListSize(FieldSpec f) =>
+        f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty);
+
     internal static bool HasTrailing(FieldSpec f) => f.Type == FieldType.Tlv || (f.Type == FieldType.Repeat && RepeatEmitter.IsVariable(f));
 
     /// <summary>The length of a variable field given by another field (<c>length:</c>), read from <paramref name="span"/>.</summary>
@@ -186,7 +190,7 @@ internal sealed class StructEmitter
             var f = v.Field;
             text += f.Type switch
             {
-                FieldType.Repeat => " + " + f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty),
+                FieldType.Repeat => " + " + ListSize(f),
                 FieldType.Tlv when _code.Tlv(f) is { } tlv => " + " + FieldCode.Qualify(tlv.Namespace, tlv.TypeName) + ".GetSize(" + f.PropertyName + ") + " + f.PropertyName + "Trailing.Length",
                 FieldType.Variant => " + (" + f.PropertyName + "?.GetSize() ?? 0)",
                 _ => " + " + f.PropertyName + ".Length",

@@ -627,7 +627,6 @@ public sealed partial class Extractor
         private int _frame;
         private ShardPhase _phase;
         private bool _faulted;
-        private bool _inConsumer;
 
         public Shard(Extractor owner, int index, int count)
         {
@@ -661,6 +660,7 @@ public sealed partial class Extractor
             log.Clear();
             _log = log;
             var faulted = _faulted;
+            var inConsumer = false;
             var i = 0;
             try
             {
@@ -687,7 +687,7 @@ public sealed partial class Extractor
 
                     if (flows.Length > 0 && batch.FlowOwner[i] == _index)
                     {
-                        _inConsumer = true;
+                        inConsumer = true;
                         var flowRecord = batch.Record(i);
                         batch.LoadLayers(i, _flowStack);
                         var flowFrame = new ExtractedFrame(flowRecord, new Frame(flowRecord.Data, _flowStack, registry), null, null);
@@ -696,7 +696,7 @@ public sealed partial class Extractor
                             consumer.Consume(_index, flowFrame, batch.FlowIp[i], batch.Packets[i]);
                         }
 
-                        _inConsumer = false;
+                        inConsumer = false;
                     }
 
                     if (batch.Owner[i] != _index)
@@ -732,7 +732,7 @@ public sealed partial class Extractor
                 // The shard's state is no longer the one-thread run's: it stops, and the reading thread throws this
                 // when it reaches the frame.
                 _faulted = true;
-                batch.Fault(e, i, _inConsumer);
+                batch.Fault(e, i, inConsumer);
             }
             finally
             {
@@ -786,14 +786,16 @@ public sealed partial class Extractor
                     var record = batch.Record(i);
                     batch.LoadLayers(i, _stack);
                     var view = new Frame(record.Data, _stack, registry);
+                    // The worker read the frame's FlowPacket to route it: the part keys the flow by it without reading it again.
+                    var ip = result.Stream is null && batch.FlowIp[i];
                     if (result.Datagram is { } datagram)
                     {
                         batch.Logs[result.Shard].LoadLayers(result.Reassembled, _datagramStack);
-                        _collector.Add(new ExtractedFrame(record, view, datagram, new Frame(datagram.Payload.Span, _datagramStack, registry), result.Stream), now);
+                        _collector.Add(new ExtractedFrame(record, view, datagram, new Frame(datagram.Payload.Span, _datagramStack, registry), result.Stream), now, ip, batch.Packets[i]);
                     }
                     else
                     {
-                        _collector.Add(new ExtractedFrame(record, view, null, default, result.Stream), now);
+                        _collector.Add(new ExtractedFrame(record, view, null, default, result.Stream), now, ip, batch.Packets[i]);
                     }
                 }
             }

@@ -213,12 +213,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     /// hands over the flows the extractor stages (<see cref="Stage"/>) and passes the TCP events on.
     /// </summary>
     /// <param name="count">The shards.</param>
-    /// <returns>The parts.</returns>
-    internal FlowCollector[] Share(int count)
-    {
-        _parts = FlowParts.Share(_parts, count, shards => new FlowCollector(_options.Share(shards)), "A flow collector");
-        return _parts;
-    }
+    internal void Share(int count) => _parts = FlowParts.Share(_parts, count, shards => new FlowCollector(_options.Share(shards)), "A flow collector");
 
     /// <summary>A flow a part ended, handed over at the next <see cref="Consume"/> (or <see cref="Complete"/>).</summary>
     /// <param name="flow">The flow.</param>
@@ -237,11 +232,18 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
         var now = TimeOf(frame.Record);
         Expire(now);
-        Add(frame, now);
+        // What flow tracking reads of the frame, needed only for a frame of our dissectors without a connection.
+        var packet = default(FlowPacket);
+        var ip = frame.Stream is null && frame.Engine is null && FlowPacket.TryRead(frame.Frame, out packet);
+        Add(frame, now, ip, packet);
     }
 
-    /// <summary>Adds a frame to its flow (after <see cref="Expire"/> at its time).</summary>
-    internal void Add(in ExtractedFrame frame, long now)
+    /// <summary>
+    /// Adds a frame to its flow (after <see cref="Expire"/> at its time); <paramref name="ip"/> and
+    /// <paramref name="packet"/> are <see cref="FlowPacket.TryRead"/>'s result for the frame, read where it was read
+    /// already (a shard's worker routes by it).
+    /// </summary>
+    internal void Add(in ExtractedFrame frame, long now, bool ip, in FlowPacket packet)
     {
         object key;
         FiveTuple tuple;
@@ -254,7 +256,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         else if (frame.Engine is null)
         {
             // Keyed as the splitter keys (the first IP layer, its transport's ports); a datagram's payload once whole.
-            if (!FlowPacket.TryRead(frame.Frame, out var packet))
+            if (!ip)
             {
                 return; // not IP: no flow
             }

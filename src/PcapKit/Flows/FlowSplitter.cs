@@ -237,7 +237,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         private readonly FlowFiles _files;
         private readonly HashSet<string> _names = new(StringComparer.Ordinal);
         private int _pendingCount;
-        private long _frame;
         private SkipOrder _skipOrder;
 
         /// <summary>Packets written (read by other threads for progress).</summary>
@@ -258,7 +257,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
         public void Consume(in CaptureRecord record, bool ip, in FlowPacket packet)
         {
-            _frame = record.Number;
             _skipOrder = new SkipOrder(0, record.Number, 0);
             if (!ip)
             {
@@ -340,7 +338,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             {
                 if (Expired(flow, record.Timestamp.SaturatedNanoseconds))
                 {
-                    Close(flow, flow.Closed ? flow.ClosedBy : "timeout", _frame);
+                    Close(flow, flow.Closed ? flow.ClosedBy : "timeout", record.Number);
                 }
                 else if (flow.Skipped)
                 {
