@@ -41,6 +41,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] ChecksumKeys = ["algo", "covers", "pseudo_header", "zero_means_none", "coverage"];
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
         private static readonly string[] AltKeys = ["id", "display", "max", "size", "when", "enum"];
+        private static readonly string[] BoundAltKeys = ["id", "display", "max", "size"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
         private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "fields", "type_name", "doc"];
@@ -1188,7 +1189,7 @@ public sealed partial class ProtocolGenerator
                 var alts = new List<AltDisplaySpec>();
                 if (node is YamlMappingNode single && Node(single, "when") is null)
                 {
-                    CheckKeys(single, "alt", AltKeys); // a bound or a size alt, read beside
+                    CheckKeys(single, "alt", BoundAltKeys); // a bound or a size alt, read beside (its value keeps the field's names)
                 }
 
                 IEnumerable<YamlNode> items = node is YamlSequenceNode sequence ? sequence.Children : node is YamlMappingNode m && Node(m, "when") is not null ? [node] : [];

@@ -292,6 +292,8 @@ public sealed class DiagnosticTests
     [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: a } }\n", "PKGEN2005", 5, 29, "The field 'a' is declared more than once in 'demo'")]
     [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: c, enum: nowhere } }\n", "PKGEN2004", 5, 29, "The alt 'c' of 'b' refers to unknown enum 'nowhere'")]
     [InlineData("  - { id: a, type: u8 }\n  - { id: b, type: u8, alt: { when: { field: a, eq: 1 }, id: c, colour: red } }\n", "PKGEN1002", 5, 65, "Unknown key 'colour' in alt")]
+    // A bound alt takes no enum (it was read and ignored).
+    [InlineData("  - { id: b, type: u16, alt: { max: 1500, id: c, enum: kinds } }\n", "PKGEN1002", 4, 50, "Unknown key 'enum' in alt")]
     public void ABadNameByCondition_IsReported_AtTheAlt(string fields, string id, int line, int column, string message)
     {
         var d = Single(Header + "fields:\n" + fields);
