@@ -87,19 +87,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         // what the pack does not lay out yet
         new(Synthetic, 18, "igmp.max_resp", "P: an IGMPv1 query has an unused byte (igmp.reserved) where v2 has the maximum response time"),
         new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
-        new(Synthetic, 47, "frame.protocols", "P: the Redirected Header option's packet is kept as bytes; tshark dissects it"),
-        new(Synthetic, 47, "ipv6.src", "P: as frame.protocols"),
-        new(Synthetic, 47, "ipv6.dst", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.version", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.tclass", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.flow", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.plen", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.nxt", "P: as ipv6.src"),
-        new(Synthetic, 47, "ipv6.hlim", "P: as ipv6.src"),
-        new(Synthetic, 47, "udp.srcport", "P: as ipv6.src"),
-        new(Synthetic, 47, "udp.dstport", "P: as ipv6.src"),
-        new(Synthetic, 47, "udp.length", "P: as ipv6.src"),
-        new(Synthetic, 47, "udp.checksum", "P: as ipv6.src"),
     ];
 
     [Fact]

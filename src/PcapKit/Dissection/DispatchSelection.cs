@@ -11,6 +11,7 @@ public struct DispatchSelection
     {
         Table = -1;
         PayloadLength = -1;
+        PayloadOffset = -1;
     }
 
     /// <summary>The index of the table in the spec's <c>tables</c>, or -1 for none.</summary>
@@ -27,6 +28,14 @@ public struct DispatchSelection
 
     /// <summary>The payload's length when something other than the unit's end bounds it (802.3 length field); -1 otherwise.</summary>
     public int PayloadLength { get; set; }
+
+    /// <summary>
+    /// Where the payload starts in the unit when it lies inside the unit's own fields rather than after them, -1
+    /// otherwise: the packet in ICMPv6's Redirected Header option (RFC 4861 §4.6.3), the last option of a Redirect. The
+    /// payload runs from there to the unit's end; the layer's fields still cover those bytes, and its
+    /// <see cref="Layer.HeaderLength"/> becomes this offset.
+    /// </summary>
+    public int PayloadOffset { get; set; }
 
     /// <summary>
     /// Whether the bytes after this unit (when <see cref="PayloadLength"/> ends it before its parent's payload does) are
