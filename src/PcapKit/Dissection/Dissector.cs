@@ -199,10 +199,14 @@ public sealed class Dissector
         // reportedKnown: false inside a first fragment, until a layer with a length field of its own.
         ulong key1 = 0;
         var keyCount = 1;
+        // The registry's arrays in locals: the loop calls descriptors, so fields read through 'this' would be read again
+        // on every layer.
+        var tables = _registry.LookupTables;
+        var steps = _registry.Steps;
 
         while (true)
         {
-            if (!TryLookup(table, key0, key1, keyCount, out var protocol, out var key) &&
+            if (!TryLookup(tables, table, key0, key1, keyCount, out var protocol, out var key) &&
                 !(_heuristics && offset < end && _registry.TryHeuristic(table, frame[offset..end], out protocol)))
             {
                 stack.SetRaw(offset, end - offset, offset == 0 && table == 0 ? "no dissector for the link type" : "no dissector for the payload");
@@ -211,11 +215,11 @@ public sealed class Dissector
 
             context.DispatchKey = key;
             context.ReportedLength = reportedKnown ? (int)Math.Min(reportedEnd - offset, int.MaxValue) : -1;
-            var descriptor = _registry.GetProtocol(protocol);
-            descriptor.Dissect(frame[offset..end], ref context, out var result);
+            ref readonly var step = ref steps[protocol];
+            step.Descriptor.Dissect(frame[offset..end], ref context, out var result);
             var length = Math.Clamp(result.Length, 0, end - offset);
             var header = Math.Clamp(result.HeaderLength, 0, length);
-            var label = result.Parse.IsOk && result.NextTable >= 0 ? _registry.GetDispatchLabelId(protocol, result.NextTable) : 0;
+            var label = result.Parse.IsOk && (uint)result.NextTable < (uint)step.Labels.Length ? step.Labels[result.NextTable] : 0;
             repeats |= result.Repeats;
             if (!stack.TryPush(protocol, offset, length, header, result, label, table, key))
             {
@@ -241,7 +245,7 @@ public sealed class Dissector
 
             reportedKnown &= !result.PayloadIsFragment;
             offset += header;
-            if (descriptor.Layer >= _stopLayer || protocol == _stopProtocol)
+            if (step.Layer >= _stopLayer || protocol == _stopProtocol)
             {
                 stack.SetRaw(offset, end - offset, "dissection stopped by a threshold");
                 return repeats;
@@ -260,12 +264,12 @@ public sealed class Dissector
                 return repeats;
             }
 
-            table = _registry.GetTableId(protocol, result.NextTable);
+            table = step.Tables[result.NextTable];
             key0 = result.Key0;
             key1 = result.Key1;
             keyCount = result.KeyCount;
-            if (offset >= end && TryLookup(table, key0, key1, keyCount, out var next, out _) &&
-                _registry.GetProtocol(next).Layer == LayerKind.Application)
+            if (offset >= end && TryLookup(tables, table, key0, key1, keyCount, out var next, out _) &&
+                steps[next].Layer == LayerKind.Application)
             {
                 // A payload the capture cut off entirely is not handed to an application protocol (tshark's TCP and
                 // UDP call no subdissector for it): there is no message to show, only its length.
@@ -274,7 +278,7 @@ public sealed class Dissector
         }
     }
 
-    private bool TryLookup(int table, ulong key0, ulong key1, int keyCount, out int protocol, out ulong key)
+    private bool TryLookup(DissectorRegistry.Table[] tables, int table, ulong key0, ulong key1, int keyCount, out int protocol, out ulong key)
     {
         if (_decodeAs is { } overrides)
         {
@@ -291,13 +295,14 @@ public sealed class Dissector
             }
         }
 
-        if (_registry.TryLookup(table, key0, out protocol))
+        var lookup = tables[table];
+        if (lookup.TryLookup(key0, out protocol))
         {
             key = key0;
             return true;
         }
 
-        if (keyCount > 1 && _registry.TryLookup(table, key1, out protocol))
+        if (keyCount > 1 && lookup.TryLookup(key1, out protocol))
         {
             key = key1;
             return true;

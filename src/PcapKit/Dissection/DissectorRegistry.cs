@@ -19,6 +19,8 @@ public sealed class DissectorRegistry
     private readonly FrozenDictionary<string, int> _tableIndex;
     private readonly string[] _tableNames;
     private readonly Table[] _tables;
+    // What the dissector's loop reads per layer, in one place: a protocol's descriptor, layer and tables.
+    private readonly ProtocolStep[] _steps;
     private readonly int[][] _localTables;
     // Each protocol's tables' chain labels, as the numbers layers keep (LayerStrings).
     private readonly int[][] _labels;
@@ -123,6 +125,12 @@ public sealed class DissectorRegistry
         {
             _tables[t] = new Table(contents[t]);
         }
+
+        _steps = new ProtocolStep[_protocols.Length];
+        for (var p = 0; p < _protocols.Length; p++)
+        {
+            _steps[p] = new ProtocolStep(_protocols[p], _protocols[p].Layer, _localTables[p], _labels[p]);
+        }
     }
 
     /// <summary>A registry holding no protocols.</summary>
@@ -191,6 +199,11 @@ public sealed class DissectorRegistry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLookup(int table, ulong key, out int protocol) => _tables[table].TryLookup(key, out protocol);
 
+    // The dissector's loop reads these into locals: one array load per layer instead of a chain through the registry.
+    internal Table[] LookupTables => _tables;
+
+    internal ProtocolStep[] Steps => _steps;
+
     /// <summary>The first protocol tried in <paramref name="table"/> by its heuristic that accepts <paramref name="payload"/>.</summary>
     /// <param name="table">The table's id.</param>
     /// <param name="payload">The payload no key matched.</param>
@@ -248,7 +261,16 @@ public sealed class DissectorRegistry
         return list;
     }
 
-    private sealed class Table
+    internal readonly struct ProtocolStep(ProtocolDescriptor descriptor, LayerKind layer, int[] tables, int[] labels)
+    {
+        public readonly ProtocolDescriptor Descriptor = descriptor;
+        public readonly LayerKind Layer = layer;
+        // Global table ids and chain-label numbers of the protocol's local tables.
+        public readonly int[] Tables = tables;
+        public readonly int[] Labels = labels;
+    }
+
+    internal sealed class Table
     {
         // Index + 1 of the protocol for keys below 65536; 0 means absent.
         private readonly ushort[]? _dense;

@@ -26,13 +26,14 @@ public readonly struct Layer
         Length = length;
         HeaderLength = headerLength;
         ReportedLength = result.ReportedLength < 0 ? -1 : Math.Max(result.ReportedLength, length);
-        var parse = result.Parse;
-        _parseStatus = parse.Status;
-        _parseOffset = parse.Offset;
-        if (!parse.IsOk)
+        // The parse result's fields read in place (copying it would copy its two references); a layer that parsed keeps
+        // only its status, as ParseResult.Ok has no offset, field or reason.
+        _parseStatus = result.Parse.Status;
+        if (_parseStatus != ParseStatus.Ok)
         {
-            _parseField = LayerStrings.Id(parse.Field);
-            _parseReason = LayerStrings.Id(parse.Reason);
+            _parseOffset = result.Parse.Offset;
+            _parseField = LayerStrings.Id(result.Parse.Field);
+            _parseReason = LayerStrings.Id(result.Parse.Reason);
         }
 
         IsTruncated = result.Truncated;
