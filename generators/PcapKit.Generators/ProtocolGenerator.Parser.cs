@@ -446,7 +446,18 @@ public sealed partial class ProtocolGenerator
                                 : EquatableArray<ulong>.Empty;
                             var caseFields = ReadFields(nested, endian, key + ":case:" + caseId + ":field:", state, locations, cancellationToken);
                             var minLength = Named(caseAttribute, "MinLength") is int m && m != 0 ? m : (int?)null;
-                            variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength });
+                            var and = Named(caseAttribute, "AndField") is string andField
+                                ? ConditionFrom(caseAttribute, property.ContainingType, andField, "AndMask", "AndEqual", "AndAnyOf")
+                                : null;
+                            if (and is not null && caseKeys.IsEmpty)
+                            {
+                                // As YAML's default takes no 'and': it takes what no case chooses.
+                                state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(caseAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()),
+                                    property.Name, "the default layout takes what no case chooses and has no condition ('AndField')");
+                                and = null;
+                            }
+
+                            variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength, And = and });
                         }
                     }
                     else if (propertyType is INamedTypeSymbol { IsGenericType: true } generic &&
@@ -635,6 +646,7 @@ public sealed partial class ProtocolGenerator
                 Signed = signed,
                 NamesEnumId = fieldAttr is null ? null : Named(fieldAttr, "Names") as string,
                 IsAddress = fieldAttr is not null && Named(fieldAttr, "Address") is true,
+                HexDigits = fieldAttr is not null && Named(fieldAttr, "HexDigits") is int hexDigits ? hexDigits : 0,
                 Role = fieldAttr is not null && Named(fieldAttr, "Role") is int role && role != 0
                     ? role switch
                     {

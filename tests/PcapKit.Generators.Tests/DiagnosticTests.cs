@@ -556,6 +556,39 @@ public sealed class DiagnosticTests
         AssertAt(d, "PKGEN3003", "X.cs", 9, 36, "The type 'Body' is declared inside 'X'");
     }
 
+    private const string AttributeVariant =
+        "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public byte Type { get; init; }\n    public byte Code { get; init; }\n" +
+        "    [Switch(nameof(Type))] public XBody Rest { get; init; } = null!;\n}\n[VariantSet]\npublic abstract partial record XBody\n{\n";
+
+    [Fact]
+    public void ACaseWhoseAndFieldIsNoEarlierField_IsPKGEN2004_AsInYaml()
+    {
+        var code = AttributeVariant + "    [VariantCase(1, AndField = \"Nope\", AndEqual = 4)] public sealed partial record A { public byte X { get; init; } }\n" +
+                   "    [VariantCase(1)] public sealed partial record B { public byte Y { get; init; } }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        Assert.Equal("PKGEN2004", d.Id);
+        Assert.Contains("'nope'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADefaultLayoutWithAndField_IsPKGEN2012_AtItsAttribute()
+    {
+        var code = AttributeVariant + "    [VariantCase(1)] public sealed partial record A { public byte X { get; init; } }\n" +
+                   "    [VariantCase(AndField = nameof(X.Code), AndEqual = 4)] public sealed partial record Other { public byte Y { get; init; } }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        AssertAt(d, "PKGEN2012", "X.cs", 14, 6, "the default layout takes what no case chooses and has no condition ('AndField')");
+    }
+
+    [Fact]
+    public void ACaseWithAndField_CompilesAsYamlsAnd()
+    {
+        var code = AttributeVariant + "    [VariantCase(1, AndField = nameof(X.Code), AndAnyOf = [4, 5])] public sealed partial record A { public ushort V { get; init; } }\n" +
+                   "    [VariantCase(1)] public sealed partial record B { public byte Y { get; init; } }\n}\n";
+        var result = GeneratorHarness.Run([], [("X.cs", code)]);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompileDiagnostics);
+    }
+
     [Fact]
     public void UnsupportedPropertyType_IsPKGEN3002_AtTheProperty()
     {

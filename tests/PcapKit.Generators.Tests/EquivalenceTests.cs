@@ -47,7 +47,8 @@ public sealed class EquivalenceTests
     ];
 
     // One message per layout: echo request (ident 0x1234, seq 7), mask reply (ident 1, 255.255.255.0), a note of 3
-    // bytes, and type 3 (the default layout), each followed by two payload bytes.
+    // bytes, type 3 (the default layout), an echo request with a timestamp and a mask reply of code 1 (with a prefix
+    // length), each followed by two payload bytes.
     private static readonly byte[][] ProbePackets =
     [
         Convert.FromHexString("0800" + "12340007" + "abcd"),
@@ -55,6 +56,7 @@ public sealed class EquivalenceTests
         Convert.FromHexString("2800" + "03616263" + "abcd"),
         Convert.FromHexString("0300" + "00000000" + "abcd"),
         Convert.FromHexString("0800" + "12340007" + "5f5e1000" + "abcd"),
+        Convert.FromHexString("1201" + "0001ffffff00" + "18" + "abcd"),
     ];
 
     // sp=0x1f90 dp=0xc350 words=6 mode=active flags=ack|push length=30 checksum=0x1234,
@@ -114,7 +116,7 @@ public sealed class EquivalenceTests
     {
         var (yaml, attributes) = Probes.Value;
         Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
-        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0", "\"timestamp\":1600000000"];
+        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0", "\"timestamp\":1600000000", "\"prefix_length\":24"];
         var random = new Random(11);
         for (var p = 0; p < ProbePackets.Length; p++)
         {
@@ -304,7 +306,7 @@ public sealed class EquivalenceTests
     }
 
     private static List<string> Describe(IReadOnlyList<FieldDescriptor> fields) =>
-        fields.Select(f => $"{f.Name} {f.DisplayName} {f.Kind} {f.BitWidth} {f.Format} {f.DisplayScale} {f.DisplayOffset} " +
+        fields.Select(f => $"{f.Name} {f.DisplayName} {f.Kind} {f.BitWidth} {f.Format} {f.HexDigits} {f.DisplayScale} {f.DisplayOffset} " +
                            string.Join("/", f.Enum?.Names.Where(n => n != "none") ?? []) + " [" + string.Join(";", Describe(f.Children.SelectMany(c => c.Children).ToList())) + "]")
             .ToList();
 }

@@ -12,6 +12,12 @@ public sealed class FieldAttribute : Attribute
     /// <summary>How the value is printed in text output.</summary>
     public NumberFormat Format { get; set; }
 
+    /// <summary>
+    /// How many hex digits text output prints when tshark prints more than the field's width (YAML's <c>hex_digits</c>:
+    /// <c>ipv6.tclass</c> as 8); 0 for two per byte.
+    /// </summary>
+    public int HexDigits { get; set; }
+
     /// <summary>The wire width in bytes when it differs from the property type's (3 for a 24-bit field in a <c>uint</c>).</summary>
     public int Width { get; set; }
 

@@ -27,6 +27,22 @@ public sealed class VariantCaseAttribute : Attribute
     /// chosen before a layout of the same value without one (YAML's <c>min_length</c>). 0: no such condition.
     /// </summary>
     public int MinLength { get; init; }
+
+    /// <summary>
+    /// A condition on another field of the unit, beyond the key (YAML's <c>and:</c>): the layout is chosen only while it
+    /// holds, before a layout of the same value without one — ICMP's "fragmentation needed" for code 4 of a destination
+    /// unreachable. Every layout of the variant that has one names the same property. Null: no such condition.
+    /// </summary>
+    public string? AndField { get; init; }
+
+    /// <summary>When non-zero, the condition holds while <see cref="AndField"/> has any of these bits set.</summary>
+    public ulong AndMask { get; init; }
+
+    /// <summary>When <see cref="AndMask"/> is zero and <see cref="AndAnyOf"/> unset, the condition holds while <see cref="AndField"/> equals this.</summary>
+    public ulong AndEqual { get; init; }
+
+    /// <summary>When set, the condition holds while <see cref="AndField"/> is any of these values.</summary>
+    public ulong[]? AndAnyOf { get; init; }
 }
 
 /// <summary>Declares that a property of a <see cref="VariantSetAttribute"/> type is chosen by another field's value.</summary>

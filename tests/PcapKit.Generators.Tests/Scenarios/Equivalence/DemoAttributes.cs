@@ -23,7 +23,7 @@ public sealed partial record DemoAttributes
     [Bits(4)]
     public AttrMode Mode { get; init; }
 
-    [Field(Format = NumberFormat.Hex)]
+    [Field(Format = NumberFormat.Hex, HexDigits = 4)]
     public AttrFlags Flags { get; init; }
 
     [SizeOf(Region.Datagram)]

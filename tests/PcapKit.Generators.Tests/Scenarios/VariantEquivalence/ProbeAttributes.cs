@@ -50,6 +50,17 @@ public abstract partial record ProbeAttributesBody
         [Field(Display = "seq")] public ushort Sequence { get; init; }
     }
 
+    /// <summary>A mask reply of code 1: with a prefix length too (a case chosen by another field of the unit).</summary>
+    [VariantCase(18, AndField = nameof(ProbeAttributes.Code), AndEqual = 1)]
+    public sealed partial record AddressMaskExtended
+    {
+        [Field(Display = "ident")] public ushort Identifier { get; init; }
+
+        [Field] public PcapKit.Net.Ipv4Address Mask { get; init; }
+
+        [Field] public byte PrefixLength { get; init; }
+    }
+
     /// <summary>A mask reply.</summary>
     [VariantCase(18)]
     public sealed partial record AddressMask
