@@ -229,6 +229,7 @@ public sealed partial class ProtocolGenerator
                 EquatableArray<EnumSpec>.Empty)
             {
                 Align = Named(attribute, "Align") is int align ? align : 1,
+                UnknownDisplay = Named(attribute, "UnknownDisplay") as string,
             };
             ModelValidator.ValidateTlv(spec, new LocationLookup(locations, typeLocation), state.Diagnostics);
             return state.Unit([], new TlvDraft(spec, locations.ToEquatableArray()));

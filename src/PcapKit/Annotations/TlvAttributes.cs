@@ -43,6 +43,12 @@ public sealed class TlvSetAttribute : Attribute
 
     /// <summary>The enum type naming the kinds.</summary>
     public Type? KindEnum { get; set; }
+
+    /// <summary>
+    /// The display name of an unknown kind's value, relative to <see cref="Display"/>, as the protocol's dissector names
+    /// it (YAML's <c>unknown: { display: … }</c>: <c>cipso.tag_data</c>); null for <c>option_data</c>.
+    /// </summary>
+    public string? UnknownDisplay { get; set; }
 }
 
 /// <summary>Declares one kind of a <see cref="TlvSetAttribute"/> set on a nested record; its properties are the value's fields.</summary>

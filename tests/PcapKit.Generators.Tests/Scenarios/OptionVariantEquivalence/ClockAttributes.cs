@@ -27,7 +27,7 @@ public sealed partial record ClockAttributes
 }
 
 /// <summary>Options.</summary>
-[TlvSet("attr_clock_option", Display = "clock", KindDisplay = "option_kind", LengthDisplay = "option_len")]
+[TlvSet("attr_clock_option", Display = "clock", KindDisplay = "option_kind", LengthDisplay = "option_len", UnknownDisplay = "options.unknown")]
 public abstract partial record AttrClockOption
 {
     /// <summary>End of list.</summary>
