@@ -305,6 +305,7 @@ public sealed partial class ProtocolGenerator
                         "BitsAttribute" => "bits",
                         "SizeOfAttribute" => "size_of",
                         "AltDisplayAttribute" => "alt",
+                        "DecodedAttribute" => "decode",
                         _ => null,
                     };
                     if (sub is not null)
@@ -621,6 +622,26 @@ public sealed partial class ProtocolGenerator
                 }
             }
 
+            // [Decoded] fields: YAML's decode:, reported by a hook from a byte string filling a region.
+            var decode = false;
+            foreach (var a in property.GetAttributes())
+            {
+                if (AttributeName(a) != "DecodedAttribute")
+                {
+                    continue;
+                }
+
+                if (type != FieldType.Bytes || region is null)
+                {
+                    state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property.Name,
+                        "only a byte string filling a region ('type: bytes' with 'region:') can be decoded by a hook");
+                    break;
+                }
+
+                decode = true;
+                children.Add(DecodedField(a, state));
+            }
+
             return new FieldSpec(
                 id,
                 property.Name,
@@ -661,6 +682,52 @@ public sealed partial class ProtocolGenerator
                 RepeatUntil = repeatUntil,
                 Alt = alt,
                 AltWhen = altWhen.ToEquatableArray(),
+                Decode = decode,
+            };
+        }
+
+        /// <summary>A field a decode hook reports, from its [Decoded] attribute (as YAML's decoded field keys give it).</summary>
+        private static FieldSpec DecodedField(AttributeData attribute, State state)
+        {
+            var decodedId = (string)attribute.ConstructorArguments[0].Value!;
+            var (type, width) = (int)ToULong(attribute.ConstructorArguments[1].Value) switch
+            {
+                0 => (FieldType.UInt, 1),
+                1 => (FieldType.UInt, 2),
+                2 => (FieldType.UInt, 4),
+                3 => (FieldType.UInt, 8),
+                4 => (FieldType.Bool, 1),
+                5 => (FieldType.Text, 0),
+                6 => (FieldType.Bytes, 0),
+                7 => (FieldType.Mac, 6),
+                8 => (FieldType.Ipv4, 4),
+                _ => (FieldType.Ipv6, 16),
+            };
+            var enumId = Named(attribute, "Enum") is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType ? state.AddEnum(enumType) : null;
+            return new FieldSpec(
+                decodedId,
+                Naming.ToPascal(decodedId),
+                type,
+                width,
+                0,
+                EndianKind.Big,
+                enumId,
+                Named(attribute, "Format") is { } format ? (NumberFormatKind)ToULong(format) : NumberFormatKind.Decimal,
+                Named(attribute, "Display") as string,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                EquatableArray<FieldSpec>.Empty)
+            {
+                HexDigits = Named(attribute, "HexDigits") is int hexDigits ? hexDigits : 0,
             };
         }
 

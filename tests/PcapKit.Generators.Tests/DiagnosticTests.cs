@@ -589,6 +589,17 @@ public sealed class DiagnosticTests
         Assert.Empty(result.CompileDiagnostics);
     }
 
+    [Theory]
+    [InlineData("    [Decoded(\"a\", DecodedType.UInt8)] public ushort Value { get; init; }\n")] // not a byte string
+    [InlineData("    [Length(nameof(N)), Decoded(\"a\", DecodedType.UInt8)] public System.ReadOnlyMemory<byte> Value { get; init; }\n")] // not a region
+    public void ADecodedFieldOnAnythingButAByteStringFillingARegion_IsPKGEN2012_AsInYaml(string property)
+    {
+        var code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public byte N { get; init; }\n" + property + "}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        Assert.Equal("PKGEN2012", d.Id);
+        Assert.Contains("only a byte string filling a region", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnsupportedPropertyType_IsPKGEN3002_AtTheProperty()
     {

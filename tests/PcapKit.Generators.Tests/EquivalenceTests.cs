@@ -23,6 +23,9 @@ public sealed class EquivalenceTests
     /// <summary>Scenarios/VariantEquivalence: a variant (<c>switch:</c> / <c>[Switch]</c> with <c>[VariantSet]</c>) declared both ways.</summary>
     private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Probes = new(() => Compile("VariantEquivalence", "Demo.ProbeYaml", "Demo.ProbeAttributes"));
 
+    /// <summary>Scenarios/DecodeEquivalence: a byte string decoded by a hook (<c>decode:</c> / <c>[Decoded]</c>), declared both ways.</summary>
+    private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Tags = new(() => Compile("DecodeEquivalence", "Demo.TagYaml", "Demo.TagAttributes"));
+
     /// <summary>Scenarios/OptionVariantEquivalence: a variant inside an option's value, declared both ways.</summary>
     private static readonly Lazy<(ProtocolDescriptor Yaml, ProtocolDescriptor Attributes)> Clocks = new(() => Compile("OptionVariantEquivalence", "Demo.ClockYaml", "Demo.ClockAttributes"));
 
@@ -128,6 +131,22 @@ public sealed class EquivalenceTests
             Assert.Contains(layouts[p], Json(yaml, packet), StringComparison.Ordinal);
             AssertSameOnEveryPrefixAndMutation(Probes.Value, packet, random);
         }
+    }
+
+    [Fact]
+    public void DecodedFields_HaveTheSameDescriptors_AndTheHooksReportTheSame_OnEveryPrefixAndMutation()
+    {
+        var (yaml, attributes) = Tags.Value;
+        Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
+        var body = yaml.Fields.Single(f => f.Name == "body");
+        Assert.Equal(["label", "weight", "kind", "origin", "urgent"], body.Children.Select(c => c.Name));
+        Assert.Equal(["tag.label", "tag.weight", "tag.kind", "tag.origin", "tag.urgent"], body.Children.Select(c => c.DisplayName));
+        // Version 1, label "abc", weight 0x0102, kind urgent (2), origin 192.0.2.1.
+        var packet = Convert.FromHexString("01" + "03616263" + "0102" + "02" + "c0000201");
+        Assert.Equal(
+            "{\"version\":1,\"label\":\"abc\",\"weight\":258,\"kind\":{\"value\":2,\"name\":\"urgent\"},\"origin\":\"192.0.2.1\",\"urgent\":true}",
+            Json(attributes, packet));
+        AssertSameOnEveryPrefixAndMutation(Tags.Value, packet, new Random(13));
     }
 
     [Fact]
@@ -307,6 +326,6 @@ public sealed class EquivalenceTests
 
     private static List<string> Describe(IReadOnlyList<FieldDescriptor> fields) =>
         fields.Select(f => $"{f.Name} {f.DisplayName} {f.Kind} {f.BitWidth} {f.Format} {f.HexDigits} {f.DisplayScale} {f.DisplayOffset} " +
-                           string.Join("/", f.Enum?.Names.Where(n => n != "none") ?? []) + " [" + string.Join(";", Describe(f.Children.SelectMany(c => c.Children).ToList())) + "]")
+                           string.Join("/", f.Enum?.Names.Where(n => n != "none") ?? []) + " [" + string.Join(";", Describe(f.Children)) + "]")
             .ToList();
 }

@@ -225,3 +225,75 @@ public sealed class ComputedFieldAttribute : Attribute
     /// <summary>The display name relative to the protocol's prefix.</summary>
     public string? Display { get; set; }
 }
+
+/// <summary>
+/// A field a hand-written hook reports from a byte string that fills a region (YAML's <c>decode:</c>), for content whose
+/// layout earlier fields at known offsets cannot describe. Repeat it for each field, in the order the hook reports them;
+/// the generator emits each field's descriptor (<c>&lt;Id&gt;Field</c>, the id in Pascal case) and declares
+/// <c>private static partial void Decode&lt;Property&gt;&lt;TVisitor&gt;(View view, ref TVisitor visitor)</c> in the record.
+/// Lists of items (YAML's <c>fields:</c> under a decoded field) and <c>from:</c> are YAML-only.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
+public sealed class DecodedAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="id">The field's identifier (snake case, as in YAML).</param>
+    /// <param name="type">What the hook reports.</param>
+    public DecodedAttribute(string id, DecodedType type)
+    {
+        Id = id;
+        Type = type;
+    }
+
+    /// <summary>The field's identifier.</summary>
+    public string Id { get; }
+
+    /// <summary>What the hook reports.</summary>
+    public DecodedType Type { get; }
+
+    /// <summary>The display name relative to the protocol's prefix.</summary>
+    public string? Display { get; set; }
+
+    /// <summary>How an integer is printed in text output.</summary>
+    public NumberFormat Format { get; set; }
+
+    /// <summary>How many hex digits text output prints, when more than the value's width; 0 for two per byte.</summary>
+    public int HexDigits { get; set; }
+
+    /// <summary>An enum whose names (or flags) are shown for an integer's value.</summary>
+    public Type? Enum { get; set; }
+}
+
+/// <summary>What a <see cref="DecodedAttribute"/> field holds.</summary>
+public enum DecodedType
+{
+    /// <summary>An 8-bit unsigned integer.</summary>
+    UInt8,
+
+    /// <summary>A 16-bit unsigned integer.</summary>
+    UInt16,
+
+    /// <summary>A 32-bit unsigned integer.</summary>
+    UInt32,
+
+    /// <summary>A 64-bit unsigned integer.</summary>
+    UInt64,
+
+    /// <summary>A Boolean.</summary>
+    Boolean,
+
+    /// <summary>Text: printable ASCII as is, other bytes as <c>\xNN</c>.</summary>
+    Text,
+
+    /// <summary>Bytes.</summary>
+    Bytes,
+
+    /// <summary>A MAC address.</summary>
+    Mac,
+
+    /// <summary>An IPv4 address.</summary>
+    Ipv4,
+
+    /// <summary>An IPv6 address.</summary>
+    Ipv6,
+}
