@@ -335,6 +335,10 @@ public sealed partial class ProtocolGenerator
             if (attrs.TryGetValue("PresentWhenAttribute", out var pw))
             {
                 when = ConditionFrom(pw, property.ContainingType, (string)pw.ConstructorArguments[0].Value!, "Mask", "Equal", "AnyOf");
+                if (Named(pw, "AndField") is string andField)
+                {
+                    when = when with { And = ConditionFrom(pw, property.ContainingType, andField, "AndMask", "AndEqual", "AndAnyOf") };
+                }
             }
 
             if (propertyType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)

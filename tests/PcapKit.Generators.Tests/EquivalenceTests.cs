@@ -236,6 +236,24 @@ public sealed class EquivalenceTests
     }
 
     [Fact]
+    public void AFieldPresentOnTwoJoinedConditions_IsThereOnlyWhenBothHold_BothWays()
+    {
+        // The golden packet is in active mode (1) with flags 0x06; with 0x08 set too, the extension takes the two bytes
+        // after the checksum, and the options start two bytes later (header still 24 bytes).
+        var (yaml, _) = Protocols.Value;
+        var withExtension = (byte[])Packet.Clone();
+        withExtension[5] |= 0x08;
+        Assert.DoesNotContain("\"extension\"", Json(yaml, Packet), StringComparison.Ordinal);
+        Assert.Contains("\"extension\":516", Json(yaml, withExtension), StringComparison.Ordinal);
+        var idle = (byte[])withExtension.Clone();
+        idle[4] = 0x60; // mode 0: the first condition fails
+        Assert.DoesNotContain("\"extension\"", Json(yaml, idle), StringComparison.Ordinal);
+        AssertSame(Packet);
+        AssertSame(withExtension);
+        AssertSame(idle);
+    }
+
+    [Fact]
     public void EveryPrefixAndThousandsOfMutations_BehaveTheSame()
     {
         for (var length = 0; length <= Packet.Length; length++)

@@ -155,6 +155,21 @@ public sealed class PresentWhenAttribute : Attribute
 
     /// <summary>When set, the field is present if the tested field is one of these values.</summary>
     public ulong[]? AnyOf { get; set; }
+
+    /// <summary>
+    /// A second property that must pass its own test too (YAML's <c>and:</c> inside <c>when:</c>): enhanced GRE's key
+    /// halves are there while the key bit is set and the version is 1. Null: the first test alone.
+    /// </summary>
+    public string? AndField { get; set; }
+
+    /// <summary>When non-zero, the second test holds if <see cref="AndField"/> has any of these bits set.</summary>
+    public ulong AndMask { get; set; }
+
+    /// <summary>When <see cref="AndMask"/> is zero and <see cref="AndAnyOf"/> unset, the second test holds if <see cref="AndField"/> equals this.</summary>
+    public ulong AndEqual { get; set; }
+
+    /// <summary>When set, the second test holds if <see cref="AndField"/> is one of these values.</summary>
+    public ulong[]? AndAnyOf { get; set; }
 }
 
 /// <summary>

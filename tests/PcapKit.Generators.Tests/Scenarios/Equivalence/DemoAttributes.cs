@@ -32,6 +32,10 @@ public sealed partial record DemoAttributes
     [Field(Format = NumberFormat.Hex), Checksum(ChecksumAlgorithm.Inet16, ChecksumCoverage.HeaderAndPayload, PseudoHeader = "pseudo")]
     public ushort Checksum { get; init; }
 
+    /// <summary>Present in active mode with the 0x08 flag: a condition joined to another.</summary>
+    [PresentWhen(nameof(Mode), Equal = 1, AndField = nameof(Flags), AndMask = 0x08)]
+    public ushort? Extension { get; init; }
+
     [Region(Region.RestOfHeader)]
     public ValueList<AttrOption> Options { get; init; }
 
