@@ -657,7 +657,7 @@ internal sealed partial class ProtocolEmitter
             _w.Line("result.KeyCount = selection.KeyCount;");
             _w.Line("result.Key0 = selection.Key0;");
             _w.Line("result.Key1 = selection.Key1;");
-            _w.Open("if (selection.PayloadOffset >= 0 && selection.PayloadOffset <= result.Length)");
+            _w.Open("if (selection.Table >= 0 && selection.PayloadOffset >= 0 && selection.PayloadOffset <= result.Length)");
             _w.Line("result.HeaderLength = selection.PayloadOffset;");
             _w.Close();
             _w.Open("if (selection.PayloadLength >= 0 && result.HeaderLength + selection.PayloadLength < result.Length)");
