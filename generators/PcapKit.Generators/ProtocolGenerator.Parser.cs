@@ -335,9 +335,9 @@ public sealed partial class ProtocolGenerator
             if (attrs.TryGetValue("PresentWhenAttribute", out var pw))
             {
                 when = ConditionFrom(pw, property.ContainingType, (string)pw.ConstructorArguments[0].Value!, "Mask", "Equal", "AnyOf");
-                if (Named(pw, "AndField") is string andField)
+                if (AndFrom(pw, property.ContainingType, property.Name, state, cancellationToken) is { } and)
                 {
-                    when = when with { And = ConditionFrom(pw, property.ContainingType, andField, "AndMask", "AndEqual", "AndAnyOf") };
+                    when = when with { And = and };
                 }
             }
 
@@ -452,9 +452,7 @@ public sealed partial class ProtocolGenerator
                                 : EquatableArray<ulong>.Empty;
                             var caseFields = ReadFields(nested, endian, key + ":case:" + caseId + ":field:", state, locations, cancellationToken);
                             var minLength = Named(caseAttribute, "MinLength") is int m && m != 0 ? m : (int?)null;
-                            var and = Named(caseAttribute, "AndField") is string andField
-                                ? ConditionFrom(caseAttribute, property.ContainingType, andField, "AndMask", "AndEqual", "AndAnyOf")
-                                : null;
+                            var and = AndFrom(caseAttribute, property.ContainingType, property.Name, state, cancellationToken);
                             if (and is not null && caseKeys.IsEmpty)
                             {
                                 // As YAML's default takes no 'and': it takes what no case chooses.
@@ -630,20 +628,29 @@ public sealed partial class ProtocolGenerator
             var decode = false;
             foreach (var a in property.GetAttributes())
             {
-                if (AttributeName(a) != "DecodedAttribute")
+                if (a.AttributeClass?.ContainingNamespace?.ToDisplayString() != AnnotationsNamespace || AttributeName(a) != "DecodedAttribute" ||
+                    a.ConstructorArguments.Length != 2)
                 {
                     continue;
                 }
 
+                var where = LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
                 if (type != FieldType.Bytes || region is null)
                 {
-                    state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property.Name,
+                    state.Report(DiagnosticDescriptors.UnsupportedLayout, where, property.Name,
                         "only a byte string filling a region ('type: bytes' with 'region:') can be decoded by a hook");
                     break;
                 }
 
-                decode = true;
-                children.Add(DecodedField(a, state));
+                if (DecodedField(a, state, out var problem) is { } decoded)
+                {
+                    decode = true;
+                    children.Add(decoded);
+                }
+                else
+                {
+                    state.Report(DiagnosticDescriptors.UnsupportedLayout, where, property.Name, problem!);
+                }
             }
 
             return new FieldSpec(
@@ -690,11 +697,13 @@ public sealed partial class ProtocolGenerator
             };
         }
 
-        /// <summary>A field a decode hook reports, from its [Decoded] attribute (as YAML's decoded field keys give it).</summary>
-        private static FieldSpec DecodedField(AttributeData attribute, State state)
+        /// <summary>A field a decode hook reports, from its [Decoded] attribute (as YAML's decoded field keys give it), or null with the reason.</summary>
+        private static FieldSpec? DecodedField(AttributeData attribute, State state, out string? problem)
         {
-            var decodedId = (string)attribute.ConstructorArguments[0].Value!;
-            var (type, width) = (int)ToULong(attribute.ConstructorArguments[1].Value) switch
+            problem = null;
+            var decodedId = attribute.ConstructorArguments[0].Value as string ?? string.Empty;
+            // DecodedType's members in order: UInt8, UInt16, UInt32, UInt64, Boolean, Text, Bytes, Mac, Ipv4, Ipv6.
+            (FieldType Type, int Width)? kind = attribute.ConstructorArguments[1].Value is int k ? k switch
             {
                 0 => (FieldType.UInt, 1),
                 1 => (FieldType.UInt, 2),
@@ -705,34 +714,59 @@ public sealed partial class ProtocolGenerator
                 6 => (FieldType.Bytes, 0),
                 7 => (FieldType.Mac, 6),
                 8 => (FieldType.Ipv4, 4),
-                _ => (FieldType.Ipv6, 16),
-            };
-            var enumId = Named(attribute, "Enum") is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType ? state.AddEnum(enumType) : null;
-            return new FieldSpec(
-                decodedId,
-                Naming.ToPascal(decodedId),
-                type,
-                width,
-                0,
-                EndianKind.Big,
-                enumId,
-                Named(attribute, "Format") is { } format ? (NumberFormatKind)ToULong(format) : NumberFormatKind.Decimal,
-                Named(attribute, "Display") as string,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                EquatableArray<FieldSpec>.Empty)
+                9 => (FieldType.Ipv6, 16),
+                _ => null,
+            } : null;
+            if (kind is not { } known)
             {
-                HexDigits = Named(attribute, "HexDigits") is int hexDigits ? hexDigits : 0,
-            };
+                problem = "the decoded field '" + decodedId + "' has no DecodedType this generator knows";
+                return null;
+            }
+
+            string? enumId = null;
+            switch (Named(attribute, "Enum"))
+            {
+                case INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType:
+                    enumId = state.AddEnum(enumType);
+                    break;
+                case INamedTypeSymbol { TypeKind: TypeKind.Error } unresolved:
+                    // An enum a YAML spec generates, not visible yet: resolved by name later, as a property's type is.
+                    enumId = "@" + unresolved.Name;
+                    break;
+                case INamedTypeSymbol other:
+                    problem = "the decoded field '" + decodedId + "' names '" + other.Name + "' as its Enum, which is not an enum";
+                    return null;
+            }
+
+            var format = Named(attribute, "Format") is { } f ? (NumberFormatKind)ToULong(f) : NumberFormatKind.Decimal;
+            if (format == NumberFormatKind.NtpTimestamp && known != (FieldType.UInt, 8))
+            {
+                problem = "the decoded field '" + decodedId + "' is shown as an NTP timestamp, which only a UInt64 can be";
+                return null;
+            }
+
+            return FieldSpec.Decoded(decodedId, known.Type, known.Width, enumId, format, Named(attribute, "Display") as string,
+                Named(attribute, "HexDigits") is int hexDigits ? hexDigits : 0);
+        }
+
+        /// <summary>
+        /// The second condition an attribute joins to its first (<c>AndField</c> with <c>AndMask</c>, <c>AndEqual</c> or
+        /// <c>AndAnyOf</c>: YAML's <c>and:</c>), or null; the values without <c>AndField</c> are PKGEN2012.
+        /// </summary>
+        private static ConditionSpec? AndFrom(AttributeData attribute, INamedTypeSymbol type, string property, State state, CancellationToken cancellationToken)
+        {
+            if (Named(attribute, "AndField") is string andField)
+            {
+                return ConditionFrom(attribute, type, andField, "AndMask", "AndEqual", "AndAnyOf");
+            }
+
+            if (Named(attribute, "AndMask") is not null || Named(attribute, "AndEqual") is not null || !NamedArray(attribute, "AndAnyOf").IsEmpty)
+            {
+                state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property,
+                    "'AndMask', 'AndEqual' or 'AndAnyOf' test the property 'AndField' names, and none is named");
+            }
+
+            return null;
         }
 
         /// <summary>A condition an attribute states on a property of <paramref name="type"/>: its mask, value or values, by the attribute's names for them.</summary>

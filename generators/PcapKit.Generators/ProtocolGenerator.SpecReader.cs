@@ -1042,7 +1042,6 @@ public sealed partial class ProtocolGenerator
 
                     var type = FieldType.UInt;
                     var width = 0;
-                    const int bits = 0;
                     var children = new List<FieldSpec>();
                     string? itemName = null;
                     if (Node(map, "fields") is { } fieldsNode)
@@ -1086,32 +1085,8 @@ public sealed partial class ProtocolGenerator
                     }
 
                     var format = ReadFormat(map, type == FieldType.UInt && width == 8);
-                    fields.Add(new FieldSpec(
-                        id,
-                        Naming.ToPascal(id),
-                        type,
-                        width,
-                        bits,
-                        EndianKind.Big,
-                        Scalar(map, "flags") ?? Scalar(map, "enum"),
-                        format,
-                        Scalar(map, "display"),
-                        false,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        itemName,
-                        children.ToEquatableArray())
-                    {
-                        NamesEnumId = Scalar(map, "names"),
-                        HexDigits = (int)(Number(map, "hex_digits") ?? 0),
-                    });
+                    fields.Add(FieldSpec.Decoded(id, type, width, Scalar(map, "flags") ?? Scalar(map, "enum"), format, Scalar(map, "display"),
+                        (int)(Number(map, "hex_digits") ?? 0), Scalar(map, "names"), itemName, children.ToEquatableArray()));
                 }
 
                 return fields;

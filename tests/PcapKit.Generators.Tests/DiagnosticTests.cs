@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -580,13 +581,42 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void ACaseWithAndField_CompilesAsYamlsAnd()
+    public void ACaseWithAndField_IsChosenOnlyWhileItHolds()
     {
-        var code = AttributeVariant + "    [VariantCase(1, AndField = nameof(X.Code), AndAnyOf = [4, 5])] public sealed partial record A { public ushort V { get; init; } }\n" +
+        var code = AttributeVariant + "    [VariantCase(1, AndField = nameof(X.Code), AndEqual = 4)] public sealed partial record A { public ushort V { get; init; } }\n" +
                    "    [VariantCase(1)] public sealed partial record B { public byte Y { get; init; } }\n}\n";
         var result = GeneratorHarness.Run([], [("X.cs", code)]);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.CompileDiagnostics);
+        using var stream = new System.IO.MemoryStream();
+        Assert.True(result.Output.Emit(stream).Success);
+        var x = (PcapKit.Dissection.ProtocolDescriptor)System.Reflection.Assembly.Load(stream.ToArray()).GetType("Demo.X")!.GetProperty("Descriptor")!.GetValue(null)!;
+        Assert.Contains("\"v\":4660", EquivalenceTests.Json(x, Convert.FromHexString("01041234")), StringComparison.Ordinal);
+        Assert.Contains("\"y\":18", EquivalenceTests.Json(x, Convert.FromHexString("01051234")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[VariantCase(1, AndEqual = 4)]", "'AndMask', 'AndEqual' or 'AndAnyOf' test the property 'AndField' names, and none is named")]
+    [InlineData("[VariantCase(1, AndAnyOf = [4])]", "'AndMask', 'AndEqual' or 'AndAnyOf' test the property 'AndField' names, and none is named")]
+    public void AnAndValueWithoutAndField_IsPKGEN2012(string attribute, string message)
+    {
+        var code = AttributeVariant + "    " + attribute + " public sealed partial record A { public ushort V { get; init; } }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        Assert.Equal("PKGEN2012", d.Id);
+        Assert.Contains(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Decoded(\"a\", DecodedType.UInt8, Enum = typeof(string))]", "names 'String' as its Enum, which is not an enum")]
+    [InlineData("[Decoded(\"a\", DecodedType.UInt16, Format = NumberFormat.NtpTimestamp)]", "is shown as an NTP timestamp, which only a UInt64 can be")]
+    [InlineData("[Decoded(\"a\", (DecodedType)42)]", "has no DecodedType this generator knows")]
+    public void ADecodedFieldTheGeneratorCannotShow_IsPKGEN2012(string attribute, string message)
+    {
+        var code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public byte N { get; init; }\n" +
+                   "    [Region(Region.Rest), " + attribute.TrimStart('[') + " public System.ReadOnlyMemory<byte> Value { get; init; }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        Assert.Equal("PKGEN2012", d.Id);
+        Assert.Contains(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -52,6 +52,19 @@ internal sealed record FieldSpec(
     string? RepeatTypeName,
     EquatableArray<FieldSpec> Children)
 {
+    /// <summary>
+    /// A field a decode hook reports (YAML's decoded field keys, or a <c>[Decoded]</c> attribute): a value, or with
+    /// <paramref name="itemName"/> and <paramref name="children"/> a list of items — nothing on the wire describes it.
+    /// </summary>
+    public static FieldSpec Decoded(string id, FieldType type, int width, string? enumId, NumberFormatKind format, string? display, int hexDigits,
+        string? namesEnumId = null, string? itemName = null, EquatableArray<FieldSpec> children = default) =>
+        new(id, Naming.ToPascal(id), type, width, 0, EndianKind.Big, enumId, format, display, false,
+            null, null, null, null, null, null, null, null, null, itemName, children)
+        {
+            NamesEnumId = namesEnumId,
+            HexDigits = hexDigits,
+        };
+
     /// <summary>An enum whose names are shown for the value while the property stays an integer (port names).</summary>
     public string? NamesEnumId { get; init; }
 

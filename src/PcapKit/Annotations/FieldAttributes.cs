@@ -244,9 +244,11 @@ public sealed class ComputedFieldAttribute : Attribute
 /// <summary>
 /// A field a hand-written hook reports from a byte string that fills a region (YAML's <c>decode:</c>), for content whose
 /// layout earlier fields at known offsets cannot describe. Repeat it for each field, in the order the hook reports them;
-/// the generator emits each field's descriptor (<c>&lt;Id&gt;Field</c>, the id in Pascal case) and declares
+/// the generator emits each field's descriptor (a protocol's as <c>Fields.&lt;Id&gt;</c>, an option case's as
+/// <c>&lt;Case&gt;&lt;Id&gt;Field</c>, the id in Pascal case) and declares
 /// <c>private static partial void Decode&lt;Property&gt;&lt;TVisitor&gt;(View view, ref TVisitor visitor)</c> in the record.
-/// Lists of items (YAML's <c>fields:</c> under a decoded field) and <c>from:</c> are YAML-only.
+/// Lists of items (YAML's <c>fields:</c> under a decoded field), <c>names:</c>, 24- and 48-bit integers and <c>from:</c>
+/// are YAML-only.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class DecodedAttribute : Attribute
@@ -269,7 +271,7 @@ public sealed class DecodedAttribute : Attribute
     /// <summary>The display name relative to the protocol's prefix.</summary>
     public string? Display { get; set; }
 
-    /// <summary>How an integer is printed in text output.</summary>
+    /// <summary>How an integer is printed in text output (<see cref="NumberFormat.NtpTimestamp"/> only for <see cref="DecodedType.UInt64"/>).</summary>
     public NumberFormat Format { get; set; }
 
     /// <summary>How many hex digits text output prints, when more than the value's width; 0 for two per byte.</summary>

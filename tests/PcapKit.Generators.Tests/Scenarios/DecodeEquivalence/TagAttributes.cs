@@ -20,6 +20,11 @@ public sealed partial record TagAttributes
     [Decoded("kind", DecodedType.UInt8, Enum = typeof(AttrTagKind), Display = "kind")]
     [Decoded("origin", DecodedType.Ipv4, Display = "origin")]
     [Decoded("urgent", DecodedType.Boolean, Display = "urgent")]
+    [Decoded("serial", DecodedType.UInt32, Display = "serial")]
+    [Decoded("stamp", DecodedType.UInt64, Format = NumberFormat.NtpTimestamp, Display = "stamp")]
+    [Decoded("blob", DecodedType.Bytes, Display = "blob")]
+    [Decoded("station", DecodedType.Mac, Display = "station")]
+    [Decoded("origin6", DecodedType.Ipv6, Display = "origin6")]
     public ReadOnlyMemory<byte> Body { get; init; }
 
     private static partial void DecodeBody<TVisitor>(View view, ref TVisitor visitor)

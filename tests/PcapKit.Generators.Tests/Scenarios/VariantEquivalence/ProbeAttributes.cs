@@ -50,8 +50,8 @@ public abstract partial record ProbeAttributesBody
         [Field(Display = "seq")] public ushort Sequence { get; init; }
     }
 
-    /// <summary>A mask reply of code 1: with a prefix length too (a case chosen by another field of the unit).</summary>
-    [VariantCase(18, AndField = nameof(ProbeAttributes.Code), AndEqual = 1)]
+    /// <summary>A mask reply of code 1 or 3: with a prefix length too (a case chosen by another field of the unit).</summary>
+    [VariantCase(18, AndField = nameof(ProbeAttributes.Code), AndAnyOf = [1, 3])]
     public sealed partial record AddressMaskExtended
     {
         [Field(Display = "ident")] public ushort Identifier { get; init; }
