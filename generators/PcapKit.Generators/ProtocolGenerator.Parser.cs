@@ -576,6 +576,7 @@ public sealed partial class ProtocolGenerator
                     FragmentWhen = Named(da, "FragmentWhen") is string fragmentField
                         ? new ConditionSpec(FieldIdOf(property.ContainingType, fragmentField), 0, ToULong(Named(da, "FragmentWhenEqual") ?? 0UL))
                         : null,
+                    Quoted = Named(da, "Quoted") is true,
                 };
             }
 

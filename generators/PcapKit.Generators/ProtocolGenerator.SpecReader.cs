@@ -42,7 +42,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] WhenKeys = ["field", "mask", "eq", "any_of", "and"];
         private static readonly string[] AltKeys = ["id", "display", "max", "size", "when", "enum"];
         private static readonly string[] BoundAltKeys = ["id", "display", "max", "size"];
-        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when"];
+        private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when", "quoted"];
         private static readonly string[] RepeatKeys = ["until"];
         private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "fields", "type_name", "doc"];
         private static readonly string[] DefaultCaseKeys = ["fields", "type_name", "doc"];
@@ -935,6 +935,7 @@ public sealed partial class ProtocolGenerator
                             Tables = tables.ToEquatableArray(),
                             ChainLabels = labels.ToEquatableArray(),
                             FragmentWhen = ReadCondition(Node(dm, "fragment_when")),
+                            Quoted = Scalar(dm, "quoted") == "true",
                         };
                         locations.Add(new(key + ":dispatch", Loc(dm)));
                     }

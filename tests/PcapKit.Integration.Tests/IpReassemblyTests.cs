@@ -236,6 +236,58 @@ public sealed class IpReassemblyTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(reports, r => r.Kind == ReassemblyReportKind.Oversized);
     }
 
+    [Theory]
+    [InlineData("0301" + "0000" + "00000000")] // time exceeded, code 1: fragment reassembly time exceeded
+    [InlineData("8900" + "0000" + "00000000" + "fe800000000000000000000000000099" + "20010db8000000000000000000000077" + "0408" + "000000000000")] // Redirect
+    public void AFragmentAnIcmpv6MessageQuotes_IsNotTakenAsTheFramesOwn(string icmpv6)
+    {
+        // The quoted packet: IPv6 2001:db8::2 → 2001:db8::77 with a Fragment header (first fragment, more to come, id
+        // 0x1234) and 8 bytes of UDP. Its layers are dissected (tshark does too), but it is the sender's copy, not this
+        // frame's traffic: reassembling it would file a second, cut-short datagram under the flow's key.
+        const string quoted = "60000000" + "0010" + "2c" + "40" + "20010db8000000000000000000000002" + "20010db8000000000000000000000077" +
+                              "11000001" + "00001234" + "0001000200100000";
+        var message = icmpv6 + quoted;
+        var frame = Convert.FromHexString("66778899aabb" + "001122334455" + "86dd" + "60000000" + (message.Length / 2).ToString("x4", CultureInfo.InvariantCulture) +
+                                          "3a" + "ff" + "fe800000000000000000000000000001" + "20010db8000000000000000000000002" + message);
+        var own = Convert.FromHexString("66778899aabb" + "001122334455" + "86dd" + quoted);
+        var capture = Path.Combine(_folder, "quoted.pcap");
+        using (var writer = PcapWriter.Create(capture, LinkTypes.Ethernet))
+        {
+            writer.Write(new CaptureTimestamp(1_700_000_000_000_000UL, TimestampResolution.Microseconds), frame, (uint)frame.Length);
+            writer.Write(new CaptureTimestamp(1_700_000_000_000_001UL, TimestampResolution.Microseconds), own, (uint)own.Length);
+        }
+
+        var dissector = new Dissection.Dissector(Packs.Registry);
+        var stack = new Dissection.LayerStack();
+        var reassembler = new IpReassembler(new IpReassemblyOptions());
+        var outcomes = new List<FragmentOutcome>();
+        using (var reader = CaptureReader.Open(capture))
+        {
+            foreach (var record in reader)
+            {
+                dissector.Dissect(record, stack);
+                var dissected = new Dissection.Frame(record.Data, stack, Packs.Registry);
+                if (record.Number == 1)
+                {
+                    // The quoted packet's layers are dissected (tshark's too): IPv6, its Fragment header, UDP.
+                    var names = new List<string>();
+                    for (var i = 0; i < dissected.LayerCount; i++)
+                    {
+                        names.Add(dissected.ProtocolAt(i).Name);
+                    }
+
+                    Assert.Equal(["ethernet", "ipv6", "icmpv6", "ipv6", "ipv6_fraghdr", "udp"], names);
+                }
+
+                outcomes.Add(reassembler.Add(dissected, record, out _));
+            }
+        }
+
+        // The frame's own fragment is held; the quoted copy is not a fragment of this frame.
+        Assert.Equal([FragmentOutcome.NotAFragment, FragmentOutcome.Held], outcomes);
+        Assert.Equal(1, reassembler.InProgress);
+    }
+
     private static ExtractionResult Extract(string capture, IpReassemblyOptions? options, List<ReassemblyReport> reports)
     {
         using var extractor = new Extractor(new ExtractionOptions

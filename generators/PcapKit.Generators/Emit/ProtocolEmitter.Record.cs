@@ -664,6 +664,11 @@ internal sealed partial class ProtocolEmitter
             _w.Line("result.Length = result.HeaderLength + selection.PayloadLength;");
             _w.Line("result.Repeats = selection.Repeats;");
             _w.Close();
+            if (dispatch.Quoted)
+            {
+                _w.Line("result.PayloadIsQuoted = selection.Table >= 0;");
+            }
+
             _w.Close();
         }
         else if (dispatch is not null)
@@ -702,6 +707,11 @@ internal sealed partial class ProtocolEmitter
                     _w.Line("result.Key0 = first;");
                     _w.Line("result.Key1 = second;");
                 }
+            }
+
+            if (dispatch.Quoted)
+            {
+                _w.Line("result.PayloadIsQuoted = true;");
             }
 
             _w.Close();

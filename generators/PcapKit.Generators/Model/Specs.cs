@@ -199,6 +199,9 @@ internal sealed record DispatchSpec(string Table, EquatableArray<string> Keys, b
 
     /// <summary>While this holds, the payload is only the first part of the upper-layer unit (a first fragment), whose length is unknown.</summary>
     public ConditionSpec? FragmentWhen { get; init; }
+
+    /// <summary>Whether the payload is a packet quoted for its sender (an ICMP error's), not this frame's own traffic.</summary>
+    public bool Quoted { get; init; }
 }
 
 /// <summary>The protocol registers itself in <c>Table</c> under <c>Key</c>.</summary>

@@ -83,6 +83,12 @@ public sealed class DispatchAttribute : Attribute
     /// <summary>The value <see cref="FragmentWhen"/> must have.</summary>
     public ulong FragmentWhenEqual { get; set; }
 
+    /// <summary>
+    /// Set when the payload is a packet quoted for its sender (YAML's <c>quoted: true</c>: an ICMP error's offending
+    /// datagram), not this frame's own traffic: IP reassembly takes no fragment among its layers.
+    /// </summary>
+    public bool Quoted { get; set; }
+
     /// <summary>The name tshark's <c>frame.protocols</c> shows after this protocol when the payload goes to <see cref="Table"/> (<c>ethertype</c>).</summary>
     public string? ChainLabel { get; set; }
 }

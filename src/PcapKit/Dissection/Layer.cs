@@ -37,6 +37,7 @@ public readonly struct Layer
         }
 
         IsTruncated = result.Truncated;
+        PayloadIsQuoted = result.PayloadIsQuoted;
         Checksum = result.ChecksumVerified ? result.Checksum : null;
         Repeats = result.Repeats;
     }
@@ -67,7 +68,11 @@ public readonly struct Layer
     /// </summary>
     public int ReportedLength { get; }
 
-    /// <summary>The length of the header; the payload starts at <see cref="Offset"/> + <see cref="HeaderLength"/>.</summary>
+    /// <summary>
+    /// The length of the header; the payload starts at <see cref="Offset"/> + <see cref="HeaderLength"/>. A payload inside
+    /// the layer's own fields (an ICMPv6 Redirect's redirected packet, <see cref="DispatchSelection.PayloadOffset"/>) starts
+    /// before the fields end.
+    /// </summary>
     public int HeaderLength { get; }
 
     /// <summary>How the layer parsed; when not Ok, the layer's bytes are kept raw with the reason.</summary>
@@ -77,6 +82,9 @@ public readonly struct Layer
 
     /// <summary>Whether a length field declares more bytes than were captured.</summary>
     public bool IsTruncated { get; }
+
+    /// <summary>Whether the layers after this one describe a packet it quotes (<see cref="LayerResult.PayloadIsQuoted"/>): an ICMP error's offending datagram.</summary>
+    public bool PayloadIsQuoted { get; }
 
     /// <summary>The checksum's status, when it was verified.</summary>
     public ChecksumStatus? Checksum { get; }

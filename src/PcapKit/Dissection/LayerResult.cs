@@ -8,7 +8,10 @@ public struct LayerResult
     /// <summary>The parse outcome.</summary>
     public ParseResult Parse;
 
-    /// <summary>The length of the header, options included.</summary>
+    /// <summary>
+    /// Where the payload starts: the length of the header, options included — or, when a dispatch hook starts the payload
+    /// inside the unit's own fields (<see cref="DispatchSelection.PayloadOffset"/>), that offset.
+    /// </summary>
     public int HeaderLength;
 
     /// <summary>The length of the unit as its length fields bound it (header and payload), at most the bytes given.</summary>
@@ -22,6 +25,13 @@ public struct LayerResult
 
     /// <summary>Set when the payload is only the first part of the upper-layer unit (a first fragment), whose length is then unknown.</summary>
     public bool PayloadIsFragment;
+
+    /// <summary>
+    /// Set when the payload is a copy of another packet quoted for its sender (an ICMP error's offending datagram, an
+    /// ICMPv6 Redirect's redirected packet), as Wireshark's <c>in_error_pkt</c>: its layers describe that packet, not
+    /// this frame's own traffic, so IP reassembly does not take a fragment among them.
+    /// </summary>
+    public bool PayloadIsQuoted;
 
     /// <summary>Set when a length field declares more bytes than were captured.</summary>
     public bool Truncated;

@@ -623,6 +623,11 @@ public sealed class IpReassembler
         Ipv6Address source = default, destination = default;
         for (var i = 0; i < frame.LayerCount; i++)
         {
+            if (i > 0 && frame[i - 1].PayloadIsQuoted)
+            {
+                return false; // the rest is a packet an ICMP message quotes, not this frame's own (as tshark's in_error_pkt)
+            }
+
             var protocol = frame.ProtocolAt(i);
             var bytes = frame.LayerBytes(i);
             if (protocol.TryGetAddresses(bytes, out var v, out var s, out var d))
