@@ -8,8 +8,8 @@ namespace PcapKit.Benchmarks;
 /// harness (every record of a large capture through each reader and dissector, same process, same file);
 /// <c>extract [file] [slice]</c> measures the extraction pipeline and its JSON export against PacketDotNet and tshark;
 /// <c>flows [file...]</c> splits captures into flow files next to tcpflow; <c>reassembly [file]</c> measures the pass with
-/// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4; <c>loop [file]</c> what the dissector's
-/// generic loop adds to the protocols' parsers; <c>large SOURCE OUT
+/// IP and TCP reassembly; <c>application [file]</c> measures what DNS and HTTP add to layers 2–4; <c>loop [file]</c> measures what the
+/// dissector's generic loop adds to the protocols' parsers; <c>large SOURCE OUT
 /// [GB]</c> makes a capture of any size from a smaller one for the scale runs; <c>records [N]</c> reads a generated
 /// capture of more than 2^31 records.
 /// </summary>

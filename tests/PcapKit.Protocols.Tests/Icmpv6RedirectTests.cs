@@ -68,10 +68,28 @@ public sealed class Icmpv6RedirectTests
     [InlineData("")] // no options
     [InlineData("0401000000000000")] // a Redirected Header with no packet
     [InlineData("0407000000000000" + "60")] // an option longer than the message: malformed, the options stop
+    [InlineData(RedirectedHeader + "05")] // a whole Redirected Header, then a stray byte: the packet does not end the message
     public void WithoutAWholeLastRedirectedHeader_NothingIsDissectedInside(string options)
     {
         var layers = Dissect(Hex.Parse(Redirect + options), new LayerStack());
         Assert.Equal(["icmpv6"], layers);
+    }
+
+    [Fact]
+    public void APacketCutToFitTheOption_IsDissectedAsFarAsItGoes_AndMarkedTruncated()
+    {
+        // RFC 4861 §8.2: as much of the packet as fits. Its IPv6 header declares 40 bytes of payload; 16 are there.
+        const string cut = "0408" + "000000000000" +
+            "60000000" + "0028" + "11" + "40" + "20010db8000000000000000000000002" + "20010db8000000000000000000000077" + "00010002002800000000000000000000";
+        var bytes = Hex.Parse(Redirect + cut);
+        var stack = new LayerStack();
+        Assert.Equal(["icmpv6", "ipv6", "udp"], Dissect(bytes, stack));
+        var frame = new Frame(bytes, stack, Packs.Registry);
+        Assert.True(frame[1].IsTruncated);
+        Assert.Equal(80, frame[1].ReportedLength);
+        Assert.Equal(56, frame[1].Length);
+        Assert.True(frame[0].PayloadIsQuoted);
+        Assert.Equal(8, frame.Raw.Length); // only the UDP payload (ports 1 and 2 have no dissector)
     }
 
     [Fact]

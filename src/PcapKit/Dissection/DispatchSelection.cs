@@ -1,8 +1,8 @@
 namespace PcapKit.Dissection;
 
 /// <summary>
-/// What a protocol's dispatch hook decides: which of its tables the payload is looked up in, under which keys, and
-/// how long the payload is. Hooks are partial methods declared by the generator for specs with <c>hook: true</c>.
+/// What a protocol's dispatch hook decides: which of its tables the payload is looked up in, under which keys, where the
+/// payload starts and how long it is. Hooks are partial methods declared by the generator for specs with <c>hook: true</c>.
 /// </summary>
 public struct DispatchSelection
 {
@@ -30,10 +30,11 @@ public struct DispatchSelection
     public int PayloadLength { get; set; }
 
     /// <summary>
-    /// Where the payload starts in the unit when it lies inside the unit's own fields rather than after them, -1
-    /// otherwise: the packet in ICMPv6's Redirected Header option (RFC 4861 §4.6.3), the last option of a Redirect. The
-    /// payload runs from there to the unit's end; the layer's fields still cover those bytes, and its
-    /// <see cref="Layer.HeaderLength"/> becomes this offset.
+    /// Where the payload starts, counted from the unit's first byte, when it lies inside the unit's own fields rather than
+    /// after them; -1 otherwise: the packet in ICMPv6's Redirected Header option (RFC 4861 §4.6.3), the last option of a
+    /// Redirect. The payload runs from there to the unit's end (or <see cref="PayloadLength"/> bytes from there); the
+    /// layer's fields still cover those bytes, and its <see cref="Layer.HeaderLength"/> becomes this offset. Ignored
+    /// when no table is selected or when it lies past the unit's end.
     /// </summary>
     public int PayloadOffset { get; set; }
 

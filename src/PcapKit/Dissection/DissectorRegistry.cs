@@ -184,13 +184,6 @@ public sealed class DissectorRegistry
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetTableId(int protocol, int localTable) => _localTables[protocol][localTable];
 
-    /// <summary>The number of the chain label of a protocol's local table, as a <see cref="Layer"/> keeps it (0: none).</summary>
-    /// <param name="protocol">The protocol's index.</param>
-    /// <param name="localTable">The index in its <see cref="ProtocolDescriptor.DispatchTables"/>.</param>
-    /// <returns>The label's number.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int GetDispatchLabelId(int protocol, int localTable) => (uint)localTable < (uint)_labels[protocol].Length ? _labels[protocol][localTable] : 0;
-
     /// <summary>Looks up a key.</summary>
     /// <param name="table">The table identifier.</param>
     /// <param name="key">The key.</param>
