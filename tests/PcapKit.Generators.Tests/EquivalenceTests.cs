@@ -93,6 +93,35 @@ public sealed class EquivalenceTests
         Assert.True(fromAttributes.IsHeuristicMatch([0xFE, 0x01]));
     }
 
+    [Fact]
+    public void AQuotedPayload_IsMarkedOnTheLayer_DeclaredEitherWay_AndOnlyWhenDispatched()
+    {
+        // quoted: true in YAML and [Dispatch(Quoted = true)]: the layer says its payload is a quoted packet (an ICMP
+        // error's), so IP reassembly leaves the fragments in it alone.
+        const string yaml = "protocol: qy\ntype: QuotedYaml\nendian: big\nlayer: internet\nfields:\n  - { id: kind, type: u8 }\n" +
+                            "  - { id: payload, region: rest, dispatch: { table: ip.version, key: kind, when: { field: kind, eq: 4 }, quoted: true } }\n";
+        const string code =
+            "using System;\nusing PcapKit.Annotations;\nusing PcapKit.Dissection;\nnamespace Demo;\n" +
+            "[Protocol(\"qa\", Endian.Big, Layer = LayerKind.Internet)]\n" +
+            "public sealed partial record QuotedAttributes\n{\n    public byte Kind { get; init; }\n" +
+            "    [Payload, Dispatch(\"ip.version\", nameof(Kind), When = nameof(Kind), WhenEqual = 4, Quoted = true)] public ReadOnlyMemory<byte> Payload { get; init; }\n}\n";
+        var result = GeneratorHarness.Run([("qy.pcapkit.yaml", yaml)], [("Q.cs", code)]);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompileDiagnostics);
+        using var stream = new MemoryStream();
+        Assert.True(result.Output.Emit(stream).Success);
+        var assembly = Assembly.Load(stream.ToArray());
+        foreach (var type in new[] { "Demo.QuotedYaml", "Demo.QuotedAttributes" })
+        {
+            var protocol = (ProtocolDescriptor)assembly.GetType(type)!.GetProperty("Descriptor")!.GetValue(null)!;
+            var context = default(DissectionContext);
+            protocol.Dissect([4, 0x45, 0], ref context, out var dispatched);
+            Assert.True(dispatched.PayloadIsQuoted, type);
+            protocol.Dissect([5, 0x45, 0], ref context, out var kept);
+            Assert.False(kept.PayloadIsQuoted, type); // no dispatch: nothing is quoted
+        }
+    }
+
     private static (ProtocolDescriptor, ProtocolDescriptor) Compile(string scenario, string yamlType, string attributesType)
     {
         var result = Scenario.Load(scenario).Run();
