@@ -625,6 +625,14 @@ public sealed partial class ProtocolGenerator
                 }
             }
 
+            if (format == NumberFormatKind.NtpTimestamp && (type != FieldType.UInt || width != 8 || bits != 0 || signed))
+            {
+                // As YAML's format: ntp_time, only on a u64.
+                state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(fieldAttr?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()), property.Name,
+                    "a value is shown as an NTP timestamp only when it is a whole 64-bit unsigned integer (ulong)");
+                format = NumberFormatKind.Decimal;
+            }
+
             // [Decoded] fields: YAML's decode:, reported by a hook from a byte string filling a region.
             var decode = false;
             foreach (var a in property.GetAttributes())

@@ -631,6 +631,28 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AnNtpFormatOnAUlong_IsAccepted()
+    {
+        const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n" +
+                            "    [Field(Format = NumberFormat.NtpTimestamp)] public ulong Stamp { get; init; }\n}\n";
+        var result = GeneratorHarness.Run([], [("X.cs", code)]);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompileDiagnostics);
+    }
+
+    [Theory]
+    [InlineData("uint")]
+    [InlineData("long")]
+    public void AnNtpFormatOnAnythingButAUlong_IsPKGEN2012_AsInYaml(string type)
+    {
+        var code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n" +
+                   "    [Field(Format = NumberFormat.NtpTimestamp)] public " + type + " Stamp { get; init; }\n}\n";
+        var d = Single(string.Empty, sources: ("X.cs", code));
+        Assert.Equal("PKGEN2012", d.Id);
+        Assert.Contains("shown as an NTP timestamp only when it is a whole 64-bit unsigned integer", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnsupportedPropertyType_IsPKGEN3002_AtTheProperty()
     {
         const string code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n    public string Name { get; init; } = \"\";\n}\n";
