@@ -98,7 +98,10 @@ public sealed class CollectedFlow
 
     internal LinkedListNode<CollectedFlow>? Node { get; set; }
 
-    internal object? Key { get; set; }
+    // The key the collector holds the flow under: its connection (a TCP flow), else its datagram 5-tuple's key.
+    internal TcpStream? StreamKey { get; init; }
+
+    internal FlowKey DatagramKey { get; init; }
 
     internal void AddFrame(in ExtractedFrame frame, FlowCollectorOptions options)
     {
@@ -179,7 +182,9 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     private readonly FlowCollectorOptions _options;
     private readonly Action<CollectedFlow>? _ended;
     private readonly ITcpStreamHandler? _inner;
-    private readonly Dictionary<object, CollectedFlow> _flows = [];
+    // TCP flows by their connection, datagram flows by their key (two maps: a key held as an object would be boxed per frame).
+    private readonly Dictionary<TcpStream, CollectedFlow> _streamFlows = [];
+    private readonly Dictionary<FlowKey, CollectedFlow> _datagramFlows = [];
     // Datagram flows by activity (the least recently active is evicted first); TCP flows by start (the oldest is
     // evicted once no datagram flow is left).
     private readonly LinkedList<CollectedFlow> _byActivity = new();
@@ -245,12 +250,13 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     /// </summary>
     internal void Add(in ExtractedFrame frame, long now, bool ip, in FlowPacket packet)
     {
-        object key;
+        TcpStream? streamKey = null;
+        var key = default(FlowKey);
         FiveTuple tuple;
         var payload = ReadOnlySpan<byte>.Empty;
         if (frame.Stream is { } stream)
         {
-            key = stream;
+            streamKey = stream;
             tuple = stream.Client;
         }
         else if (frame.Engine is null)
@@ -289,9 +295,9 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
             return;
         }
 
-        if (!_flows.TryGetValue(key, out var flow))
+        if (!(streamKey is not null ? _streamFlows.TryGetValue(streamKey, out var flow) : _datagramFlows.TryGetValue(key, out flow)))
         {
-            flow = Start(key, tuple, frame.Number, frame.Stream, FlowEndPhase.Evicted);
+            flow = Start(streamKey, key, tuple, frame.Number, FlowEndPhase.Evicted);
         }
         else if (flow.Node is { } node && node.Next is not null)
         {
@@ -327,24 +333,33 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     /// <summary>Adds a connection's bytes to its flow (starting it: the connection's first segment delivers before its frame reaches the consumers).</summary>
     internal void AddData(TcpStream stream, int direction, ReadOnlySpan<byte> data, long frame)
     {
-        if (!_flows.TryGetValue(stream, out var flow))
+        if (!_streamFlows.TryGetValue(stream, out var flow))
         {
-            flow = Start(stream, stream.Client, frame, stream, FlowEndPhase.EvictedByData);
+            flow = Start(stream, default, stream.Client, frame, FlowEndPhase.EvictedByData);
         }
 
         flow.AddPayload(direction, data, _options);
     }
 
-    private CollectedFlow Start(object key, in FiveTuple tuple, long frame, TcpStream? stream, FlowEndPhase eviction)
+    // A flow of a connection (stream set) or of datagrams (under key).
+    private CollectedFlow Start(TcpStream? stream, FlowKey key, in FiveTuple tuple, long frame, FlowEndPhase eviction)
     {
-        while (_flows.Count >= _options.MaxFlows && (_byActivity.First ?? _connections.First) is { } oldest)
+        while (_streamFlows.Count + _datagramFlows.Count >= _options.MaxFlows && (_byActivity.First ?? _connections.First) is { } oldest)
         {
             End(oldest.Value, "evicted", new FlowEndOrder(eviction, oldest.Value.FirstFrame, oldest.Value.Seq));
         }
 
-        var flow = new CollectedFlow(tuple, frame, stream) { Key = key, Seq = _started++ };
+        var flow = new CollectedFlow(tuple, frame, stream) { StreamKey = stream, DatagramKey = key, Seq = _started++ };
         flow.Node = (stream is null ? _byActivity : _connections).AddLast(flow);
-        _flows[key] = flow;
+        if (stream is not null)
+        {
+            _streamFlows[stream] = flow;
+        }
+        else
+        {
+            _datagramFlows[key] = flow;
+        }
+
         if (stream is { FlowsSawClose: true })
         {
             // Frames of a connection whose flow was handed over already (its last ACKs after the linger): they end
@@ -372,7 +387,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     internal void Close(TcpStream stream, string? reason)
     {
         stream.FlowsSawClose = true;
-        if (_flows.TryGetValue(stream, out var flow))
+        if (_streamFlows.TryGetValue(stream, out var flow))
         {
             flow.EndedBy = reason ?? "end of capture";
             flow.EndsAt = flow.LastTime == long.MinValue ? long.MinValue : flow.LastTime + (_options.Linger.Ticks * 100);
@@ -389,7 +404,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         }
 
         // The flows open at the end, in the order they began.
-        var open = new List<CollectedFlow>(_flows.Count);
+        var open = new List<CollectedFlow>(_streamFlows.Count + _datagramFlows.Count);
         open.AddRange(_connections);
         open.AddRange(_byActivity);
         open.Sort(static (a, b) => a.FirstFrame != b.FirstFrame ? a.FirstFrame.CompareTo(b.FirstFrame) : a.Seq.CompareTo(b.Seq));
@@ -463,7 +478,15 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
     private void End(CollectedFlow flow, string reason, FlowEndOrder order)
     {
-        _flows.Remove(flow.Key!);
+        if (flow.StreamKey is { } stream)
+        {
+            _streamFlows.Remove(stream);
+        }
+        else
+        {
+            _datagramFlows.Remove(flow.DatagramKey);
+        }
+
         if (flow.Node is { } node)
         {
             node.List!.Remove(node);
