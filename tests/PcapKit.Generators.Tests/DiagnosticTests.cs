@@ -585,12 +585,7 @@ public sealed class DiagnosticTests
     {
         var code = AttributeVariant + "    [VariantCase(1, AndField = nameof(X.Code), AndEqual = 4)] public sealed partial record A { public ushort V { get; init; } }\n" +
                    "    [VariantCase(1)] public sealed partial record B { public byte Y { get; init; } }\n}\n";
-        var result = GeneratorHarness.Run([], [("X.cs", code)]);
-        Assert.Empty(result.Diagnostics);
-        Assert.Empty(result.CompileDiagnostics);
-        using var stream = new System.IO.MemoryStream();
-        Assert.True(result.Output.Emit(stream).Success);
-        var x = (PcapKit.Dissection.ProtocolDescriptor)System.Reflection.Assembly.Load(stream.ToArray()).GetType("Demo.X")!.GetProperty("Descriptor")!.GetValue(null)!;
+        var x = GeneratorHarness.Load([], [("X.cs", code)])("Demo.X");
         Assert.Contains("\"v\":4660", EquivalenceTests.Json(x, Convert.FromHexString("01041234")), StringComparison.Ordinal);
         Assert.Contains("\"y\":18", EquivalenceTests.Json(x, Convert.FromHexString("01051234")), StringComparison.Ordinal);
     }

@@ -52,15 +52,28 @@ internal static class GeneratorHarness
     }
 
     /// <summary>Generates one YAML protocol, compiles it without a diagnostic, loads it and returns its descriptor.</summary>
-    public static PcapKit.Dissection.ProtocolDescriptor LoadProtocol(string path, string yaml, string typeName)
+    public static PcapKit.Dissection.ProtocolDescriptor LoadProtocol(string path, string yaml, string typeName) => Load([(path, yaml)], [])(typeName);
+
+    /// <summary>
+    /// Generates from the specs and sources, checks that neither the generator nor the compiler reports anything, loads
+    /// the assembly and returns a lookup of a protocol's descriptor by its type's full name.
+    /// </summary>
+    public static Func<string, PcapKit.Dissection.ProtocolDescriptor> Load(IEnumerable<(string Path, string Text)> yaml, IEnumerable<(string Path, string Code)> sources)
     {
-        var result = Run([(path, yaml)], []);
+        var result = Run(yaml, sources);
         Xunit.Assert.Empty(result.Diagnostics);
+        return Load(result);
+    }
+
+    /// <summary>Compiles a generator run's output without a warning, loads it and returns a lookup of a protocol's descriptor by its type's full name.</summary>
+    public static Func<string, PcapKit.Dissection.ProtocolDescriptor> Load(Result result)
+    {
         Xunit.Assert.Empty(result.CompileDiagnostics);
         using var stream = new MemoryStream();
         var emit = result.Output.Emit(stream);
         Xunit.Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        return (PcapKit.Dissection.ProtocolDescriptor)System.Reflection.Assembly.Load(stream.ToArray()).GetType(typeName)!.GetProperty("Descriptor")!.GetValue(null)!;
+        var assembly = System.Reflection.Assembly.Load(stream.ToArray());
+        return type => (PcapKit.Dissection.ProtocolDescriptor)assembly.GetType(type)!.GetProperty("Descriptor")!.GetValue(null)!;
     }
 
     internal sealed record Result(GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics)
