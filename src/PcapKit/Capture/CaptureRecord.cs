@@ -87,6 +87,9 @@ public readonly ref struct CaptureRecord
     /// <summary>False for a Simple Packet Block, which has no timestamp (<see cref="Timestamp"/> is then 0).</summary>
     public bool HasTimestamp { get; }
 
+    /// <summary>The capture time in nanoseconds since the epoch (saturated), or <see cref="long.MinValue"/> without a timestamp: the clock reassembly and flows run on.</summary>
+    internal long Time => HasTimestamp ? Timestamp.SaturatedNanoseconds : long.MinValue;
+
     /// <summary>The interface it was captured on.</summary>
     public CaptureInterface Interface { get; }
 

@@ -572,5 +572,9 @@ public sealed partial class Extractor
     private readonly record struct RecordCopy(
         long Number, long Offset, RecordKind Kind, int Start, int Length, int OptionsLength, bool OptionsBigEndian, uint OriginalLength,
         CaptureTimestamp Timestamp, bool HasTimestamp, CaptureInterface Interface, ModifiedPcapFields? Modified, uint CustomBlockType, uint EnterpriseNumber,
-        nint Data, nint Options);
+        nint Data, nint Options)
+    {
+        /// <summary>As <see cref="CaptureRecord.Time"/>.</summary>
+        public long Time => HasTimestamp ? Timestamp.SaturatedNanoseconds : long.MinValue;
+    }
 }

@@ -671,7 +671,7 @@ public sealed partial class Extractor
                 for (; !faulted && i < batch.Completed; i++)
                 {
                     ref readonly var copy = ref batch.Records[i];
-                    var time = copy.HasTimestamp ? copy.Timestamp.SaturatedNanoseconds : long.MinValue;
+                    var time = copy.Time;
                     _frame = i;
                     if (_tcp is not null)
                     {
@@ -774,7 +774,7 @@ public sealed partial class Extractor
                     _frame = i;
                     TakeEvents(log, batch, i, ref cursor);
                     ref readonly var copy = ref batch.Records[i];
-                    var now = copy.HasTimestamp ? copy.Timestamp.SaturatedNanoseconds : long.MinValue;
+                    var now = copy.Time;
                     _collector!.Expire(now);
                     ref readonly var result = ref batch.Results[i];
                     var owner = result.Stream is not null ? result.Shard : batch.FlowIp[i] ? batch.FlowOwner[i] : -1;

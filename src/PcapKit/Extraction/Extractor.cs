@@ -181,7 +181,7 @@ public sealed partial class Extractor : IDisposable
     private void Reassemble(scoped in CaptureRecord record, out ExtractedFrame frame)
     {
         var view = new Frame(record.Data, _stack, _registry!);
-        _tcp?.AdvanceTime(record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue);
+        _tcp?.AdvanceTime(record.Time);
         if (_ip is not null && _ip.Add(view, record, out var datagram) == Reassembly.FragmentOutcome.Completed)
         {
             _dissector!.DissectPayload(datagram!.Payload.Span, _registry!.IpProtocolTable, datagram.Protocol, datagram.PseudoHeader, _datagramStack);

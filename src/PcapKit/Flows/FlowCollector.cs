@@ -98,10 +98,6 @@ public sealed class CollectedFlow
 
     internal LinkedListNode<CollectedFlow>? Node { get; set; }
 
-    // The key the collector holds the flow under: its connection (a TCP flow), else its datagram 5-tuple's key.
-    internal TcpStream? StreamKey { get; init; }
-
-    internal FlowKey DatagramKey { get; init; }
 
     internal void AddFrame(in ExtractedFrame frame, FlowCollectorOptions options)
     {
@@ -185,8 +181,8 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     // TCP flows by their connection, datagram flows by their key (two maps: a key held as an object would be boxed per frame).
     private readonly Dictionary<TcpStream, CollectedFlow> _streamFlows = [];
     private readonly Dictionary<FlowKey, CollectedFlow> _datagramFlows = [];
-    // Datagram flows by activity (the least recently active is evicted first); TCP flows by start (the oldest is
-    // evicted once no datagram flow is left).
+    // Datagram flows and TCP flows, each by activity (every frame moves its flow to the end): the least recently active
+    // datagram flow is evicted first, a connection's once no datagram flow is left.
     private readonly LinkedList<CollectedFlow> _byActivity = new();
     private readonly LinkedList<CollectedFlow> _connections = new();
     // Connections' flows whose linger runs, and datagram flows by their latest frame (entries of earlier frames and of
@@ -224,9 +220,6 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     /// <param name="flow">The flow.</param>
     internal void Stage(CollectedFlow flow) => _staged.Enqueue(flow);
 
-    /// <summary>A frame's capture time in nanoseconds, or <see cref="long.MinValue"/> when it has none.</summary>
-    internal static long TimeOf(in Capture.CaptureRecord record) => record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue;
-
     public void Consume(in ExtractedFrame frame)
     {
         if (_parts is not null)
@@ -235,7 +228,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
             return;
         }
 
-        var now = TimeOf(frame.Record);
+        var now = frame.Record.Time;
         Expire(now);
         // What flow tracking reads of the frame, needed only for a frame of our dissectors without a connection.
         var packet = default(FlowPacket);
@@ -349,7 +342,7 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
             End(oldest.Value, "evicted", new FlowEndOrder(eviction, oldest.Value.FirstFrame, oldest.Value.Seq));
         }
 
-        var flow = new CollectedFlow(tuple, frame, stream) { StreamKey = stream, DatagramKey = key, Seq = _started++ };
+        var flow = new CollectedFlow(tuple, frame, stream) { Seq = _started++ };
         flow.Node = (stream is null ? _byActivity : _connections).AddLast(flow);
         if (stream is not null)
         {
@@ -478,13 +471,15 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
     private void End(CollectedFlow flow, string reason, FlowEndOrder order)
     {
-        if (flow.StreamKey is { } stream)
+        // Under the key it was started with: its connection (the part's; the reading thread replaces Stream only once the
+        // part has ended the flow), else its first packet's 5-tuple, which keyed it.
+        if (flow.Stream is { } stream)
         {
             _streamFlows.Remove(stream);
         }
         else
         {
-            _datagramFlows.Remove(flow.DatagramKey);
+            _datagramFlows.Remove(FlowKey.For(0, -1, flow.First));
         }
 
         if (flow.Node is { } node)

@@ -47,9 +47,7 @@ public readonly record struct FiveTuple(byte Version, Ipv6Address Source, Ipv6Ad
 
     /// <summary>The 5-tuple as text: <c>10.0.0.1:40612 > 10.0.0.2:80 proto 6</c>; an IPv6 address in brackets before its port (RFC 5952 §6), <c>[2001:db8::1]:40612</c>.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Endpoint(Source, SourcePort)} > {Endpoint(Destination, DestinationPort)} proto {Protocol}");
-
-    private string Endpoint(Ipv6Address address, ushort port) =>
-        Version == 4 ? $"{FormatAddress(address)}:{port}" : $"[{FormatAddress(address)}]:{port}";
+    public override string ToString() => Version == 4
+        ? string.Create(CultureInfo.InvariantCulture, $"{FormatAddress(Source)}:{SourcePort} > {FormatAddress(Destination)}:{DestinationPort} proto {Protocol}")
+        : string.Create(CultureInfo.InvariantCulture, $"[{FormatAddress(Source)}]:{SourcePort} > [{FormatAddress(Destination)}]:{DestinationPort} proto {Protocol}");
 }

@@ -204,7 +204,7 @@ public sealed class FrameFields
 
         protocol.TryGetRoleValue(bytes, Annotations.FieldRole.AcknowledgmentNumber, out var acknowledgment);
         return _tcp!.AddSegment(packet.Tuple, (ushort)flags, (uint)sequence, (uint)acknowledgment, [], 0, record.Number,
-            record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue, wholeHeader: false);
+            record.Time, wholeHeader: false);
     }
 
     /// <summary>The last layer that carries a sequence number (a TCP header anywhere in the frame), or -1.</summary>

@@ -251,7 +251,7 @@ public sealed class IpReassembler
             return FragmentOutcome.NotAFragment;
         }
 
-        var now = record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue;
+        var now = record.Time;
         Expire(now, record.Number);
         var payload = frame.Data.Slice(f.PayloadOffset, f.PayloadLength);
 

@@ -323,13 +323,13 @@ public sealed class TcpReassembler
             // The header itself is cut or bad: its flags and numbers still count, its payload is unknown (a later
             // segment shows the hole).
             return AddSegment(tuple, (ushort)flags, (uint)sequence, (uint)acknowledgment, [], 0, record.Number,
-                record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue, wholeHeader: false);
+                record.Time, wholeHeader: false);
         }
 
         var payload = frame.Data.Slice(layer.Offset + layer.HeaderLength, layer.Length - layer.HeaderLength);
         var declared = layer.ReportedLength >= 0 ? layer.ReportedLength - layer.HeaderLength : payload.Length;
         return AddSegment(tuple, (ushort)flags, (uint)sequence, (uint)acknowledgment, payload, Math.Max(0, declared - payload.Length), record.Number,
-            record.HasTimestamp ? record.Timestamp.SaturatedNanoseconds : long.MinValue);
+            record.Time);
     }
 
     /// <summary>Adds one segment.</summary>
