@@ -171,9 +171,9 @@ internal static class DissectorLoop
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Use(in LayerResult r)
     {
-        _sink += r.Length + r.ReportedLength + r.HeaderLength + r.NextTable + r.KeyCount + (long)r.Key1 + (r.Truncated ? 1 : 0) +
+        _sink += r.Length + r.ReportedLength + r.HeaderLength + r.NextTable + r.KeyCount + (long)r.Key0 + (long)r.Key1 + (r.Truncated ? 1 : 0) + (r.PayloadIsQuoted ? 1 : 0) +
                  (r.PayloadIsFragment ? 1 : 0) + (r.Repeats ? 1 : 0) + (int)r.Checksum + (r.ChecksumVerified ? 1 : 0) +
-                 r.Parse.Offset + (int)r.Parse.Status + (r.Parse.Reason?.Length ?? 0);
+                 r.Parse.Offset + (int)r.Parse.Status + (r.Parse.Field?.Length ?? 0) + (r.Parse.Reason?.Length ?? 0);
         return 1;
     }
 }

@@ -37,14 +37,14 @@ internal sealed class StructEmitter
         _variable = _variables.LastOrDefault();
     }
 
-    /// <summary>
-    /// Whether the field keeps the bytes after its last whole item (<c>&lt;Field&gt;Trailing</c>): an option list's, and a list
-    /// of measured items', so a record written back loses nothing of a value cut or damaged inside the list.
-    /// </summary>
     /// <summary>The bytes a list takes in a record: its items', and those after the last whole item.</summary>
     internal static string ListSize(FieldSpec f) =>
         f.RepeatTypeName + "List.GetSize(" + f.PropertyName + ")" + (HasTrailing(f) ? " + " + f.PropertyName + "Trailing.Length" : string.Empty);
 
+    /// <summary>
+    /// Whether the field keeps the bytes after its last whole item (<c>&lt;Field&gt;Trailing</c>): an option list's, and a list
+    /// of measured items', so a record written back loses nothing of a value cut or damaged inside the list.
+    /// </summary>
     internal static bool HasTrailing(FieldSpec f) => f.Type == FieldType.Tlv || (f.Type == FieldType.Repeat && RepeatEmitter.IsVariable(f));
 
     /// <summary>The length of a variable field given by another field (<c>length:</c>), read from <paramref name="span"/>.</summary>

@@ -19,11 +19,10 @@ public sealed class DissectorRegistry
     private readonly FrozenDictionary<string, int> _tableIndex;
     private readonly string[] _tableNames;
     private readonly Table[] _tables;
-    // What the dissector's loop reads per layer, in one place: a protocol's descriptor, layer and tables.
+    // What the dissector's loop reads per layer, in one place: a protocol's descriptor, layer, global tables and their
+    // chain labels (as the numbers layers keep, LayerStrings).
     private readonly ProtocolStep[] _steps;
     private readonly int[][] _localTables;
-    // Each protocol's tables' chain labels, as the numbers layers keep (LayerStrings).
-    private readonly int[][] _labels;
     private readonly int[][] _heuristics;
     private readonly string[] _packs;
 
@@ -69,7 +68,7 @@ public sealed class DissectorRegistry
         }
 
         _localTables = new int[_protocols.Length][];
-        _labels = new int[_protocols.Length][];
+        _steps = new ProtocolStep[_protocols.Length];
         for (var p = 0; p < _protocols.Length; p++)
         {
             var names = _protocols[p].DispatchTables;
@@ -82,7 +81,7 @@ public sealed class DissectorRegistry
             }
 
             _localTables[p] = local;
-            _labels[p] = labels;
+            _steps[p] = new ProtocolStep(_protocols[p], _protocols[p].Layer, local, labels);
         }
 
         while (contents.Count < tableNames.Count)
@@ -124,12 +123,6 @@ public sealed class DissectorRegistry
         for (var t = 0; t < _tables.Length; t++)
         {
             _tables[t] = new Table(contents[t]);
-        }
-
-        _steps = new ProtocolStep[_protocols.Length];
-        for (var p = 0; p < _protocols.Length; p++)
-        {
-            _steps[p] = new ProtocolStep(_protocols[p], _protocols[p].Layer, _localTables[p], _labels[p]);
         }
     }
 

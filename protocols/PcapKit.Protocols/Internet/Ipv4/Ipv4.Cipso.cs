@@ -8,8 +8,11 @@ namespace PcapKit.Protocols;
 /// <summary>CIPSO tags' categories as the numbers they stand for (FIPS 188 §2.4, §2.6; draft-ietf-cipso-ipsecurity-01 §3.4).</summary>
 public abstract partial record CipsoTag
 {
-    /// <summary>The most text a tag's categories take: a 251-byte bitmap's 2,008 numbers of up to four digits, each with a comma.</summary>
-    private const int MaxCategoriesText = 2008 * 5;
+    /// <summary>The most text a bitmap octet's categories take: eight numbers of up to four digits (a tag holds at most 251 octets, 2,008 categories), each with a comma.</summary>
+    private const int TextPerBitmapOctet = 8 * 5;
+
+    /// <summary>The most text a range takes: two numbers of up to five digits, a comma and a dash.</summary>
+    private const int TextPerRange = 12;
 
     /// <summary>A restrictive bitmap tag (tag type 1).</summary>
     /// <remarks>Why a hook: the categories are the positions of the bitmap's set bits (bit 0 the first octet's high bit), which no field layout spells.</remarks>
@@ -25,7 +28,8 @@ public abstract partial record CipsoTag
                 return; // no categories at all (tshark shows none)
             }
 
-            Span<byte> text = stackalloc byte[MaxCategoriesText];
+            // Sized by the bitmap (at most 251 octets: 10,040 bytes), so a short tag does not clear 10 KB of stack.
+            Span<byte> text = stackalloc byte[bitmap.Length * TextPerBitmapOctet];
             var length = 0;
             for (var i = 0; i < bitmap.Length * 8; i++)
             {
@@ -54,7 +58,7 @@ public abstract partial record CipsoTag
             }
 
             // "high-low" per range, "high" alone when both ends are one category, as tshark writes them.
-            Span<byte> text = stackalloc byte[MaxCategoriesText];
+            Span<byte> text = stackalloc byte[(ranges.Length + 3) / 4 * TextPerRange];
             var length = 0;
             for (var p = 0; p + 2 <= ranges.Length; p += 4)
             {
