@@ -638,7 +638,7 @@ public sealed class DiagnosticTests
     [Theory]
     [InlineData("uint")]
     [InlineData("long")]
-    public void AnNtpFormatOnAnythingButAUlong_IsPKGEN2012_AsInYaml(string type)
+    public void AnNtpFormatOnAnythingButAUlong_IsPKGEN2012(string type)
     {
         var code = "using PcapKit.Annotations;\nnamespace Demo;\n[Protocol(\"x\", Endian.Big)]\npublic partial record X\n{\n" +
                    "    [Field(Format = NumberFormat.NtpTimestamp)] public " + type + " Stamp { get; init; }\n}\n";

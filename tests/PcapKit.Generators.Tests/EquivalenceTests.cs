@@ -163,6 +163,12 @@ public sealed class EquivalenceTests
             "{\"version\":1,\"label\":\"abc\",\"weight\":258,\"kind\":{\"value\":2,\"name\":\"urgent\"},\"origin\":\"192.0.2.1\",\"urgent\":true}",
             Json(attributes, packet));
         AssertSameOnEveryPrefixAndMutation(Tags.Value, packet, new Random(13));
+
+        // A longer body: every type reported, the same both ways.
+        var longer = Convert.FromHexString("01" + "03616263" + "0102" + "01" + "c0000201" + "00000007" + "e9a8c8b000000000" + "beef" + "001122334455" + "20010db8000000000000000000000001");
+        Assert.Contains("\"serial\":7,", Json(attributes, longer), StringComparison.Ordinal);
+        Assert.Contains("\"blob\":\"beef\",\"station\":\"00:11:22:33:44:55\",\"origin6\":\"2001:db8::1\"}", Json(attributes, longer), StringComparison.Ordinal);
+        AssertSameOnEveryPrefixAndMutation(Tags.Value, longer, new Random(17));
     }
 
     [Fact]

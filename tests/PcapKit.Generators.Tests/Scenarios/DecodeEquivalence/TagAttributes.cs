@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using PcapKit.Annotations;
 using PcapKit.Dissection;
 
@@ -29,7 +30,10 @@ public sealed partial record TagAttributes
 
     private static partial void DecodeBody<TVisitor>(View view, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct =>
-        TagBody.Decode(view.Body, Fields.Label, Fields.Weight, Fields.Kind, Fields.Origin, Fields.Urgent, Fields.Body, ref visitor);
+        TagBody.Decode(view.Body, Decoded, Fields.Body, ref visitor);
+
+    private static readonly FieldDescriptor[] Decoded =
+        [Fields.Label, Fields.Weight, Fields.Kind, Fields.Origin, Fields.Urgent, Fields.Serial, Fields.Stamp, Fields.Blob, Fields.Station, Fields.Origin6];
 }
 
 /// <summary>The hook of tag_yaml.</summary>
@@ -37,28 +41,46 @@ public sealed partial record TagYaml
 {
     private static partial void DecodeBody<TVisitor>(View view, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct =>
-        TagBody.Decode(view.Body, Fields.Label, Fields.Weight, Fields.Kind, Fields.Origin, Fields.Urgent, Fields.Body, ref visitor);
+        TagBody.Decode(view.Body, Decoded, Fields.Body, ref visitor);
+
+    private static readonly FieldDescriptor[] Decoded =
+        [Fields.Label, Fields.Weight, Fields.Kind, Fields.Origin, Fields.Urgent, Fields.Serial, Fields.Stamp, Fields.Blob, Fields.Station, Fields.Origin6];
 }
 
-/// <summary>The body both declarations decode: a length, that many bytes of label, a 16-bit weight, a kind and an IPv4 origin.</summary>
+/// <summary>
+/// The body both declarations decode: a length, that many bytes of label, a 16-bit weight, a kind and an IPv4 origin;
+/// on a longer body also a 32-bit serial, a 64-bit NTP stamp, two bytes of blob, a MAC station and an IPv6 origin.
+/// </summary>
 internal static class TagBody
 {
-    public static void Decode<TVisitor>(ReadOnlySpan<byte> body, FieldDescriptor label, FieldDescriptor weight, FieldDescriptor kind,
-        FieldDescriptor origin, FieldDescriptor urgent, FieldDescriptor raw, ref TVisitor visitor)
+    private const int Extended = 4 + 8 + 2 + 6 + 16;
+
+    // fields: label, weight, kind, origin, urgent, serial, stamp, blob, station, origin6.
+    public static void Decode<TVisitor>(ReadOnlySpan<byte> body, FieldDescriptor[] fields, FieldDescriptor raw, ref TVisitor visitor)
         where TVisitor : IFieldVisitor, allows ref struct
     {
-        if (body.Length < 1 || body.Length != 1 + body[0] + 7)
+        var n = body.IsEmpty ? 0 : body[0];
+        var extra = body.Length - (1 + n + 7);
+        if (body.IsEmpty || (extra != 0 && extra != Extended))
         {
             visitor.Bytes(raw, body); // not the layout: the bytes as they are
             return;
         }
 
-        var n = body[0];
-        visitor.Bytes(label, body.Slice(1, n));
-        visitor.Value(weight, (ulong)((body[1 + n] << 8) | body[2 + n]));
-        visitor.Value(kind, body[3 + n]);
-        visitor.Bytes(origin, body.Slice(4 + n, 4));
-        visitor.Value(urgent, body[3 + n] == 2 ? 1UL : 0UL);
+        visitor.Bytes(fields[0], body.Slice(1, n));
+        visitor.Value(fields[1], BinaryPrimitives.ReadUInt16BigEndian(body[(1 + n)..]));
+        visitor.Value(fields[2], body[3 + n]);
+        visitor.Bytes(fields[3], body.Slice(4 + n, 4));
+        visitor.Value(fields[4], body[3 + n] == 2 ? 1UL : 0UL);
+        if (extra == Extended)
+        {
+            var rest = body[(8 + n)..];
+            visitor.Value(fields[5], BinaryPrimitives.ReadUInt32BigEndian(rest));
+            visitor.Value(fields[6], BinaryPrimitives.ReadUInt64BigEndian(rest[4..]));
+            visitor.Bytes(fields[7], rest.Slice(12, 2));
+            visitor.Bytes(fields[8], rest.Slice(14, 6));
+            visitor.Bytes(fields[9], rest.Slice(20, 16));
+        }
     }
 }
 
