@@ -220,6 +220,11 @@ for tag in (cipso_tag(1, bytes([0xa0, 0x01])), cipso_tag(1, bytes(2)), cipso_tag
     option += bytes(-len(option) % 4)
     frames.append((1, bytes(eth4() / IP(src=v4a, dst=v4b, options=[IPOption(option)]) / UDP(sport=5004, dport=53))))
 
+# SNAP under 802.1H's OUI 0x0000f8 carries an EtherType, dissected as such (tshark too); AppleTalk's OUI does not
+# (appended, as above).
+for oui in (0x0000f8, 0x080007):
+    frames.append((1, bytes(Dot3(src=mac_a, dst=mac_b) / LLC(dsap=0xaa, ssap=0xaa, ctrl=3) / SNAP(OUI=oui, code=0x0800) / IP(src=v4a, dst=v4b) / UDP(sport=5005, dport=5006))))
+
 # One pcapng interface per link type, in order of first use.
 import struct
 def block(kind, body):
