@@ -441,9 +441,27 @@ internal static class ModelValidator
                 foreach (var c in f.Cases)
                 {
                     defaults += c.Keys.IsEmpty && c.KeyNames.IsEmpty ? 1 : 0;
+                    var ownLayout = Emit.Layout.Compute(c.Fields);
                     foreach (var link in c.And?.Links() ?? [])
                     {
-                        // The view carries one more value than the switch's: every case's 'and' reads the same field.
+                        if (c.IsOwn(link))
+                        {
+                            // A value inside the layout itself, read from its bytes before the case is chosen: it must sit at a
+                            // fixed offset and be a fixed-width number (a byte string of 1 to 8 bytes is read as one, big-endian).
+                            var own = ownLayout.Find(link.FieldId)!;
+                            var ownWidth = own.IsBits ? own.GroupBytes : own.Size;
+                            var readable = own.IsConstant && own.Field.When is null &&
+                                           (IsInteger(own.Field) || (own.Field.Type == FieldType.Bytes && ownWidth is 1 or 2 or 3 or 4 or 6 or 8));
+                            if (!readable)
+                            {
+                                Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":case:" + c.Id, key), "The case '" + c.Id + "'",
+                                    "unconditional number at a fixed offset of the case (or a byte string of 1, 2, 3, 4, 6 or 8 bytes)", link.FieldId);
+                            }
+
+                            continue;
+                        }
+
+                        // The view carries one more value than the switch's: every case's 'and' on the unit reads the same field.
                         secondKey ??= link.FieldId;
                         if (link.FieldId != secondKey || !seen.TryGetValue(link.FieldId, out var af) || !IsInteger(af) || af.When is not null)
                         {
@@ -460,9 +478,15 @@ internal static class ModelValidator
                             Emit.Layout.Compute(c.Fields).FixedLength + " bytes its fields take before any of variable size");
                     }
 
+                    if (c.MaxLength is { } maxLength && (maxLength < 1 || maxLength < (c.MinLength ?? 0)))
+                    {
+                        Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
+                            "the case '" + c.Id + "' has max_length " + maxLength + ", which must be at least 1 and at least its min_length");
+                    }
+
                     foreach (var k in c.Keys)
                     {
-                        // A case with 'and' or 'min_length' is chosen before the case of the same value without one.
+                        // A case with 'and', 'min_length' or 'max_length' is chosen before the case of the same value without one.
                         if (!c.IsConditional && !keys.Add(k))
                         {
                             Report(diagnostics, DiagnosticDescriptors.DuplicateProtocol, locations.Get(key + ":case:" + c.Id, key), "switch value", k);

@@ -452,6 +452,7 @@ public sealed partial class ProtocolGenerator
                                 : EquatableArray<ulong>.Empty;
                             var caseFields = ReadFields(nested, endian, key + ":case:" + caseId + ":field:", state, locations, cancellationToken);
                             var minLength = Named(caseAttribute, "MinLength") is int m && m != 0 ? m : (int?)null;
+                            var maxLength = Named(caseAttribute, "MaxLength") is int x && x != 0 ? x : (int?)null;
                             var and = AndFrom(caseAttribute, property.ContainingType, property.Name, state, cancellationToken);
                             if (and is not null && caseKeys.IsEmpty)
                             {
@@ -461,7 +462,7 @@ public sealed partial class ProtocolGenerator
                                 and = null;
                             }
 
-                            variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength, And = and });
+                            variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength, MaxLength = maxLength, And = and });
                         }
                     }
                     else if (propertyType is INamedTypeSymbol { IsGenericType: true } generic &&

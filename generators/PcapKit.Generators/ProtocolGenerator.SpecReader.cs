@@ -44,7 +44,7 @@ public sealed partial class ProtocolGenerator
         private static readonly string[] BoundAltKeys = ["id", "display", "max", "size"];
         private static readonly string[] DispatchKeys = ["table", "tables", "key", "keys", "order", "when", "hook", "chain", "fragment_when", "quoted"];
         private static readonly string[] RepeatKeys = ["until"];
-        private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "fields", "type_name", "doc"];
+        private static readonly string[] VariantCaseKeys = ["when", "and", "min_length", "max_length", "fields", "type_name", "doc"];
         private static readonly string[] DefaultCaseKeys = ["fields", "type_name", "doc"];
         private static readonly string[] RegisterKeys = ["table", "key", "chain"];
         private static readonly string[] ParamKeys = ["id", "type"];
@@ -1138,6 +1138,7 @@ public sealed partial class ProtocolGenerator
                         {
                             And = ReadCondition(Node(body, "and")),
                             MinLength = Number(body, "min_length") is { } minLength ? (int)Math.Min(minLength, int.MaxValue) : null,
+                            MaxLength = Number(body, "max_length") is { } maxLength ? (int)Math.Min(maxLength, int.MaxValue) : null,
                         });
                     }
                 }

@@ -429,6 +429,39 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("{ id: n, type: u8 }, { id: s, type: bytes, length: { field: n } }, { id: z, type: u8 }", "z")] // after a byte string of its own length
+    [InlineData("{ id: z, type: bytes, size: 5 }", "z")]                            // a byte string of a width read as no number
+    [InlineData("{ id: z, type: bytes, region: rest }", "z")]                       // a byte string to the end
+    public void ACaseWhoseAndReadsAnOwnFieldNotAtAFixedOffsetOrNoNumber_IsPKGEN2004(string fields, string field)
+    {
+        // The case is chosen by its own bytes before it is laid out: the value must be there at an offset the spec fixes.
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], and: { field: " + field + ", eq: 0 }, fields: [" + fields + "] }\n");
+        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 8, 7,
+            "The case 'a' refers to unknown unconditional number at a fixed offset of the case (or a byte string of 1, 2, 3, 4, 6 or 8 bytes) '" + field + "'");
+    }
+
+    [Fact]
+    public void CasesWhoseAndReadsTheirOwnFields_NeedNotReadTheSameField()
+    {
+        // Only a field of the enclosing unit travels with the view as its second key; a case's own fields are read from its bytes.
+        var yaml = Header + "fields:\n  - { id: t, type: u8 }\n  - { id: c, type: u8 }\n  - id: body\n    switch: t\n    cases:\n" +
+                   "      a: { when: [1], and: { field: x, eq: 0 }, fields: [{ id: x, type: u8 }] }\n" +
+                   "      b: { when: [2], and: { field: y, mask: 1, and: { field: c, eq: 4 } }, fields: [{ id: w, type: u8 }, { id: y, bits: 4 }, { id: v, bits: 4 }] }\n" +
+                   "      d: { when: [3], and: { field: c, eq: 5 }, fields: [{ id: z, type: bytes, size: 2 }] }\n";
+        Assert.Empty(GeneratorHarness.Run([("demo.pcapkit.yaml", yaml)], []).Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("max_length: 0", "0, which must be at least 1 and at least its min_length")]
+    [InlineData("min_length: 2, max_length: 1", "1, which must be at least 1 and at least its min_length")]
+    public void ACaseWhoseMaxLengthNoBytesMeet_IsPKGEN2012_AtTheCase(string lengths, string message)
+    {
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      short: { when: [1], " + lengths +
+                       ", fields: [{ id: x, type: u16 }] }\n      long: { when: [1], fields: [{ id: z, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 8, 7, "The field 'body' cannot be laid out: the case 'short' has max_length " + message);
+    }
+
+    [Theory]
     [InlineData(0, "0, which must be at least 1 and at most the 3 bytes")]
     [InlineData(4, "4, which must be at least 1 and at most the 3 bytes")]
     public void ACaseWhoseMinLengthItsFieldsDoNotTake_IsPKGEN2012_AtTheCase(int minLength, string message)

@@ -49,7 +49,8 @@ public sealed class EquivalenceTests
 
     // One message per layout: echo request (ident 0x1234, seq 7), mask reply (ident 1, 255.255.255.0), a note of 3
     // bytes, type 3 (the default layout), an echo request with a timestamp and mask replies of codes 1 and 3 (with a
-    // prefix length), each followed by two payload bytes.
+    // prefix length), a status in its short form (first byte zero, 4 bytes to the end) and two in the long one (6 bytes to
+    // the end; a first byte not zero), each followed by two payload bytes.
     private static readonly byte[][] ProbePackets =
     [
         Convert.FromHexString("0800" + "12340007" + "abcd"),
@@ -59,6 +60,9 @@ public sealed class EquivalenceTests
         Convert.FromHexString("0800" + "12340007" + "5f5e1000" + "abcd"),
         Convert.FromHexString("1201" + "0001ffffff00" + "18" + "abcd"),
         Convert.FromHexString("1203" + "0001ffffff00" + "18" + "abcd"),
+        Convert.FromHexString("3200" + "0005" + "abcd"),
+        Convert.FromHexString("3200" + "00050006" + "abcd"),
+        Convert.FromHexString("3200" + "01050006" + "abcd"),
     ];
 
     // sp=0x1f90 dp=0xc350 words=6 mode=active flags=ack|push length=30 checksum=0x1234,
@@ -130,7 +134,8 @@ public sealed class EquivalenceTests
     {
         var (yaml, attributes) = Probes.Value;
         Assert.Equal(string.Join("\n", Describe(yaml.Fields)), string.Join("\n", Describe(attributes.Fields)));
-        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0", "\"timestamp\":1600000000", "\"prefix_length\":24", "\"prefix_length\":24"];
+        string[] layouts = ["\"identifier\":4660", "\"mask\":\"255.255.255.0\"", "\"text\":\"616263\"", "\"unused\":0", "\"timestamp\":1600000000", "\"prefix_length\":24", "\"prefix_length\":24",
+            "\"marker\":0,\"level\":5", "\"severity\":0,\"level\":5,\"detail\":6", "\"severity\":1,\"level\":5,\"detail\":6"];
         var random = new Random(11);
         for (var p = 0; p < ProbePackets.Length; p++)
         {

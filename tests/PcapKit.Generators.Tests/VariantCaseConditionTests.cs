@@ -39,9 +39,50 @@ public sealed class VariantCaseConditionTests
         Assert.Equal(headerLength, result.HeaderLength);
         Assert.Contains(fields, EquivalenceTests.Json(Signal.Value, bytes), StringComparison.Ordinal);
 
-        var record = Signal.Value.CreateRecord(bytes)!;
+        AssertRoundTrip(Signal.Value, bytes);
+    }
+
+    // IGMP's second byte: a query (type 0x11) shorter than 12 bytes whose second byte is zero is a version 1 query, whose
+    // byte is unused; otherwise it is the maximum response time. The case is chosen by a value inside itself (and:) and by
+    // the bytes from its start to the end of the message (max_length), both when measuring and in the view that Accept
+    // and the records read.
+    private const string QueryYaml =
+        "protocol: query\nendian: big\nlayer: application\nfields:\n" +
+        "  - { id: type, type: u8 }\n" +
+        "  - id: second\n    switch: type\n    type_name: QuerySecond\n    cases:\n" +
+        "      old: { when: [17], max_length: 10, and: { field: unused, eq: 0 }, fields: [{ id: unused, type: bytes, size: 1 }] }\n" +
+        "      flagged: { when: [34], and: { field: flags, mask: 0x80, and: { field: level, any_of: [1, 2] } }, fields: [{ id: flags, type: u8 }, { id: level, bits: 4 }, { id: spare, bits: 4 }] }\n" +
+        "    default: { fields: [{ id: max_resp, type: u8 }] }\n" +
+        "  - { id: checksum, type: u16 }\n" +
+        "  - { id: payload, region: rest }\n";
+
+    private static readonly Lazy<ProtocolDescriptor> Query = new(() => GeneratorHarness.LoadProtocol("query.pcapkit.yaml", QueryYaml, "Demo.Query"));
+
+    [Theory]
+    [InlineData("11" + "00" + "eeff" + "00000000", "\"unused\":\"00\"", 4)]                 // 8 bytes, byte zero: version 1
+    [InlineData("11" + "64" + "ee9b" + "00000000", "\"max_resp\":100", 4)]                    // 8 bytes, byte set: version 2
+    [InlineData("11" + "00" + "eeff" + "0000000000000000", "\"max_resp\":0", 4)]           // 12 bytes: not version 1 though zero
+    [InlineData("11" + "00" + "eeff" + "00000000000000", "\"unused\":\"00\"", 4)]             // 11 bytes: the longest version 1
+    [InlineData("11" + "00" + "eeff", "\"unused\":\"00\"", 4)]                                // no group address: still version 1
+    [InlineData("22" + "8110" + "0000" + "ab", "\"flags\":129,\"level\":1", 5)]               // a mask and a value inside itself, in one chain
+    [InlineData("22" + "81" + "3000" + "ab", "\"max_resp\":129", 4)]                          // the second link fails: the default
+    [InlineData("22" + "01" + "1000" + "ab", "\"max_resp\":1", 4)]                            // the first link fails: the default
+    public void ACase_IsChosenByAValueInsideItself_AndByTheBytesLeft(string hex, string fields, int headerLength)
+    {
+        var bytes = Convert.FromHexString(hex);
+        var context = default(DissectionContext);
+        Query.Value.Dissect(bytes, ref context, out var result);
+        Assert.True(result.Parse.IsOk, result.Parse.ToString());
+        Assert.Equal(headerLength, result.HeaderLength);
+        Assert.Contains(fields, EquivalenceTests.Json(Query.Value, bytes), StringComparison.Ordinal);
+        AssertRoundTrip(Query.Value, bytes);
+    }
+
+    private static void AssertRoundTrip(ProtocolDescriptor descriptor, byte[] bytes)
+    {
+        var record = descriptor.CreateRecord(bytes)!;
         var written = new byte[bytes.Length];
-        Assert.Equal(System.Buffers.OperationStatus.Done, Signal.Value.WriteRecord(record, written, Buffers.WriteFlags.Preserve, out var count));
-        Assert.Equal(hex, Convert.ToHexStringLower(written.AsSpan(0, count)));
+        Assert.Equal(System.Buffers.OperationStatus.Done, descriptor.WriteRecord(record, written, Buffers.WriteFlags.Preserve, out var count));
+        Assert.Equal(Convert.ToHexStringLower(bytes), Convert.ToHexStringLower(written.AsSpan(0, count)));
     }
 }

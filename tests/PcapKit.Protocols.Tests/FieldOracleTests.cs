@@ -83,10 +83,6 @@ public sealed class FieldOracleTests(ITestOutputHelper output)
         new(Synthetic, 66, "dccp.seq_raw", "T: tshark shows no sequence number for a Data packet with short (24-bit) sequence numbers"),
         new(Synthetic, 67, "udp.length", "T: tshark adds a computed udp.length for UDP-Lite (the IP payload length)"),
         new(Synthetic, 110, "tcp.options.mptcp.checksum", "T: tshark shows a DSS checksum only when the connection's MP_CAPABLE asked for checksums (its conversation state); the pack shows it whenever the option's length leaves room for it (RFC 8684 §3.3)"),
-
-        // what the pack does not lay out yet
-        new(Synthetic, 18, "igmp.max_resp", "P: an IGMPv1 query has an unused byte (igmp.reserved) where v2 has the maximum response time"),
-        new(Synthetic, 18, "igmp.reserved", "P: as igmp.max_resp"),
     ];
 
     [Fact]

@@ -162,8 +162,12 @@ internal sealed partial class ProtocolEmitter
                     break;
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
+                    // A case chosen by max_length reads the bytes to the region's end, as Parse measured them.
+                    var available = !VariantEmitter.NeedsAvailable(f) ? string.Empty
+                        : ", available: " +
+                          (f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "_headerLength" : "_data.Length") + " - " + offset;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
-                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + SecondKeyArgument(f, "_data", ViewOffset) + ");");
+                            FieldCode.RawValue(key, "_data", ViewOffset(key)) + SecondKeyArgument(f, "_data", ViewOffset) + available + ");");
                     break;
                 case FieldType.Payload:
                     _w.Line("public " + FieldCode.Span + " " + f.PropertyName + " => _data.Slice(_headerLength);");

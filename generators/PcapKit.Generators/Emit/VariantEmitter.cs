@@ -34,34 +34,63 @@ internal sealed class VariantEmitter
     public static string TypeNameOf(FieldSpec field) => field.RepeatTypeName!;
 
     /// <summary>The field of the enclosing unit the cases' <c>and:</c> conditions read (the view's second key), if any.</summary>
-    public static string? SecondKeyOf(FieldSpec field) => field.Cases.Select(c => c.And?.FieldId).FirstOrDefault(id => id is not null);
+    public static string? SecondKeyOf(FieldSpec field) =>
+        field.Cases.SelectMany(c => c.And?.Links().Where(link => !c.IsOwn(link)) ?? []).Select(link => link.FieldId).FirstOrDefault();
+
+    /// <summary>Whether a case is chosen by the bytes to the end of the region (<c>max_length</c>): the view then keeps that length.</summary>
+    public static bool NeedsAvailable(FieldSpec field) => field.Cases.Any(c => c.MaxLength is not null);
 
     /// <summary>
-    /// Whether case <paramref name="c"/> is chosen by these keys and this many bytes (from the layout's start to the end
-    /// of its region when measuring; the layout's own bytes in the view, which a case with <c>min_length</c> never makes
-    /// shorter than it), before the cases that take precedence over it are ruled out.
+    /// Whether case <paramref name="c"/> is chosen by these keys, the layout's bytes <paramref name="data"/> (read for a
+    /// condition on one of the case's own fields) and <paramref name="available"/> bytes from the layout's start to the end
+    /// of its region, before the cases that take precedence over it are ruled out. In the view, <paramref name="data"/> is
+    /// the chosen layout's own bytes: a case with <c>min_length</c> never makes them shorter than it, and a case whose own
+    /// field lies past them cannot have been chosen.
     /// </summary>
-    private static string Matches(VariantCaseSpec c, string key, string key2, string length)
+    private static string Matches(VariantCaseSpec c, string key, string key2, string data, string length, string available)
     {
         var text = "(" + key + " is " + string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL")) + ")";
         if (c.And is not null)
         {
-            text += " && (" + ProtocolEmitter.Condition(c.And, _ => key2) + ")";
+            var layout = Layout.Compute(c.Fields);
+            var ownEnd = 0;
+            var condition = ProtocolEmitter.Condition(c.And, link =>
+            {
+                if (!c.IsOwn(link))
+                {
+                    return key2;
+                }
+
+                var own = layout.Find(link.FieldId)!;
+                var offset = own.IsBits ? own.GroupOffset : own.Offset;
+                ownEnd = System.Math.Max(ownEnd, offset + (own.IsBits ? own.GroupBytes : own.Size));
+                var raw = own.Field.Type == FieldType.Bytes
+                    ? FieldCode.ReadUnsigned(data, Naming.Dec(offset), own.Size, EndianKind.Big)
+                    : FieldCode.RawValue(own, data, Naming.Dec(offset));
+                return "(ulong)" + raw;
+            });
+            text += (ownEnd > 0 ? " && " + data + ".Length >= " + Naming.Dec((ulong)ownEnd) : string.Empty) + " && (" + condition + ")";
         }
 
-        return c.MinLength is { } minLength ? text + " && " + length + " >= " + Naming.Dec((ulong)minLength) : text;
+        if (c.MinLength is { } minLength)
+        {
+            text += " && " + length + " >= " + Naming.Dec((ulong)minLength);
+        }
+
+        return c.MaxLength is { } maxLength ? text + " && " + available + " <= " + Naming.Dec((ulong)maxLength) : text;
     }
 
     /// <summary>
-    /// The test that chooses case <paramref name="c"/>: a case without a condition yields to the cases with an <c>and:</c>
-    /// or <c>min_length</c> condition that share one of its keys (only those can be chosen by the same key).
+    /// The test that chooses case <paramref name="c"/>: a case without a condition yields to the cases with an <c>and:</c>,
+    /// <c>min_length</c> or <c>max_length</c> condition that share one of its keys (only those can be chosen by the same key).
     /// </summary>
-    private string Chooses(VariantCaseSpec c, string key, string key2, string length)
+    private string Chooses(VariantCaseSpec c, string key, string key2, string data, string length, string available)
     {
         var rivals = c.IsConditional ? [] : _cases.Where(o => o.IsConditional && o.Keys.Any(k => c.Keys.Contains(k))).ToList();
         return rivals.Count == 0
-            ? Matches(c, key, key2, length)
-            : Matches(c, key, key2, length) + " && !(" + string.Join(" || ", rivals.Select(o => "(" + Matches(o, key, key2, length) + ")")) + ")";
+            ? Matches(c, key, key2, data, length, available)
+            : Matches(c, key, key2, data, length, available) + " && !(" +
+              string.Join(" || ", rivals.Select(o => "(" + Matches(o, key, key2, data, length, available) + ")")) + ")";
     }
 
     public void Emit()
@@ -210,20 +239,34 @@ internal sealed class VariantEmitter
         _w.Line(ProtocolEmitter.GeneratedCode);
         _w.Open("public readonly ref struct View");
         _w.Line("private readonly " + FieldCode.Span + " _data;");
-        var second = _cases.Any(c => c.And is not null);
+        var second = SecondKeyOf(_field) is not null;
+        var needsAvailable = NeedsAvailable(_field);
         _w.Line("private readonly ulong _key;");
         if (second)
         {
             _w.Line("private readonly ulong _key2;");
         }
 
+        if (needsAvailable)
+        {
+            _w.Line("private readonly int _available;");
+        }
+
         _w.Line();
-        _w.Open("internal View(" + FieldCode.Span + " data, ulong key, ulong key2 = 0)");
+        _w.Open("internal View(" + FieldCode.Span + " data, ulong key, ulong key2 = 0" + (needsAvailable ? ", int available = -1" : string.Empty) + ")");
         _w.Line("_data = data;");
         _w.Line("_key = key;");
         _w.Line(second ? "_key2 = key2;" : "_ = key2;");
+        if (needsAvailable)
+        {
+            // The bytes from the layout's start to the end of its region, which a case's max_length reads; the layout's own
+            // bytes when the owner does not say (a variant that runs to the end of an option's value).
+            _w.Line("_available = available < 0 ? data.Length : available;");
+        }
+
         _w.Close();
         _w.Line();
+        var viewAvailable = needsAvailable ? "_available" : "_data.Length";
         _w.Line("/// <summary>The layout's bytes.</summary>");
         _w.Line("public " + FieldCode.Span + " Bytes => _data;");
         _w.Line();
@@ -236,7 +279,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + c.TypeName + "(out " + c.TypeName + ".View layout)");
-            _w.Open("if (" + Chooses(c, "_key", "_key2", "_data.Length") + " && " + c.TypeName + ".View.IsValid(_data))");
+            _w.Open("if (" + Chooses(c, "_key", "_key2", "_data", "_data.Length", viewAvailable) + " && " + c.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
             _w.Close();
@@ -253,7 +296,7 @@ internal sealed class VariantEmitter
             _w.Line("/// <param name=\"layout\">The layout.</param>");
             _w.Line("/// <returns>Whether it is one.</returns>");
             _w.Open("public bool TryGet" + d.TypeName + "(out " + d.TypeName + ".View layout)");
-            var others = _cases.Count == 0 ? "true" : "!(" + string.Join(" || ", _cases.Select(c => "(" + Matches(c, "_key", "_key2", "_data.Length") + ")")) + ")";
+            var others = _cases.Count == 0 ? "true" : "!(" + string.Join(" || ", _cases.Select(c => "(" + Matches(c, "_key", "_key2", "_data", "_data.Length", viewAvailable) + ")")) + ")";
             _w.Open("if (" + others + " && " + d.TypeName + ".View.IsValid(_data))");
             _w.Line("layout = new(_data);");
             _w.Line("return true;");
@@ -274,13 +317,13 @@ internal sealed class VariantEmitter
         _w.Open("public static int Measure(ulong key, " + FieldCode.Span + " available, ulong key2 = 0)");
         foreach (var c in _cases.Where(c => c.IsConditional))
         {
-            _w.Open("if (" + Matches(c, "key", "key2", "available.Length") + ")");
+            _w.Open("if (" + Matches(c, "key", "key2", "available", "available.Length", "available.Length") + ")");
             _w.Line("return " + SizeFor(c) + ";");
             _w.Close();
             _w.Line();
         }
 
-        if (_cases.All(c => c.And is null))
+        if (!second)
         {
             _w.Line("_ = key2;");
         }

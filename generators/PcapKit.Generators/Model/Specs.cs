@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace PcapKit.Generators.Model;
 
 /// <summary>A protocol, as both front ends describe it.</summary>
@@ -146,8 +148,20 @@ internal sealed record VariantCaseSpec(string Id, string TypeName, EquatableArra
     /// </summary>
     public int? MinLength { get; init; }
 
-    /// <summary>Whether the case is chosen only when a condition beyond its key holds (<see cref="And"/>, <see cref="MinLength"/>).</summary>
-    public bool IsConditional => And is not null || MinLength is not null;
+    /// <summary>
+    /// The most bytes, from the layout's start to the end of its region, with which the case is chosen (an IGMPv1 query is
+    /// a query of fewer than 12 bytes); such a case is chosen before a case of the same key without one.
+    /// </summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>Whether the case is chosen only when a condition beyond its key holds (<see cref="And"/>, <see cref="MinLength"/>, <see cref="MaxLength"/>).</summary>
+    public bool IsConditional => And is not null || MinLength is not null || MaxLength is not null;
+
+    /// <summary>
+    /// Whether a link of <see cref="And"/> reads one of the case's own fields (a value inside the layout it chooses: IGMP's
+    /// second byte, zero in a version 1 query) rather than a field of the enclosing unit.
+    /// </summary>
+    public bool IsOwn(ConditionSpec link) => Fields.Any(f => f.Id == link.FieldId);
 }
 
 /// <summary>The field holds the length of a region as <c>value * Scale + Offset</c>.</summary>

@@ -79,6 +79,26 @@ public abstract partial record ProbeAttributesBody
         [Length(nameof(Length))] public ReadOnlyMemory<byte> Text { get; init; }
     }
 
+    /// <summary>A status of at most 4 bytes to the end whose first byte is zero: the old, short form (a case chosen by a value inside itself).</summary>
+    [VariantCase(50, MaxLength = 4, AndField = nameof(Marker), AndEqual = 0)]
+    public sealed partial record LegacyStatus
+    {
+        [Field] public byte Marker { get; init; }
+
+        [Field] public byte Level { get; init; }
+    }
+
+    /// <summary>A status.</summary>
+    [VariantCase(50)]
+    public sealed partial record Status
+    {
+        [Field] public byte Severity { get; init; }
+
+        [Field] public byte Level { get; init; }
+
+        [Field] public ushort Detail { get; init; }
+    }
+
     /// <summary>Any other type.</summary>
     [VariantCase]
     public sealed partial record Default
@@ -101,4 +121,7 @@ public enum AttrProbeType : byte
 
     /// <summary>A note.</summary>
     Note = 40,
+
+    /// <summary>A status.</summary>
+    Status = 50,
 }
