@@ -86,6 +86,11 @@ public sealed class ExtractCommandTests : IDisposable
         var (exit, _, error) = Cli.Run("extract", Sample, "--no-file", "--reassemble", "ip,tcp", "--max-streams", "1", "--max-datagrams", "1", "--max-fragment-bytes", "65536", "--max-stream-bytes", "65536");
         Assert.True(exit == 0, error);
         Assert.Contains("TCP streams", error, StringComparison.Ordinal);
+
+        // The summary's endpoints: an IPv6 address in brackets before its port (the sample's connections over ::1).
+        var summary = Cli.Run("extract", Sample, "--no-file", "--reassemble", "tcp");
+        Assert.Matches(@"tcp\.stream \d+: \[::1\]:\d+ → \[::1\]:8081: ", summary.Error);
+        Assert.Matches(@"tcp\.stream \d+: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+: ", summary.Error);
         foreach (var option in new[] { "--threads", "--max-streams", "--max-datagrams", "--max-fragment-bytes", "--max-stream-bytes" })
         {
             var bad = Cli.Run("extract", Sample, "--no-file", option, "0");

@@ -147,7 +147,7 @@ internal static class ExtractCommand
                     {
                         var c = stream.Client;
                         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  tcp.stream {stream.Index}: {c.FormatAddress(c.Source)}:{c.SourcePort} → {c.FormatAddress(c.Destination)}:{c.DestinationPort}: {stream.Delivered[0]:N0} + {stream.Delivered[1]:N0} bytes, {stream.Missing[0] + stream.Missing[1]:N0} missing, ended by {stream.ClosedBy}"));
+                            $"  tcp.stream {stream.Index}: {c.FormatEndpoint(c.Source, c.SourcePort)} → {c.FormatEndpoint(c.Destination, c.DestinationPort)}: {stream.Delivered[0]:N0} + {stream.Delivered[1]:N0} bytes, {stream.Missing[0] + stream.Missing[1]:N0} missing, ended by {stream.ClosedBy}"));
                     }
                 }
 

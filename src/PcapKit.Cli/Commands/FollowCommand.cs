@@ -83,8 +83,7 @@ internal static class FollowCommand
             var client = node == 0 ? _node0Direction == 0 : _node0Direction == 1;
             var tuple = s.Client;
             var (address, port) = client ? (tuple.Source, tuple.SourcePort) : (tuple.Destination, tuple.DestinationPort);
-            var text = tuple.FormatAddress(address);
-            return (tuple.Version == 6 ? "[" + text + "]" : text) + ":" + port.ToString(CultureInfo.InvariantCulture);
+            return tuple.FormatEndpoint(address, port);
         }
 
         public void OnData(TcpStream stream, int direction, long offset, ReadOnlySpan<byte> data, long frame)

@@ -45,9 +45,16 @@ public readonly record struct FiveTuple(byte Version, Ipv6Address Source, Ipv6Ad
     public string FormatAddress(Ipv6Address address) =>
         Version == 4 ? new Ipv4Address((uint)(address.Value & uint.MaxValue)).ToString() : address.ToString();
 
+    /// <summary>Formats an address of the tuple's family with a port: <c>10.0.0.1:40612</c>, an IPv6 address in brackets (RFC 5952 §6), <c>[2001:db8::1]:40612</c>.</summary>
+    /// <param name="address">The address (source or destination).</param>
+    /// <param name="port">Its port.</param>
+    /// <returns>The text.</returns>
+    public string FormatEndpoint(Ipv6Address address, ushort port) => Version == 4
+        ? string.Create(CultureInfo.InvariantCulture, $"{FormatAddress(address)}:{port}")
+        : string.Create(CultureInfo.InvariantCulture, $"[{FormatAddress(address)}]:{port}");
+
     /// <summary>The 5-tuple as text: <c>10.0.0.1:40612 > 10.0.0.2:80 proto 6</c>; an IPv6 address in brackets before its port (RFC 5952 §6), <c>[2001:db8::1]:40612</c>.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => Version == 4
-        ? string.Create(CultureInfo.InvariantCulture, $"{FormatAddress(Source)}:{SourcePort} > {FormatAddress(Destination)}:{DestinationPort} proto {Protocol}")
-        : string.Create(CultureInfo.InvariantCulture, $"[{FormatAddress(Source)}]:{SourcePort} > [{FormatAddress(Destination)}]:{DestinationPort} proto {Protocol}");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{FormatEndpoint(Source, SourcePort)} > {FormatEndpoint(Destination, DestinationPort)} proto {Protocol}");
 }
