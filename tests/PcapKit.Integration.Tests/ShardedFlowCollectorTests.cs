@@ -55,6 +55,35 @@ public sealed class ShardedFlowCollectorTests : IDisposable
     }
 
     [Fact]
+    public void FlowsEvictedOnShards_AreHandedOverAsOnOneThread_AndTheSameWhateverTheThreads()
+    {
+        // MaxFlows reached: each shard holds its share of the bound (FlowCollectorOptions.ForShard), so the flows it
+        // evicts are its own oldest. One shard must evict as one thread does; a given number of shards the same however
+        // many threads run them; and every frame of a flow is in exactly one flow handed over, evicted or not.
+        var capture = Path.Combine(_folder, "evicted.pcap");
+        ShardedReassemblyTests.Generate(capture, seed: 26, connections: 300, otherTraffic: true, datagrams: true);
+        var one = Run(capture, threads: 1, shards: null, ipReassembly: true, maxFlows: 24);
+        Assert.Contains(" evicted stream", one, StringComparison.Ordinal);
+        Assert.Equal(one, Run(capture, threads: 2, shards: 1, ipReassembly: true, maxFlows: 24));
+        foreach (var shards in new[] { 2, 3 })
+        {
+            var sharded = Run(capture, threads: 2, shards, ipReassembly: true, maxFlows: 24);
+            Assert.Contains(" evicted stream", sharded, StringComparison.Ordinal);
+            var more = Run(capture, threads: 4, shards, ipReassembly: true, maxFlows: 24);
+            Assert.True(sharded == more, $"{shards} shards on 2 and 4 threads: first difference at line {ShardedReassemblyTests.FirstDifference(sharded, more)}");
+            Assert.Equal(FramesInFlows(one), FramesInFlows(sharded));
+        }
+
+        // Without the bound the same capture evicts nothing.
+        Assert.DoesNotContain(" evicted stream", Run(capture, threads: 1, shards: null, ipReassembly: true), StringComparison.Ordinal);
+    }
+
+    // The frames counted over every flow handed over ("flow SRC > DST proto P FIRST COUNT …"): each frame of a flow once,
+    // whichever flow holds it.
+    private static long FramesInFlows(string log) =>
+        log.Split('\n').Where(l => l.StartsWith("flow ", StringComparison.Ordinal)).Sum(l => long.Parse(l.Split(' ')[7], CultureInfo.InvariantCulture));
+
+    [Fact]
     public void AStoppedShardedRun_HandsOverOnlyTheFlowsEndedBeforeTheStop()
     {
         // The run stops (here the callback throws) with the shards ahead of the frames delivered: the flows ended at
@@ -109,7 +138,7 @@ public sealed class ShardedFlowCollectorTests : IDisposable
         return log.ToString();
     }
 
-    private static string Run(string capture, int threads, int? shards, bool ipReassembly)
+    private static string Run(string capture, int threads, int? shards, bool ipReassembly, int maxFlows = 100_000)
     {
         var log = new StringBuilder();
         using var extractor = new Extractor(new ExtractionOptions
@@ -118,7 +147,7 @@ public sealed class ShardedFlowCollectorTests : IDisposable
             ReassembleIp = ipReassembly,
             IpReassembly = new IpReassemblyOptions { Timeout = TimeSpan.FromSeconds(5) },
             TcpReassembly = new TcpReassemblyOptions { IdleTimeout = TimeSpan.FromSeconds(30) },
-            Flows = new FlowCollectorOptions { IdleTimeout = TimeSpan.FromSeconds(30), Linger = TimeSpan.FromSeconds(1), MaxFramesPerFlow = 8 },
+            Flows = new FlowCollectorOptions { IdleTimeout = TimeSpan.FromSeconds(30), Linger = TimeSpan.FromSeconds(1), MaxFramesPerFlow = 8, MaxFlows = maxFlows },
             FlowEnded = f => log.Append(CultureInfo.InvariantCulture,
                 $"flow {f.First} {f.FirstFrame} {f.FrameCount} [{string.Join(',', f.Frames.Select(x => x.Number))}] {f.PayloadBytes[0]} {f.PayloadBytes[1]} " +
                 $"{ShardedReassemblyTests.Hash(f.GetPayload(0).Span)} {ShardedReassemblyTests.Hash(f.GetPayload(1).Span)} {f.EndedBy} " +

@@ -189,7 +189,8 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
     // flows gone are skipped, and cleared out once they outnumber the flows).
     private readonly PriorityQueue<CollectedFlow, (long EndsAt, long FirstFrame, long Seq)> _closing = new();
     private readonly PriorityQueue<CollectedFlow, (long Time, long Frame)> _byIdle = new();
-    // With parts: the flows they ended that the extractor staged for the frame being delivered (or the end).
+    // With parts: the flows they ended that the extractor staged for the frame being delivered (or the end); without,
+    // the flows the frame's TCP bytes evicted before the frame was delivered.
     private readonly Queue<CollectedFlow> _staged = new();
     private FlowCollector[]? _parts;
     private long _started;
@@ -222,9 +223,10 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
     public void Consume(in ExtractedFrame frame)
     {
+        // The flows the frame's TCP bytes evicted first (EvictedByData), as a sharded run hands them over at this frame.
+        HandOverStaged();
         if (_parts is not null)
         {
-            HandOverStaged();
             return;
         }
 
@@ -390,9 +392,9 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
 
     public void Complete()
     {
+        HandOverStaged();
         if (_parts is not null)
         {
-            HandOverStaged();
             return;
         }
 
@@ -492,6 +494,12 @@ internal sealed class FlowCollector : IFrameConsumer, ITcpStreamHandler
         if (Ends is { } ends)
         {
             ends.Ended(flow, order);
+        }
+        else if (order.Phase == FlowEndPhase.EvictedByData)
+        {
+            // Evicted while the reassembler delivers a frame's bytes, before the frame reaches the program: handed over
+            // with the frame's other ends, after its callback (Consume), where a sharded run hands it over too.
+            _staged.Enqueue(flow);
         }
         else
         {
