@@ -401,6 +401,56 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories));
     }
 
+    [Theory]
+    [InlineData(2, 256)]
+    [InlineData(1, 1)]
+    public void AFlowThatGoesQuietAndResumes_IsWrittenWhole_InOrder(int writers, int openFiles)
+    {
+        // A flow quiet for over a second of capture time goes to its file before the capture ends (FlowFiles.FlushQuiet);
+        // when it resumes, its next records are appended to that file — reopened when the open-file bound closed it.
+        // Flow A: t = 0, 0.5, 10, 12.5 s; flow B: t = 5, 10.5, 20 s.
+        var a = Udp(1000, 53);
+        var b = Udp(2000, 53);
+        var times = new[] { 0.0, 0.5, 5, 10, 10.5, 12.5, 20 };
+        var packets = new[] { a, a, b, a, b, a, b };
+        var capture = Path.Combine(_folder, $"quiet-{writers}-{openFiles}.pcap");
+        using (var writer = PcapWriter.Create(capture, LinkTypes.Ethernet))
+        {
+            for (var i = 0; i < packets.Length; i++)
+            {
+                var frame = new byte[14 + packets[i].Length];
+                frame[12] = 0x08;
+                packets[i].CopyTo(frame, 14);
+                frame[^1] = (byte)i; // each record told apart by its last byte
+                writer.Write(new CaptureTimestamp((ulong)((1_700_000_000 + times[i]) * 1_000_000), TimestampResolution.Microseconds), frame, (uint)frame.Length);
+            }
+        }
+
+        var folder = Path.Combine(_folder, $"quiet-{writers}-{openFiles}");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, MaxOpenFiles = openFiles, WriterThreads = writers });
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+        {
+            extractor.Run();
+        }
+
+        var result = splitter.Finish();
+        Assert.Equal(2, result.Flows.Count);
+        var lastBytes = result.Flows.OrderBy(f => f.First.SourcePort).Select(f =>
+        {
+            using var reader = CaptureReader.Open(Path.Combine(folder, f.File));
+            var bytes = new List<string>();
+            foreach (var record in reader)
+            {
+                bytes.Add($"{record.Data[^1]}@{record.Timestamp.ToEpochString()}");
+            }
+
+            return string.Join(' ', bytes);
+        }).ToList();
+        Assert.Equal("0@1700000000.000000000 1@1700000000.500000000 3@1700000010.000000000 5@1700000012.500000000", lastBytes[0]);
+        Assert.Equal("2@1700000005.000000000 4@1700000010.500000000 6@1700000020.000000000", lastBytes[1]);
+        Assert.Empty(Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void FragmentsOfASkippedFlow_AreSkippedWithIt_NotHeld()
     {

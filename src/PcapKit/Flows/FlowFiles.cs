@@ -10,8 +10,10 @@ namespace PcapKit.Flows;
 /// The output side of <see cref="FlowSplitter"/>. Each flow's records gather in a pooled buffer of its own, sized to
 /// the flow (it grows by doubling up to a limit); a full buffer, the buffers of all flows together exceeding their
 /// budget (the least recently written flows first), and the end of a flow hand the buffer to the file's writer thread
-/// (one of a few, each file always the same one's), which alone opens, writes, closes and renames it. A short flow thus
-/// costs one create, one write, one close and one rename, done while the next packets are dissected; at most a bounded
+/// (one of a few, each file always the same one's, in batches of operations), which alone opens, writes, closes and
+/// renames it. A flow gone quiet hands its buffer over too (<see cref="FlushQuiet"/>), so a short flow's file is created
+/// and written while the next packets are dissected (and closed there too once the open-file bound needs its handle),
+/// leaving the rename, and the close if still open, to its end; at most a bounded
 /// number of files are open (an LRU of handles per writer, reopened to append at the known length), and writes are
 /// positional, with no stream buffering in between.
 /// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
@@ -19,6 +21,11 @@ namespace PcapKit.Flows;
 internal sealed class FlowFiles : IDisposable
 {
     private const int SmallestBuffer = 256;
+    // Operations go to a writer in batches (of this many, or fewer holding this many bytes): handing one over wakes the
+    // writer (a futex wake and the monitor's work in the runtime), which, once per flow, cost the splitter's thread a
+    // fifth of its time on a capture of short flows.
+    private const int BatchOperations = 32;
+    private const int BatchBytes = 1 << 20;
     // Each writer's share of the open files.
     private readonly int _maxOpenPerWriter;
     private readonly int _flowBuffer;
@@ -26,6 +33,8 @@ internal sealed class FlowFiles : IDisposable
     private readonly ArrayPool<byte> _pool;
     private readonly LinkedList<FlowFile> _buffered = new();
     private readonly Writer[] _writers;
+    private readonly List<Operation>?[] _batches;
+    private readonly int[] _batchBytes;
     private int _nextWriter;
 
     private long _reserved;
@@ -47,6 +56,8 @@ internal sealed class FlowFiles : IDisposable
         _flowBuffer = Math.Max(flowBuffer, 1024);
         _budget = Math.Max(budget, 4L * _flowBuffer);
         _pool = ArrayPool<byte>.Create(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
+        _batches = new List<Operation>?[_writers.Length];
+        _batchBytes = new int[_writers.Length];
         for (var w = 0; w < _writers.Length; w++)
         {
             _writers[w] = new Writer(this);
@@ -120,6 +131,8 @@ internal sealed class FlowFiles : IDisposable
         var own = file.Buffer?.Length ?? 0;
         while (Volatile.Read(ref _reserved) + length > _budget && Volatile.Read(ref _reserved) > own)
         {
+            // What waits in batches first: only the writers give buffers back.
+            HandOverAll();
             var victim = _buffered.Last;
             if (victim is not null && victim.Value == file)
             {
@@ -149,6 +162,23 @@ internal sealed class FlowFiles : IDisposable
         else
         {
             _pool.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Hands the buffers of the flows quiet for longer than <paramref name="quiet"/> at capture time <paramref name="now"/>
+    /// (<see cref="FlowFile.LastTime"/>) to the writer: a flow that has ended but is only completed at the end of the
+    /// capture (pkt2flow's flows last 1,800 s) has its file created and written while the next packets are dissected,
+    /// leaving only the rename to the end. The least recently written come first, so this stops at the first flow
+    /// still active; a flow written again later appends to its file.
+    /// </summary>
+    /// <param name="now">The current packet's time, in nanoseconds.</param>
+    /// <param name="quiet">The quiet period, in nanoseconds.</param>
+    public void FlushQuiet(long now, long quiet)
+    {
+        while (_buffered.Last is { } last && now - last.Value.LastTime > quiet)
+        {
+            Flush(last.Value);
         }
     }
 
@@ -196,6 +226,8 @@ internal sealed class FlowFiles : IDisposable
             {
                 Flush(last.Value);
             }
+
+            HandOverAll();
         }
         finally
         {
@@ -245,7 +277,34 @@ internal sealed class FlowFiles : IDisposable
             _nextWriter = (_nextWriter + 1) % _writers.Length;
         }
 
-        if (!_writers[file.Writer].Queue.Add(operation))
+        var batch = _batches[file.Writer] ??= new List<Operation>(BatchOperations);
+        batch.Add(operation);
+        _batchBytes[file.Writer] += operation.Count;
+        if (batch.Count >= BatchOperations || _batchBytes[file.Writer] >= BatchBytes)
+        {
+            HandOver(file.Writer);
+        }
+    }
+
+    /// <summary>Hands every writer its waiting batch.</summary>
+    private void HandOverAll()
+    {
+        for (var w = 0; w < _writers.Length; w++)
+        {
+            HandOver(w);
+        }
+    }
+
+    private void HandOver(int writer)
+    {
+        if (_batches[writer] is not { Count: > 0 } batch)
+        {
+            return;
+        }
+
+        _batches[writer] = null;
+        _batchBytes[writer] = 0;
+        if (!_writers[writer].Queue.Add(batch))
         {
             ThrowIfFailed();
             throw new InvalidOperationException("The flow writer has stopped.");
@@ -275,21 +334,26 @@ internal sealed class FlowFiles : IDisposable
             Thread.Start();
         }
 
-        public Threading.HandOffQueue<Operation> Queue { get; } = new(1024);
+        public Threading.HandOffQueue<List<Operation>> Queue { get; } = new(64);
 
         public Thread Thread { get; }
 
         /// <summary>Performs the operations in order until the queue is completed.</summary>
         private void WriteAll()
         {
-            var taken = new Queue<Operation>();
+            var taken = new Queue<List<Operation>>();
+            List<Operation>? batch = null;
+            var next = 0;
             try
             {
                 while (Queue.TakeAll(ref taken))
                 {
-                    while (taken.TryDequeue(out var operation))
+                    while (taken.TryDequeue(out batch))
                     {
-                        Perform(operation);
+                        for (next = 0; next < batch.Count;)
+                        {
+                            Perform(batch[next++]);
+                        }
                     }
                 }
             }
@@ -297,15 +361,20 @@ internal sealed class FlowFiles : IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                // The remaining operations only give their buffers back.
+                // The remaining operations only give their buffers back (the failed one gave its own).
                 Interlocked.CompareExchange(ref _owner._failure, e, null);
+                for (var i = next; batch is not null && i < batch.Count; i++)
+                {
+                    GiveBack(batch[i]);
+                }
+
                 do
                 {
-                    while (taken.TryDequeue(out var operation))
+                    while (taken.TryDequeue(out var rest))
                     {
-                        if (operation.Buffer is { } buffer)
+                        foreach (var operation in rest)
                         {
-                            _owner.Return(buffer);
+                            GiveBack(operation);
                         }
                     }
                 }
@@ -324,6 +393,14 @@ internal sealed class FlowFiles : IDisposable
                         Interlocked.CompareExchange(ref _owner._failure, e, null);
                     }
                 }
+            }
+        }
+
+        private void GiveBack(in Operation operation)
+        {
+            if (operation.Buffer is { } buffer)
+            {
+                _owner.Return(buffer);
             }
         }
 
@@ -436,6 +513,9 @@ internal sealed class FlowFile
 
     /// <summary>Bytes handed to the writer.</summary>
     public long Length { get; set; }
+
+    /// <summary>The capture time of the flow's latest record, in nanoseconds (<see cref="FlowFiles.FlushQuiet"/>).</summary>
+    public long LastTime { get; set; }
 
     public OpenFile? Handle { get; set; }
 

@@ -234,6 +234,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         private readonly Dictionary<FlowKey, Flow> _flows = [];
         private readonly Dictionary<FragmentKey, Flow> _fragments = [];
         private readonly Dictionary<FragmentKey, List<PendingRecord>> _pending = [];
+        // A flow quiet this long (capture time, in nanoseconds) goes to its file before it is completed (FlowFiles.FlushQuiet).
+        private const long QuietFlush = 1_000_000_000;
         private readonly FlowFiles _files;
         private readonly HashSet<string> _names = new(StringComparer.Ordinal);
         private int _pendingCount;
@@ -258,6 +260,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         public void Consume(in CaptureRecord record, bool ip, in FlowPacket packet)
         {
             _skipOrder = new SkipOrder(0, record.Number, 0);
+            _files.FlushQuiet(record.Timestamp.SaturatedNanoseconds, QuietFlush);
             if (!ip)
             {
                 Skip("not IP");
@@ -353,6 +356,14 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
             var category = Category(packet);
             var wanted = Wanted(category);
+            if (!wanted && !packet.IsFragment && category is FlowCategories.Udp or FlowCategories.Others)
+            {
+                // Skipped by its protocol alone, as every later packet of the pair will be: no flow to remember (on a
+                // capture split for TCP, most flows). A first fragment's is remembered, for its later fragments.
+                Skip(SkipReason(category));
+                return null;
+            }
+
             flow = new Flow(key, packet.Tuple, category, record.Timestamp, record.Number)
             {
                 Skipped = !wanted,
@@ -456,6 +467,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
 
             flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
+            flow.File.LastTime = timestamp.SaturatedNanoseconds;
 
             flow.Packets++;
             flow.Bytes += data.Length;
