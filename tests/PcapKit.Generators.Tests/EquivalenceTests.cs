@@ -36,7 +36,8 @@ public sealed class EquivalenceTests
 
     // A header of 16 bytes (4 + a 12-byte option area) and two payload bytes; the stamp option's flag chooses its
     // entry: 1 an address and a time, 2 a note, 0 (the default) a time, and flag 1 with a value too short for it (raw);
-    // then a remarks option of two measured items, and one whose second item is cut (its bytes kept as trailing).
+    // then a remarks option of two measured items, and one whose second item is cut (its bytes kept as trailing); then a
+    // tagged option its hook decodes (label "abc", weight 0x0102), and one one byte short that the hook keeps as bytes.
     private static readonly byte[][] ClockPackets =
     [
         Convert.FromHexString("04000007" + "440c0501c00002090001e240" + "abcd"),
@@ -45,6 +46,8 @@ public sealed class EquivalenceTests
         Convert.FromHexString("0400000a" + "440a05010a0000010000" + "0000" + "abcd"),
         Convert.FromHexString("0400000b" + "09090268690361626300" + "0000" + "abcd"),
         Convert.FromHexString("0400000c" + "09080268690361620000" + "0000" + "abcd"),
+        Convert.FromHexString("0400000d" + "0c08036162630102" + "00000000" + "abcd"),
+        Convert.FromHexString("0400000e" + "0c0703616263ff" + "0000000000" + "abcd"),
     ];
 
     // One message per layout: echo request (ident 0x1234, seq 7), mask reply (ident 1, 255.255.255.0), a note of 3
@@ -189,6 +192,8 @@ public sealed class EquivalenceTests
             "\"flag\":1,\"entry_data\":\"0a0000010000\"",
             "\"entries\":[{\"type\":\"remark\",\"length\":2,\"text\":\"6869\"},{\"type\":\"remark\",\"length\":3,\"text\":\"616263\"}]}",
             "\"entries\":[{\"type\":\"remark\",\"length\":2,\"text\":\"6869\"}],\"entries_trailing\":\"036162\"}",
+            "\"name\":\"tagged\"},\"length\":8,\"label\":\"abc\",\"weight\":258}",
+            "\"name\":\"tagged\"},\"length\":7,\"body\":\"03616263ff\"}",
         ];
         var random = new Random(13);
         for (var p = 0; p < ClockPackets.Length; p++)

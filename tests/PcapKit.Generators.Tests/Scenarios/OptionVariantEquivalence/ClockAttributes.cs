@@ -66,6 +66,49 @@ public abstract partial record AttrClockOption
             [Length(nameof(Length)), Field(Display = "options.remark")] public ReadOnlyMemory<byte> Text { get; init; }
         }
     }
+
+    /// <summary>A value a hand-written hook reports as fields.</summary>
+    [TlvCase(12)]
+    public sealed partial record Tagged
+    {
+        [Region(Region.Rest), Field(Display = "options.tagged")]
+        [Decoded("label", DecodedType.Text, Display = "options.label")]
+        [Decoded("weight", DecodedType.UInt16, Format = NumberFormat.Hex, Display = "options.weight")]
+        public ReadOnlyMemory<byte> Body { get; init; }
+
+        private static partial void DecodeBody<TVisitor>(View view, ref TVisitor visitor)
+            where TVisitor : IFieldVisitor, allows ref struct =>
+            TaggedValue.Decode(view.Body, TaggedLabelField, TaggedWeightField, TaggedBodyField, ref visitor);
+    }
+}
+
+/// <summary>The hook of clock_yaml's tagged option.</summary>
+public abstract partial record ClockOption
+{
+    /// <summary>A value the hook decodes.</summary>
+    public sealed partial record Tagged
+    {
+        private static partial void DecodeBody<TVisitor>(View view, ref TVisitor visitor)
+            where TVisitor : IFieldVisitor, allows ref struct =>
+            TaggedValue.Decode(view.Body, TaggedLabelField, TaggedWeightField, TaggedBodyField, ref visitor);
+    }
+}
+
+/// <summary>The value both declarations' tagged option decodes: a length, that many bytes of label, a 16-bit weight.</summary>
+internal static class TaggedValue
+{
+    public static void Decode<TVisitor>(ReadOnlySpan<byte> value, FieldDescriptor label, FieldDescriptor weight, FieldDescriptor raw, ref TVisitor visitor)
+        where TVisitor : IFieldVisitor, allows ref struct
+    {
+        if (value.IsEmpty || value.Length != 1 + value[0] + 2)
+        {
+            visitor.Bytes(raw, value); // not the layout: the bytes as they are
+            return;
+        }
+
+        visitor.Bytes(label, value.Slice(1, value[0]));
+        visitor.Value(weight, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[(1 + value[0])..]));
+    }
 }
 
 /// <summary>The layouts of a stamp's entry.</summary>
