@@ -103,8 +103,10 @@ internal sealed class FlowFiles : IDisposable
             Flush(file);
         }
 
-        // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
-        file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(SmallestBuffer, size * 2));
+        // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool), as large as
+        // the flow's last one: a flow that filled its buffer fills the next too, and growing it again by doubling copied
+        // each of its bytes once more.
+        file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(SmallestBuffer, size * 2), file.Capacity));
         file.BufferNode = _buffered.AddFirst(file);
     }
 
@@ -193,6 +195,7 @@ internal sealed class FlowFiles : IDisposable
         _buffered.Remove(file.BufferNode!);
         file.BufferNode = null;
         file.Buffer = null;
+        file.Capacity = Math.Min(buffer.Length, _flowBuffer);
         if (file.Buffered == 0)
         {
             Return(buffer);
@@ -513,6 +516,9 @@ internal sealed class FlowFile
 
     /// <summary>Bytes handed to the writer.</summary>
     public long Length { get; set; }
+
+    /// <summary>The size of the flow's last buffer (at most a flow buffer's), which its next starts at.</summary>
+    public int Capacity { get; set; }
 
     /// <summary>The capture time of the flow's latest record, in nanoseconds (<see cref="FlowFiles.FlushQuiet"/>).</summary>
     public long LastTime { get; set; }
