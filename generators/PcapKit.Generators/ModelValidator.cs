@@ -441,21 +441,21 @@ internal static class ModelValidator
                 foreach (var c in f.Cases)
                 {
                     defaults += c.Keys.IsEmpty && c.KeyNames.IsEmpty ? 1 : 0;
-                    var ownLayout = Emit.Layout.Compute(c.Fields);
                     foreach (var link in c.And?.Links() ?? [])
                     {
                         if (c.IsOwn(link))
                         {
-                            // A value inside the layout itself, read from its bytes before the case is chosen: it must sit at a
-                            // fixed offset and be a fixed-width number (a byte string of 1 to 8 bytes is read as one, big-endian).
-                            var own = ownLayout.Find(link.FieldId)!;
-                            var ownWidth = own.IsBits ? own.GroupBytes : own.Size;
-                            var readable = own.IsConstant && own.Field.When is null &&
-                                           (IsInteger(own.Field) || (own.Field.Type == FieldType.Bytes && ownWidth is 1 or 2 or 3 or 4 or 6 or 8));
-                            if (!readable)
+                            // A value inside the layout itself, read from its bytes before the case is chosen.
+                            if (seen.ContainsKey(link.FieldId))
                             {
-                                Report(diagnostics, DiagnosticDescriptors.UnknownReference, locations.Get(key + ":case:" + c.Id, key), "The case '" + c.Id + "'",
-                                    "unconditional number at a fixed offset of the case (or a byte string of 1, 2, 3, 4, 6 or 8 bytes)", link.FieldId);
+                                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
+                                    "the case '" + c.Id + "' is chosen by '" + link.FieldId + "', which names one of its own fields and a field of the unit; rename one");
+                            }
+                            else if (Emit.VariantEmitter.ReadableOwnField(c, link.FieldId) is null)
+                            {
+                                Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
+                                    "the case '" + c.Id + "' is chosen by its own field '" + link.FieldId + "', which must be an unsigned number or flag, or a byte " +
+                                    "string of 1, 2, 3, 4, 6 or 8 bytes, at an offset its fields fix");
                             }
 
                             continue;
@@ -478,10 +478,13 @@ internal static class ModelValidator
                             Emit.Layout.Compute(c.Fields).FixedLength + " bytes its fields take before any of variable size");
                     }
 
-                    if (c.MaxLength is { } maxLength && (maxLength < 1 || maxLength < (c.MinLength ?? 0)))
+                    var fixedLength = Emit.Layout.Compute(c.Fields).FixedLength;
+                    if (c.MaxLength is { } maxLength && (maxLength < 1 || maxLength < (c.MinLength ?? 0) || maxLength < fixedLength))
                     {
+                        // Chosen only when at most that many bytes are there, the case must still fit in them.
                         Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
-                            "the case '" + c.Id + "' has max_length " + maxLength + ", which must be at least 1 and at least its min_length");
+                            "the case '" + c.Id + "' has max_length " + maxLength + ", which must be at least 1, its min_length and the " + fixedLength +
+                            " bytes its fields take before any of variable size");
                     }
 
                     foreach (var k in c.Keys)

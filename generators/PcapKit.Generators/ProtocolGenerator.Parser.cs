@@ -454,12 +454,14 @@ public sealed partial class ProtocolGenerator
                             var minLength = Named(caseAttribute, "MinLength") is int m && m != 0 ? m : (int?)null;
                             var maxLength = Named(caseAttribute, "MaxLength") is int x && x != 0 ? x : (int?)null;
                             var and = AndFrom(caseAttribute, property.ContainingType, property.Name, state, cancellationToken);
-                            if (and is not null && caseKeys.IsEmpty)
+                            if ((and is not null || minLength is not null || maxLength is not null) && caseKeys.IsEmpty)
                             {
-                                // As YAML's default takes no 'and': it takes what no case chooses.
+                                // As YAML's default takes no 'and', 'min_length' or 'max_length': it takes what no case chooses.
                                 state.Report(DiagnosticDescriptors.UnsupportedLayout, LocationInfo.From(caseAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation()),
-                                    property.Name, "the default layout takes what no case chooses and has no condition ('AndField')");
+                                    property.Name, "the default layout takes what no case chooses and has no condition ('AndField', 'MinLength', 'MaxLength')");
                                 and = null;
+                                minLength = null;
+                                maxLength = null;
                             }
 
                             variantCases.Add(new VariantCaseSpec(caseId, nested.Name, caseKeys, EquatableArray<string>.Empty, true, caseFields.ToEquatableArray()) { MinLength = minLength, MaxLength = maxLength, And = and });

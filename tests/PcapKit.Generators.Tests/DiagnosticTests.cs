@@ -432,28 +432,27 @@ public sealed class DiagnosticTests
     [InlineData("{ id: n, type: u8 }, { id: s, type: bytes, length: { field: n } }, { id: z, type: u8 }", "z")] // after a byte string of its own length
     [InlineData("{ id: z, type: bytes, size: 5 }", "z")]                            // a byte string of a width read as no number
     [InlineData("{ id: z, type: bytes, region: rest }", "z")]                       // a byte string to the end
-    public void ACaseWhoseAndReadsAnOwnFieldNotAtAFixedOffsetOrNoNumber_IsPKGEN2004(string fields, string field)
+    [InlineData("{ id: z, type: i8 }", "z")]                                        // signed
+    public void ACaseChosenByAnOwnFieldNotAtAFixedOffsetOrNoNumber_IsPKGEN2012(string fields, string field)
     {
         // The case is chosen by its own bytes before it is laid out: the value must be there at an offset the spec fixes.
         var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], and: { field: " + field + ", eq: 0 }, fields: [" + fields + "] }\n");
-        AssertAt(d, "PKGEN2004", "demo.pcapkit.yaml", 8, 7,
-            "The case 'a' refers to unknown unconditional number at a fixed offset of the case (or a byte string of 1, 2, 3, 4, 6 or 8 bytes) '" + field + "'");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 8, 7,
+            "The field 'body' cannot be laid out: the case 'a' is chosen by its own field '" + field + "', which must be an unsigned number or flag, or a byte string of 1, 2, 3, 4, 6 or 8 bytes, at an offset its fields fix");
     }
 
     [Fact]
-    public void CasesWhoseAndReadsTheirOwnFields_NeedNotReadTheSameField()
+    public void ACaseChosenByANameOfItsOwnAndOfTheUnit_IsPKGEN2012()
     {
-        // Only a field of the enclosing unit travels with the view as its second key; a case's own fields are read from its bytes.
-        var yaml = Header + "fields:\n  - { id: t, type: u8 }\n  - { id: c, type: u8 }\n  - id: body\n    switch: t\n    cases:\n" +
-                   "      a: { when: [1], and: { field: x, eq: 0 }, fields: [{ id: x, type: u8 }] }\n" +
-                   "      b: { when: [2], and: { field: y, mask: 1, and: { field: c, eq: 4 } }, fields: [{ id: w, type: u8 }, { id: y, bits: 4 }, { id: v, bits: 4 }] }\n" +
-                   "      d: { when: [3], and: { field: c, eq: 5 }, fields: [{ id: z, type: bytes, size: 2 }] }\n";
-        Assert.Empty(GeneratorHarness.Run([("demo.pcapkit.yaml", yaml)], []).Diagnostics);
+        // 'code' could mean either: the case's own byte or the unit's field before the variant.
+        var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - { id: code, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      a: { when: [1], and: { field: code, eq: 0 }, fields: [{ id: code, type: u8 }] }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 9, 7, "the case 'a' is chosen by 'code', which names one of its own fields and a field of the unit; rename one");
     }
 
     [Theory]
-    [InlineData("max_length: 0", "0, which must be at least 1 and at least its min_length")]
-    [InlineData("min_length: 2, max_length: 1", "1, which must be at least 1 and at least its min_length")]
+    [InlineData("max_length: 0", "0, which must be at least 1, its min_length and the 2 bytes")]
+    [InlineData("min_length: 2, max_length: 1", "1, which must be at least 1, its min_length and the 2 bytes")]
+    [InlineData("max_length: 1", "1, which must be at least 1, its min_length and the 2 bytes its fields take before any of variable size")]
     public void ACaseWhoseMaxLengthNoBytesMeet_IsPKGEN2012_AtTheCase(string lengths, string message)
     {
         var d = Single(Header + "fields:\n  - { id: t, type: u8 }\n  - id: body\n    switch: t\n    cases:\n      short: { when: [1], " + lengths +
@@ -604,13 +603,17 @@ public sealed class DiagnosticTests
         Assert.Contains("'nope'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ADefaultLayoutWithAndField_IsPKGEN2012_AtItsAttribute()
+    [Theory]
+    [InlineData("AndField = nameof(X.Code), AndEqual = 4")]
+    [InlineData("MinLength = 1")]
+    [InlineData("MaxLength = 4")]
+    public void ADefaultLayoutWithACondition_IsPKGEN2012_AtItsAttribute(string condition)
     {
+        // As YAML's default, which takes no 'and', 'min_length' or 'max_length' (PKGEN1002).
         var code = AttributeVariant + "    [VariantCase(1)] public sealed partial record A { public byte X { get; init; } }\n" +
-                   "    [VariantCase(AndField = nameof(X.Code), AndEqual = 4)] public sealed partial record Other { public byte Y { get; init; } }\n}\n";
+                   "    [VariantCase(" + condition + ")] public sealed partial record Other { public byte Y { get; init; } }\n}\n";
         var d = Single(string.Empty, sources: ("X.cs", code));
-        AssertAt(d, "PKGEN2012", "X.cs", 14, 6, "the default layout takes what no case chooses and has no condition ('AndField')");
+        AssertAt(d, "PKGEN2012", "X.cs", 14, 6, "the default layout takes what no case chooses and has no condition ('AndField', 'MinLength', 'MaxLength')");
     }
 
     [Fact]

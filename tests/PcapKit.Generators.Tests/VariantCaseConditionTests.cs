@@ -78,6 +78,39 @@ public sealed class VariantCaseConditionTests
         AssertRoundTrip(Query.Value, bytes);
     }
 
+    // Own fields and a field of the unit in one chain, cases whose 'and' read different own fields (only a unit field
+    // travels with the view), and a max_length case in a unit without a payload: the unit ends with its header, after the
+    // variant was measured against every byte it was given — the view must choose by the bytes Parse measured.
+    private const string MixedYaml =
+        "protocol: mixed\nendian: big\nlayer: application\nfields:\n" +
+        "  - { id: t, type: u8 }\n" +
+        "  - { id: c, type: u8 }\n" +
+        "  - id: body\n    switch: t\n    type_name: MixedBody\n    cases:\n" +
+        "      flagged: { when: [2], and: { field: y, mask: 1, and: { field: c, eq: 4 } }, fields: [{ id: w, type: u8 }, { id: y, bits: 4 }, { id: v, bits: 4 }] }\n" +
+        "      pair: { when: [3], and: { field: c, eq: 5 }, fields: [{ id: z, type: bytes, size: 2 }] }\n" +
+        "      short: { when: [1], max_length: 3, and: { field: x, eq: 0 }, fields: [{ id: x, type: u8 }] }\n" +
+        "    default: { fields: [{ id: other, type: u8 }] }\n" +
+        "  - { id: checksum, type: u16 }\n";
+
+    private static readonly Lazy<ProtocolDescriptor> Mixed = new(() => GeneratorHarness.LoadProtocol("mixed.pcapkit.yaml", MixedYaml, "Demo.Mixed"));
+
+    [Theory]
+    [InlineData("0204" + "aa10" + "beef", "\"w\":170,\"y\":1,\"v\":0,\"checksum\":48879", 6)]   // own bit set and the unit's code 4
+    [InlineData("0205" + "aa" + "10be", "\"other\":170,\"checksum\":4286", 5)]                    // the unit's link fails
+    [InlineData("0204" + "aa" + "20be", "\"other\":170,\"checksum\":8382", 5)]                    // the own link fails
+    [InlineData("0305" + "abcd" + "beef", "\"z\":\"abcd\",\"checksum\":48879", 6)]             // another case, another own field
+    [InlineData("0100" + "00" + "beef", "\"x\":0,\"checksum\":48879", 5)]                         // 3 bytes from the variant on: short
+    [InlineData("0100" + "00" + "beef" + "00000000", "\"other\":0,\"checksum\":48879", 5)]        // 7 given, though the unit ends after 5
+    public void OwnAndUnitConditions_AndMaxLengthInAUnitWithoutPayload_ChooseAsMeasured(string hex, string fields, int length)
+    {
+        var bytes = Convert.FromHexString(hex);
+        var context = default(DissectionContext);
+        Mixed.Value.Dissect(bytes, ref context, out var result);
+        Assert.True(result.Parse.IsOk, result.Parse.ToString());
+        Assert.Equal(length, result.Length);
+        Assert.Contains(fields, EquivalenceTests.Json(Mixed.Value, bytes), StringComparison.Ordinal);
+    }
+
     private static void AssertRoundTrip(ProtocolDescriptor descriptor, byte[] bytes)
     {
         var record = descriptor.CreateRecord(bytes)!;

@@ -27,6 +27,11 @@ internal sealed partial class ProtocolEmitter
     /// <summary>The offset expression of a field inside <c>TryParse</c> (locals instead of members).</summary>
     private static string ParseOffset(FieldLayout fl) => IsConstantScalar(fl) || (fl.Offset >= 0 && fl.Field.When is null) ? ConstName(fl) : Local(fl, "Offset");
 
+    /// <summary>Whether the view keeps the bytes a variant's cases were measured against (a case has <c>max_length</c>).</summary>
+    private static bool KeepsAvailable(FieldLayout fl) => fl.Field.Type == FieldType.Variant && VariantEmitter.NeedsAvailable(fl.Field);
+
+    private static string AvailableMember(FieldLayout fl) => "_" + Naming.ToCamel(fl.Field.PropertyName).TrimStart('@') + "Available";
+
     private List<FieldLayout> StoredFields() =>
         WalkedFields.Where(fl => fl.Field.Type != FieldType.Payload && (fl.Offset < 0 || fl.Field.When is not null || IsVariableSize(fl))).ToList();
 
@@ -55,6 +60,11 @@ internal sealed partial class ProtocolEmitter
             {
                 _w.Line("private readonly int " + fl.LengthMember + ";");
             }
+
+            if (KeepsAvailable(fl))
+            {
+                _w.Line("private readonly int " + AvailableMember(fl) + ";");
+            }
         }
 
         _w.Line();
@@ -72,6 +82,12 @@ internal sealed partial class ProtocolEmitter
             {
                 ctorParams.Add("int " + Local(fl, "Length"));
                 ctorBody.Add(fl.LengthMember + " = " + Local(fl, "Length") + ";");
+            }
+
+            if (KeepsAvailable(fl))
+            {
+                ctorParams.Add("int " + Local(fl, "Available"));
+                ctorBody.Add(AvailableMember(fl) + " = " + Local(fl, "Available") + ";");
             }
         }
 
@@ -162,10 +178,9 @@ internal sealed partial class ProtocolEmitter
                     break;
                 case FieldType.Variant:
                     var key = _layout.Find(f.SwitchField!)!;
-                    // A case chosen by max_length reads the bytes to the region's end, as Parse measured them.
-                    var available = !VariantEmitter.NeedsAvailable(f) ? string.Empty
-                        : ", available: " +
-                          (f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "_headerLength" : "_data.Length") + " - " + offset;
+                    // A case chosen by max_length reads the bytes to the region's end that Parse measured (kept: the unit's
+                    // bytes may be bounded by a length field after the walk).
+                    var available = KeepsAvailable(fl) ? ", available: " + AvailableMember(fl) : string.Empty;
                     _w.Line("public " + _code.ValueType(f) + ".View " + f.PropertyName + " => new(_data.Slice(" + offset + ", " + fl.LengthMember + "), (ulong)" +
                             FieldCode.RawValue(key, "_data", ViewOffset(key)) + SecondKeyArgument(f, "_data", ViewOffset) + available + ");");
                     break;
@@ -294,6 +309,11 @@ internal sealed partial class ProtocolEmitter
             if (IsVariableSize(fl))
             {
                 args.Add(Local(fl, "Length"));
+            }
+
+            if (KeepsAvailable(fl))
+            {
+                args.Add(Local(fl, "Available"));
             }
         }
 
@@ -494,7 +514,14 @@ internal sealed partial class ProtocolEmitter
         {
             var key = _layout.Find(f.SwitchField!)!;
             var end = f.Region is RegionKind.Header or RegionKind.Options or RegionKind.RestOfHeader && _headerSize is not null ? "(int)headerLength" : "source.Length";
-            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + end + " - position)" +
+            var available = end + " - position";
+            if (KeepsAvailable(fl))
+            {
+                _w.Line("var " + Local(fl, "Available") + " = " + available + ";");
+                available = Local(fl, "Available");
+            }
+
+            _w.Line("var " + lengthLocal + " = " + _code.ValueType(f) + ".View.Measure((ulong)" + FieldCode.RawValue(key, "source", ParseOffset(key)) + ", source.Slice(position, " + available + ")" +
                     SecondKeyArgument(f, "source", ParseOffset) + ");");
             _w.Open("if (" + lengthLocal + " < 0)");
             _w.Line("return global::PcapKit.ParseResult.Truncated(" + id + ", position);");

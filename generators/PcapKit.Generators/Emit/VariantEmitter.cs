@@ -37,6 +37,23 @@ internal sealed class VariantEmitter
     public static string? SecondKeyOf(FieldSpec field) =>
         field.Cases.SelectMany(c => c.And?.Links().Where(link => !c.IsOwn(link)) ?? []).Select(link => link.FieldId).FirstOrDefault();
 
+    /// <summary>
+    /// The case's own field that its <c>and:</c> reads (from the bytes where the case would start, before it is chosen),
+    /// or null when it cannot be read so: it must be an unsigned number or flag, or a byte string of 1, 2, 3, 4, 6 or 8
+    /// bytes (read big-endian), at an offset the case's fields fix.
+    /// </summary>
+    internal static FieldLayout? ReadableOwnField(VariantCaseSpec c, string id)
+    {
+        var own = Layout.Compute(c.Fields).Find(id);
+        if (own is null || !own.IsConstant || own.Field.When is not null)
+        {
+            return null;
+        }
+
+        var width = own.IsBits ? own.GroupBytes : own.Size;
+        return ModelValidator.IsInteger(own.Field) || (own.Field.Type == FieldType.Bytes && width is 1 or 2 or 3 or 4 or 6 or 8) ? own : null;
+    }
+
     /// <summary>Whether a case is chosen by the bytes to the end of the region (<c>max_length</c>): the view then keeps that length.</summary>
     public static bool NeedsAvailable(FieldSpec field) => field.Cases.Any(c => c.MaxLength is not null);
 
@@ -52,7 +69,6 @@ internal sealed class VariantEmitter
         var text = "(" + key + " is " + string.Join(" or ", c.Keys.Select(k => Naming.Dec(k) + "UL")) + ")";
         if (c.And is not null)
         {
-            var layout = Layout.Compute(c.Fields);
             var ownEnd = 0;
             var condition = ProtocolEmitter.Condition(c.And, link =>
             {
@@ -61,7 +77,7 @@ internal sealed class VariantEmitter
                     return key2;
                 }
 
-                var own = layout.Find(link.FieldId)!;
+                var own = ReadableOwnField(c, link.FieldId)!;
                 var offset = own.IsBits ? own.GroupOffset : own.Offset;
                 ownEnd = System.Math.Max(ownEnd, offset + (own.IsBits ? own.GroupBytes : own.Size));
                 var raw = own.Field.Type == FieldType.Bytes

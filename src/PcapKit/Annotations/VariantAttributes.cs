@@ -29,9 +29,10 @@ public sealed class VariantCaseAttribute : Attribute
     public int MinLength { get; init; }
 
     /// <summary>
-    /// The most bytes, from the layout's start to the end of its region, with which this layout is chosen; it is then
-    /// chosen before a layout of the same value without one (YAML's <c>max_length</c>): an IGMP query of fewer than 12
-    /// bytes is not a version 3 query. 0: no such condition.
+    /// The most bytes, from the layout's start to the end of its region (the header, when a header length bounds it; else
+    /// every byte the unit is given), with which this layout is chosen; it is then chosen before a layout of the same value
+    /// without one (YAML's <c>max_length</c>): an IGMP query of fewer than 12 bytes is not a version 3 query. 0: no such
+    /// condition.
     /// </summary>
     public int MaxLength { get; init; }
 
@@ -39,8 +40,9 @@ public sealed class VariantCaseAttribute : Attribute
     /// A condition beyond the key (YAML's <c>and:</c>): the layout is chosen only while it holds, before a layout of the same
     /// value without one. It names either another field of the unit — ICMP's "fragmentation needed" for code 4 of a
     /// destination unreachable; every layout of the variant that names one names the same property — or one of this
-    /// layout's own properties at a fixed offset, read from the layout's bytes before it is chosen (an IGMP query whose
-    /// second byte is zero is a version 1 query, whose byte is unused). Null: no such condition.
+    /// layout's own properties at a fixed offset (an unsigned number or flag, or a byte string of 1 to 8 bytes), read from
+    /// the layout's bytes before it is chosen (an IGMP query whose second byte is zero is a version 1 query, whose byte
+    /// is unused). Null: no such condition.
     /// </summary>
     public string? AndField { get; init; }
 
