@@ -11,11 +11,11 @@ namespace PcapKit.Flows;
 /// the flow (it grows by doubling up to a limit); a full buffer, the buffers of all flows together exceeding their
 /// budget (the least recently written flows first), and the end of a flow hand the buffer to the file's writer thread
 /// (one of a few, each file always the same one's, in batches of operations), which alone opens, writes, closes and
-/// renames it. A flow gone quiet hands its buffer over too (<see cref="FlushQuiet"/>), so a short flow's file is created
-/// and written while the next packets are dissected (and closed there too once the open-file bound needs its handle),
-/// leaving the rename, and the close if still open, to its end; at most a bounded
-/// number of files are open (an LRU of handles per writer, reopened to append at the known length), and writes are
-/// positional, with no stream buffering in between.
+/// renames it. A flow gone quiet before its file exists hands its buffer over too (<see cref="FlushQuiet"/>), so a short
+/// flow's file is created and written while the next packets are dissected (and closed there too once the open-file
+/// bound needs its handle), leaving the rename, and the close if still open, to its end; at most a bounded number of
+/// files are open (an LRU of handles per writer, reopened to append at the known length), and writes are positional,
+/// with no stream buffering in between.
 /// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
 /// </summary>
 internal sealed class FlowFiles : IDisposable
@@ -32,8 +32,11 @@ internal sealed class FlowFiles : IDisposable
     private readonly long _budget;
     private readonly ArrayPool<byte> _pool;
     private readonly LinkedList<FlowFile> _buffered = new();
+    // The flows with a buffer whose file does not exist yet, most recently written first (FlushQuiet's candidates).
+    private readonly LinkedList<FlowFile> _unwritten = new();
     private readonly Writer[] _writers;
     private readonly List<Operation>?[] _batches;
+    private readonly int _batchOperations;
     private readonly int[] _batchBytes;
     private int _nextWriter;
 
@@ -49,8 +52,10 @@ internal sealed class FlowFiles : IDisposable
     /// Writer threads: each file is one's for its whole life, so its operations stay in order; creating, closing and
     /// renaming files of short flows is system calls, and on a tmpfs two threads made 40,000 files 1.7× as fast as one.
     /// </param>
-    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1)
+    /// <param name="batchOperations">The operations handed to a writer at once (fewer when they hold 1 MiB; tests set 1).</param>
+    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1, int batchOperations = BatchOperations)
     {
+        _batchOperations = Math.Max(1, batchOperations);
         _writers = new Writer[Math.Clamp(writers, 1, Math.Max(1, maxOpenFiles))];
         _maxOpenPerWriter = Math.Max(1, maxOpenFiles / _writers.Length);
         _flowBuffer = Math.Max(flowBuffer, 1024);
@@ -83,6 +88,12 @@ internal sealed class FlowFiles : IDisposable
             _buffered.Remove(node);
             _buffered.AddFirst(node);
         }
+
+        if (file.UnwrittenNode is { Previous: not null } fresh)
+        {
+            _unwritten.Remove(fresh);
+            _unwritten.AddFirst(fresh);
+        }
     }
 
     /// <summary>Room for <paramref name="size"/> more bytes: a buffer, a larger one, or a new one after the full one went to disk.</summary>
@@ -100,14 +111,19 @@ internal sealed class FlowFiles : IDisposable
                 return;
             }
 
+            // Full: the next buffer starts as large (a flow that filled one fills the next too, and growing it again by
+            // doubling copied each of its bytes once more).
+            file.Capacity = Math.Min(current.Length, _flowBuffer);
             Flush(file);
         }
 
-        // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool), as large as
-        // the flow's last one: a flow that filled its buffer fills the next too, and growing it again by doubling copied
-        // each of its bytes once more.
+        // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
         file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(SmallestBuffer, size * 2), file.Capacity));
         file.BufferNode = _buffered.AddFirst(file);
+        if (file.Length == 0)
+        {
+            file.UnwrittenNode = _unwritten.AddFirst(file);
+        }
     }
 
     /// <summary>A buffer for <paramref name="file"/>, within the budget: the flows written least recently hand theirs to the writer first.</summary>
@@ -133,8 +149,6 @@ internal sealed class FlowFiles : IDisposable
         var own = file.Buffer?.Length ?? 0;
         while (Volatile.Read(ref _reserved) + length > _budget && Volatile.Read(ref _reserved) > own)
         {
-            // What waits in batches first: only the writers give buffers back.
-            HandOverAll();
             var victim = _buffered.Last;
             if (victim is not null && victim.Value == file)
             {
@@ -147,7 +161,9 @@ internal sealed class FlowFiles : IDisposable
             }
             else
             {
-                // Everything else is on its way to disk: wait for the writer to give buffers back.
+                // Everything else is on its way to disk: wait for the writers to give buffers back (what waits in a batch
+                // first goes to them).
+                HandOverAll();
                 ThrowIfFailed();
                 Thread.Sleep(1);
             }
@@ -168,17 +184,19 @@ internal sealed class FlowFiles : IDisposable
     }
 
     /// <summary>
-    /// Hands the buffers of the flows quiet for longer than <paramref name="quiet"/> at capture time <paramref name="now"/>
-    /// (<see cref="FlowFile.LastTime"/>) to the writer: a flow that has ended but is only completed at the end of the
-    /// capture (pkt2flow's flows last 1,800 s) has its file created and written while the next packets are dissected,
-    /// leaving only the rename to the end. The least recently written come first, so this stops at the first flow
-    /// still active; a flow written again later appends to its file.
+    /// Hands the buffers of the flows without a file yet that are quiet for longer than <paramref name="quiet"/> at capture
+    /// time <paramref name="now"/> (<see cref="FlowFile.LastTime"/>) to the writer: a flow that has ended but is only
+    /// completed at the end of the capture (pkt2flow's flows last 1,800 s) has its file created and written while the
+    /// next packets are dissected, leaving the rename to the end. Once per flow: a flow with a file keeps gathering its
+    /// records until its buffer fills or it ends (a flow that speaks every few seconds for an hour would otherwise cost
+    /// a write, and an open and a close, per packet). The least recently written come first, so this stops at the first
+    /// flow still active.
     /// </summary>
     /// <param name="now">The current packet's time, in nanoseconds.</param>
     /// <param name="quiet">The quiet period, in nanoseconds.</param>
     public void FlushQuiet(long now, long quiet)
     {
-        while (_buffered.Last is { } last && now - last.Value.LastTime > quiet)
+        while (_unwritten.Last is { } last && now - last.Value.LastTime > quiet)
         {
             Flush(last.Value);
         }
@@ -195,7 +213,12 @@ internal sealed class FlowFiles : IDisposable
         _buffered.Remove(file.BufferNode!);
         file.BufferNode = null;
         file.Buffer = null;
-        file.Capacity = Math.Min(buffer.Length, _flowBuffer);
+        if (file.UnwrittenNode is { } fresh)
+        {
+            _unwritten.Remove(fresh);
+            file.UnwrittenNode = null;
+        }
+
         if (file.Buffered == 0)
         {
             Return(buffer);
@@ -280,10 +303,10 @@ internal sealed class FlowFiles : IDisposable
             _nextWriter = (_nextWriter + 1) % _writers.Length;
         }
 
-        var batch = _batches[file.Writer] ??= new List<Operation>(BatchOperations);
+        var batch = _batches[file.Writer] ??= new List<Operation>(_batchOperations);
         batch.Add(operation);
         _batchBytes[file.Writer] += operation.Count;
-        if (batch.Count >= BatchOperations || _batchBytes[file.Writer] >= BatchBytes)
+        if (batch.Count >= _batchOperations || _batchBytes[file.Writer] >= BatchBytes)
         {
             HandOver(file.Writer);
         }
@@ -506,6 +529,9 @@ internal sealed class FlowFile
 
     /// <summary>The flow's place among the flows with a buffer, most recently written first; null while it has none (an idle flow holds no node).</summary>
     public LinkedListNode<FlowFile>? BufferNode { get; set; }
+
+    /// <summary>The flow's place among the flows with a buffer and no file yet, most recently written first; null otherwise.</summary>
+    public LinkedListNode<FlowFile>? UnwrittenNode { get; set; }
 
     /// <summary>The flow's place among the open files, most recently used first (writer thread); null while its file is closed.</summary>
     public LinkedListNode<FlowFile>? HandleNode { get; set; }

@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using PcapKit.Flows;
+using Xunit;
+
+namespace PcapKit.Tests;
+
+/// <summary>
+/// The flow splitter's output side: a flow gone quiet before its file exists has the file created during the run, once
+/// (a flow with a file keeps gathering its records); a flow whose buffer filled starts its next buffer as large.
+/// </summary>
+public sealed class FlowFilesTests : IDisposable
+{
+    private const long Second = 1_000_000_000;
+    private readonly string _folder = Directory.CreateTempSubdirectory("pcapkit-flowfiles-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void AQuietFlowWithoutAFile_GoesToDiskDuringTheRun_OnlyOnce()
+    {
+        // One writer, batches of one operation: an operation handed over is performed in order, soon.
+        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 4096, budget: 1 << 20, writers: 1, batchOperations: 1);
+        var a = new FlowFile(_folder, "a.pcap");
+        var b = new FlowFile(_folder, "b.pcap");
+        files.Append(a, "AAAA"u8, default);
+        a.LastTime = 0;
+        files.Append(b, "BBBB"u8, default);
+        b.LastTime = Second / 2;
+
+        // At 1.2 s, a has been quiet for longer than a second, b not.
+        files.FlushQuiet(Second * 12 / 10, Second);
+        Assert.Equal(4, WaitForFile(a.PartialPath, 4));
+        Assert.False(File.Exists(b.PartialPath));
+
+        // a speaks again; at 10 s both are quiet, but a has its file: only b goes to disk. The writer performs in order, so
+        // once b's file is there, an operation for a handed over before it would have been performed too.
+        files.Append(a, "aa"u8, default);
+        a.LastTime = 2 * Second;
+        files.FlushQuiet(10 * Second, Second);
+        Assert.Equal(4, WaitForFile(b.PartialPath, 4));
+        Assert.Equal(4, new FileInfo(a.PartialPath).Length);
+
+        files.Complete(a, a.FinalPath);
+        files.Complete(b, b.FinalPath);
+        files.Stop();
+        Assert.Equal("AAAAaa", File.ReadAllText(a.FinalPath));
+        Assert.Equal("BBBB", File.ReadAllText(b.FinalPath));
+        Assert.Empty(Directory.GetFiles(_folder, "*" + FlowFile.PartialSuffix));
+    }
+
+    [Fact]
+    public void AFlowWhoseBufferFilled_StartsItsNextAsLarge_AQuietOneDoesNot()
+    {
+        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 1024, budget: 1 << 20, writers: 1, batchOperations: 1);
+        var full = new FlowFile(_folder, "full.pcap");
+        var quiet = new FlowFile(_folder, "quiet.pcap");
+        var record = new byte[600];
+        files.Append(full, record, default);
+        files.Append(full, record, default); // 1,200 bytes do not fit a 1,024-byte buffer: the first goes to disk
+        Assert.Equal(1024, full.Capacity);
+        Assert.Equal(600, full.Buffered);
+        Assert.Equal(1024, full.Buffer!.Length);
+
+        files.Append(quiet, "q"u8, default);
+        quiet.LastTime = 0;
+        files.FlushQuiet(2 * Second, Second);
+        Assert.Equal(0, quiet.Capacity);
+        files.Append(quiet, "q"u8, default);
+        Assert.True(quiet.Buffer!.Length < 1024, $"a {quiet.Buffer.Length}-byte buffer for a flow of single bytes");
+
+        files.Complete(full, full.FinalPath);
+        files.Complete(quiet, quiet.FinalPath);
+        files.Stop();
+        Assert.Equal(1200, new FileInfo(full.FinalPath).Length);
+        Assert.Equal("qq", File.ReadAllText(quiet.FinalPath));
+    }
+
+    // Waits (up to 10 s) for the writer thread to have written at least `length` bytes to the file; returns its length.
+    private static long WaitForFile(string path, long length)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (File.Exists(path) && new FileInfo(path).Length >= length)
+            {
+                return new FileInfo(path).Length;
+            }
+
+            Thread.Sleep(5);
+        }
+
+        return File.Exists(path) ? new FileInfo(path).Length : -1;
+    }
+}
