@@ -149,6 +149,8 @@ internal sealed class FlowFiles : IDisposable
         var own = file.Buffer?.Length ?? 0;
         while (Volatile.Read(ref _reserved) + length > _budget && Volatile.Read(ref _reserved) > own)
         {
+            // What waits in batches first: only the writers give buffers back.
+            HandOverAll();
             var victim = _buffered.Last;
             if (victim is not null && victim.Value == file)
             {
@@ -161,9 +163,7 @@ internal sealed class FlowFiles : IDisposable
             }
             else
             {
-                // Everything else is on its way to disk: wait for the writers to give buffers back (what waits in a batch
-                // first goes to them).
-                HandOverAll();
+                // Everything else is on its way to disk: wait for the writer to give buffers back.
                 ThrowIfFailed();
                 Thread.Sleep(1);
             }
