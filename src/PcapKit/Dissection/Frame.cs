@@ -151,7 +151,7 @@ public readonly ref struct Frame
         {
             for (var i = 0; i < _layers.Length; i++)
             {
-                if (!_layers[i].Parse.IsOk)
+                if (!_layers[i].IsParsed)
                 {
                     return false;
                 }
@@ -200,10 +200,11 @@ public readonly ref struct Frame
         where T : IHeaderView<T>, allows ref struct
     {
         var descriptor = T.Descriptor;
+        var registry = Registry;
         for (var i = 0; i < _layers.Length; i++)
         {
             ref readonly var layer = ref _layers[i];
-            if (ReferenceEquals(Registry.GetProtocol(layer.Protocol), descriptor) && layer.Parse.IsOk && occurrence-- == 0)
+            if (ReferenceEquals(registry.GetProtocol(layer.Protocol), descriptor) && layer.IsParsed && occurrence-- == 0)
             {
                 return T.TryParse(Data.Slice(layer.Offset, layer.Length), layer.ReportedLength, out view).IsOk;
             }

@@ -75,6 +75,9 @@ public readonly struct Layer
     /// </summary>
     public int HeaderLength { get; }
 
+    /// <summary>Whether the layer parsed (<see cref="Parse"/> is Ok), read without building the parse result.</summary>
+    public bool IsParsed => _parseStatus == ParseStatus.Ok;
+
     /// <summary>How the layer parsed; when not Ok, the layer's bytes are kept raw with the reason.</summary>
     public ParseResult Parse => _parseStatus == ParseStatus.Ok
         ? ParseResult.Ok

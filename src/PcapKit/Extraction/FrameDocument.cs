@@ -131,7 +131,7 @@ public static class FrameDocument
             }
 
             writer.WriteString("status", Status(layer.Parse.Status));
-            if (!layer.Parse.IsOk)
+            if (!layer.IsParsed)
             {
                 writer.StartObject("error");
                 writer.WriteString("field", layer.Parse.Field ?? string.Empty);

@@ -318,7 +318,7 @@ public sealed class TcpReassembler
 
         protocol.TryGetRoleValue(bytes, FieldRole.AcknowledgmentNumber, out var acknowledgment);
         ref readonly var layer = ref frame[index];
-        if (!layer.Parse.IsOk)
+        if (!layer.IsParsed)
         {
             // The header itself is cut or bad: its flags and numbers still count, its payload is unknown (a later
             // segment shows the hole).
