@@ -260,7 +260,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         public void Consume(in CaptureRecord record, bool ip, in FlowPacket packet)
         {
             _skipOrder = new SkipOrder(0, record.Number, 0);
-            _files.FlushQuiet(record.Timestamp.SaturatedNanoseconds, QuietFlush);
+            // The record's time once (a division or two per read): the quiet flush, the flow's timeouts and its file read it.
+            var now = record.Timestamp.SaturatedNanoseconds;
+            _files.FlushQuiet(now, QuietFlush);
             if (!ip)
             {
                 Skip("not IP");
@@ -276,7 +278,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
                 }
                 else if (owner is { Closed: false })
                 {
-                    Write(owner, record, packet);
+                    Write(owner, record, now, packet);
                 }
                 else
                 {
@@ -286,7 +288,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
                 return;
             }
 
-            var flow = Find(record, packet);
+            var flow = Find(record, now, packet);
             if (flow is null)
             {
                 if (packet.IsFragment && _flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
@@ -319,27 +321,27 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
                 _fragments[fragmentKey] = flow;
                 if (_pending.Remove(fragmentKey, out var held))
                 {
-                    Write(flow, record, packet);
+                    Write(flow, record, now, packet);
                     foreach (var h in held)
                     {
                         _pendingCount--;
-                        WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
+                        WriteRaw(flow, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Data, h.OriginalLength);
                     }
 
                     return;
                 }
             }
 
-            Write(flow, record, packet);
+            Write(flow, record, now, packet);
         }
 
         /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
-        private Flow? Find(in CaptureRecord record, in FlowPacket packet)
+        private Flow? Find(in CaptureRecord record, long now, in FlowPacket packet)
         {
             var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
             if (_flows.TryGetValue(key, out var flow))
             {
-                if (Expired(flow, record.Timestamp.SaturatedNanoseconds))
+                if (Expired(flow, now))
                 {
                     Close(flow, flow.Closed ? flow.ClosedBy : "timeout", record.Number);
                 }
@@ -391,8 +393,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
         private bool Expired(Flow flow, long time) =>
             flow.Closed ||
-            time - flow.FirstTime.SaturatedNanoseconds > _options.HardTimeout.Ticks * 100 ||
-            (_options.IdleTimeout is { } idle && time - flow.Last.SaturatedNanoseconds > idle.Ticks * 100);
+            time - flow.FirstNanoseconds > _options.HardTimeout.Ticks * 100 ||
+            (_options.IdleTimeout is { } idle && time - flow.LastNanoseconds > idle.Ticks * 100);
 
         private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
         {
@@ -427,9 +429,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             return unique;
         }
 
-        private void Write(Flow flow, in CaptureRecord record, in FlowPacket packet)
+        private void Write(Flow flow, in CaptureRecord record, long now, in FlowPacket packet)
         {
-            WriteRaw(flow, record.Timestamp, record.Data, record.OriginalLength);
+            WriteRaw(flow, record.Timestamp, now, record.Data, record.OriginalLength);
             if (packet.HasTcpFlags && _options.CloseOnFinOrReset)
             {
                 var forward = packet.Tuple.Source == flow.First.Source && packet.Tuple.SourcePort == flow.First.SourcePort;
@@ -451,7 +453,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
         }
 
-        private void WriteRaw(Flow flow, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
+        private void WriteRaw(Flow flow, CaptureTimestamp timestamp, long nanoseconds, ReadOnlySpan<byte> data, uint originalLength)
         {
             if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
             {
@@ -467,11 +469,12 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
 
             flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
-            flow.File.LastTime = timestamp.SaturatedNanoseconds;
+            flow.File.LastTime = nanoseconds;
 
             flow.Packets++;
             flow.Bytes += data.Length;
             flow.Last = timestamp;
+            flow.LastNanoseconds = nanoseconds;
             Volatile.Write(ref Written, Written + 1);
         }
 
@@ -575,7 +578,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
                         continue;
                     }
 
-                    WriteRaw(flow, h.Timestamp, h.Data, h.OriginalLength);
+                    WriteRaw(flow, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Data, h.OriginalLength);
                 }
             }
 
@@ -627,6 +630,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
         public CaptureTimestamp FirstTime { get; } = firstTime;
 
+        /// <summary><see cref="FirstTime"/> in nanoseconds, for the hard timeout.</summary>
+        public long FirstNanoseconds { get; } = firstTime.SaturatedNanoseconds;
+
         /// <summary>The frame that started it (a held fragment's, for a flow of fragments without their first).</summary>
         public long FirstFrame { get; } = firstFrame;
 
@@ -634,6 +640,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         public FlowCaptureFormat Format { get; set; }
 
         public CaptureTimestamp Last { get; set; } = firstTime;
+
+        /// <summary><see cref="Last"/> in nanoseconds, for the idle timeout.</summary>
+        public long LastNanoseconds { get; set; } = firstTime.SaturatedNanoseconds;
 
         public long Packets { get; set; }
 
