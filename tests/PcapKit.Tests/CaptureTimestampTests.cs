@@ -1,0 +1,44 @@
+using System;
+using PcapKit.Capture;
+using Xunit;
+
+namespace PcapKit.Tests;
+
+/// <summary>
+/// A timestamp in nanoseconds for comparing times (<see cref="CaptureTimestamp.SaturatedNanoseconds"/>, read once per
+/// record by the pipelines): the same instant as its seconds and nanoseconds, in every resolution a capture may declare,
+/// saturated for a corrupt one.
+/// </summary>
+public sealed class CaptureTimestampTests
+{
+    public static TheoryData<string> Resolutions() => ["u", "n", "d0", "d3", "d7", "d12", "d19", "b0", "b10", "b30", "b63"];
+
+    [Theory]
+    [MemberData(nameof(Resolutions))]
+    public void SaturatedNanoseconds_IsItsSecondsAndNanoseconds_OrSaturated(string name)
+    {
+        var resolution = name switch
+        {
+            "u" => TimestampResolution.Microseconds,
+            "n" => TimestampResolution.Nanoseconds,
+            _ when name[0] == 'd' => TimestampResolution.Decimal(byte.Parse(name[1..], System.Globalization.CultureInfo.InvariantCulture)),
+            _ => TimestampResolution.Binary(byte.Parse(name[1..], System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        var random = new Random((name.Length * 7919) + name[0] + name[^1]); // a fixed seed per resolution
+        var perSecond = resolution.UnitsPerSecond;
+        ulong[] edges = [0, 1, perSecond - 1, perSecond, perSecond + 1, 1_733_000_000UL * perSecond, ulong.MaxValue, ulong.MaxValue - perSecond, 9_000_000_000UL * perSecond, 9_000_000_001UL * perSecond];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var units = i < edges.Length ? edges[i] : (ulong)random.NextInt64() * (ulong)random.Next(1, 4);
+            long[] offsets = [0, 3_600, -86_400, 9_000_000_000L, -9_000_000_001L];
+            foreach (var offset in offsets)
+            {
+                var t = new CaptureTimestamp(units, resolution, offset);
+                var expected = t.Seconds > 9_000_000_000L ? long.MaxValue / 2
+                    : t.Seconds < -9_000_000_000L ? long.MinValue / 2
+                    : (t.Seconds * 1_000_000_000L) + t.Nanoseconds;
+                Assert.True(expected == t.SaturatedNanoseconds, $"{units} units of {name}, offset {offset}: {t.SaturatedNanoseconds}, expected {expected}");
+            }
+        }
+    }
+}
