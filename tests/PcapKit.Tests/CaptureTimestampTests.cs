@@ -7,7 +7,8 @@ namespace PcapKit.Tests;
 /// <summary>
 /// A timestamp in nanoseconds for comparing times (<see cref="CaptureTimestamp.SaturatedNanoseconds"/>, read once per
 /// record by the pipelines): the same instant as its seconds and nanoseconds, in every resolution a capture may declare,
-/// saturated for a corrupt one.
+/// saturated for a corrupt one; and in units of its own resolution (<see cref="CaptureTimestamp.ToUnits"/>, per record
+/// written to a flow file).
 /// </summary>
 public sealed class CaptureTimestampTests
 {
@@ -38,6 +39,9 @@ public sealed class CaptureTimestampTests
                     : t.Seconds < -9_000_000_000L ? long.MinValue / 2
                     : (t.Seconds * 1_000_000_000L) + t.Nanoseconds;
                 Assert.True(expected == t.SaturatedNanoseconds, $"{units} units of {name}, offset {offset}: {t.SaturatedNanoseconds}, expected {expected}");
+
+                // In its own resolution: its seconds and fraction as units again (the stored count when there is no offset).
+                Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
             }
         }
     }

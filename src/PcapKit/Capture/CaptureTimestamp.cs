@@ -143,6 +143,12 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <returns>The units of <paramref name="resolution"/>, offset included.</returns>
     public ulong ToUnits(TimestampResolution resolution)
     {
+        if (OffsetSeconds == 0 && resolution.UnitsPerSecond == PerSecond)
+        {
+            // The same resolution (a flow file of a pcap's records): the stored count.
+            return Units;
+        }
+
         var seconds = (ulong)Seconds;
         var fraction = ((UInt128)FractionUnits * resolution.UnitsPerSecond) / PerSecond;
         return (seconds * resolution.UnitsPerSecond) + (ulong)fraction;
