@@ -44,7 +44,17 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     public ulong FractionUnits => Units % PerSecond;
 
     /// <summary>Nanoseconds past <see cref="Seconds"/>, rounded down (exact for resolutions down to 10^-9 s).</summary>
-    public uint Nanoseconds => (uint)(((UInt128)FractionUnits * 1_000_000_000UL) / PerSecond);
+    public uint Nanoseconds => (uint)Scale(FractionUnits, PerSecond, 1_000_000_000UL);
+
+    /// <summary>
+    /// <paramref name="fraction"/> units of 1/<paramref name="from"/> s in units of 1/<paramref name="to"/> s, rounded down:
+    /// without a 128-bit division for the conversions captures make per record (the same unit, microseconds to
+    /// nanoseconds).
+    /// </summary>
+    private static ulong Scale(ulong fraction, ulong from, ulong to) =>
+        from == to ? fraction
+        : from == 1_000_000 && to == 1_000_000_000 ? fraction * 1_000
+        : (ulong)(((UInt128)fraction * to) / from);
 
     // default(CaptureTimestamp) (a record without a timestamp) has no resolution: it reads as the epoch.
     private ulong PerSecond => Resolution.UnitsPerSecond == 0 ? 1 : Resolution.UnitsPerSecond;
@@ -63,8 +73,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     {
         get
         {
-            // Seconds and the fraction from one division (the pipelines read this once per record); the fraction in
-            // nanoseconds without a 128-bit division for the resolutions captures use.
+            // Seconds and the fraction from one division (the pipelines read this once per record).
             var perSecond = PerSecond;
             var whole = Units / perSecond;
             var fraction = Units - (whole * perSecond);
@@ -79,13 +88,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
                 return long.MinValue / 2;
             }
 
-            var nanoseconds = perSecond switch
-            {
-                1_000_000 => fraction * 1_000,
-                1_000_000_000 => fraction,
-                _ => (ulong)(((UInt128)fraction * 1_000_000_000UL) / perSecond),
-            };
-            return (seconds * 1_000_000_000L) + (long)nanoseconds;
+            return (seconds * 1_000_000_000L) + (long)Scale(fraction, perSecond, 1_000_000_000UL);
         }
     }
 
@@ -143,15 +146,8 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <returns>The units of <paramref name="resolution"/>, offset included.</returns>
     public ulong ToUnits(TimestampResolution resolution)
     {
-        if (OffsetSeconds == 0 && resolution.UnitsPerSecond == PerSecond)
-        {
-            // The same resolution (a flow file of a pcap's records): the stored count.
-            return Units;
-        }
-
         var seconds = (ulong)Seconds;
-        var fraction = ((UInt128)FractionUnits * resolution.UnitsPerSecond) / PerSecond;
-        return (seconds * resolution.UnitsPerSecond) + (ulong)fraction;
+        return (seconds * resolution.UnitsPerSecond) + Scale(FractionUnits, PerSecond, resolution.UnitsPerSecond);
     }
 
     /// <inheritdoc/>
