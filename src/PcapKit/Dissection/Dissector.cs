@@ -144,7 +144,7 @@ public sealed class Dissector
     {
         for (var i = from; i < stack.Count; i++)
         {
-            if (stack[i].IsTruncated || stack[i].Parse.Status == ParseStatus.Truncated)
+            if (stack[i].IsTruncated || stack[i].ParseStatus == ParseStatus.Truncated)
             {
                 return true;
             }

@@ -75,6 +75,9 @@ public readonly struct Layer
     /// </summary>
     public int HeaderLength { get; }
 
+    /// <summary>How the layer parsed (<see cref="Parse"/>'s status), read without building the parse result.</summary>
+    public ParseStatus ParseStatus => _parseStatus;
+
     /// <summary>Whether the layer parsed (<see cref="Parse"/> is Ok), read without building the parse result.</summary>
     public bool IsParsed => _parseStatus == ParseStatus.Ok;
 

@@ -130,7 +130,7 @@ public static class FrameDocument
                 writer.WriteNumber("reported_length", (long)layer.ReportedLength);
             }
 
-            writer.WriteString("status", Status(layer.Parse.Status));
+            writer.WriteString("status", Status(layer.ParseStatus));
             if (!layer.IsParsed)
             {
                 writer.StartObject("error");
