@@ -22,7 +22,7 @@ public sealed class FlowFilesTests : IDisposable
     public void AQuietFlowWithoutAFile_GoesToDiskDuringTheRun_OnlyOnce()
     {
         // One writer, batches of one operation: an operation handed over is performed in order, soon.
-        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 4096, budget: 1 << 20, writers: 1, batchOperations: 1);
+        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 4096, budget: 1 << 20, writers: 1, batchOperations: 1, quiet: Second);
         var a = new FlowFile(_folder, "a.pcap");
         var b = new FlowFile(_folder, "b.pcap");
         files.Append(a, "AAAA"u8, default);
@@ -31,17 +31,18 @@ public sealed class FlowFilesTests : IDisposable
         b.LastTime = Second / 2;
 
         // At 1.2 s, a has been quiet for longer than a second, b not.
-        files.FlushQuiet(Second * 12 / 10, Second);
+        files.FlushQuiet(Second * 12 / 10);
         Assert.Equal(4, WaitForFile(a.PartialPath, 4));
         Assert.False(File.Exists(b.PartialPath));
 
-        // a speaks again; at 10 s both are quiet, but a has its file: only b goes to disk. The writer performs in order, so
-        // once b's file is there, an operation for a handed over before it would have been performed too.
+        // a speaks again; at 10 s both are quiet, but a has its file: only b goes to disk, a keeps its 2 bytes buffered
+        // (what was handed to the writer is counted when handed).
         files.Append(a, "aa"u8, default);
         a.LastTime = 2 * Second;
-        files.FlushQuiet(10 * Second, Second);
+        files.FlushQuiet(10 * Second);
         Assert.Equal(4, WaitForFile(b.PartialPath, 4));
-        Assert.Equal(4, new FileInfo(a.PartialPath).Length);
+        Assert.Equal(4, a.Length);
+        Assert.Equal(2, a.Buffered);
 
         files.Complete(a, a.FinalPath);
         files.Complete(b, b.FinalPath);
@@ -54,19 +55,25 @@ public sealed class FlowFilesTests : IDisposable
     [Fact]
     public void AFlowWhoseBufferFilled_StartsItsNextAsLarge_AQuietOneDoesNot()
     {
-        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 1024, budget: 1 << 20, writers: 1, batchOperations: 1);
+        using var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 1024, budget: 1 << 20, writers: 1, batchOperations: 1, quiet: Second);
         var full = new FlowFile(_folder, "full.pcap");
         var quiet = new FlowFile(_folder, "quiet.pcap");
-        var record = new byte[600];
-        files.Append(full, record, default);
-        files.Append(full, record, default); // 1,200 bytes do not fit a 1,024-byte buffer: the first goes to disk
+        // 100-byte records: the buffer grows 256 → 512 → 1,024; the 11th record does not fit, the 1,000 bytes go to disk,
+        // and the next buffer is 1,024 bytes at once (it would start at 256 again).
+        var record = new byte[100];
+        for (var i = 0; i < 11; i++)
+        {
+            files.Append(full, record, default);
+        }
+
+        Assert.Equal(1000, full.Length);
         Assert.Equal(1024, full.Capacity);
-        Assert.Equal(600, full.Buffered);
+        Assert.Equal(100, full.Buffered);
         Assert.Equal(1024, full.Buffer!.Length);
 
         files.Append(quiet, "q"u8, default);
         quiet.LastTime = 0;
-        files.FlushQuiet(2 * Second, Second);
+        files.FlushQuiet(2 * Second);
         Assert.Equal(0, quiet.Capacity);
         files.Append(quiet, "q"u8, default);
         Assert.True(quiet.Buffer!.Length < 1024, $"a {quiet.Buffer.Length}-byte buffer for a flow of single bytes");
@@ -74,7 +81,7 @@ public sealed class FlowFilesTests : IDisposable
         files.Complete(full, full.FinalPath);
         files.Complete(quiet, quiet.FinalPath);
         files.Stop();
-        Assert.Equal(1200, new FileInfo(full.FinalPath).Length);
+        Assert.Equal(1100, new FileInfo(full.FinalPath).Length);
         Assert.Equal("qq", File.ReadAllText(quiet.FinalPath));
     }
 

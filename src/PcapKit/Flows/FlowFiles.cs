@@ -37,6 +37,8 @@ internal sealed class FlowFiles : IDisposable
     private readonly Writer[] _writers;
     private readonly List<Operation>?[] _batches;
     private readonly int _batchOperations;
+    // FlushQuiet's period, in nanoseconds of capture time (0: the owner never calls it, and _unwritten is not kept).
+    private readonly long _quiet;
     private readonly int[] _batchBytes;
     private int _nextWriter;
 
@@ -53,9 +55,14 @@ internal sealed class FlowFiles : IDisposable
     /// renaming files of short flows is system calls, and on a tmpfs two threads made 40,000 files 1.7× as fast as one.
     /// </param>
     /// <param name="batchOperations">The operations handed to a writer at once (fewer when they hold 1 MiB; tests set 1).</param>
-    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1, int batchOperations = BatchOperations)
+    /// <param name="quiet">
+    /// For <see cref="FlushQuiet"/>: how long, in nanoseconds of capture time, a flow without a file stays quiet before its
+    /// buffer goes to the writer; 0 for an owner that does not call it.
+    /// </param>
+    public FlowFiles(int maxOpenFiles, int flowBuffer, long budget, int writers = 1, int batchOperations = BatchOperations, long quiet = 0)
     {
         _batchOperations = Math.Max(1, batchOperations);
+        _quiet = quiet;
         _writers = new Writer[Math.Clamp(writers, 1, Math.Max(1, maxOpenFiles))];
         _maxOpenPerWriter = Math.Max(1, maxOpenFiles / _writers.Length);
         _flowBuffer = Math.Max(flowBuffer, 1024);
@@ -120,7 +127,7 @@ internal sealed class FlowFiles : IDisposable
         // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
         file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(SmallestBuffer, size * 2), file.Capacity));
         file.BufferNode = _buffered.AddFirst(file);
-        if (file.Length == 0)
+        if (file.Length == 0 && _quiet > 0)
         {
             file.UnwrittenNode = _unwritten.AddFirst(file);
         }
@@ -184,8 +191,8 @@ internal sealed class FlowFiles : IDisposable
     }
 
     /// <summary>
-    /// Hands the buffers of the flows without a file yet that are quiet for longer than <paramref name="quiet"/> at capture
-    /// time <paramref name="now"/> (<see cref="FlowFile.LastTime"/>) to the writer: a flow that has ended but is only
+    /// Hands the buffers of the flows without a file yet that are quiet for longer than the period this was made with, at
+    /// capture time <paramref name="now"/> (<see cref="FlowFile.LastTime"/>), to the writer: a flow that has ended but is only
     /// completed at the end of the capture (pkt2flow's flows last 1,800 s) has its file created and written while the
     /// next packets are dissected, leaving the rename to the end. Once per flow: a flow with a file keeps gathering its
     /// records until its buffer fills or it ends (a flow that speaks every few seconds for an hour would otherwise cost
@@ -193,10 +200,9 @@ internal sealed class FlowFiles : IDisposable
     /// flow still active.
     /// </summary>
     /// <param name="now">The current packet's time, in nanoseconds.</param>
-    /// <param name="quiet">The quiet period, in nanoseconds.</param>
-    public void FlushQuiet(long now, long quiet)
+    public void FlushQuiet(long now)
     {
-        while (_unwritten.Last is { } last && now - last.Value.LastTime > quiet)
+        while (_unwritten.Last is { } last && now - last.Value.LastTime > _quiet)
         {
             Flush(last.Value);
         }

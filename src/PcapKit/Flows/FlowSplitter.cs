@@ -248,7 +248,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         {
             _options = options;
             _maxPendingFragments = Math.Max(1, options.MaxPendingFragments / parts);
-            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), options.FlowBufferSize, options.MaxBufferedBytes / parts, Math.Max(1, options.WriterThreads / parts));
+            _files = new FlowFiles(Math.Max(1, options.MaxOpenFiles / parts), options.FlowBufferSize, options.MaxBufferedBytes / parts, Math.Max(1, options.WriterThreads / parts), quiet: QuietFlush);
         }
 
         /// <summary>The flows ended, in the order they ended.</summary>
@@ -262,7 +262,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             _skipOrder = new SkipOrder(0, record.Number, 0);
             // The record's time once (a division or two per read): the quiet flush, the flow's timeouts and its file read it.
             var now = record.Timestamp.SaturatedNanoseconds;
-            _files.FlushQuiet(now, QuietFlush);
+            _files.FlushQuiet(now);
             if (!ip)
             {
                 Skip("not IP");
@@ -357,25 +357,22 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             }
 
             var category = Category(packet);
-            var wanted = Wanted(category);
-            if (!wanted && !packet.IsFragment && category is FlowCategories.Udp or FlowCategories.Others)
+            if (!Wanted(category))
             {
-                // Skipped by its protocol alone, as every later packet of the pair will be: no flow to remember (on a
-                // capture split for TCP, most flows). A first fragment's is remembered, for its later fragments.
+                // Skipped. A TCP flow without SYN is remembered (a SYN later in it does not make it wanted), and so is a
+                // first fragment's flow (for its later fragments); UDP and other protocols are skipped by their protocol
+                // alone, as every later packet of the pair will be: no flow to keep (on a split for TCP, most flows).
+                if (category == FlowCategories.TcpNoSyn || packet.IsFragment)
+                {
+                    _flows[key] = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number) { Skipped = true };
+                }
+
                 Skip(SkipReason(category));
                 return null;
             }
 
-            flow = new Flow(key, packet.Tuple, category, record.Timestamp, record.Number)
-            {
-                Skipped = !wanted,
-            };
+            flow = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number);
             _flows[key] = flow;
-            if (!wanted)
-            {
-                Skip(SkipReason(category));
-                return null;
-            }
 
             flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
             flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
@@ -394,7 +391,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         private bool Expired(Flow flow, long time) =>
             flow.Closed ||
             time - flow.FirstNanoseconds > _options.HardTimeout.Ticks * 100 ||
-            (_options.IdleTimeout is { } idle && time - flow.LastNanoseconds > idle.Ticks * 100);
+            (_options.IdleTimeout is { } idle && time - (flow.File?.LastTime ?? flow.FirstNanoseconds) > idle.Ticks * 100);
 
         private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
         {
@@ -474,7 +471,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
             flow.Packets++;
             flow.Bytes += data.Length;
             flow.Last = timestamp;
-            flow.LastNanoseconds = nanoseconds;
             Volatile.Write(ref Written, Written + 1);
         }
 
@@ -567,7 +563,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
                         }
 
                         var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp);
-                        flow = new Flow(key, tuple, category, h.Timestamp, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
+                        flow = new Flow(key, tuple, category, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
                         flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
                         _flows[key] = flow;
                     }
@@ -620,7 +616,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
     private sealed record PendingRecord(long Number, CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
 
-    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime, long firstFrame)
+    private sealed class Flow(FlowKey key, FiveTuple first, string category, CaptureTimestamp firstTime, long firstNanoseconds, long firstFrame)
     {
         public FlowKey Key { get; } = key;
 
@@ -631,7 +627,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         public CaptureTimestamp FirstTime { get; } = firstTime;
 
         /// <summary><see cref="FirstTime"/> in nanoseconds, for the hard timeout.</summary>
-        public long FirstNanoseconds { get; } = firstTime.SaturatedNanoseconds;
+        public long FirstNanoseconds { get; } = firstNanoseconds;
 
         /// <summary>The frame that started it (a held fragment's, for a flow of fragments without their first).</summary>
         public long FirstFrame { get; } = firstFrame;
@@ -641,8 +637,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
         public CaptureTimestamp Last { get; set; } = firstTime;
 
-        /// <summary><see cref="Last"/> in nanoseconds, for the idle timeout.</summary>
-        public long LastNanoseconds { get; set; } = firstTime.SaturatedNanoseconds;
 
         public long Packets { get; set; }
 
