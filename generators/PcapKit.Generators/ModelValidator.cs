@@ -470,18 +470,19 @@ internal static class ModelValidator
                         }
                     }
 
-                    if (c.MinLength is { } minLength && (minLength < 1 || minLength > Emit.Layout.Compute(c.Fields).FixedLength))
+                    var fixedLength = Emit.Layout.Compute(c.Fields).FixedLength;
+                    if (c.MinLength is { } minLength && (minLength < 1 || minLength > fixedLength))
                     {
                         // Chosen by the bytes available, the case must take at least that many itself: its view is its own bytes.
                         Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
                             "the case '" + c.Id + "' has min_length " + minLength + ", which must be at least 1 and at most the " +
-                            Emit.Layout.Compute(c.Fields).FixedLength + " bytes its fields take before any of variable size");
+                            fixedLength + " bytes its fields take before any of variable size");
                     }
 
-                    var fixedLength = Emit.Layout.Compute(c.Fields).FixedLength;
-                    if (c.MaxLength is { } maxLength && (maxLength < 1 || maxLength < (c.MinLength ?? 0) || maxLength < fixedLength))
+                    if (c.MaxLength is { } maxLength && (maxLength < 1 || maxLength < fixedLength))
                     {
-                        // Chosen only when at most that many bytes are there, the case must still fit in them.
+                        // Chosen only when at most that many bytes are there, the case must still fit in them (and so exceed a
+                        // valid min_length, which is at most those bytes).
                         Report(diagnostics, DiagnosticDescriptors.UnsupportedLayout, locations.Get(key + ":case:" + c.Id, key), f.Id,
                             "the case '" + c.Id + "' has max_length " + maxLength + ", which must be at least 1, its min_length and the " + fixedLength +
                             " bytes its fields take before any of variable size");

@@ -30,7 +30,7 @@ internal sealed partial class ProtocolEmitter
     /// <summary>Whether the view keeps the bytes a variant's cases were measured against (a case has <c>max_length</c>).</summary>
     private static bool KeepsAvailable(FieldLayout fl) => fl.Field.Type == FieldType.Variant && VariantEmitter.NeedsAvailable(fl.Field);
 
-    private static string AvailableMember(FieldLayout fl) => "_" + Naming.ToCamel(fl.Field.PropertyName).TrimStart('@') + "Available";
+    private static string AvailableMember(FieldLayout fl) => "_" + Local(fl, "Available");
 
     private List<FieldLayout> StoredFields() =>
         WalkedFields.Where(fl => fl.Field.Type != FieldType.Payload && (fl.Offset < 0 || fl.Field.When is not null || IsVariableSize(fl))).ToList();

@@ -40,7 +40,7 @@ public sealed class VariantCaseAttribute : Attribute
     /// A condition beyond the key (YAML's <c>and:</c>): the layout is chosen only while it holds, before a layout of the same
     /// value without one. It names either another field of the unit — ICMP's "fragmentation needed" for code 4 of a
     /// destination unreachable; every layout of the variant that names one names the same property — or one of this
-    /// layout's own properties at a fixed offset (an unsigned number or flag, or a byte string of 1 to 8 bytes), read from
+    /// layout's own properties at a fixed offset (an unsigned number or flag, or a byte string of 1, 2, 3, 4, 6 or 8 bytes), read from
     /// the layout's bytes before it is chosen (an IGMP query whose second byte is zero is a version 1 query, whose byte
     /// is unused). Null: no such condition.
     /// </summary>

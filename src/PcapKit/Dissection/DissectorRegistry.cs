@@ -22,7 +22,6 @@ public sealed class DissectorRegistry
     // What the dissector's loop reads per layer, in one place: a protocol's descriptor, layer, global tables and their
     // chain labels (as the numbers layers keep, LayerStrings).
     private readonly ProtocolStep[] _steps;
-    private readonly int[][] _localTables;
     private readonly int[][] _heuristics;
     private readonly string[] _packs;
 
@@ -67,7 +66,6 @@ public sealed class DissectorRegistry
             contents[id][key] = protocolIndex[protocol.Name];
         }
 
-        _localTables = new int[_protocols.Length][];
         _steps = new ProtocolStep[_protocols.Length];
         for (var p = 0; p < _protocols.Length; p++)
         {
@@ -80,7 +78,6 @@ public sealed class DissectorRegistry
                 labels[t] = LayerStrings.Id(_protocols[p].GetDispatchLabel(t));
             }
 
-            _localTables[p] = local;
             _steps[p] = new ProtocolStep(_protocols[p], _protocols[p].Layer, local, labels);
         }
 
@@ -175,7 +172,7 @@ public sealed class DissectorRegistry
     /// <param name="localTable">The index in its <see cref="ProtocolDescriptor.DispatchTables"/>.</param>
     /// <returns>The table identifier.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int GetTableId(int protocol, int localTable) => _localTables[protocol][localTable];
+    public int GetTableId(int protocol, int localTable) => _steps[protocol].Tables[localTable];
 
     /// <summary>Looks up a key.</summary>
     /// <param name="table">The table identifier.</param>
