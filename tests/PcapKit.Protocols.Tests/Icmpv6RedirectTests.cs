@@ -102,6 +102,12 @@ public sealed class Icmpv6RedirectTests
             var stack = new LayerStack();
             Dissect(prefix, stack);
             var frame = new Frame(prefix, stack, Packs.Registry);
+            if (frame.LayerCount > 1)
+            {
+                // The redirected packet, whatever of it was captured, starts after the Redirected Header option's 8 bytes.
+                Assert.Equal((Redirect.Length + TargetLinkLayer.Length) / 2 + 8, frame[1].Offset);
+            }
+
             for (var i = 0; i < frame.LayerCount; i++)
             {
                 Assert.InRange(frame[i].Offset + frame[i].Length, 0, length);
