@@ -36,6 +36,8 @@ internal sealed class FlowFiles : IDisposable
     private readonly LinkedList<FlowFile> _unwritten = new();
     private readonly Writer[] _writers;
     private readonly List<Operation>?[] _batches;
+    // Batches the writers have performed, emptied for the next (a batch is a list of up to 32 operations, ~1.3 KB).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<Operation>> _spareBatches = new();
     private readonly int _batchOperations;
     // FlushQuiet's period, in nanoseconds of capture time (0: the owner never calls it, and _unwritten is not kept).
     private readonly long _quiet;
@@ -309,7 +311,7 @@ internal sealed class FlowFiles : IDisposable
             _nextWriter = (_nextWriter + 1) % _writers.Length;
         }
 
-        var batch = _batches[file.Writer] ??= new List<Operation>(_batchOperations);
+        var batch = _batches[file.Writer] ??= _spareBatches.TryDequeue(out var spare) ? spare : new List<Operation>(_batchOperations);
         batch.Add(operation);
         _batchBytes[file.Writer] += operation.Count;
         if (batch.Count >= _batchOperations || _batchBytes[file.Writer] >= BatchBytes)
@@ -386,6 +388,10 @@ internal sealed class FlowFiles : IDisposable
                         {
                             Perform(batch[next++]);
                         }
+
+                        batch.Clear();
+                        _owner._spareBatches.Enqueue(batch);
+                        batch = null; // the splitter may fill it again: the error path below must not read it
                     }
                 }
             }
