@@ -413,27 +413,16 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         var b = Udp(2000, 53);
         var times = new[] { 0.0, 0.5, 5, 10, 10.5, 12.5, 20 };
         var packets = new[] { a, a, b, a, b, a, b };
+        for (var i = 0; i < packets.Length; i++)
+        {
+            packets[i] = (byte[])packets[i].Clone();
+            packets[i][^1] = (byte)i; // each record told apart by its last byte
+        }
+
         var capture = Path.Combine(_folder, $"quiet-{writers}-{openFiles}.pcap");
-        using (var writer = PcapWriter.Create(capture, LinkTypes.Ethernet))
-        {
-            for (var i = 0; i < packets.Length; i++)
-            {
-                var frame = new byte[14 + packets[i].Length];
-                frame[12] = 0x08;
-                packets[i].CopyTo(frame, 14);
-                frame[^1] = (byte)i; // each record told apart by its last byte
-                writer.Write(new CaptureTimestamp((ulong)((1_700_000_000 + times[i]) * 1_000_000), TimestampResolution.Microseconds), frame, (uint)frame.Length);
-            }
-        }
-
+        WriteFramesAt(capture, times, packets);
         var folder = Path.Combine(_folder, $"quiet-{writers}-{openFiles}");
-        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, MaxOpenFiles = openFiles, WriterThreads = writers });
-        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
-        {
-            extractor.Run();
-        }
-
-        var result = splitter.Finish();
+        var result = Split(capture, udp: true, noSyn: false, others: false, folder, corpus: false, openFiles, writers);
         Assert.Equal(2, result.Flows.Count);
         var lastBytes = result.Flows.OrderBy(f => f.First.SourcePort).Select(f =>
         {
@@ -503,20 +492,35 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     /// <summary>A pcap of Ethernet frames around the IPv4 packets, one second apart from 1,700,000,000.</summary>
     private static void WriteFrames(string path, params byte[][] packets)
     {
+        var seconds = new double[packets.Length];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            seconds[i] = i;
+        }
+
+        WriteFramesAt(path, seconds, packets);
+    }
+
+    /// <summary>A pcap of Ethernet frames around the IPv4 packets, at these seconds (to the microsecond) after 1,700,000,000.</summary>
+    private static void WriteFramesAt(string path, double[] seconds, byte[][] packets)
+    {
         using var writer = PcapWriter.Create(path, LinkTypes.Ethernet);
         for (var i = 0; i < packets.Length; i++)
         {
             var frame = new byte[14 + packets[i].Length];
             frame[12] = 0x08;
             packets[i].CopyTo(frame, 14);
-            writer.Write(new CaptureTimestamp((ulong)(1_700_000_000L + i) * 1_000_000, TimestampResolution.Microseconds), frame, (uint)frame.Length);
+            writer.Write(new CaptureTimestamp((ulong)Math.Round((1_700_000_000 + seconds[i]) * 1_000_000), TimestampResolution.Microseconds), frame, (uint)frame.Length);
         }
     }
 
-    private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true)
+    private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true, int maxOpenFiles = 256, int writers = 2)
     {
         folder ??= Path.Combine(_folder, Path.GetFileName(capture) + "-uvx");
-        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = udp, TcpWithoutSyn = noSyn, Others = others });
+        using var splitter = new FlowSplitter(new FlowSplitterOptions
+        {
+            OutputDirectory = folder, Udp = udp, TcpWithoutSyn = noSyn, Others = others, MaxOpenFiles = maxOpenFiles, WriterThreads = writers,
+        });
         using var extractor = new Extractor(new ExtractionOptions
         {
             InputPath = corpus ? Corpus.File(capture) : capture,

@@ -85,6 +85,24 @@ public sealed class FlowFilesTests : IDisposable
         Assert.Equal("qq", File.ReadAllText(quiet.FinalPath));
     }
 
+    [Fact]
+    public void AnAbandonedRun_WritesWhatWasHandedOver_UnderTheTemporaryName()
+    {
+        // Disposed without Stop (a cancelled split): an operation waiting in a batch (32 by default) is still written,
+        // as one handed over alone was before batches; nothing is renamed.
+        var a = new FlowFile(_folder, "a.pcap");
+        using (var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 4096, budget: 1 << 20, writers: 1, quiet: Second))
+        {
+            files.Append(a, "AAAA"u8, default);
+            a.LastTime = 0;
+            files.FlushQuiet(2 * Second);
+            files.Append(a, "aa"u8, default); // still buffered: an abandoned run does not write it
+        }
+
+        Assert.Equal("AAAA", File.ReadAllText(a.PartialPath));
+        Assert.False(File.Exists(a.FinalPath));
+    }
+
     // Waits (up to 10 s) for the writer thread to have written at least `length` bytes to the file; returns its length.
     private static long WaitForFile(string path, long length)
     {

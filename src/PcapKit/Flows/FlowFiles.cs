@@ -281,6 +281,17 @@ internal sealed class FlowFiles : IDisposable
         if (!_stopped)
         {
             _stopped = true;
+            for (var w = 0; w < _writers.Length; w++)
+            {
+                // What was handed over is written, as before batches (an abandoned run leaves its files as far as they
+                // got, under their temporary names); a writer that failed has stopped taking and drops it.
+                if (_batches[w] is { Count: > 0 } batch)
+                {
+                    _batches[w] = null;
+                    _ = _writers[w].Queue.Add(batch);
+                }
+            }
+
             CompleteWriters();
         }
     }
