@@ -30,7 +30,7 @@ internal sealed class FlowFiles : IDisposable
     private readonly int _maxOpenPerWriter;
     private readonly int _flowBuffer;
     private readonly long _budget;
-    private readonly ArrayPool<byte> _pool;
+    private readonly FlowBufferPool _pool;
     private readonly LinkedList<FlowFile> _buffered = new();
     // The flows with a buffer whose file does not exist yet, most recently written first (FlushQuiet's candidates).
     private readonly LinkedList<FlowFile> _unwritten = new();
@@ -50,7 +50,7 @@ internal sealed class FlowFiles : IDisposable
     private bool _stopped;
 
     /// <param name="maxOpenFiles">The most files open at once (over all writer threads).</param>
-    /// <param name="flowBuffer">The largest buffer one flow gets.</param>
+    /// <param name="flowBuffer">The largest buffer one flow gets (rounded up to a power of two, at least 1 KiB).</param>
     /// <param name="budget">The most bytes buffered over all flows, those on their way to disk included.</param>
     /// <param name="writers">
     /// Writer threads: each file is one's for its whole life, so its operations stay in order; creating, closing and
@@ -67,9 +67,10 @@ internal sealed class FlowFiles : IDisposable
         _quiet = quiet;
         _writers = new Writer[Math.Clamp(writers, 1, Math.Max(1, maxOpenFiles))];
         _maxOpenPerWriter = Math.Max(1, maxOpenFiles / _writers.Length);
-        _flowBuffer = Math.Max(flowBuffer, 1024);
+        // A power of two, as the pool's buffers are.
+        _flowBuffer = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(flowBuffer, 1024, 1 << 30));
         _budget = Math.Max(budget, 4L * _flowBuffer);
-        _pool = ArrayPool<byte>.Create(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
+        _pool = new FlowBufferPool(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
         _batches = new List<Operation>?[_writers.Length];
         _batchBytes = new int[_writers.Length];
         for (var w = 0; w < _writers.Length; w++)

@@ -45,7 +45,7 @@ public sealed class FlowSplitterOptions
     /// </summary>
     public int WriterThreads { get; init; } = 2;
 
-    /// <summary>The largest buffer one flow's records gather in before they go to its file (64 KiB).</summary>
+    /// <summary>The largest buffer one flow's records gather in before they go to its file (64 KiB; rounded up to a power of two).</summary>
     public int FlowBufferSize { get; init; } = 64 * 1024;
 
     /// <summary>

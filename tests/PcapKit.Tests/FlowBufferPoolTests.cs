@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using PcapKit.Flows;
+using Xunit;
+
+namespace PcapKit.Tests;
+
+/// <summary>The flows' buffer pool: power-of-two lengths, reuse up to a count per length, and only its own buffers back.</summary>
+public sealed class FlowBufferPoolTests
+{
+    [Theory]
+    [InlineData(0, 256)]
+    [InlineData(1, 256)]
+    [InlineData(256, 256)]
+    [InlineData(257, 512)]
+    [InlineData(4096, 4096)]
+    [InlineData(4097, 8192)]
+    [InlineData(65_536, 65_536)]
+    public void ABufferIsTheShortestPowerOfTwoFrom256ThatHoldsTheRequest(int length, int expected)
+    {
+        var pool = new FlowBufferPool(65_536, 4);
+        Assert.Equal(expected, pool.Rent(length).Length);
+    }
+
+    [Fact]
+    public void TheLargestLengthIsRoundedUp_AndALongerRequestRefused()
+    {
+        var pool = new FlowBufferPool(40_000, 4);
+        Assert.Equal(65_536, pool.Largest);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(65_537));
+    }
+
+    [Fact]
+    public void AReturnedBufferIsRentedAgain_UpToTheCountKeptPerLength()
+    {
+        var pool = new FlowBufferPool(4096, maxPerLength: 2);
+        var first = pool.Rent(1000);
+        var second = pool.Rent(1000);
+        var third = pool.Rent(1000);
+        pool.Return(first);
+        pool.Return(second);
+        pool.Return(third); // a third of that length is let go
+
+        var again = new[] { pool.Rent(1000), pool.Rent(1000), pool.Rent(1000) };
+        // By reference: xunit compares arrays element by element.
+        Assert.Contains(again, b => ReferenceEquals(b, first));
+        Assert.Contains(again, b => ReferenceEquals(b, second));
+        Assert.DoesNotContain(again, b => ReferenceEquals(b, third));
+        // Another length's buffers are not handed out for this one.
+        pool.Return(pool.Rent(4096));
+        Assert.Equal(1024, pool.Rent(1000).Length);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(128)]
+    [InlineData(8192)]
+    public void ABufferNotOfThePoolIsRefused(int length)
+    {
+        var pool = new FlowBufferPool(4096, 4);
+        Assert.Throws<ArgumentException>(() => pool.Return(new byte[length]));
+    }
+
+    [Fact]
+    public void FlowFilesWithALargestBufferNotAPowerOfTwo_WriteRecordsAroundIt()
+    {
+        // 3000 becomes 4096: a 3,500-byte record fits a pool buffer, a 5,000-byte one gets its own.
+        var folder = Directory.CreateTempSubdirectory("pcapkit-flowbuffers-").FullName;
+        try
+        {
+            var records = new[] { 100, 3500, 5000, 10, 4096 }.Select((n, i) => Enumerable.Repeat((byte)('a' + i), n).ToArray()).ToArray();
+            var file = new FlowFile(folder, "f.pcap");
+            using (var files = new FlowFiles(maxOpenFiles: 2, flowBuffer: 3000, budget: 1 << 16, writers: 1))
+            {
+                foreach (var record in records)
+                {
+                    files.Append(file, record, default);
+                }
+
+                files.Complete(file, file.FinalPath);
+                files.Stop();
+            }
+
+            Assert.Equal(records.SelectMany(r => r).ToArray(), File.ReadAllBytes(file.FinalPath));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
