@@ -88,6 +88,9 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Whether a record's data stays valid after the next read, until the reader is disposed (a memory-mapped file: records are views of it).</summary>
     internal bool RecordsStayValid => _source is MappedByteSource;
 
+    /// <summary>Whether a helper thread reads the mapped file ahead (<see cref="CaptureReaderOptions.ReadAhead"/>).</summary>
+    internal bool ReadsAhead => _source is MappedByteSource { ReadsAhead: true };
+
     /// <summary>The input's length in bytes, when known.</summary>
     public long? Length => _source.Length;
 
@@ -106,7 +109,7 @@ public sealed partial class CaptureReader : IDisposable
             return Open(Console.OpenStandardInput(), "(standard input)", options);
         }
 
-        if (options.UseMemoryMap && MappedByteSource.TryOpen(path) is { } mapped)
+        if (options.UseMemoryMap && MappedByteSource.TryOpen(path, options.ReadAhead) is { } mapped)
         {
             return new CaptureReader(mapped, path, options);
         }

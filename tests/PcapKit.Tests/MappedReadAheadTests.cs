@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using PcapKit.Capture;
+using Xunit;
+
+namespace PcapKit.Tests;
+
+/// <summary>
+/// The mapped reader with its read-ahead thread (<see cref="CaptureReaderOptions.ReadAhead"/>): the same records as
+/// without it and as through a stream, on a file large enough to have one; a reader disposed halfway stops it; a
+/// small file gets none.
+/// </summary>
+public sealed class MappedReadAheadTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pcapkit-readahead-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void ALargeFile_ReadsTheSameWithAndWithoutReadAhead_AndThroughAStream()
+    {
+        // ~24 MiB: records of varied lengths, so their headers fall anywhere in the pages and windows.
+        var path = Write("large.pcap", records: 40_000, seed: 7);
+        using var ahead = CaptureReader.Open(path, new CaptureReaderOptions { ReadAhead = true });
+        using var plain = CaptureReader.Open(path, new CaptureReaderOptions { ReadAhead = false });
+        using var stream = CaptureReader.Open(path, new CaptureReaderOptions { UseMemoryMap = false });
+        Assert.True(ahead.ReadsAhead);
+        Assert.False(plain.ReadsAhead);
+        Assert.False(stream.ReadsAhead);
+
+        var (count, hash) = Digest(ahead);
+        Assert.Equal(40_000, count);
+        Assert.Equal((count, hash), Digest(plain));
+        Assert.Equal((count, hash), Digest(stream));
+    }
+
+    [Fact]
+    public void AReaderDisposedHalfway_StopsItsHelper_AndTheFileReadsAgain()
+    {
+        var path = Write("halfway.pcap", records: 40_000, seed: 11);
+        for (var round = 0; round < 3; round++)
+        {
+            using var reader = CaptureReader.Open(path);
+            Assert.True(reader.ReadsAhead);
+            for (var i = 0; i < 10_000 * (round + 1) && reader.TryReadNext(out _); i++)
+            {
+            }
+        }
+
+        using var again = CaptureReader.Open(path);
+        Assert.Equal(40_000, Digest(again).Count);
+    }
+
+    [Fact]
+    public void ASmallFile_HasNoHelper()
+    {
+        var path = Write("small.pcap", records: 100, seed: 3);
+        using var reader = CaptureReader.Open(path);
+        Assert.False(reader.ReadsAhead);
+        Assert.Equal(100, Digest(reader).Count);
+    }
+
+    private string Write(string name, int records, int seed)
+    {
+        var path = Path.Combine(_folder, name);
+        var random = new Random(seed);
+        var data = new byte[1500];
+        using var file = File.Create(path);
+        using var writer = new PcapWriter(file, LinkTypes.Ethernet);
+        for (var i = 0; i < records; i++)
+        {
+            random.NextBytes(data);
+            var length = random.Next(40, data.Length + 1);
+            writer.Write(new CaptureTimestamp(1_700_000_000_000_000UL + (ulong)i, TimestampResolution.Microseconds), data.AsSpan(0, length), (uint)length + 4);
+        }
+
+        return path;
+    }
+
+    private static (long Count, ulong Hash) Digest(CaptureReader reader)
+    {
+        long count = 0;
+        ulong hash = 14695981039346656037;
+        while (reader.TryReadNext(out var record))
+        {
+            count++;
+            hash = (hash ^ (ulong)record.Timestamp.SaturatedNanoseconds ^ record.OriginalLength) * 1099511628211;
+            foreach (var b in record.Data)
+            {
+                hash = (hash ^ b) * 1099511628211;
+            }
+        }
+
+        return (count, hash);
+    }
+}
