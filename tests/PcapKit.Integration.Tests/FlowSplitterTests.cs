@@ -457,6 +457,158 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, result.Skipped["udp (-u writes them)"]);
     }
 
+    [Theory]
+    [InlineData("pcap", false)]
+    [InlineData("pcap-nanoseconds-big-endian", false)]
+    [InlineData("pcapng", false)]
+    [InlineData("pcap", true)]
+    public void BulkFlowsWrittenFromTheMappedInput_AreTheFilesACopyingSplitWrites(string format, bool pcapngOutput)
+    {
+        // Bulk TCP transfers (past their first flow buffer, a flow's records are written from the mapped input, not
+        // copied): the input's record headers reused as they are (little-endian µs pcap to pcap) or not (other byte
+        // order and units, pcapng input, pcapng output). Against the same split read through a stream (every record
+        // copied): on one thread and in two shards; and a run failed midway, its extractor disposed before the split is
+        // aborted (the split's lease keeps the mapping its flows hold pieces of until they are written).
+        var capture = Path.Combine(_folder, "bulk." + format);
+        WriteBulkTransfers(capture, format);
+        var copied = SplitBulk(capture, "copied", pcapngOutput, mapped: false);
+        Assert.Equal(4, copied.Count);
+        Assert.All(copied.Values, bytes => Assert.True(bytes.Length > 1 << 20));
+        foreach (var (name, mapped) in new[]
+        {
+            ("mapped", SplitBulk(capture, "mapped", pcapngOutput, mapped: true)),
+            ("sharded", SplitBulk(capture, "sharded", pcapngOutput, mapped: true, shards: 2)),
+        })
+        {
+            Assert.Equal(copied.Keys.Order(StringComparer.Ordinal), mapped.Keys.Order(StringComparer.Ordinal));
+            foreach (var (file, bytes) in copied)
+            {
+                Assert.True(bytes.AsSpan().SequenceEqual(mapped[file]), $"{name}: {file}");
+            }
+        }
+
+        var failedCopied = SplitBulk(capture, "failed-copied", pcapngOutput, mapped: false, failAt: 10_000);
+        var failedMapped = SplitBulk(capture, "failed-mapped", pcapngOutput, mapped: true, failAt: 10_000);
+        Assert.Equal(4, failedCopied.Count);
+        Assert.All(failedCopied.Keys, file => Assert.EndsWith(".partial", file, StringComparison.Ordinal));
+        Assert.Equal(failedCopied.Keys.Order(StringComparer.Ordinal), failedMapped.Keys.Order(StringComparer.Ordinal));
+        foreach (var (file, bytes) in failedCopied)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(failedMapped[file]), $"failed: {file}");
+        }
+    }
+
+    // Four TCP connections of 10.0.0.1 to 10.0.0.2:80: two sending in turn, then one alone, then one answering each
+    // segment with a bare ACK; segments of 1–1,460 bytes.
+    private static void WriteBulkTransfers(string path, string format)
+    {
+        var random = new Random(17);
+        var frames = new List<byte[]>();
+        for (var i = 0; i < 9_000; i++)
+        {
+            var connection = i < 3_000 ? i % 2 : i < 6_000 ? 2 : 3;
+            var payload = new byte[random.Next(1, 1461)];
+            random.NextBytes(payload);
+            frames.Add(Ethernet(Ipv4(6, 1, 2, Tcp((ushort)(40_000 + connection), 80, payload))));
+            if (connection == 3)
+            {
+                frames.Add(Ethernet(Ipv4(6, 2, 1, Tcp(80, 40_003, []))));
+            }
+        }
+
+        using var stream = File.Create(path);
+        if (format == "pcapng")
+        {
+            using var writer = new PcapNgWriter(stream);
+            var id = writer.AddInterface(LinkTypes.Ethernet);
+            for (var i = 0; i < frames.Count; i++)
+            {
+                writer.WritePacket(id, Time(i, TimestampResolution.Microseconds), frames[i], (uint)frames[i].Length);
+            }
+
+            return;
+        }
+
+        var nanoseconds = format.Contains("nanoseconds", StringComparison.Ordinal);
+        using var pcap = new PcapWriter(stream, LinkTypes.Ethernet, nanoseconds: nanoseconds, byteOrder: format.Contains("big-endian", StringComparison.Ordinal) ? ByteOrder.BigEndian : ByteOrder.LittleEndian);
+        for (var i = 0; i < frames.Count; i++)
+        {
+            pcap.Write(Time(i, nanoseconds ? TimestampResolution.Nanoseconds : TimestampResolution.Microseconds), frames[i], (uint)frames[i].Length);
+        }
+
+        static CaptureTimestamp Time(int i, TimestampResolution resolution) =>
+            new((ulong)(1_700_000_000 * resolution.UnitsPerSecond) + ((ulong)i * 1_000), resolution);
+    }
+
+    // The flow files of a -v split of the capture, by path under the output folder. With failAt, a callback fails the
+    // extraction at that frame, the extractor is disposed (it does not complete the split after a failure: its reader and
+    // mapping go while the flows still hold pieces of it), and then the split is aborted (its files written, not renamed).
+    private Dictionary<string, byte[]> SplitBulk(string capture, string name, bool pcapngOutput, bool mapped, int shards = 0, long failAt = 0)
+    {
+        var folder = Path.Combine(_folder, name);
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, TcpWithoutSyn = true, PcapNg = pcapngOutput }))
+        {
+            using (var extractor = new Extractor(new ExtractionOptions
+            {
+                InputPath = capture,
+                ReaderOptions = new CaptureReaderOptions { UseMemoryMap = mapped },
+                Registry = Packs.Registry,
+                NoFile = true,
+                Consumers = [splitter],
+                Threads = shards > 0 ? 2 : 1,
+                StateShards = shards,
+                Callback = (in ExtractedFrame frame) =>
+                {
+                    if (frame.Number == failAt)
+                    {
+                        throw new InvalidOperationException("failed on purpose");
+                    }
+                },
+            }))
+            {
+                if (failAt > 0)
+                {
+                    Assert.Throws<InvalidOperationException>(() => extractor.Run());
+                }
+                else
+                {
+                    extractor.Run();
+                }
+            }
+
+            if (failAt > 0)
+            {
+                splitter.Abort();
+            }
+        }
+
+        return Directory.GetFiles(folder, "*.pcap*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
+    }
+
+    /// <summary>A TCP header (ACK, no options) around <paramref name="payload"/>.</summary>
+    private static byte[] Tcp(ushort sourcePort, ushort destinationPort, byte[] payload)
+    {
+        var segment = new byte[20 + payload.Length];
+        segment[0] = (byte)(sourcePort >> 8);
+        segment[1] = (byte)sourcePort;
+        segment[2] = (byte)(destinationPort >> 8);
+        segment[3] = (byte)destinationPort;
+        segment[12] = 5 << 4;
+        segment[13] = 0x10;
+        segment[14] = 0xFF;
+        payload.CopyTo(segment, 20);
+        return segment;
+    }
+
+    /// <summary>An Ethernet II frame around an IPv4 packet.</summary>
+    private static byte[] Ethernet(byte[] packet)
+    {
+        var frame = new byte[14 + packet.Length];
+        frame[12] = 0x08;
+        packet.CopyTo(frame, 14);
+        return frame;
+    }
+
     /// <summary>An IPv4 header (no options, checksum left 0) around <paramref name="payload"/>.</summary>
     private static byte[] Ipv4(byte protocol, byte source, byte destination, byte[] payload, byte network = 10)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+using PcapKit.Capture;
 using PcapKit.Flows;
 using Xunit;
 
@@ -101,6 +102,88 @@ public sealed class FlowFilesTests : IDisposable
 
         Assert.Equal("AAAA", File.ReadAllText(a.PartialPath));
         Assert.False(File.Exists(a.FinalPath));
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RecordsOfABulkFlow_WrittenFromTheMappedInput_AreTheBytesACopyWrites(bool pcapngOutput)
+    {
+        Skip.IfNot(FlowFileSystem.Native, "pieces of a mapped input are written with Linux's system calls only");
+        // Two flows taking records in turn (so their pieces of the input are not contiguous: the 256-piece limit is
+        // reached) and a third taking 6 MiB in a row (with pcap output one growing piece: the 4 MiB limit), records of
+        // 40–1,500 bytes.
+        var input = Path.Combine(_folder, "input.pcap");
+        var random = new Random(5);
+        var data = new byte[1500];
+        using (var writer = PcapWriter.Create(input, LinkTypes.Ethernet))
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                random.NextBytes(data);
+                var length = i % 7 == 3 ? 54 : random.Next(40, data.Length + 1);
+                writer.Write(new CaptureTimestamp(1_700_000_000_000_000UL + (ulong)i, TimestampResolution.Microseconds), data.AsSpan(0, length), (uint)length);
+            }
+        }
+
+        using var reader = CaptureReader.Open(input, new CaptureReaderOptions { ReadAhead = false });
+        var lease = reader.LeaseMapping()!;
+        var format = new FlowCaptureFormat(pcapngOutput, Nanoseconds: false, LinkTypes.Ethernet, 262_144);
+        var copied = new[] { new FlowFile(_folder, "c0"), new FlowFile(_folder, "c1"), new FlowFile(_folder, "c2") };
+        var mapped = new[] { new FlowFile(_folder, "m0"), new FlowFile(_folder, "m1"), new FlowFile(_folder, "m2") };
+        long mostReferenced = 0;
+        var mostPieces = 0;
+        using (var copying = new FlowFiles(maxOpenFiles: 4, flowBuffer: 16_384, budget: 1 << 22, writers: 2))
+        using (var mapping = new FlowFiles(maxOpenFiles: 4, flowBuffer: 16_384, budget: 1 << 22, writers: 2))
+        {
+            mapping.Attach(lease);
+            for (var f = 0; f < 3; f++)
+            {
+                format.WriteHeader(copying, copied[f]);
+                format.WriteHeader(mapping, mapped[f]);
+            }
+
+            var number = 0;
+            while (reader.TryReadNext(out var record))
+            {
+                var f = number < 2_000 ? number % 2 : 2;
+                number++;
+                format.WriteRecord(copying, copied[f], record.Timestamp, record.Data, record.OriginalLength);
+                format.WriteRecord(mapping, mapped[f], record.Timestamp, record.Data, record.OriginalLength);
+                if (number < 4)
+                {
+                    // A flow's first 16 KiB are copied: only a flow that filled a buffer keeps pieces.
+                    Assert.Null(mapped[f].Pieces);
+                }
+
+                mostReferenced = Math.Max(mostReferenced, mapped[f].Referenced);
+                mostPieces = Math.Max(mostPieces, mapped[f].PieceCount);
+            }
+
+            for (var f = 0; f < 3; f++)
+            {
+                copying.Complete(copied[f], copied[f].FinalPath);
+                mapping.Complete(mapped[f], mapped[f].FinalPath);
+            }
+
+            copying.Stop();
+            mapping.Stop();
+        }
+
+        lease.Release();
+        Assert.InRange(mostPieces, 200, 256);
+        if (!pcapngOutput)
+        {
+            // An Enhanced Packet Block's header and trailer are not the input's: each record is pieces of its own.
+            Assert.InRange(mostReferenced, 3 << 20, 4 << 20);
+        }
+
+        for (var f = 0; f < 3; f++)
+        {
+            var expected = File.ReadAllBytes(copied[f].FinalPath);
+            Assert.True(expected.Length > 512 << 10);
+            Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(mapped[f].FinalPath)), "flow " + f);
+        }
     }
 
     // Waits (up to 10 s) for the writer thread to have written at least `length` bytes to the file; returns its length.

@@ -91,6 +91,9 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Whether a helper thread reads the mapped file ahead (<see cref="CaptureReaderOptions.ReadAhead"/>).</summary>
     internal bool ReadsAhead => _source is MappedByteSource { ReadsAhead: true };
 
+    /// <summary>A lease on the mapped file, whose records' bytes then stay valid until it is released; null when the file is read through a stream.</summary>
+    internal MappedInput? LeaseMapping() => _source is MappedByteSource mapped ? mapped.Lease() : null;
+
     /// <summary>The input's length in bytes, when known.</summary>
     public long? Length => _source.Length;
 

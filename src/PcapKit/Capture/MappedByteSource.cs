@@ -81,6 +81,15 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     public override long Position => _position;
 
+    /// <summary>A lease keeping the mapping, and so every record's bytes, valid until it is released.</summary>
+    public MappedInput Lease()
+    {
+        var added = false;
+        var handle = _view.SafeMemoryMappedViewHandle;
+        handle.DangerousAddRef(ref added);
+        return new MappedInput(handle, _base, _length);
+    }
+
     public override long? Length => _length;
 
     public override ReadOnlySpan<byte> Peek(int count) =>

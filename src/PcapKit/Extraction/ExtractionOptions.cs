@@ -42,6 +42,18 @@ internal interface IShardedFlowConsumer : IFrameConsumer
     void Consume(int part, in ExtractedFrame frame, bool ip, in Flows.FlowPacket packet);
 }
 
+/// <summary>
+/// A consumer that can keep a frame's record bytes past the call when they lie in a mapped input file (the flow splitter
+/// hands them to its writer threads without copying them): the extractor gives it a lease on the mapping, before the
+/// first frame, when it reads its input through one.
+/// </summary>
+internal interface IMappedInputConsumer : IFrameConsumer
+{
+    /// <summary>Takes a lease on the mapped input; the consumer releases it once it no longer needs the bytes.</summary>
+    /// <param name="input">The lease.</param>
+    void Attach(Capture.MappedInput input);
+}
+
 /// <summary>Decides whether a frame goes to the outputs and the stored frames.</summary>
 /// <param name="frame">The frame, dissected.</param>
 /// <returns>Whether it is selected.</returns>

@@ -122,6 +122,14 @@ public sealed partial class Extractor : IDisposable
                 _trace = new Flows.TcpTrace(trace);
                 _consumers = [.. _consumers, _trace];
             }
+
+            foreach (var consumer in _consumers)
+            {
+                if (consumer is IMappedInputConsumer keeps && _reader.LeaseMapping() is { } lease)
+                {
+                    keeps.Attach(lease);
+                }
+            }
         }
         catch
         {

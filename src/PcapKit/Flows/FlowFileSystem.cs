@@ -18,6 +18,7 @@ internal static partial class FlowFileSystem
     private const int Truncate = 0x200;         // O_TRUNC
     private const int CloseOnExec = 0x80000;    // O_CLOEXEC
     private const int Interrupted = 4;          // EINTR
+    private const int MaxVectors = 1024;        // IOV_MAX
 
     /// <summary>Whether the system calls are used.</summary>
     public static readonly bool Native = OperatingSystem.IsLinux() &&
@@ -71,6 +72,66 @@ internal static partial class FlowFileSystem
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="pieces"/> in order at <paramref name="offset"/>, in one gathering write where it can: each
+    /// piece is the next bytes of <paramref name="buffer"/> or bytes of a mapped input (<see cref="Piece.Mapped"/>).
+    /// System calls only (<see cref="Native"/>).
+    /// </summary>
+    public static unsafe void Write(OpenFile file, byte[]? buffer, ReadOnlySpan<Piece> pieces, long offset, FlowFile path)
+    {
+        if (file.Handle is not null || pieces.Length > MaxVectors)
+        {
+            throw new InvalidOperationException("Pieces of a mapped input are written with the system calls, at most " + MaxVectors + " at once.");
+        }
+
+        var vectors = stackalloc IoVector[pieces.Length];
+        fixed (byte* start = buffer)
+        {
+            var at = 0;
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                var piece = pieces[i];
+                if (piece.Mapped != 0)
+                {
+                    vectors[i] = new IoVector((byte*)piece.Mapped, (nuint)piece.Length);
+                }
+                else
+                {
+                    vectors[i] = new IoVector(start + at, (nuint)piece.Length);
+                    at += piece.Length;
+                }
+            }
+
+            var first = 0;
+            while (first < pieces.Length)
+            {
+                var n = pwritev(file.Descriptor, vectors + first, pieces.Length - first, offset);
+                if (n <= 0)
+                {
+                    if (n < 0 && Marshal.GetLastPInvokeError() == Interrupted)
+                    {
+                        continue;
+                    }
+
+                    throw n < 0 ? Error("cannot write", path.PartialPath) : new IOException($"{path.PartialPath}: cannot write: nothing was written");
+                }
+
+                // Past the vectors written whole, into the one written in part.
+                offset += n;
+                while (first < pieces.Length && (nuint)n >= vectors[first].Length)
+                {
+                    n -= (nint)vectors[first].Length;
+                    first++;
+                }
+
+                if (n > 0)
+                {
+                    vectors[first] = new IoVector(vectors[first].Base + n, vectors[first].Length - (nuint)n);
+                }
+            }
+        }
+    }
+
     /// <summary>Closes the file.</summary>
     public static void Close(OpenFile file, FlowFile path)
     {
@@ -110,11 +171,21 @@ internal static partial class FlowFileSystem
     [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
     private static unsafe partial nint pwrite(int fd, byte* buffer, nint count, long offset);
 
+    [LibraryImport("libc", EntryPoint = "pwritev", SetLastError = true)]
+    private static unsafe partial nint pwritev(int fd, IoVector* vectors, int count, long offset);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int close(int fd);
 
     [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int rename(string from, string to);
+}
+
+/// <summary>struct iovec: an address and a length.</summary>
+internal readonly unsafe struct IoVector(byte* @base, nuint length)
+{
+    public readonly byte* Base = @base;
+    public readonly nuint Length = length;
 }
 
 /// <summary>An open flow file: a Linux file descriptor, or a .NET handle elsewhere.</summary>

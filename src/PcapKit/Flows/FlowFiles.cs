@@ -15,7 +15,9 @@ namespace PcapKit.Flows;
 /// flow's file is created and written while the next packets are dissected (and closed there too once the open-file
 /// bound needs its handle), leaving the rename, and the close if still open, to its end; at most a bounded number of
 /// files are open (an LRU of handles per writer, reopened to append at the known length), and writes are positional,
-/// with no stream buffering in between.
+/// with no stream buffering in between. With a mapped input attached (<see cref="Attach"/>), a flow that has filled a whole
+/// buffer (a bulk transfer) keeps its later records as pieces of the mapping instead of copies, written with one
+/// gathering write (<c>pwritev</c>): bulk.pcap's 410 MB were otherwise copied twice, into the buffers and into the files.
 /// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
 /// </summary>
 internal sealed class FlowFiles : IDisposable
@@ -26,6 +28,13 @@ internal sealed class FlowFiles : IDisposable
     // fifth of its time on a capture of short flows.
     private const int BatchOperations = 32;
     private const int BatchBytes = 1 << 20;
+    // A flow's pieces of a mapped input before its bytes go to the writer (one vector of the gathering write each), and
+    // the bytes they hold at most.
+    private const int MaxPieces = 256;
+    private const int MaxReferenced = 4 << 20;
+    private const int PiecesBytes = MaxPieces * 16;
+    // The shortest data kept as a piece of the mapping when it does not continue the flow's last piece (shorter is copied).
+    private const int MappedRecord = 256;
     // Each writer's share of the open files.
     private readonly int _maxOpenPerWriter;
     private readonly int _flowBuffer;
@@ -43,6 +52,8 @@ internal sealed class FlowFiles : IDisposable
     private readonly long _quiet;
     private readonly int[] _batchBytes;
     private int _nextWriter;
+    // The mapped input whose bytes are written from the mapping (Attach), or null.
+    private Capture.MappedInput? _mapped;
 
     private long _reserved;
     private Exception? _failure;
@@ -79,20 +90,47 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
-    /// <summary>Appends a record (its header, data and trailer) to the flow's file.</summary>
+    /// <summary>
+    /// Bytes of a mapped input file may be written from the mapping instead of being copied into the flows' buffers
+    /// (<see cref="Append"/>); the caller keeps the lease until this is stopped or disposed. Only with the system calls
+    /// (<see cref="FlowFileSystem.Native"/>), whose gathering write takes them.
+    /// </summary>
+    public void Attach(Capture.MappedInput input)
+    {
+        if (FlowFileSystem.Native)
+        {
+            _mapped = input;
+        }
+    }
+
+    /// <summary>
+    /// Appends a record (its header, data and trailer) to the flow's file. Once a flow has filled a whole buffer (a bulk
+    /// transfer), its data in an attached mapped input is written from there (with its header too when the input holds
+    /// the same header just before it, as a pcap input written as pcap does): the flow keeps a piece of the mapping, not
+    /// a copy — when the data is long, or continues the piece before (a flow's consecutive records in the input). A
+    /// short flow's records are copied: its few records cost less copied than as pieces of a gathering write.
+    /// </summary>
     public void Append(FlowFile file, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, ReadOnlySpan<byte> trailer = default)
     {
-        var size = header.Length + data.Length + trailer.Length;
-        if (file.Buffer is null || file.Buffered + size > file.Buffer.Length)
+        if (_mapped is not { } mapped || file.Capacity < _flowBuffer || data.IsEmpty || !mapped.Contains(data) || !AppendMapped(file, mapped, header, data, trailer))
         {
-            Make(file, size);
+            var size = header.Length + data.Length + trailer.Length;
+            if (file.Buffer is null || file.Buffered + size > file.Buffer.Length)
+            {
+                Make(file, size);
+            }
+
+            var buffer = file.Buffer!;
+            header.CopyTo(buffer.AsSpan(file.Buffered));
+            data.CopyTo(buffer.AsSpan(file.Buffered + header.Length));
+            trailer.CopyTo(buffer.AsSpan(file.Buffered + header.Length + data.Length));
+            file.Buffered += size;
+            if (file.PieceCount > 0)
+            {
+                AddPiece(file, 0, size);
+            }
         }
 
-        var buffer = file.Buffer!;
-        header.CopyTo(buffer.AsSpan(file.Buffered));
-        data.CopyTo(buffer.AsSpan(file.Buffered + header.Length));
-        trailer.CopyTo(buffer.AsSpan(file.Buffered + header.Length + data.Length));
-        file.Buffered += size;
         if (file.BufferNode is { Previous: not null } node)
         {
             _buffered.Remove(node);
@@ -103,6 +141,115 @@ internal sealed class FlowFiles : IDisposable
         {
             _unwritten.Remove(fresh);
             _unwritten.AddFirst(fresh);
+        }
+    }
+
+    // A record whose data lies in the mapped input, as a piece of the mapping; false to copy it after all (short data
+    // that does not continue the flow's last piece: a piece costs the writer more than copying a short record).
+    private unsafe bool AppendMapped(FlowFile file, Capture.MappedInput mapped, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data, ReadOnlySpan<byte> trailer)
+    {
+        var inPlace = !header.IsEmpty && mapped.Precedes(header, data);
+        nint start;
+        fixed (byte* p = data)
+        {
+            start = (nint)p - (inPlace ? header.Length : 0);
+        }
+
+        var length = data.Length + (inPlace ? header.Length : 0);
+        var continues = file.PieceCount > 0 && file.Pieces![file.PieceCount - 1] is { Mapped: not 0 } last && last.Mapped + last.Length == start;
+        if (!continues && data.Length < MappedRecord)
+        {
+            return false;
+        }
+
+        if (file.PieceCount > MaxPieces - 3 || file.Referenced > MaxReferenced - length)
+        {
+            // At most three pieces more (header, data, trailer), and a bounded write.
+            Flush(file);
+        }
+
+        if (!inPlace)
+        {
+            Buffer(file, header);
+        }
+
+        var pieces = file.Pieces;
+        if (pieces is null)
+        {
+            // Within the budget, as a buffer is (a flow's pieces take 4 KiB).
+            MakeRoom(file, PiecesBytes);
+            pieces = file.Pieces = ArrayPool<Piece>.Shared.Rent(MaxPieces);
+            Interlocked.Add(ref _reserved, PiecesBytes);
+            Pend(file);
+        }
+
+        if (file.PieceCount == 0 && file.Buffered > 0)
+        {
+            // What the buffer holds comes first.
+            pieces[file.PieceCount++] = new Piece(0, file.Buffered);
+        }
+
+        AddPiece(file, start, length);
+        file.Referenced += length;
+        Buffer(file, trailer);
+        return true;
+    }
+
+    // Copies bytes into the flow's buffer, as a piece when the flow has pieces.
+    private void Buffer(FlowFile file, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        if (file.Buffer is null || file.Buffered + bytes.Length > file.Buffer.Length)
+        {
+            Make(file, bytes.Length);
+        }
+
+        bytes.CopyTo(file.Buffer!.AsSpan(file.Buffered));
+        file.Buffered += bytes.Length;
+        if (file.PieceCount > 0)
+        {
+            AddPiece(file, 0, bytes.Length);
+        }
+    }
+
+    // A piece after the flow's last: the next bytes of its buffer (mapped 0) or bytes of the mapping, joined to the last
+    // piece when that is of the same kind and, in the mapping, ends where this one starts.
+    private static void AddPiece(FlowFile file, nint mapped, int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+
+        var pieces = file.Pieces!;
+        if (file.PieceCount > 0)
+        {
+            ref var last = ref pieces[file.PieceCount - 1];
+            if (mapped == 0 ? last.Mapped == 0 : last.Mapped != 0 && last.Mapped + last.Length == mapped)
+            {
+                last = new Piece(last.Mapped, last.Length + length);
+                return;
+            }
+        }
+
+        pieces[file.PieceCount++] = new Piece(mapped, length);
+    }
+
+    // The flow has bytes to write: it joins the flows with some, most recently written first (and, without a file yet,
+    // FlushQuiet's candidates).
+    private void Pend(FlowFile file)
+    {
+        if (file.BufferNode is null)
+        {
+            file.BufferNode = _buffered.AddFirst(file);
+            if (file.Length == 0 && _quiet > 0)
+            {
+                file.UnwrittenNode = _unwritten.AddFirst(file);
+            }
         }
     }
 
@@ -129,11 +276,7 @@ internal sealed class FlowFiles : IDisposable
 
         // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
         file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(SmallestBuffer, size * 2), file.Capacity));
-        file.BufferNode = _buffered.AddFirst(file);
-        if (file.Length == 0 && _quiet > 0)
-        {
-            file.UnwrittenNode = _unwritten.AddFirst(file);
-        }
+        Pend(file);
     }
 
     /// <summary>A buffer for <paramref name="file"/>, within the budget: the flows written least recently hand theirs to the writer first.</summary>
@@ -211,32 +354,51 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
-    /// <summary>Hands what the flow has buffered to the writer; the flow gets a new buffer when it next writes.</summary>
+    /// <summary>Hands what the flow has buffered, and its pieces of the mapping, to the writer; the flow gets a new buffer when it next writes.</summary>
     private void Flush(FlowFile file)
     {
-        if (file.Buffer is not { } buffer)
+        if (file.BufferNode is not { } node)
         {
             return;
         }
 
-        _buffered.Remove(file.BufferNode!);
+        _buffered.Remove(node);
         file.BufferNode = null;
-        file.Buffer = null;
         if (file.UnwrittenNode is { } fresh)
         {
             _unwritten.Remove(fresh);
             file.UnwrittenNode = null;
         }
 
-        if (file.Buffered == 0)
+        var operation = new Operation(file, file.Buffer, file.Buffered + file.Referenced, file.Length, null, file.Pieces, file.PieceCount);
+        file.Buffer = null;
+        file.Pieces = null;
+        file.PieceCount = 0;
+        file.Buffered = 0;
+        file.Referenced = 0;
+        if (operation.Count == 0)
         {
-            Return(buffer);
+            GiveBack(operation);
             return;
         }
 
-        Send(new Operation(file, buffer, file.Buffered, file.Length, null));
-        file.Length += file.Buffered;
-        file.Buffered = 0;
+        Send(operation);
+        file.Length += operation.Count;
+    }
+
+    /// <summary>Gives an operation's buffer and pieces back (written, or never to be).</summary>
+    private void GiveBack(in Operation operation)
+    {
+        if (operation.Buffer is { } buffer)
+        {
+            Return(buffer);
+        }
+
+        if (operation.Pieces is { } pieces)
+        {
+            ArrayPool<Piece>.Shared.Return(pieces);
+            Interlocked.Add(ref _reserved, -PiecesBytes);
+        }
     }
 
     /// <summary>Ends the flow: everything buffered is written, the file closed and given its final name (a path).</summary>
@@ -446,26 +608,28 @@ internal sealed class FlowFiles : IDisposable
             }
         }
 
-        private void GiveBack(in Operation operation)
-        {
-            if (operation.Buffer is { } buffer)
-            {
-                _owner.Return(buffer);
-            }
-        }
+        private void GiveBack(in Operation operation) => _owner.GiveBack(operation);
 
         private void Perform(in Operation operation)
         {
             var file = operation.File;
-            if (operation.Buffer is { } buffer)
+            if (operation.Count > 0)
             {
                 try
                 {
-                    FlowFileSystem.Write(Open(file, create: operation.Offset == 0), buffer.AsSpan(0, operation.Count), operation.Offset, file);
+                    var handle = Open(file, create: operation.Offset == 0);
+                    if (operation.Pieces is { } pieces)
+                    {
+                        FlowFileSystem.Write(handle, operation.Buffer, pieces.AsSpan(0, operation.PieceCount), operation.Offset, file);
+                    }
+                    else
+                    {
+                        FlowFileSystem.Write(handle, operation.Buffer.AsSpan(0, operation.Count), operation.Offset, file);
+                    }
                 }
                 finally
                 {
-                    _owner.Return(buffer);
+                    GiveBack(operation);
                 }
             }
 
@@ -523,8 +687,12 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
-    /// <summary>Bytes written so far, or a file to complete (with no buffer), in the order the splitter asked.</summary>
-    private readonly record struct Operation(FlowFile File, byte[]? Buffer, int Count, long Offset, string? FinalPath);
+    /// <summary>
+    /// Bytes to write at an offset — a buffer's first <see cref="Count"/> bytes, or, with pieces, the pieces in order (each
+    /// the next bytes of the buffer, or bytes of the mapping) — or a file to complete (no bytes), in the order the
+    /// splitter asked.
+    /// </summary>
+    private readonly record struct Operation(FlowFile File, byte[]? Buffer, int Count, long Offset, string? FinalPath, Piece[]? Pieces = null, int PieceCount = 0);
 }
 
 /// <summary>One flow's file: its temporary path, its buffer (splitter's thread) and its open handle (writer thread).</summary>
@@ -564,6 +732,17 @@ internal sealed class FlowFile
 
     public int Buffered { get; set; }
 
+    /// <summary>
+    /// With a mapped input attached: what the flow has to write, in order — pieces of its buffer and of the mapping (null
+    /// while the buffer alone holds it).
+    /// </summary>
+    public Piece[]? Pieces { get; set; }
+
+    public int PieceCount { get; set; }
+
+    /// <summary>Bytes of the mapping among the pieces.</summary>
+    public int Referenced { get; set; }
+
     /// <summary>Bytes handed to the writer.</summary>
     public long Length { get; set; }
 
@@ -578,3 +757,8 @@ internal sealed class FlowFile
     /// <summary>The writer thread its operations go to (-1 until its first).</summary>
     public int Writer { get; set; } = -1;
 }
+
+/// <summary>Bytes a flow has to write: the next <see cref="Length"/> bytes of its buffer (<see cref="Mapped"/> 0) or bytes of a mapped input at that address.</summary>
+/// <param name="Mapped">The address in the mapping, or 0 for the buffer.</param>
+/// <param name="Length">The number of bytes.</param>
+internal readonly record struct Piece(nint Mapped, int Length);

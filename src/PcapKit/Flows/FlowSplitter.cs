@@ -21,9 +21,12 @@ namespace PcapKit.Flows;
 /// <see cref="FlowSplitterOptions.MaxOpenFiles"/> files are open, each file is written under a <c>.partial</c> name
 /// until its flow ends, and an index lists every flow and every skipped packet by reason. In a parallel extraction with
 /// <see cref="ExtractionOptions.StateShards"/> each shard splits the flows of its address pairs on a part of its own,
-/// and <see cref="Finish"/> merges the parts' index in the one-thread order.
+/// and <see cref="Finish"/> merges the parts' index in the one-thread order. When an <see cref="Extractor"/> reads a mapped
+/// file, a bulk flow's records are written from the mapping instead of being copied; the splitter holds the mapping
+/// until its files are written (<see cref="Finish"/>, <see cref="Abort"/> or <see cref="Dispose"/>), even past the
+/// extractor's disposal.
 /// </summary>
-public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
+public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, IDisposable
 {
     /// <summary>
     /// The deepest layer flow splitting reads (the transport's ports and flags): extraction for flows alone can stop
@@ -33,6 +36,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
     private readonly FlowSplitterOptions _options;
     private Part[]? _parts;
+    // Leases on mapped inputs (an extraction's, IMappedInputConsumer): records are written from the mapping, so it is held
+    // until the writers are done. The last is the one new records come from.
+    private readonly List<Capture.MappedInput> _inputs = [];
     private FlowSplitResult? _result;
     private bool _completed;
 
@@ -72,7 +78,39 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     }
 
     /// <summary>The state, in one part until an extraction shards it.</summary>
-    private Part[] Parts => _parts ??= [new Part(_options, 1)];
+    private Part[] Parts => _parts ??= [NewPart(1)];
+
+    private Part NewPart(int parts)
+    {
+        var part = new Part(_options, parts);
+        if (_inputs.Count > 0)
+        {
+            part.Attach(_inputs[^1]);
+        }
+
+        return part;
+    }
+
+    /// <inheritdoc/>
+    void IMappedInputConsumer.Attach(Capture.MappedInput input)
+    {
+        _inputs.Add(input);
+        foreach (var part in _parts ?? [])
+        {
+            part.Attach(input);
+        }
+    }
+
+    // The writers are done (stopped or disposed): the mappings may go.
+    private void ReleaseInputs()
+    {
+        foreach (var input in _inputs)
+        {
+            input.Release();
+        }
+
+        _inputs.Clear();
+    }
 
     /// <inheritdoc/>
     public void Consume(in ExtractedFrame frame)
@@ -85,7 +123,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
     bool IShardedFlowConsumer.CanShare(ExtractionOptions options) => true;
 
     /// <inheritdoc/>
-    void IShardedFlowConsumer.Share(int count) => _parts = FlowParts.Share(_parts, count, parts => new Part(_options, parts), "A flow splitter");
+    void IShardedFlowConsumer.Share(int count) => _parts = FlowParts.Share(_parts, count, NewPart, "A flow splitter");
 
     /// <inheritdoc/>
     void IShardedFlowConsumer.Consume(int part, in ExtractedFrame frame, bool ip, in FlowPacket packet) =>
@@ -102,6 +140,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         {
             _completed = true;
             FlowParts.Every(Parts, static part => part.Finish());
+            // Only once the writers are done (after a failure, Dispose lets them finish first).
+            ReleaseInputs();
             _result = Merge();
             WriteIndex(_result);
         }
@@ -190,6 +230,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         {
             FlowParts.Every(_parts, static part => part.Stop());
         }
+
+        ReleaseInputs();
     }
 
     /// <inheritdoc/>
@@ -204,9 +246,16 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
         }
         finally
         {
-            foreach (var part in _parts ?? [])
+            try
             {
-                part.Dispose();
+                foreach (var part in _parts ?? [])
+                {
+                    part.Dispose();
+                }
+            }
+            finally
+            {
+                ReleaseInputs();
             }
         }
     }
@@ -588,6 +637,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IDisposable
 
             _files.Stop();
         }
+
+        /// <summary>Records in this mapped input are written from the mapping (the splitter holds the lease).</summary>
+        public void Attach(Capture.MappedInput input) => _files.Attach(input);
 
         /// <summary>Buffered records are written and every file is closed, keeping the names it has.</summary>
         public void Stop() => _files.Stop();
