@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using PcapKit.Capture;
 using PcapKit.Flows;
 using Xunit;
@@ -184,6 +185,70 @@ public sealed class FlowFilesTests : IDisposable
             Assert.True(expected.Length > 512 << 10);
             Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(mapped[f].FinalPath)), "flow " + f);
         }
+    }
+
+    [SkippableFact]
+    public async Task AFlowHoldingOnlyPieces_GetsABufferWithinATightBudget()
+    {
+        Skip.IfNot(FlowFileSystem.Native, "pieces of a mapped input are written with Linux's system calls only");
+        // The smallest budget (four 1 KiB buffers: 4 KiB, which a flow's pieces alone take). After its first buffer, a
+        // flow's long records (in place, with gaps between them) are pieces; when the pieces are full they go to the writer
+        // with the buffer, and the next long records make pieces of a flow without a buffer. A short record that does not
+        // continue them is then copied and needs a buffer: the flow's own pieces must not count against it (they did: it
+        // waited for room forever).
+        var input = Path.Combine(_folder, "tight.pcap");
+        using (var writer = PcapWriter.Create(input, LinkTypes.Ethernet))
+        {
+            for (var i = 0; i < 620; i++)
+            {
+                var length = i < 8 ? 200 : i % 2 == 0 ? 600 : 50;
+                writer.Write(new CaptureTimestamp(1_700_000_000_000_000UL + (ulong)i, TimestampResolution.Microseconds), new byte[length], (uint)length);
+            }
+        }
+
+        var work = Task.Run(() =>
+        {
+            using var reader = CaptureReader.Open(input);
+            var lease = reader.LeaseMapping()!;
+            var format = new FlowCaptureFormat(false, Nanoseconds: false, LinkTypes.Ethernet, 262_144);
+            var file = new FlowFile(_folder, "tight-out.pcap");
+            var expected = new MemoryStream();
+            using (var files = new FlowFiles(maxOpenFiles: 2, flowBuffer: 1024, budget: 4096, writers: 1))
+            {
+                files.Attach(lease);
+                format.WriteHeader(files, file);
+                var number = 0;
+                while (reader.TryReadNext(out var record))
+                {
+                    // The first eight, the long ones up to 606 (each after a gap: 299 pieces), then the short 609 (after a gap).
+                    var take = number < 8 || (number % 2 == 0 && number <= 606) || number == 609;
+                    if (take)
+                    {
+                        format.WriteRecord(files, file, record.Timestamp, record.Data, record.OriginalLength);
+                        expected.Write(record.Data);
+                    }
+
+                    number++;
+                }
+
+                files.Complete(file, file.FinalPath);
+                files.Stop();
+                Assert.True(files.MappedBytes > 0);
+            }
+
+            lease.Release();
+            using var written = CaptureReader.Open(file.FinalPath);
+            var read = new MemoryStream();
+            while (written.TryReadNext(out var record))
+            {
+                read.Write(record.Data);
+            }
+
+            Assert.Equal(expected.ToArray(), read.ToArray());
+        });
+
+        // A TimeoutException when the flow waited for room it could not get.
+        await work.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     // Waits (up to 10 s) for the writer thread to have written at least `length` bytes to the file; returns its length.

@@ -90,6 +90,9 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
+    /// <summary>Bytes handed to the writers as pieces of the mapped input (not copied).</summary>
+    public long MappedBytes { get; private set; }
+
     /// <summary>
     /// Bytes of a mapped input file may be written from the mapping instead of being copied into the flows' buffers
     /// (<see cref="Append"/>); the caller keeps the lease until this is stopped or disposed. Only with the system calls
@@ -125,7 +128,7 @@ internal sealed class FlowFiles : IDisposable
             data.CopyTo(buffer.AsSpan(file.Buffered + header.Length));
             trailer.CopyTo(buffer.AsSpan(file.Buffered + header.Length + data.Length));
             file.Buffered += size;
-            if (file.PieceCount > 0)
+            if (file.Pieces is not null)
             {
                 AddPiece(file, 0, size);
             }
@@ -168,25 +171,33 @@ internal sealed class FlowFiles : IDisposable
             Flush(file);
         }
 
-        if (!inPlace)
+        // Room first — a buffer for the bytes copied (a header not in place, a trailer) and pieces, each within the budget
+        // (a flow's pieces take 4 KiB) — then the record: making room hands buffers to the writers, which throws once they
+        // have failed, and a failure must not leave half a record added.
+        var copied = (inPlace ? 0 : header.Length) + trailer.Length;
+        if (copied > 0 && (file.Buffer is null || file.Buffered + copied > file.Buffer.Length))
         {
-            Buffer(file, header);
+            Make(file, copied);
         }
 
-        var pieces = file.Pieces;
-        if (pieces is null)
+        if (file.Pieces is null)
         {
-            // Within the budget, as a buffer is (a flow's pieces take 4 KiB).
             MakeRoom(file, PiecesBytes);
-            pieces = file.Pieces = ArrayPool<Piece>.Shared.Rent(MaxPieces);
+            file.Pieces = ArrayPool<Piece>.Shared.Rent(MaxPieces);
             Interlocked.Add(ref _reserved, PiecesBytes);
             Pend(file);
         }
 
+        var pieces = file.Pieces;
         if (file.PieceCount == 0 && file.Buffered > 0)
         {
             // What the buffer holds comes first.
             pieces[file.PieceCount++] = new Piece(0, file.Buffered);
+        }
+
+        if (!inPlace)
+        {
+            Buffer(file, header);
         }
 
         AddPiece(file, start, length);
@@ -195,7 +206,7 @@ internal sealed class FlowFiles : IDisposable
         return true;
     }
 
-    // Copies bytes into the flow's buffer, as a piece when the flow has pieces.
+    // Copies bytes into the flow's buffer (a larger or new one when they do not fit), as a piece when the flow has pieces.
     private void Buffer(FlowFile file, ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
@@ -210,7 +221,7 @@ internal sealed class FlowFiles : IDisposable
 
         bytes.CopyTo(file.Buffer!.AsSpan(file.Buffered));
         file.Buffered += bytes.Length;
-        if (file.PieceCount > 0)
+        if (file.Pieces is not null)
         {
             AddPiece(file, 0, bytes.Length);
         }
@@ -298,8 +309,9 @@ internal sealed class FlowFiles : IDisposable
 
     private void MakeRoom(FlowFile file, int length)
     {
-        // A flow's own buffer does not count against it: one record larger than the budget still gets written.
-        var own = file.Buffer?.Length ?? 0;
+        // A flow's own buffer and pieces do not count against it: one record larger than the budget still gets written
+        // (with its pieces counted, a flow holding pieces and no buffer waited for room forever).
+        var own = (file.Buffer?.Length ?? 0) + (file.Pieces is null ? 0 : PiecesBytes);
         while (Volatile.Read(ref _reserved) + length > _budget && Volatile.Read(ref _reserved) > own)
         {
             // What waits in batches first: only the writers give buffers back.
@@ -370,7 +382,8 @@ internal sealed class FlowFiles : IDisposable
             file.UnwrittenNode = null;
         }
 
-        var operation = new Operation(file, file.Buffer, file.Buffered + file.Referenced, file.Length, null, file.Pieces, file.PieceCount);
+        var referenced = file.Referenced;
+        var operation = new Operation(file, file.Buffer, file.Buffered + referenced, file.Length, null, file.Pieces, file.PieceCount);
         file.Buffer = null;
         file.Pieces = null;
         file.PieceCount = 0;
@@ -384,6 +397,7 @@ internal sealed class FlowFiles : IDisposable
 
         Send(operation);
         file.Length += operation.Count;
+        MappedBytes += referenced;
     }
 
     /// <summary>Gives an operation's buffer and pieces back (written, or never to be).</summary>

@@ -77,6 +77,21 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         }
     }
 
+    /// <summary>Bytes written from a mapped input instead of being copied (for tests; complete once the splitter is finished).</summary>
+    internal long MappedBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var part in _parts ?? [])
+            {
+                bytes += part.MappedBytes;
+            }
+
+            return bytes;
+        }
+    }
+
     /// <summary>The state, in one part until an extraction shards it.</summary>
     private Part[] Parts => _parts ??= [NewPart(1)];
 
@@ -637,6 +652,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
             _files.Stop();
         }
+
+        /// <summary>Bytes handed to the writers as pieces of a mapped input.</summary>
+        public long MappedBytes => _files.MappedBytes;
 
         /// <summary>Records in this mapped input are written from the mapping (the splitter holds the lease).</summary>
         public void Attach(Capture.MappedInput input) => _files.Attach(input);
