@@ -102,10 +102,11 @@ public sealed class ShardedFlowSplitterTests : IDisposable
                 Assert.Throws<OperationCanceledException>(() => extractor.Run(cancel.Token));
             }
 
-            // Every frame before the one the run stopped on reached its shard, and was written to its flow's file unless it is
-            // a later fragment whose first fragment had not come (held until the end: the orphans of Generate's other
-            // traffic). The shards may have gone further; when they stopped right after that frame's batch, the count is
-            // exactly this (an earlier version of this test wanted 1,499 and failed then, one run in ten).
+            // Every frame before the one the run stopped on reached its shard, and was written to its flow's file — a lower
+            // bound: the frames of this raw IPv4 capture that are not later fragments (Generate's other traffic has later
+            // fragments whose first never comes; they are held until the end and not counted). The shards may have gone
+            // further. (An earlier version of this test wanted 1,499, counting the held fragments, and failed one run in
+            // ten, when the shards had stopped right after the stopping frame's batch.)
             var written = 0;
             using (var reader = CaptureReader.Open(capture))
             {

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace PcapKit.Tests;
 
-/// <summary>The flows' buffer pool: power-of-two lengths, reuse up to a count per length, and only its own buffers back.</summary>
+/// <summary>The flows' buffer pool: power-of-two lengths, reuse up to a count per length, and only arrays of its lengths back.</summary>
 public sealed class FlowBufferPoolTests
 {
     [Theory]

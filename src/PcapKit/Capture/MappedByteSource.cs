@@ -17,7 +17,8 @@ namespace PcapKit.Capture;
 /// </remarks>
 internal sealed unsafe partial class MappedByteSource : ByteSource
 {
-    // The helper maps and reads this much at once, at most Ahead windows (8 MiB, within a shared L3) ahead of the reader.
+    // The helper maps and reads this much at once, up to Ahead windows past the reader's own (8–10 MiB ahead of it, within
+    // a shared L3).
     private const long Window = 2L << 20;
     private const int Ahead = 4;
     // A smaller file is not worth a thread.
@@ -76,7 +77,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
         }
     }
 
-    /// <summary>Whether a helper thread reads ahead (for tests).</summary>
+    /// <summary>Whether a helper thread was started to read ahead (for tests; it stops early when the kernel refuses).</summary>
     internal bool ReadsAhead => _helper is not null;
 
     public override long Position => _position;
@@ -134,7 +135,8 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
             var length = (nint)Math.Min(Window, limit - done);
             if (madvise(done, (nuint)length, PopulateRead) != 0)
             {
-                // A kernel before 5.14 does not know MADV_POPULATE_READ: the reader's own faults map the pages.
+                // A kernel before 5.14 does not know MADV_POPULATE_READ (or the pages could not be mapped): the helper
+                // stops and the reader's own faults map the pages — slower, not wrong.
                 return;
             }
 
@@ -150,6 +152,8 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
         GC.KeepAlive(sum);
     }
 
+    // Disposing stops the helper. A reader never disposed keeps it waiting, and the mapping it refers to, until the process
+    // ends (a reader that read to the end has none left: the helper ends once it has read the whole file).
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
