@@ -35,10 +35,19 @@ public sealed class CaptureTimestampTests
             foreach (var offset in offsets)
             {
                 var t = new CaptureTimestamp(units, resolution, offset);
+                // The fraction in nanoseconds computed here, not through Nanoseconds (which shares CaptureTimestamp.Scale).
+                var nanoseconds = (long)((UInt128)t.FractionUnits * 1_000_000_000UL / perSecond);
+                Assert.Equal((uint)nanoseconds, t.Nanoseconds);
                 var expected = t.Seconds > 9_000_000_000L ? long.MaxValue / 2
                     : t.Seconds < -9_000_000_000L ? long.MinValue / 2
-                    : (t.Seconds * 1_000_000_000L) + t.Nanoseconds;
+                    : (t.Seconds * 1_000_000_000L) + nanoseconds;
                 Assert.True(expected == t.SaturatedNanoseconds, $"{units} units of {name}, offset {offset}: {t.SaturatedNanoseconds}, expected {expected}");
+
+                // In its own resolution: its seconds and fraction as units again (the stored count when there is no offset).
+                Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
+
+                // In microseconds, computed here too.
+                Assert.Equal(unchecked(((ulong)t.Seconds * 1_000_000UL) + (ulong)((UInt128)t.FractionUnits * 1_000_000UL / perSecond)), t.ToUnits(TimestampResolution.Microseconds));
 
                 // In its own resolution: its seconds and fraction as units again (the stored count when there is no offset).
                 Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
