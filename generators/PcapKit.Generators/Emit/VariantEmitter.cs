@@ -50,8 +50,7 @@ internal sealed class VariantEmitter
             return null;
         }
 
-        var width = own.IsBits ? own.GroupBytes : own.Size;
-        return ModelValidator.IsInteger(own.Field) || (own.Field.Type == FieldType.Bytes && width is 1 or 2 or 3 or 4 or 6 or 8) ? own : null;
+        return ModelValidator.IsInteger(own.Field) || (own.Field.Type == FieldType.Bytes && own.Size is 1 or 2 or 3 or 4 or 6 or 8) ? own : null;
     }
 
     /// <summary>Whether a case is chosen by the bytes to the end of the region (<c>max_length</c>): the view then keeps that length.</summary>

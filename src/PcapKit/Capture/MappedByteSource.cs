@@ -56,7 +56,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     /// <summary>Maps <paramref name="path"/>, or returns null for an empty or unmappable file (the caller then streams it).</summary>
     /// <param name="path">The file.</param>
     /// <param name="readAhead">Whether a helper thread maps and reads the file ahead of the reader (<see cref="CaptureReaderOptions.ReadAhead"/>).</param>
-    public static MappedByteSource? TryOpen(string path, bool readAhead = false)
+    public static MappedByteSource? TryOpen(string path, bool readAhead)
     {
         var length = new FileInfo(path).Length;
         if (length == 0)

@@ -133,10 +133,11 @@ public static class FrameDocument
             writer.WriteString("status", Status(layer.ParseStatus));
             if (!layer.IsParsed)
             {
+                var parse = layer.Parse;
                 writer.StartObject("error");
-                writer.WriteString("field", layer.Parse.Field ?? string.Empty);
-                writer.WriteNumber("offset", (long)layer.Parse.Offset);
-                writer.WriteString("reason", layer.Parse.Reason ?? string.Empty);
+                writer.WriteString("field", parse.Field ?? string.Empty);
+                writer.WriteNumber("offset", (long)parse.Offset);
+                writer.WriteString("reason", parse.Reason ?? string.Empty);
                 writer.EndObject();
             }
 

@@ -16,7 +16,7 @@ namespace PcapKit.Flows;
 internal sealed class FlowBufferPool
 {
     /// <summary>The shortest buffer (a shorter request gets one this long).</summary>
-    public const int Smallest = 256;
+    public const int Smallest = 1 << SmallestShift;
 
     private const int SmallestShift = 8;
 

@@ -22,7 +22,6 @@ namespace PcapKit.Flows;
 /// </summary>
 internal sealed class FlowFiles : IDisposable
 {
-    private const int SmallestBuffer = 256;
     // Operations go to a writer in batches (of this many, or fewer holding this many bytes): handing one over wakes the
     // writer (a futex wake and the monitor's work in the runtime), which, once per flow, cost the splitter's thread a
     // fifth of its time on a capture of short flows.
@@ -78,7 +77,7 @@ internal sealed class FlowFiles : IDisposable
         _quiet = quiet;
         _writers = new Writer[Math.Clamp(writers, 1, Math.Max(1, maxOpenFiles))];
         _maxOpenPerWriter = Math.Max(1, maxOpenFiles / _writers.Length);
-        // A power of two, as the pool's buffers are.
+        // A power of two, as the pool's buffers are (its largest length).
         _flowBuffer = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(flowBuffer, 1024, 1 << 30));
         _budget = Math.Max(budget, 4L * _flowBuffer);
         _pool = new FlowBufferPool(_flowBuffer, (int)Math.Clamp(_budget / _flowBuffer, 16, 4096));
@@ -286,7 +285,7 @@ internal sealed class FlowFiles : IDisposable
         }
 
         // A new buffer (a record larger than any flow buffer gets one of its own size, from the shared pool).
-        file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(SmallestBuffer, size * 2), file.Capacity));
+        file.Buffer = size > _flowBuffer ? RentLarge(file, size) : Rent(file, Math.Max(Math.Max(FlowBufferPool.Smallest, size * 2), file.Capacity));
         Pend(file);
     }
 
