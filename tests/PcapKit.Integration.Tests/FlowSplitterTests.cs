@@ -509,10 +509,10 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
             var connection = i < 3_000 ? i % 2 : i < 6_000 ? 2 : 3;
             var payload = new byte[random.Next(1, 1461)];
             random.NextBytes(payload);
-            frames.Add(Ethernet(Ipv4(6, 1, 2, Tcp((ushort)(40_000 + connection), 80, payload))));
+            frames.Add(Ethernet(ShardedReassemblyTests.Segment(random, 0x0A000001, (ushort)(40_000 + connection), 0x0A000002, 80, 0, 0, 0x10, payload)));
             if (connection == 3)
             {
-                frames.Add(Ethernet(Ipv4(6, 2, 1, Tcp(80, 40_003, []))));
+                frames.Add(Ethernet(ShardedReassemblyTests.Segment(random, 0x0A000002, 80, 0x0A000001, 40_003, 0, 0, 0x10, [])));
             }
         }
 
@@ -598,21 +598,6 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         return Directory.GetFiles(folder, "*.pcap*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
     }
 
-    /// <summary>A TCP header (ACK, no options) around <paramref name="payload"/>.</summary>
-    private static byte[] Tcp(ushort sourcePort, ushort destinationPort, byte[] payload)
-    {
-        var segment = new byte[20 + payload.Length];
-        segment[0] = (byte)(sourcePort >> 8);
-        segment[1] = (byte)sourcePort;
-        segment[2] = (byte)(destinationPort >> 8);
-        segment[3] = (byte)destinationPort;
-        segment[12] = 5 << 4;
-        segment[13] = 0x10;
-        segment[14] = 0xFF;
-        payload.CopyTo(segment, 20);
-        return segment;
-    }
-
     /// <summary>An Ethernet II frame around an IPv4 packet.</summary>
     private static byte[] Ethernet(byte[] packet)
     {
@@ -672,9 +657,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         using var writer = PcapWriter.Create(path, LinkTypes.Ethernet);
         for (var i = 0; i < packets.Length; i++)
         {
-            var frame = new byte[14 + packets[i].Length];
-            frame[12] = 0x08;
-            packets[i].CopyTo(frame, 14);
+            var frame = Ethernet(packets[i]);
             writer.Write(new CaptureTimestamp((ulong)Math.Round((1_700_000_000 + seconds[i]) * 1_000_000), TimestampResolution.Microseconds), frame, (uint)frame.Length);
         }
     }

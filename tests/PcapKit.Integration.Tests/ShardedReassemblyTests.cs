@@ -344,7 +344,8 @@ public sealed class ShardedReassemblyTests : IDisposable
         return new Queue<byte[]>(packets);
     }
 
-    private static byte[] Segment(Random random, uint source, ushort sourcePort, uint destination, ushort destinationPort, uint sequence, uint acknowledgment, byte flags, byte[] data)
+    /// <summary>An IPv4 packet (a random identification) carrying a TCP segment (no options) with these ports, numbers, flags and data.</summary>
+    internal static byte[] Segment(Random random, uint source, ushort sourcePort, uint destination, ushort destinationPort, uint sequence, uint acknowledgment, byte flags, byte[] data)
     {
         var tcp = new byte[20 + data.Length];
         tcp[0] = (byte)(sourcePort >> 8);

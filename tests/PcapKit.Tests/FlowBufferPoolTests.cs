@@ -1,6 +1,4 @@
 using System;
-using System.IO;
-using System.Linq;
 using PcapKit.Flows;
 using Xunit;
 
@@ -60,33 +58,5 @@ public sealed class FlowBufferPoolTests
     {
         var pool = new FlowBufferPool(4096, 4);
         Assert.Throws<ArgumentException>(() => pool.Return(new byte[length]));
-    }
-
-    [Fact]
-    public void FlowFilesWithALargestBufferNotAPowerOfTwo_WriteRecordsAroundIt()
-    {
-        // 3000 becomes 4096: a 3,500-byte record fits a pool buffer, a 5,000-byte one gets its own.
-        var folder = Directory.CreateTempSubdirectory("pcapkit-flowbuffers-").FullName;
-        try
-        {
-            var records = new[] { 100, 3500, 5000, 10, 4096 }.Select((n, i) => Enumerable.Repeat((byte)('a' + i), n).ToArray()).ToArray();
-            var file = new FlowFile(folder, "f.pcap");
-            using (var files = new FlowFiles(maxOpenFiles: 2, flowBuffer: 3000, budget: 1 << 16, writers: 1))
-            {
-                foreach (var record in records)
-                {
-                    files.Append(file, record, default);
-                }
-
-                files.Complete(file, file.FinalPath);
-                files.Stop();
-            }
-
-            Assert.Equal(records.SelectMany(r => r).ToArray(), File.ReadAllBytes(file.FinalPath));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PcapKit.Capture;
@@ -249,6 +250,26 @@ public sealed class FlowFilesTests : IDisposable
 
         // A TimeoutException when the flow waited for room it could not get.
         await work.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void FlowFilesWithALargestBufferNotAPowerOfTwo_WriteRecordsAroundIt()
+    {
+        // 3000 becomes 4096: a 3,500-byte record fits a pool buffer, a 5,000-byte one gets its own.
+        var records = new[] { 100, 3500, 5000, 10, 4096 }.Select((n, i) => Enumerable.Repeat((byte)('a' + i), n).ToArray()).ToArray();
+        var file = new FlowFile(_folder, "f.pcap");
+        using (var files = new FlowFiles(maxOpenFiles: 2, flowBuffer: 3000, budget: 1 << 16, writers: 1))
+        {
+            foreach (var record in records)
+            {
+                files.Append(file, record, default);
+            }
+
+            files.Complete(file, file.FinalPath);
+            files.Stop();
+        }
+
+        Assert.Equal(records.SelectMany(r => r).ToArray(), File.ReadAllBytes(file.FinalPath));
     }
 
     // Waits (up to 10 s) for the writer thread to have written at least `length` bytes to the file; returns its length.
