@@ -61,6 +61,27 @@ public sealed class MappedReadAheadTests : IDisposable
         Assert.Equal(40_000, Digest(again).Count);
     }
 
+    [SkippableTheory]
+    [InlineData(40_000)]
+    [InlineData(100)]
+    public void AReaderDisposedTwice_DoesNotThrow_AndALeaseKeepsTheMapping(int records)
+    {
+        // Dispose may be called again (an Extractor disposed twice disposes its reader twice): the second call must not
+        // throw nor release the mapping's reference a second time, which would unmap bytes a lease still holds.
+        Skip.IfNot(OperatingSystem.IsLinux(), "the process's mappings are read from /proc/self/maps");
+        var path = Write($"twice-{records}.pcap", records, seed: 5);
+        var reader = CaptureReader.Open(path);
+        Assert.True(reader.TryReadNext(out _));
+        var lease = reader.LeaseMapping()!;
+        reader.Dispose();
+        reader.Dispose();
+        Assert.True(IsMapped(path));
+        lease.Release();
+        Assert.False(IsMapped(path));
+    }
+
+    private static bool IsMapped(string path) => File.ReadAllText("/proc/self/maps").Contains(path, StringComparison.Ordinal);
+
     [Fact]
     public void ASmallFile_HasNoHelper()
     {

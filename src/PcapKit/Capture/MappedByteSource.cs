@@ -33,6 +33,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     // The read-ahead thread, woken each time the reader enters a further window; null when not used.
     private readonly Thread? _helper;
+    private bool _disposed;
     private readonly AutoResetEvent? _moved;
     private long _nextWindow = Window;
     private volatile bool _stopping;
@@ -157,8 +158,10 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            // Once: a second release of the pointer would take a reference that a lease on the mapping holds.
+            _disposed = true;
             if (_helper is not null)
             {
                 // Stopped before the mapping goes: it must not touch pages of a range unmapped.
