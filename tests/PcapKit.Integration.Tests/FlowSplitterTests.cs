@@ -360,6 +360,10 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
             splitter.Finish();
         });
         Assert.Contains("udp", error.Message, StringComparison.Ordinal);
+        // The index is written while the writers complete the files, under a temporary name until they have: the
+        // failure leaves none that looks complete.
+        Assert.False(File.Exists(Path.Combine(folder, "flows.csv")), "a failed split leaves no index");
+        Assert.False(File.Exists(Path.Combine(folder, "skipped.csv")), "a failed split leaves no skipped counts");
     }
 
     [Fact]

@@ -24,4 +24,24 @@ public sealed class FiveTupleTests
         var v4 = new FiveTuple(4, new Ipv6Address((UInt128)0xffff_0a00_0001), new Ipv6Address((UInt128)0xffff_0a00_0002), 6, 40612, 80);
         Assert.Equal("10.0.0.2:80", v4.FormatEndpoint(v4.Destination, v4.DestinationPort));
     }
+
+    [Theory]
+    [InlineData(4, "10.0.0.1", "192.168.255.254")]
+    [InlineData(6, "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
+    public void TryFormatAddress_WritesWhatFormatAddressReturns_AndRefusesAShortSpan(int version, string source, string destination)
+    {
+        var tuple = version == 4
+            ? FiveTuple.ForIpv4(Ipv4Address.Parse(source), Ipv4Address.Parse(destination), 17, 1000, 53)
+            : new FiveTuple(6, Ipv6Address.Parse(source), Ipv6Address.Parse(destination), 17, 1000, 53);
+        Span<char> text = stackalloc char[39];
+        foreach (var address in new[] { tuple.Source, tuple.Destination })
+        {
+            Assert.True(tuple.TryFormatAddress(address, text, out var written));
+            Assert.Equal(tuple.FormatAddress(address), text[..written].ToString());
+        }
+
+        Assert.Equal(source, tuple.FormatAddress(tuple.Source));
+        Assert.Equal(destination, tuple.FormatAddress(tuple.Destination));
+        Assert.False(tuple.TryFormatAddress(tuple.Destination, text[..(destination.Length - 1)], out _));
+    }
 }

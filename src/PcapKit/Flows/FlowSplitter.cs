@@ -154,11 +154,19 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         if (!_completed)
         {
             _completed = true;
-            FlowParts.Every(Parts, static part => part.Finish());
+            // Every flow ends, its file queued to be completed; the index is written while the writers complete them (at
+            // the end of a capture of short flows, they have thousands of files to rename), under a temporary name until
+            // they have: a run that fails then leaves no index that looks complete.
+            FlowParts.Every(Parts, static part => part.EndFlows());
+            _result = Merge();
+            var indexes = WriteIndex(_result);
+            FlowParts.Every(Parts, static part => part.Stop());
             // Only once the writers are done (after a failure, Dispose lets them finish first).
             ReleaseInputs();
-            _result = Merge();
-            WriteIndex(_result);
+            foreach (var index in indexes)
+            {
+                File.Move(index + FlowFile.PartialSuffix, index, overwrite: true);
+            }
         }
 
         return _result ?? Merge();
@@ -189,36 +197,40 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         return new FlowSplitResult(FlowParts.InCloseOrder(ended), Part.InOrder(skipped), written);
     }
 
-    private void WriteIndex(FlowSplitResult result)
+    /// <summary>Writes the index and the skipped packets' counts under their temporary names; returns their final paths.</summary>
+    private string[] WriteIndex(FlowSplitResult result)
     {
-        // Written as it is formed: a million flows' index is never one string in memory.
-        using (var index = new StreamWriter(Path.Combine(_options.OutputDirectory, _options.IndexFileName), append: false, new UTF8Encoding(false), 1 << 16))
+        var indexPath = Path.Combine(_options.OutputDirectory, _options.IndexFileName);
+        var skippedPath = Path.Combine(_options.OutputDirectory, "skipped.csv");
+        // Written as it is formed, each field formatted in place: a million flows' index is never one string in memory,
+        // nor a few strings per flow.
+        using (var index = new StreamWriter(indexPath + FlowFile.PartialSuffix, append: false, new UTF8Encoding(false), 1 << 16))
         {
             index.Write("file,category,protocol,source,source_port,destination,destination_port,first_time,last_time,packets,bytes,closed_by\n");
-            Span<char> time = stackalloc char[40];
+            Span<char> text = stackalloc char[64];
             foreach (var f in result.Flows)
             {
                 index.Write(f.File);
                 index.Write(',');
                 index.Write(f.Category);
                 index.Write(',');
-                index.Write(f.First.Protocol.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(index, f.First.Protocol, text);
                 index.Write(',');
-                index.Write(f.First.FormatAddress(f.First.Source));
+                index.Write(f.First.TryFormatAddress(f.First.Source, text, out var n) ? text[..n] : []);
                 index.Write(',');
-                index.Write(f.First.SourcePort.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(index, f.First.SourcePort, text);
                 index.Write(',');
-                index.Write(f.First.FormatAddress(f.First.Destination));
+                index.Write(f.First.TryFormatAddress(f.First.Destination, text, out n) ? text[..n] : []);
                 index.Write(',');
-                index.Write(f.First.DestinationPort.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(index, f.First.DestinationPort, text);
                 index.Write(',');
-                index.Write(f.FirstTime.TryFormatEpoch(time, out var n) ? time[..n] : []);
+                index.Write(f.FirstTime.TryFormatEpoch(text, out n) ? text[..n] : []);
                 index.Write(',');
-                index.Write(f.LastTime.TryFormatEpoch(time, out n) ? time[..n] : []);
+                index.Write(f.LastTime.TryFormatEpoch(text, out n) ? text[..n] : []);
                 index.Write(',');
-                index.Write(f.Packets.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(index, f.Packets, text);
                 index.Write(',');
-                index.Write(f.Bytes.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(index, f.Bytes, text);
                 index.Write(',');
                 index.Write(f.ClosedBy);
                 index.Write('\n');
@@ -231,7 +243,15 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             skipped.Append('"').Append(reason).Append("\",").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
-        File.WriteAllText(Path.Combine(_options.OutputDirectory, "skipped.csv"), skipped.ToString());
+        File.WriteAllText(skippedPath + FlowFile.PartialSuffix, skipped.ToString());
+        return [indexPath, skippedPath];
+
+        static void WriteNumber<T>(StreamWriter writer, T value, Span<char> text)
+            where T : ISpanFormattable
+        {
+            _ = value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
+            writer.Write(text[..n]);
+        }
     }
 
     /// <summary>
@@ -603,9 +623,10 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         /// <summary>
         /// The end of the capture: later fragments whose first fragment never came are written as flows of their own
-        /// (datagram by datagram, by their first fragment's frame), then every flow still open ends, by its first frame.
+        /// (datagram by datagram, by their first fragment's frame), then every flow still open ends, by its first frame
+        /// (<see cref="Stop"/> then waits for their files).
         /// </summary>
-        public void Finish()
+        public void EndFlows()
         {
             var held = new List<List<PendingRecord>>(_pending.Values);
             held.Sort(static (a, b) => a[0].Number.CompareTo(b[0].Number));
@@ -649,8 +670,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             {
                 Close(flow, flow.Closed ? flow.ClosedBy : "end of capture", long.MaxValue);
             }
-
-            _files.Stop();
         }
 
         /// <summary>Bytes handed to the writers as pieces of a mapped input.</summary>
@@ -706,7 +725,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         public FlowCaptureFormat Format { get; set; }
 
         public CaptureTimestamp Last { get; set; } = firstTime;
-
 
         public long Packets { get; set; }
 

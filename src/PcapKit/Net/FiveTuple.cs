@@ -45,6 +45,15 @@ public readonly record struct FiveTuple(byte Version, Ipv6Address Source, Ipv6Ad
     public string FormatAddress(Ipv6Address address) =>
         Version == 4 ? new Ipv4Address((uint)(address.Value & uint.MaxValue)).ToString() : address.ToString();
 
+    /// <summary>Formats an address of the tuple's family into <paramref name="destination"/>, as <see cref="FormatAddress"/> does without a string.</summary>
+    /// <param name="address">The address (source or destination).</param>
+    /// <param name="destination">Where the text goes (39 characters hold any address).</param>
+    /// <param name="charsWritten">The characters written.</param>
+    /// <returns>False when <paramref name="destination"/> is too short.</returns>
+    public bool TryFormatAddress(Ipv6Address address, Span<char> destination, out int charsWritten) => Version == 4
+        ? new Ipv4Address((uint)(address.Value & uint.MaxValue)).TryFormat(destination, out charsWritten)
+        : address.TryFormat(destination, out charsWritten);
+
     /// <summary>Formats an address of the tuple's family with a port: <c>10.0.0.1:40612</c>, an IPv6 address in brackets (RFC 5952 §6), <c>[2001:db8::1]:40612</c>.</summary>
     /// <param name="address">The address (source or destination).</param>
     /// <param name="port">Its port.</param>
