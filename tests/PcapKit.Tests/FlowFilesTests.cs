@@ -47,12 +47,60 @@ public sealed class FlowFilesTests : IDisposable
         Assert.Equal(4, a.Length);
         Assert.Equal(2, a.Buffered);
 
-        files.Complete(a, a.FinalPath);
-        files.Complete(b, b.FinalPath);
+        files.Complete(a);
+        files.Complete(b);
         files.Stop();
         Assert.Equal("AAAAaa", File.ReadAllText(a.FinalPath));
         Assert.Equal("BBBB", File.ReadAllText(b.FinalPath));
         Assert.Empty(Directory.GetFiles(_folder, "*" + FlowFile.PartialSuffix));
+    }
+
+    [SkippableFact]
+    public void OpenDescriptors_StayWithinTheBound_AndNoneIsLeftOnceStopped()
+    {
+        // 50 flows' files, at most 4 open at once over two writers; each writer also holds the output folder open (its
+        // files are opened and renamed by their names in it). Counted from /proc/self/fd: only descriptors of this
+        // test's folder, as other tests run alongside.
+        Skip.IfNot(OperatingSystem.IsLinux(), "the process's descriptors are read from /proc/self/fd");
+        var flows = Enumerable.Range(0, 50).Select(i => new FlowFile(_folder, $"cat/f{i}.pcap")).ToArray();
+        using (var files = new FlowFiles(maxOpenFiles: 4, flowBuffer: 4096, budget: 1 << 20, writers: 2, batchOperations: 1, quiet: Second))
+        {
+            foreach (var flow in flows)
+            {
+                files.Append(flow, "data"u8, default);
+            }
+
+            // Every flow quiet: each goes to its file now.
+            files.FlushQuiet(2 * Second);
+            foreach (var flow in flows)
+            {
+                WaitForFile(flow.PartialPath, 4);
+            }
+
+            Assert.InRange(OpenIn(_folder), 1, 4 + 2);
+            foreach (var flow in flows)
+            {
+                files.Complete(flow);
+            }
+
+            files.Stop();
+            Assert.Equal(0, OpenIn(_folder));
+        }
+
+        Assert.All(flows, flow => Assert.Equal("data", File.ReadAllText(flow.FinalPath)));
+        Assert.Empty(Directory.GetFiles(_folder, "*" + FlowFile.PartialSuffix, SearchOption.AllDirectories));
+
+        static int OpenIn(string folder) => Directory.GetFileSystemEntries("/proc/self/fd").Count(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget is { } target && target.StartsWith(folder, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false; // closed while counted
+            }
+        });
     }
 
     [Fact]
@@ -81,8 +129,8 @@ public sealed class FlowFilesTests : IDisposable
         files.Append(quiet, "q"u8, default);
         Assert.True(quiet.Buffer!.Length < 1024, $"a {quiet.Buffer.Length}-byte buffer for a flow of single bytes");
 
-        files.Complete(full, full.FinalPath);
-        files.Complete(quiet, quiet.FinalPath);
+        files.Complete(full);
+        files.Complete(quiet);
         files.Stop();
         Assert.Equal(1100, new FileInfo(full.FinalPath).Length);
         Assert.Equal("qq", File.ReadAllText(quiet.FinalPath));
@@ -164,8 +212,8 @@ public sealed class FlowFilesTests : IDisposable
 
             for (var f = 0; f < 3; f++)
             {
-                copying.Complete(copied[f], copied[f].FinalPath);
-                mapping.Complete(mapped[f], mapped[f].FinalPath);
+                copying.Complete(copied[f]);
+                mapping.Complete(mapped[f]);
             }
 
             copying.Stop();
@@ -232,7 +280,7 @@ public sealed class FlowFilesTests : IDisposable
                     number++;
                 }
 
-                files.Complete(file, file.FinalPath);
+                files.Complete(file);
                 files.Stop();
                 Assert.True(files.MappedBytes > 0);
             }
@@ -265,7 +313,7 @@ public sealed class FlowFilesTests : IDisposable
                 files.Append(file, record, default);
             }
 
-            files.Complete(file, file.FinalPath);
+            files.Complete(file);
             files.Stop();
         }
 

@@ -1,19 +1,23 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace PcapKit.Flows;
 
 /// <summary>
 /// Opening, writing, closing and renaming flow files. A split of a capture with tens of thousands of short flows is
-/// bound by these calls, so on Linux they are the plain system calls (open, pwrite, close, rename: four per short
-/// flow); .NET's file API adds an advisory lock, a file-system query, a seek and a truncate to each open, and a stat
-/// to each move. Elsewhere the .NET API is used.
+/// bound by these calls, so on Linux they are the plain system calls (openat, pwrite, close, renameat: four per short
+/// flow), each naming the file in its output folder, which each writer thread opens once — no path walked from the
+/// root, no path string made, per call; .NET's file API adds an advisory lock, a file-system query, a seek and a
+/// truncate to each open, and a stat to each move. Elsewhere the .NET API is used.
 /// </summary>
 internal static partial class FlowFileSystem
 {
-    private const int WriteOnly = 0x1;      // O_WRONLY
+    private const int ReadOnly = 0x0;           // O_RDONLY
+    private const int WriteOnly = 0x1;          // O_WRONLY
     private const int Create = 0x40;            // O_CREAT
     private const int Truncate = 0x200;         // O_TRUNC
     private const int CloseOnExec = 0x80000;    // O_CLOEXEC
@@ -24,22 +28,56 @@ internal static partial class FlowFileSystem
     public static readonly bool Native = OperatingSystem.IsLinux() &&
         RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
-    /// <summary>Opens a file for writing: created (emptied if it exists) or, to append, as it is.</summary>
-    public static OpenFile Open(string path, bool create)
+    /// <summary>Opens an output folder, whose files are then opened and renamed by their names in it (no path walked).</summary>
+    public static FlowFolder OpenFolder(string path)
     {
         if (!Native)
         {
-            return new OpenFile(-1, File.OpenHandle(path, create ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read));
+            return new FlowFolder(path, -1);
         }
 
         int fd;
         do
         {
-            fd = open(path, WriteOnly | CloseOnExec | (create ? Create | Truncate : 0), 0x1A4 /* 0644 */);
+            fd = open(path, ReadOnly | CloseOnExec, 0);
         }
         while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
 
-        return fd >= 0 ? new OpenFile(fd, null) : throw Error("cannot open", path);
+        return fd >= 0 ? new FlowFolder(path, fd) : throw Error("cannot open the folder", path);
+    }
+
+    /// <summary>Closes a folder <see cref="OpenFolder"/> opened.</summary>
+    public static void CloseFolder(FlowFolder folder)
+    {
+        if (folder.Descriptor >= 0)
+        {
+            // Nothing was written through it: a failure to close it loses nothing.
+            _ = close(folder.Descriptor);
+        }
+    }
+
+    /// <summary>Opens a flow's file (its temporary name, in its folder) for writing: created (emptied if it exists) or, to append, as it is.</summary>
+    public static unsafe OpenFile Open(FlowFolder folder, FlowFile file, bool create)
+    {
+        if (!Native)
+        {
+            return new OpenFile(-1, File.OpenHandle(file.PartialPath, create ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read));
+        }
+
+        var length = NameLength(file, partial: true);
+        var name = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encode(file, partial: true, name);
+        int fd;
+        fixed (byte* p = name)
+        {
+            do
+            {
+                fd = openat(folder.Descriptor, p, WriteOnly | CloseOnExec | (create ? Create | Truncate : 0), 0x1A4 /* 0644 */);
+            }
+            while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+        }
+
+        return fd >= 0 ? new OpenFile(fd, null) : throw Error("cannot open", file.PartialPath);
     }
 
     /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/>.</summary>
@@ -146,17 +184,42 @@ internal static partial class FlowFileSystem
         }
     }
 
-    /// <summary>Renames a file, replacing any file of the new name.</summary>
-    public static void Move(string from, string to)
+    /// <summary>Gives a flow's file its final name, replacing any file of that name.</summary>
+    public static unsafe void Complete(FlowFolder folder, FlowFile file)
     {
         if (!Native)
         {
-            File.Move(from, to, overwrite: true);
+            File.Move(file.PartialPath, file.FinalPath, overwrite: true);
+            return;
         }
-        else if (rename(from, to) != 0)
+
+        var partialLength = NameLength(file, partial: true);
+        var length = partialLength + NameLength(file, partial: false);
+        var names = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encode(file, partial: true, names);
+        Encode(file, partial: false, names[partialLength..]);
+        fixed (byte* p = names)
         {
-            throw Error("cannot rename to " + to, from);
+            if (renameat(folder.Descriptor, p, folder.Descriptor, p + partialLength) != 0)
+            {
+                throw Error("cannot rename to " + file.FinalPath, file.PartialPath);
+            }
         }
+    }
+
+    // A file's name in its folder as the system calls take it: UTF-8, the temporary suffix when partial, a NUL after.
+    private static int NameLength(FlowFile file, bool partial) =>
+        Encoding.UTF8.GetByteCount(file.Name) + (partial ? FlowFile.PartialSuffix.Length : 0) + 1;
+
+    private static void Encode(FlowFile file, bool partial, Span<byte> into)
+    {
+        var n = Encoding.UTF8.GetBytes(file.Name, into);
+        if (partial)
+        {
+            n += Encoding.ASCII.GetBytes(FlowFile.PartialSuffix, into[n..]);
+        }
+
+        into[n] = 0;
     }
 
     private static IOException Error(string what, string path)
@@ -177,8 +240,37 @@ internal static partial class FlowFileSystem
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int rename(string from, string to);
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static unsafe partial int openat(int folder, byte* name, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true)]
+    private static unsafe partial int renameat(int fromFolder, byte* from, int toFolder, byte* to);
+}
+
+/// <summary>An output folder a writer thread has open: its descriptor (-1 without the system calls) and the subfolders it made in it.</summary>
+internal sealed class FlowFolder
+{
+    private readonly HashSet<string> _made = new(StringComparer.Ordinal);
+
+    /// <param name="path">The folder.</param>
+    /// <param name="descriptor">Its descriptor, or -1.</param>
+    public FlowFolder(string path, int descriptor)
+    {
+        Path = path;
+        Descriptor = descriptor;
+    }
+
+    /// <summary>The folder's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Its descriptor, or -1 when the system calls are not used.</summary>
+    public int Descriptor { get; }
+
+    /// <summary>Whether this writer made (or found) the subfolder.</summary>
+    public bool Made(ReadOnlySpan<char> subfolder) => _made.GetAlternateLookup<ReadOnlySpan<char>>().Contains(subfolder);
+
+    /// <summary>Notes a subfolder made.</summary>
+    public void AddMade(string subfolder) => _made.Add(subfolder);
 }
 
 /// <summary>struct iovec: an address and a length.</summary>

@@ -382,7 +382,7 @@ internal sealed class FlowFiles : IDisposable
         }
 
         var referenced = file.Referenced;
-        var operation = new Operation(file, file.Buffer, file.Buffered + referenced, file.Length, null, file.Pieces, file.PieceCount);
+        var operation = new Operation(file, file.Buffer, file.Buffered + referenced, file.Length, Pieces: file.Pieces, PieceCount: file.PieceCount);
         file.Buffer = null;
         file.Pieces = null;
         file.PieceCount = 0;
@@ -414,11 +414,11 @@ internal sealed class FlowFiles : IDisposable
         }
     }
 
-    /// <summary>Ends the flow: everything buffered is written, the file closed and given its final name (a path).</summary>
-    public void Complete(FlowFile file, string finalPath)
+    /// <summary>Ends the flow: everything buffered is written, the file closed and given its final name (<see cref="FlowFile.FinalPath"/>).</summary>
+    public void Complete(FlowFile file)
     {
         Flush(file);
-        Send(new Operation(file, null, 0, file.Length, finalPath));
+        Send(new Operation(file, null, 0, file.Length, Completes: true));
     }
 
     /// <summary>Writes everything, waits for the writer and closes every file; temporary names stay on files not completed.</summary>
@@ -546,7 +546,8 @@ internal sealed class FlowFiles : IDisposable
     {
         private readonly FlowFiles _owner;
         private readonly LinkedList<FlowFile> _open = new();
-        private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+        // The output folders of its files (one, as a rule), each opened once.
+        private readonly List<FlowFolder> _folders = [];
 
         public Writer(FlowFiles owner)
         {
@@ -618,6 +619,11 @@ internal sealed class FlowFiles : IDisposable
                         Interlocked.CompareExchange(ref _owner._failure, e, null);
                     }
                 }
+
+                foreach (var folder in _folders)
+                {
+                    FlowFileSystem.CloseFolder(folder);
+                }
             }
         }
 
@@ -646,12 +652,12 @@ internal sealed class FlowFiles : IDisposable
                 }
             }
 
-            if (operation.FinalPath is { } final)
+            if (operation.Completes)
             {
                 CloseHandle(file);
                 if (operation.Offset > 0)
                 {
-                    FlowFileSystem.Move(file.PartialPath, final);
+                    FlowFileSystem.Complete(FolderOf(file), file);
                 }
             }
         }
@@ -675,17 +681,36 @@ internal sealed class FlowFiles : IDisposable
                 CloseHandle(_open.Last!.Value);
             }
 
-            var path = file.PartialPath;
-            if (create && Path.GetDirectoryName(path) is { Length: > 0 } folder && _folders.Add(folder))
+            var folder = FolderOf(file);
+            if (create && file.Name.LastIndexOf('/') is > 0 and var slash && !folder.Made(file.Name.AsSpan(0, slash)))
             {
-                Directory.CreateDirectory(folder);
+                // The category's folder, made by the first file in it.
+                Directory.CreateDirectory(Path.Join(file.Folder, file.Name.AsSpan(0, slash)));
+                folder.AddMade(file.Name[..slash]);
             }
 
             // Reopened files are written at the length written so far: they continue where they stopped.
-            var handle = FlowFileSystem.Open(path, create);
+            var handle = FlowFileSystem.Open(folder, file, create);
             file.Handle = handle;
             file.HandleNode = _open.AddFirst(file);
             return handle;
+        }
+
+        /// <summary>The file's output folder, opened by the first file in it.</summary>
+        private FlowFolder FolderOf(FlowFile file)
+        {
+            foreach (var folder in _folders)
+            {
+                if (ReferenceEquals(folder.Path, file.Folder) || folder.Path == file.Folder)
+                {
+                    return folder;
+                }
+            }
+
+            Directory.CreateDirectory(file.Folder);
+            var opened = FlowFileSystem.OpenFolder(file.Folder);
+            _folders.Add(opened);
+            return opened;
         }
 
         private void CloseHandle(FlowFile file)
@@ -705,7 +730,7 @@ internal sealed class FlowFiles : IDisposable
     /// the next bytes of the buffer, or bytes of the mapping) — or a file to complete (no bytes), in the order the
     /// splitter asked.
     /// </summary>
-    private readonly record struct Operation(FlowFile File, byte[]? Buffer, int Count, long Offset, string? FinalPath, Piece[]? Pieces = null, int PieceCount = 0);
+    private readonly record struct Operation(FlowFile File, byte[]? Buffer, int Count, long Offset, bool Completes = false, Piece[]? Pieces = null, int PieceCount = 0);
 }
 
 /// <summary>One flow's file: its temporary path, its buffer (splitter's thread) and its open handle (writer thread).</summary>
@@ -726,7 +751,13 @@ internal sealed class FlowFile
         _name = name;
     }
 
-    /// <summary>The file's path while the flow lasts, made when the file is opened or renamed, not kept.</summary>
+    /// <summary>The output folder the file's <see cref="Name"/> is relative to.</summary>
+    public string Folder => _folder;
+
+    /// <summary>The file's final name, relative to <see cref="Folder"/> (<c>tcp_syn/…</c>).</summary>
+    public string Name => _name;
+
+    /// <summary>The file's path while the flow lasts, made when asked, not kept (the writers open and rename it by its name in the folder).</summary>
     public string PartialPath => Path.Join(_folder, _name + PartialSuffix);
 
     /// <summary>The file's final path.</summary>

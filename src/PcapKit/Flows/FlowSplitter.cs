@@ -586,7 +586,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return;
             }
 
-            _files.Complete(flow.File, flow.File.FinalPath);
+            _files.Complete(flow.File);
             Finished.Add(new EndedFlow<FlowRecord>(
                 new CloseOrder(frame, flow.FirstFrame),
                 new FlowRecord(flow.Name, flow.Category, flow.First, flow.FirstTime, flow.Last, flow.Packets, flow.Bytes, reason)));

@@ -280,7 +280,7 @@ public sealed class TcpTrace : IShardedFlowConsumer, IDisposable
                 _files.Append(flow.File!, _fragments.Footer, default);
             }
 
-            _files.Complete(flow.File!, flow.File!.FinalPath);
+            _files.Complete(flow.File!);
             Finished.Add(new EndedFlow<TcpTraceFlow>(
                 new CloseOrder(frame, flow.FirstFrame),
                 new TcpTraceFlow(flow.Name, flow.Label, flow.First, flow.FirstTime, flow.Last, flow.Frames, reason, flow.Dropped)));
