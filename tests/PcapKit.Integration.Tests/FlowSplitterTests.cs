@@ -502,6 +502,54 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void AnExtractionWithTheSplitter_MapsAheadWithoutReadingIntoTheCache_UnlessTheCallerSetsTheReader()
+    {
+        // The splitter's writers copy the records from the mapping on the cores a read into the cache would take: with
+        // no reader options of the caller's, the extractor's reader only maps ahead (CaptureReaderOptions.ReadAheadIntoCache).
+        Skip.IfNot(OperatingSystem.IsLinux(), "the read-ahead thread is Linux's (madvise)");
+        var capture = Path.Combine(_folder, "ahead.pcap");
+        var udp = new byte[1408];
+        udp[0] = 0x03; // 1000 → 53
+        udp[1] = 0xe8;
+        udp[3] = 53;
+        udp[4] = 1408 >> 8;
+        udp[5] = 1408 & 0xff;
+        var frame = Ethernet(Ipv4(17, 1, 2, udp, network: 192));
+        using (var writer = PcapWriter.Create(capture, LinkTypes.Ethernet))
+        {
+            // ~21 MiB: large enough for a read-ahead thread.
+            for (var i = 0; i < 15_000; i++)
+            {
+                writer.Write(new CaptureTimestamp(1_700_000_000_000_000UL + (ulong)i, TimestampResolution.Microseconds), frame, (uint)frame.Length);
+            }
+        }
+
+        var folder = Path.Combine(_folder, "ahead");
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true }))
+        {
+            using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+            {
+                Assert.True(extractor.Reader.ReadsAhead);
+                Assert.False(extractor.Reader.ReadsAheadIntoCache);
+                extractor.Run();
+            }
+
+            Assert.Equal(15_000, splitter.Finish().PacketsWritten);
+        }
+
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder + "-set", Udp = true }))
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter], ReaderOptions = new CaptureReaderOptions() }))
+        {
+            Assert.True(extractor.Reader.ReadsAheadIntoCache);
+        }
+
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true }))
+        {
+            Assert.True(extractor.Reader.ReadsAheadIntoCache);
+        }
+    }
+
     // Four TCP connections of 10.0.0.1 to 10.0.0.2:80: two sending in turn, then one alone, then one answering each
     // segment with a bare ACK; segments of 1–1,460 bytes.
     private static void WriteBulkTransfers(string path, string format)

@@ -26,14 +26,19 @@ public sealed class MappedReadAheadTests : IDisposable
         using var ahead = CaptureReader.Open(path, new CaptureReaderOptions { ReadAhead = true });
         using var plain = CaptureReader.Open(path, new CaptureReaderOptions { ReadAhead = false });
         using var stream = CaptureReader.Open(path, new CaptureReaderOptions { UseMemoryMap = false });
+        using var mapsOnly = CaptureReader.Open(path, new CaptureReaderOptions { ReadAheadIntoCache = false });
         Assert.True(ahead.ReadsAhead);
+        Assert.True(ahead.ReadsAheadIntoCache);
         Assert.False(plain.ReadsAhead);
         Assert.False(stream.ReadsAhead);
+        Assert.True(mapsOnly.ReadsAhead);
+        Assert.False(mapsOnly.ReadsAheadIntoCache);
 
         var (count, hash) = Digest(ahead);
         Assert.Equal(40_000, count);
         Assert.Equal((count, hash), Digest(plain));
         Assert.Equal((count, hash), Digest(stream));
+        Assert.Equal((count, hash), Digest(mapsOnly));
     }
 
     [SkippableFact]

@@ -91,6 +91,9 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Whether a helper thread reads the mapped file ahead (<see cref="CaptureReaderOptions.ReadAhead"/>).</summary>
     internal bool ReadsAhead => _source is MappedByteSource { ReadsAhead: true };
 
+    /// <summary>Whether that helper also reads the pages into the cache (<see cref="CaptureReaderOptions.ReadAheadIntoCache"/>).</summary>
+    internal bool ReadsAheadIntoCache => _source is MappedByteSource { ReadsAheadIntoCache: true };
+
     /// <summary>A lease on the mapped file, whose records' bytes then stay valid until it is released; null when the file is read through a stream.</summary>
     internal MappedInput? LeaseMapping() => _source is MappedByteSource mapped ? mapped.Lease() : null;
 
@@ -112,7 +115,7 @@ public sealed partial class CaptureReader : IDisposable
             return Open(Console.OpenStandardInput(), "(standard input)", options);
         }
 
-        if (options.UseMemoryMap && MappedByteSource.TryOpen(path, options.ReadAhead) is { } mapped)
+        if (options.UseMemoryMap && MappedByteSource.TryOpen(path, options.ReadAhead, options.ReadAheadIntoCache) is { } mapped)
         {
             return new CaptureReader(mapped, path, options);
         }

@@ -28,4 +28,13 @@ public sealed record CaptureReaderOptions
     /// bytes); turn it off when every core is busy with other work.
     /// </summary>
     public bool ReadAhead { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="ReadAhead"/>: whether the helper also reads the mapped pages' bytes into the cache, each cache line
+    /// once (the default), or only maps them. Reading them keeps the reading thread off memory stalls while another core
+    /// is idle; a program whose other threads keep the cores busy loses more to that read than the reader gains — an
+    /// <see cref="Extraction.Extractor"/> with a <see cref="Flows.FlowSplitter"/> (whose writer threads copy the
+    /// records into the flow files) and no reader options of the caller's only maps.
+    /// </summary>
+    public bool ReadAheadIntoCache { get; init; } = true;
 }

@@ -34,12 +34,15 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     // The read-ahead thread, woken each time the reader enters a further window; null when not used.
     private readonly Thread? _helper;
     private bool _disposed;
+    // Whether the helper reads the lines of the pages it maps (CaptureReaderOptions.ReadAheadIntoCache).
+    private readonly bool _intoCache;
     private readonly AutoResetEvent? _moved;
     private long _nextWindow = Window;
     private volatile bool _stopping;
 
-    private MappedByteSource(MemoryMappedFile file, MemoryMappedViewAccessor view, long length, bool readAhead)
+    private MappedByteSource(MemoryMappedFile file, MemoryMappedViewAccessor view, long length, bool readAhead, bool intoCache)
     {
+        _intoCache = intoCache;
         _file = file;
         _view = view;
         _length = length;
@@ -57,7 +60,8 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     /// <summary>Maps <paramref name="path"/>, or returns null for an empty or unmappable file (the caller then streams it).</summary>
     /// <param name="path">The file.</param>
     /// <param name="readAhead">Whether a helper thread maps and reads the file ahead of the reader (<see cref="CaptureReaderOptions.ReadAhead"/>).</param>
-    public static MappedByteSource? TryOpen(string path, bool readAhead)
+    /// <param name="intoCache">Whether the helper reads the pages it maps into the cache (<see cref="CaptureReaderOptions.ReadAheadIntoCache"/>).</param>
+    public static MappedByteSource? TryOpen(string path, bool readAhead, bool intoCache)
     {
         var length = new FileInfo(path).Length;
         if (length == 0)
@@ -69,7 +73,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
         try
         {
             var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            return new MappedByteSource(file, view, length, readAhead);
+            return new MappedByteSource(file, view, length, readAhead, intoCache);
         }
         catch
         {
@@ -80,6 +84,9 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     /// <summary>Whether a helper thread was started to read ahead (for tests; it stops early when the kernel refuses).</summary>
     internal bool ReadsAhead => _helper is not null;
+
+    /// <summary>Whether the helper also reads the pages into the cache (for tests).</summary>
+    internal bool ReadsAheadIntoCache => _helper is not null && _intoCache;
 
     public override long Position => _position;
 
@@ -142,7 +149,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
             }
 
             // Each cache line read once, into the cache the cores share.
-            for (var line = done; line < done + length; line += 64)
+            for (var line = done; _intoCache && line < done + length; line += 64)
             {
                 sum += *line;
             }

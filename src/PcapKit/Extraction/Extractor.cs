@@ -71,9 +71,17 @@ public sealed partial class Extractor : IDisposable
             _registry = registry;
         }
 
+        var readerOptions = options.ReaderOptions;
+        if (readerOptions is null && Array.Exists(_consumers, static c => c is IMappedInputConsumer))
+        {
+            // Its writer threads copy the records from the mapping into its files, on the cores a read-ahead into the
+            // cache would take: the helper only maps.
+            readerOptions = CaptureReaderOptions.Default with { ReadAheadIntoCache = false };
+        }
+
         _reader = options.InputStream is { } stream
-            ? CaptureReader.Open(stream, options.InputPath ?? "(stream)", options.ReaderOptions, leaveOpen: true)
-            : CaptureReader.Open(options.InputPath ?? throw new ArgumentException("An input path or stream is needed.", nameof(options)), options.ReaderOptions);
+            ? CaptureReader.Open(stream, options.InputPath ?? "(stream)", readerOptions, leaveOpen: true)
+            : CaptureReader.Open(options.InputPath ?? throw new ArgumentException("An input path or stream is needed.", nameof(options)), readerOptions);
         try
         {
             if (!options.NoFile && options.Format != OutputFormat.None)
