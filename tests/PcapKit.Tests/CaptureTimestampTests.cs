@@ -7,8 +7,8 @@ namespace PcapKit.Tests;
 /// <summary>
 /// A timestamp in nanoseconds for comparing times (<see cref="CaptureTimestamp.SaturatedNanoseconds"/>, read once per
 /// record by the pipelines): the same instant as its seconds and nanoseconds, in every resolution a capture may declare,
-/// saturated for a corrupt one; and in units of its own resolution (<see cref="CaptureTimestamp.ToUnits"/>, per record
-/// written to a flow file).
+/// saturated for a corrupt one; in units of its own resolution (<see cref="CaptureTimestamp.ToUnits"/>); split into
+/// seconds and a fraction (<see cref="CaptureTimestamp.Split"/>, per record written to a flow file).
 /// </summary>
 public sealed class CaptureTimestampTests
 {
@@ -27,7 +27,8 @@ public sealed class CaptureTimestampTests
         };
         var random = new Random((name.Length * 7919) + name[0] + name[^1]); // a fixed seed per resolution
         var perSecond = resolution.UnitsPerSecond;
-        ulong[] edges = [0, 1, perSecond - 1, perSecond, perSecond + 1, 1_733_000_000UL * perSecond, ulong.MaxValue, ulong.MaxValue - perSecond, 9_000_000_000UL * perSecond, 9_000_000_001UL * perSecond];
+        // With pcap's last second (2^32 - 1) and the one after it.
+        ulong[] edges = unchecked([0, 1, perSecond - 1, perSecond, perSecond + 1, 1_733_000_000UL * perSecond, ulong.MaxValue, ulong.MaxValue - perSecond, 9_000_000_000UL * perSecond, 9_000_000_001UL * perSecond, (4_294_967_295UL * perSecond) + perSecond - 1, 4_294_967_296UL * perSecond]);
         for (var i = 0; i < 20_000; i++)
         {
             var units = i < edges.Length ? edges[i] : (ulong)random.NextInt64() * (ulong)random.Next(1, 4);
@@ -47,10 +48,17 @@ public sealed class CaptureTimestampTests
                 Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
 
                 // In microseconds, computed here too.
-                Assert.Equal(unchecked(((ulong)t.Seconds * 1_000_000UL) + (ulong)((UInt128)t.FractionUnits * 1_000_000UL / perSecond)), t.ToUnits(TimestampResolution.Microseconds));
+                var microseconds = (ulong)((UInt128)t.FractionUnits * 1_000_000UL / perSecond);
+                Assert.Equal(unchecked(((ulong)t.Seconds * 1_000_000UL) + microseconds), t.ToUnits(TimestampResolution.Microseconds));
 
-                // In its own resolution: its seconds and fraction as units again (the stored count when there is no offset).
-                Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
+                // The seconds and the fraction as a flow file's record header takes them (one division).
+                Assert.Equal((t.Seconds, microseconds), t.Split(1_000_000UL));
+                Assert.Equal((t.Seconds, (ulong)nanoseconds), t.Split(1_000_000_000UL));
+                Assert.Equal((t.Seconds, t.FractionUnits), t.Split(perSecond));
+
+                // Whether pcap's 32-bit seconds hold it, from the seconds or from the saturated nanoseconds.
+                Assert.Equal(t.Seconds is >= 0 and <= uint.MaxValue, Flows.FlowCaptureFormat.FitsPcap(t.SaturatedNanoseconds));
+                Assert.Equal(t.Seconds is >= 0 and <= uint.MaxValue, Flows.FlowCaptureFormat.FitsPcap(t));
             }
         }
     }

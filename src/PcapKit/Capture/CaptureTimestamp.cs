@@ -92,6 +92,19 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
         }
     }
 
+    /// <summary>
+    /// The seconds since the epoch and the fraction past them in units of 1/<paramref name="unitsPerSecond"/> s, rounded
+    /// down, from one division (the flow files write a record header from them per record).
+    /// </summary>
+    /// <param name="unitsPerSecond">The fraction's units per second.</param>
+    /// <returns><see cref="Seconds"/>, and the fraction.</returns>
+    internal (long Seconds, ulong Fraction) Split(ulong unitsPerSecond)
+    {
+        var perSecond = PerSecond;
+        var whole = Units / perSecond;
+        return ((long)whole + OffsetSeconds, Scale(Units - (whole * perSecond), perSecond, unitsPerSecond));
+    }
+
     /// <summary>The timestamp as a <see cref="DateTimeOffset"/> (UTC, 100 ns precision).</summary>
     /// <returns>The time.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The time is before year 1 or after 9999 (a corrupt or odd timestamp); see <see cref="TryToDateTimeOffset"/>.</exception>

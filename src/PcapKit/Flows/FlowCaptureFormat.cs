@@ -22,6 +22,9 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
     /// <summary>Whether pcap's 32-bit seconds hold the time.</summary>
     public static bool FitsPcap(CaptureTimestamp timestamp) => timestamp.Seconds is >= 0 and <= uint.MaxValue;
 
+    /// <summary>Whether pcap's 32-bit seconds hold the time, given as <see cref="CaptureTimestamp.SaturatedNanoseconds"/> (no division).</summary>
+    public static bool FitsPcap(long saturatedNanoseconds) => saturatedNanoseconds is >= 0 and < (uint.MaxValue + 1L) * 1_000_000_000L;
+
     /// <summary>The file header: pcap's, or a pcapng Section Header Block and one Interface Description Block.</summary>
     public void WriteHeader(FlowFiles files, FlowFile file)
     {
@@ -65,10 +68,9 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
         if (!PcapNg)
         {
             Span<byte> header = stackalloc byte[16];
-            var resolution = Nanoseconds ? TimestampResolution.Nanoseconds : TimestampResolution.Microseconds;
-            var units = timestamp.ToUnits(resolution);
-            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(units / resolution.UnitsPerSecond));
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(units % resolution.UnitsPerSecond));
+            var (seconds, fraction) = timestamp.Split(Nanoseconds ? 1_000_000_000UL : 1_000_000UL);
+            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)seconds);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)fraction);
             BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
             files.Append(file, header, data);
@@ -78,7 +80,8 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
         var padded = (data.Length + 3) & ~3;
         var total = 32 + padded;
         Span<byte> head = stackalloc byte[28];
-        var nanoseconds = timestamp.ToUnits(TimestampResolution.Nanoseconds);
+        var (whole, nanosecond) = timestamp.Split(1_000_000_000UL);
+        var nanoseconds = ((ulong)whole * 1_000_000_000UL) + nanosecond;
         BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);

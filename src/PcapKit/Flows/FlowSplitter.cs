@@ -536,7 +536,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         private void WriteRaw(Flow flow, CaptureTimestamp timestamp, long nanoseconds, ReadOnlySpan<byte> data, uint originalLength)
         {
-            if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(timestamp))
+            if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(nanoseconds))
             {
                 // pcap's record header has 32-bit seconds: writing this time there would change it.
                 Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
