@@ -205,6 +205,35 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(first, FileOf(records[33]));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FlowsOfOneNameInOneSecond_AreNumberedBeforeTheExtension(bool pcapng)
+    {
+        // ICMP, GRE and protocol 99 between the same hosts in one second: pkt2flow's name is the same for the three
+        // (ports 0), so the second and the third get "-2" and "-3".
+        var capture = Path.Combine(_folder, $"same-name-{pcapng}.pcap");
+        WriteFramesAt(capture, [0, 0.1, 0.2, 0.3], [Ipv4(1, 1, 2, new byte[8], network: 192), Ipv4(47, 1, 2, new byte[4], network: 192), Ipv4(99, 1, 2, new byte[4], network: 192), Ipv4(47, 2, 1, new byte[4], network: 192)]);
+        var folder = Path.Combine(_folder, $"same-name-{pcapng}");
+        FlowSplitResult result;
+        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Others = true, PcapNg = pcapng }))
+        {
+            using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+            {
+                extractor.Run();
+            }
+
+            result = splitter.Finish();
+        }
+
+        var extension = pcapng ? ".pcapng" : ".pcap";
+        Assert.Equal(
+            [$"others/192.0.0.1_0_192.0.0.2_0_1700000000{extension}", $"others/192.0.0.1_0_192.0.0.2_0_1700000000-2{extension}", $"others/192.0.0.1_0_192.0.0.2_0_1700000000-3{extension}"],
+            result.Flows.OrderBy(f => f.First.Protocol).Select(f => f.File));
+        Assert.Equal([1L, 2L, 1L], result.Flows.OrderBy(f => f.First.Protocol).Select(f => f.Packets));
+        Assert.All(result.Flows, f => Assert.True(File.Exists(Path.Combine(folder, f.File)), f.File));
+    }
+
     [SkippableFact]
     public void ACancelledRun_LeavesOnlyPartialFiles_AndNoIndex()
     {

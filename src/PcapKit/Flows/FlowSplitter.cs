@@ -422,6 +422,14 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
         private Flow? Find(in CaptureRecord record, long now, in FlowPacket packet)
         {
+            if (!packet.IsFragment && packet.Tuple.Protocol != 6 && !(packet.Tuple.Protocol == 17 ? _options.Udp : _options.Others))
+            {
+                // A protocol the flags leave out: skipped by its protocol alone, with no flow looked for (a skipped flow of
+                // the pair, kept for its fragments, would skip it for the same reason).
+                Skip(SkipReason(Category(packet)));
+                return null;
+            }
+
             var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
             if (_flows.TryGetValue(key, out var flow))
             {
@@ -494,20 +502,50 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         private string UniqueName(string category, in FiveTuple first, long seconds, bool tagged, bool pcapng)
         {
-            // pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
-            var name = string.Create(CultureInfo.InvariantCulture,
-                $"{category}/{first.FormatAddress(first.Source)}_{first.SourcePort}_{first.FormatAddress(first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}");
+            // Formatted on the stack, the name's string made once it is known to be free (at most 9 + 2 × (1 + 39 + 1 + 5)
+            // + 1 + 20 + 5 + 11 + 7 characters). pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
+            Span<char> text = stackalloc char[256];
+            _ = text.TryWrite(CultureInfo.InvariantCulture,
+                $"{category}/{new TupleAddress(first, first.Source)}_{first.SourcePort}_{new TupleAddress(first, first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}",
+                out var stem);
             var extension = pcapng ? ".pcapng" : ".pcap";
-            var unique = name + extension;
-            for (var n = 2; !_names.Add(unique); n++)
+            var names = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+            int length;
+            for (var n = 1; ; n++)
             {
-                // Another flow (another protocol between the same hosts, or a new flow in the same second) has the
-                // name; it has the same address pair, so it is this part's.
-                unique = name + "-" + n.ToString(CultureInfo.InvariantCulture) + extension;
+                // Another flow (another protocol between the same hosts, or a new flow in the same second) may have the
+                // name; it has the same address pair, so it is this part's: "-2", "-3"… before the extension.
+                length = stem;
+                if (n > 1)
+                {
+                    text[length++] = '-';
+                    _ = n.TryFormat(text[length..], out var digits, default, CultureInfo.InvariantCulture);
+                    length += digits;
+                }
+
+                extension.CopyTo(text[length..]);
+                length += extension.Length;
+                if (!names.Contains(text[..length]))
+                {
+                    break;
+                }
             }
 
             // The set and the flow share the string.
+            var unique = new string(text[..length]);
+            _names.Add(unique);
             return unique;
+        }
+
+        /// <summary>An address of a tuple's family, formatted in place in an interpolation (<see cref="FiveTuple.TryFormatAddress"/>).</summary>
+        private readonly struct TupleAddress(FiveTuple tuple, Ipv6Address address) : ISpanFormattable
+        {
+            public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+                tuple.TryFormatAddress(address, destination, out charsWritten);
+
+            public string ToString(string? format, IFormatProvider? formatProvider) => tuple.FormatAddress(address);
+
+            public override string ToString() => tuple.FormatAddress(address);
         }
 
         private void Write(Flow flow, in CaptureRecord record, long now, in FlowPacket packet)
