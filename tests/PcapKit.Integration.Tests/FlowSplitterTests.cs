@@ -393,6 +393,60 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         // failure leaves none that looks complete.
         Assert.False(File.Exists(Path.Combine(folder, "flows.csv")), "a failed split leaves no index");
         Assert.False(File.Exists(Path.Combine(folder, "skipped.csv")), "a failed split leaves no skipped counts");
+        Assert.True(File.Exists(Path.Combine(folder, "flows.csv.partial")), "the index written meanwhile keeps its temporary name");
+    }
+
+    [Fact]
+    public void AnIndexThatCannotBeWritten_FailsTheSplit_AfterTheFilesAreComplete_AndFailsAgainWhenAskedAgain()
+    {
+        // The index's folder does not exist: writing it fails; the writers still finish the flows' files (their final
+        // names), and a second Finish throws again instead of returning the flows as if all were written.
+        var capture = Path.Combine(_folder, "index.pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000), Udp(2000, 53));
+        var folder = Path.Combine(_folder, "no-index");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, IndexFileName = Path.Combine("missing", "flows.csv") });
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true }))
+        {
+            foreach (var frame in extractor)
+            {
+                splitter.Consume(frame);
+            }
+        }
+
+        Assert.ThrowsAny<IOException>(() => splitter.Finish());
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "udp")).Length);
+        Assert.DoesNotContain(Directory.GetFiles(folder, "*" + FlowFile.PartialSuffix, SearchOption.AllDirectories), f => !f.EndsWith("skipped.csv.partial", StringComparison.Ordinal));
+        Assert.ThrowsAny<IOException>(() => splitter.Finish());
+    }
+
+    [Fact]
+    public void UnwantedProtocols_AreSkippedByProtocol_FragmentsToo_WithTheirReasons()
+    {
+        // Without -u and -x: a UDP datagram in two fragments, a whole UDP datagram of the same pair and a GRE packet
+        // are skipped, each counted under its protocol's reason; the TCP flow is written.
+        var first = Ipv4(17, 1, 2, Udp(1000, 53)[20..], network: 192);
+        first[4] = 0x12; // identification 0x1234, more fragments
+        first[5] = 0x34;
+        first[6] = 0x20;
+        var later = Ipv4(17, 1, 2, new byte[8], network: 192);
+        later[4] = 0x12;
+        later[5] = 0x34;
+        later[7] = 1; // offset 8
+        var capture = Path.Combine(_folder, "unwanted.pcap");
+        var syn = new byte[20];
+        syn[0] = 0x03; // 1000 → 80, data offset 5, SYN
+        syn[1] = 0xe8;
+        syn[3] = 80;
+        syn[12] = 0x50;
+        syn[13] = 0x02;
+        WriteFrames(capture, first, Udp(1000, 53), later, Ipv4(47, 1, 2, new byte[4], network: 192), Ipv4(6, 1, 2, syn, network: 192));
+        var folder = Path.Combine(_folder, "unwanted");
+        var result = Split(capture, udp: false, noSyn: false, others: false, folder, corpus: false);
+        var flow = Assert.Single(result.Flows);
+        Assert.StartsWith("tcp_syn/", flow.File, StringComparison.Ordinal);
+        Assert.Equal(3L, result.Skipped["udp (-u writes them)"]);
+        Assert.Equal(1L, result.Skipped["others (-x writes them)"]);
+        Assert.Equal(2, result.Skipped.Count);
     }
 
     [Fact]

@@ -76,6 +76,7 @@ public sealed class MappedReadAheadTests : IDisposable
         Skip.IfNot(OperatingSystem.IsLinux(), "the process's mappings are read from /proc/self/maps");
         var path = Write($"twice-{records}.pcap", records, seed: 5);
         var reader = CaptureReader.Open(path);
+        Assert.Equal(records > 1_000, reader.ReadsAhead); // with a helper thread and without
         Assert.True(reader.TryReadNext(out _));
         var lease = reader.LeaseMapping()!;
         reader.Dispose();

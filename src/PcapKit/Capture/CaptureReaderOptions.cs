@@ -23,7 +23,7 @@ public sealed record CaptureReaderOptions
 
     /// <summary>
     /// With a mapped file of at least 16 MiB on Linux (the default): a helper thread maps the file's pages and reads them
-    /// into the cache a few MiB ahead of the reader, on another core, while the reader's thread dissects — the reading
+    /// into the cache (<see cref="ReadAheadIntoCache"/>) a few MiB ahead of the reader, on another core, while the reader's thread dissects — the reading
     /// thread then neither waits on page faults nor on memory. It costs that thread's time (about a copy of the file's
     /// bytes); turn it off when every core is busy with other work.
     /// </summary>

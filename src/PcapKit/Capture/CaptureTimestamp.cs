@@ -74,10 +74,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
         get
         {
             // Seconds and the fraction from one division (the pipelines read this once per record).
-            var perSecond = PerSecond;
-            var whole = Units / perSecond;
-            var fraction = Units - (whole * perSecond);
-            var seconds = (long)whole + OffsetSeconds;
+            var (seconds, nanoseconds) = Split(1_000_000_000UL);
             if (seconds > 9_000_000_000L)
             {
                 return long.MaxValue / 2;
@@ -88,7 +85,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
                 return long.MinValue / 2;
             }
 
-            return (seconds * 1_000_000_000L) + (long)Scale(fraction, perSecond, 1_000_000_000UL);
+            return (seconds * 1_000_000_000L) + (long)nanoseconds;
         }
     }
 

@@ -12,8 +12,9 @@ namespace PcapKit.Capture;
 /// Reading a mapped file costs more in mapping its pages (a page fault every few records: dear under virtualisation)
 /// and in fetching each record's header from memory than in the reading itself. So the reader prefetches the next
 /// record's header into the cache as it takes a record, and, on Linux with <see cref="CaptureReaderOptions.ReadAhead"/>,
-/// a helper thread maps the pages a few windows ahead of the reader (<c>madvise(MADV_POPULATE_READ)</c>) and reads
-/// them into the shared cache — on another core, while the reader's thread dissects.
+/// a helper thread maps the pages a few windows ahead of the reader (<c>madvise(MADV_POPULATE_READ)</c>) and, with
+/// <see cref="CaptureReaderOptions.ReadAheadIntoCache"/>, reads them into the shared cache — on another core, while the
+/// reader's thread dissects.
 /// </remarks>
 internal sealed unsafe partial class MappedByteSource : ByteSource
 {
@@ -33,7 +34,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     // The read-ahead thread, woken each time the reader enters a further window; null when not used.
     private readonly Thread? _helper;
-    private bool _disposed;
+    private int _disposed;
     // Whether the helper reads the lines of the pages it maps (CaptureReaderOptions.ReadAheadIntoCache).
     private readonly bool _intoCache;
     private readonly AutoResetEvent? _moved;
@@ -165,10 +166,9 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && !_disposed)
+        // Once, even from two threads: a second release of the pointer would take a reference that a lease on the mapping holds.
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // Once: a second release of the pointer would take a reference that a lease on the mapping holds.
-            _disposed = true;
             if (_helper is not null)
             {
                 // Stopped before the mapping goes: it must not touch pages of a range unmapped.

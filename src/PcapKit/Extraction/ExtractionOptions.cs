@@ -179,7 +179,11 @@ public sealed class ExtractionOptions
     /// </summary>
     public Action<Flows.CollectedFlow>? FlowEnded { get; init; }
 
-    /// <summary>Options for the capture reader.</summary>
+    /// <summary>
+    /// Options for the capture reader; null for the defaults — except that with a <see cref="Flows.FlowSplitter"/> among
+    /// the <see cref="Consumers"/> the read-ahead only maps the file (<see cref="CaptureReaderOptions.ReadAheadIntoCache"/>
+    /// false), its writer threads taking the cores. Options given are used as they are.
+    /// </summary>
     public CaptureReaderOptions? ReaderOptions { get; init; }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace PcapKit.Flows;
 /// </summary>
 internal static partial class FlowFileSystem
 {
-    private const int ReadOnly = 0x0;           // O_RDONLY
+    private const int PathOnly = 0x200000;      // O_PATH (x64 and arm64 alike): a folder named, not read
     private const int WriteOnly = 0x1;          // O_WRONLY
     private const int Create = 0x40;            // O_CREAT
     private const int Truncate = 0x200;         // O_TRUNC
@@ -28,7 +28,10 @@ internal static partial class FlowFileSystem
     public static readonly bool Native = OperatingSystem.IsLinux() &&
         RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
-    /// <summary>Opens an output folder, whose files are then opened and renamed by their names in it (no path walked).</summary>
+    /// <summary>
+    /// Opens an output folder, whose files are then opened and renamed by their names in it (no path walked): as a path
+    /// only, so a folder that may be written but not listed serves as before.
+    /// </summary>
     public static FlowFolder OpenFolder(string path)
     {
         if (!Native)
@@ -39,7 +42,7 @@ internal static partial class FlowFileSystem
         int fd;
         do
         {
-            fd = open(path, ReadOnly | CloseOnExec, 0);
+            fd = open(path, PathOnly | CloseOnExec, 0);
         }
         while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
 

@@ -59,7 +59,7 @@ internal sealed class FlowFiles : IDisposable
     private bool _failureThrown;
     private bool _stopped;
 
-    /// <param name="maxOpenFiles">The most files open at once (over all writer threads).</param>
+    /// <param name="maxOpenFiles">The most files open at once (over all writer threads; each also holds the output folder open).</param>
     /// <param name="flowBuffer">The largest buffer one flow gets (rounded up to a power of two, at least 1 KiB).</param>
     /// <param name="budget">The most bytes buffered over all flows, those on their way to disk included.</param>
     /// <param name="writers">
@@ -757,7 +757,7 @@ internal sealed class FlowFile
     /// <summary>The file's final name, relative to <see cref="Folder"/> (<c>tcp_syn/…</c>).</summary>
     public string Name => _name;
 
-    /// <summary>The file's path while the flow lasts, made when asked, not kept (the writers open and rename it by its name in the folder).</summary>
+    /// <summary>The file's path while the flow lasts, made when asked, not kept (with the system calls, the writers open and rename it by its name in the folder).</summary>
     public string PartialPath => Path.Join(_folder, _name + PartialSuffix);
 
     /// <summary>The file's final path.</summary>

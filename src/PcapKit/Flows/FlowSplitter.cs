@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -41,6 +42,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     private readonly List<Capture.MappedInput> _inputs = [];
     private FlowSplitResult? _result;
     private bool _completed;
+    private ExceptionDispatchInfo? _finishFailure;
 
     /// <summary>Creates a splitter writing into <see cref="FlowSplitterOptions.OutputDirectory"/>.</summary>
     /// <param name="options">The flags and limits.</param>
@@ -151,21 +153,40 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     /// <returns>The flows and the skipped packets by reason.</returns>
     public FlowSplitResult Finish()
     {
+        // A failed finish fails again, instead of returning the flows as if their files had been written.
+        _finishFailure?.Throw();
         if (!_completed)
         {
             _completed = true;
-            // Every flow ends, its file queued to be completed; the index is written while the writers complete them (at
-            // the end of a capture of short flows, they have thousands of files to rename), under a temporary name until
-            // they have: a run that fails then leaves no index that looks complete.
-            FlowParts.Every(Parts, static part => part.EndFlows());
-            _result = Merge();
-            var indexes = WriteIndex(_result);
-            FlowParts.Every(Parts, static part => part.Stop());
-            // Only once the writers are done (after a failure, Dispose lets them finish first).
-            ReleaseInputs();
-            foreach (var index in indexes)
+            try
             {
-                File.Move(index + FlowFile.PartialSuffix, index, overwrite: true);
+                // Every flow ends, its file queued to be completed; the index is written while the writers complete them
+                // (at the end of a capture of short flows, they have thousands of files to rename), under a temporary name
+                // until they have: a run that fails then leaves no index that looks complete.
+                FlowParts.Every(Parts, static part => part.EndFlows());
+                _result = Merge();
+                string[] indexes;
+                try
+                {
+                    indexes = WriteIndex(_result);
+                }
+                finally
+                {
+                    // The writers stop whether the index could be written or not; their failure, if any, is the one thrown.
+                    FlowParts.Every(Parts, static part => part.Stop());
+                }
+
+                // Only once the writers are done (after a failure, Dispose lets them finish first).
+                ReleaseInputs();
+                foreach (var index in indexes)
+                {
+                    File.Move(index + FlowFile.PartialSuffix, index, overwrite: true);
+                }
+            }
+            catch (Exception e)
+            {
+                _finishFailure = ExceptionDispatchInfo.Capture(e);
+                throw;
             }
         }
 
@@ -244,12 +265,17 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         }
 
         File.WriteAllText(skippedPath + FlowFile.PartialSuffix, skipped.ToString());
-        return [indexPath, skippedPath];
+        // The index last: once it has its name, the run is complete.
+        return [skippedPath, indexPath];
 
         static void WriteNumber<T>(StreamWriter writer, T value, Span<char> text)
             where T : ISpanFormattable
         {
-            _ = value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
+            if (!value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException("A number is longer than its buffer.");
+            }
+
             writer.Write(text[..n]);
         }
     }
@@ -466,7 +492,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             flow = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number);
             _flows[key] = flow;
 
-            flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(record.Timestamp);
+            flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(now);
             flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
             flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
             return flow;
@@ -505,9 +531,12 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             // Formatted on the stack, the name's string made once it is known to be free (at most 9 + 2 × (1 + 39 + 1 + 5)
             // + 1 + 20 + 5 + 11 + 7 characters). pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
             Span<char> text = stackalloc char[256];
-            _ = text.TryWrite(CultureInfo.InvariantCulture,
+            if (!text.TryWrite(CultureInfo.InvariantCulture,
                 $"{category}/{new TupleAddress(first, first.Source)}_{first.SourcePort}_{new TupleAddress(first, first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}",
-                out var stem);
+                out var stem))
+            {
+                throw new InvalidOperationException("A flow's name is longer than its buffer.");
+            }
             var extension = pcapng ? ".pcapng" : ".pcap";
             var names = _names.GetAlternateLookup<ReadOnlySpan<char>>();
             int length;
@@ -685,7 +714,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                             continue;
                         }
 
-                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp);
+                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp.SaturatedNanoseconds);
                         flow = new Flow(key, tuple, category, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
                         flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
                         _flows[key] = flow;
@@ -716,7 +745,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         /// <summary>Records in this mapped input are written from the mapping (the splitter holds the lease).</summary>
         public void Attach(Capture.MappedInput input) => _files.Attach(input);
 
-        /// <summary>Buffered records are written and every file is closed, keeping the names it has.</summary>
+        /// <summary>Buffered records and the files' completions asked for are done, and every file is closed: the others keep their temporary names.</summary>
         public void Stop() => _files.Stop();
 
         /// <summary>Skipped packets by reason, in the order the reasons first came up.</summary>

@@ -35,12 +35,15 @@ public sealed class FlowSplitterOptions
     /// </summary>
     public bool PcapNg { get; init; }
 
-    /// <summary>The most flow files open at once; older ones are closed and reopened to append when needed.</summary>
+    /// <summary>
+    /// The most flow files open at once; older ones are closed and reopened to append when needed. Each writer thread
+    /// also holds the output folder open (its files are opened and renamed by their names in it).
+    /// </summary>
     public int MaxOpenFiles { get; init; } = 256;
 
     /// <summary>
     /// Threads that create, write, close and rename the flow files (2; each file is one thread's, and at most
-    /// <see cref="MaxOpenFiles"/> are open over all of them). A capture of many short flows is bound by those system
+    /// <see cref="MaxOpenFiles"/> are open over all of them, with one descriptor of the output folder each). A capture of many short flows is bound by those system
     /// calls, which run side by side (bench/README.md, "Flow splitting").
     /// </summary>
     public int WriterThreads { get; init; } = 2;
