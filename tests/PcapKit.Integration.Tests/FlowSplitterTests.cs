@@ -378,6 +378,9 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         var folder = Path.Combine(_folder, "blocked");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        // An earlier split's index and counts in the folder: they must not outlive this split's failure, looking complete.
+        File.WriteAllText(Path.Combine(folder, "flows.csv"), "an earlier split's index");
+        File.WriteAllText(Path.Combine(folder, "skipped.csv"), "an earlier split's counts");
         var error = Assert.ThrowsAny<IOException>(() =>
         {
             using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true });

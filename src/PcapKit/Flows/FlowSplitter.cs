@@ -41,6 +41,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     // until the writers are done. The last is the one new records come from.
     private readonly List<Capture.MappedInput> _inputs = [];
     private FlowSplitResult? _result;
+    private const string SkippedFileName = "skipped.csv";
     private bool _completed;
     private ExceptionDispatchInfo? _finishFailure;
 
@@ -62,6 +63,16 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
+
+        // An index left by an earlier split into the folder would describe this one if it failed: it goes now, and this
+        // split's takes its name only once complete.
+        foreach (var earlier in new[] { Path.Combine(options.OutputDirectory, options.IndexFileName), Path.Combine(options.OutputDirectory, SkippedFileName) })
+        {
+            if (File.Exists(earlier))
+            {
+                File.Delete(earlier);
+            }
+        }
     }
 
     /// <summary>Packets written to flow files so far.</summary>
@@ -222,7 +233,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     private string[] WriteIndex(FlowSplitResult result)
     {
         var indexPath = Path.Combine(_options.OutputDirectory, _options.IndexFileName);
-        var skippedPath = Path.Combine(_options.OutputDirectory, "skipped.csv");
+        var skippedPath = Path.Combine(_options.OutputDirectory, SkippedFileName);
         // Written as it is formed, each field formatted in place: a million flows' index is never one string in memory,
         // nor a few strings per flow.
         using (var index = new StreamWriter(indexPath + FlowFile.PartialSuffix, append: false, new UTF8Encoding(false), 1 << 16))
