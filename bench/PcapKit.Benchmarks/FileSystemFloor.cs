@@ -82,7 +82,8 @@ internal static unsafe partial class FileSystemFloor
             if (!folders.ContainsKey(sub))
             {
                 Directory.CreateDirectory(Path.Combine(folder, sub));
-                folders[sub] = open(Path.Combine(folder, sub), 0x200000 | 0x80000 /* O_PATH | O_CLOEXEC */, 0);
+                var descriptor = open(Path.Combine(folder, sub), 0x200000 | 0x80000 /* O_PATH | O_CLOEXEC */, 0);
+                folders[sub] = descriptor >= 0 ? descriptor : throw new IOException($"{Path.Combine(folder, sub)}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             }
         }
 
