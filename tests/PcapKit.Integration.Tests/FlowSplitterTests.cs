@@ -400,6 +400,19 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ASplitWhoseInputCannotBeRead_LeavesAnEarlierSplitsIndex()
+    {
+        // The earlier index goes when the split takes its first frame, not when the splitter is made: a capture that
+        // cannot be opened leaves the folder as it was.
+        var folder = Path.Combine(_folder, "earlier");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "flows.csv"), "an earlier split's index");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder });
+        Assert.ThrowsAny<IOException>(() => new Extractor(new ExtractionOptions { InputPath = Path.Combine(_folder, "missing.pcap"), Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }));
+        Assert.Equal("an earlier split's index", File.ReadAllText(Path.Combine(folder, "flows.csv")));
+    }
+
+    [Fact]
     public void AnIndexThatCannotBeWritten_FailsTheSplit_AfterTheFilesAreComplete_AndFailsAgainWhenAskedAgain()
     {
         // The index's folder does not exist: writing it fails; the writers still finish the flows' files (their final

@@ -84,30 +84,35 @@ public sealed class FlowFilesTests : IDisposable
                 Assert.Equal(4, WaitForFile(flow.PartialPath, 4));
             }
 
-            Assert.InRange(OpenIn(folder), 2, 4 + 2);
+            Assert.InRange(OpenIn(folder + "/"), 1, 4);
+            Assert.Equal(2, Open(folder)); // each writer's output folder
             foreach (var flow in flows)
             {
                 files.Complete(flow);
             }
 
             files.Stop();
-            Assert.Equal(0, OpenIn(folder));
+            Assert.Equal(0, OpenIn(folder + "/"));
+            Assert.Equal(0, Open(folder));
         }
 
         Assert.All(flows, flow => Assert.Equal("data", File.ReadAllText(flow.FinalPath)));
         Assert.Empty(Directory.GetFiles(_folder, "*" + FlowFile.PartialSuffix, SearchOption.AllDirectories));
 
-        static int OpenIn(string folder) => Directory.GetFileSystemEntries("/proc/self/fd").Count(fd =>
+        // Descriptors of files under a folder, and of the folder itself.
+        static int OpenIn(string prefix) => Targets().Count(target => target.StartsWith(prefix, StringComparison.Ordinal));
+        static int Open(string folder) => Targets().Count(target => target == folder);
+        static string[] Targets() => Directory.GetFileSystemEntries("/proc/self/fd").Select(fd =>
         {
             try
             {
-                return new FileInfo(fd).LinkTarget is { } target && target.StartsWith(folder, StringComparison.Ordinal);
+                return new FileInfo(fd).LinkTarget ?? string.Empty;
             }
             catch (IOException)
             {
-                return false; // closed while counted
+                return string.Empty; // closed while counted
             }
-        });
+        }).ToArray();
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     private FlowSplitResult? _result;
     private const string SkippedFileName = "skipped.csv";
     private bool _completed;
+    private bool _started;
     private ExceptionDispatchInfo? _finishFailure;
 
     /// <summary>Creates a splitter writing into <see cref="FlowSplitterOptions.OutputDirectory"/>.</summary>
@@ -63,16 +64,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         _options = options;
         Directory.CreateDirectory(options.OutputDirectory);
-
-        // An index left by an earlier split into the folder would describe this one if it failed: it goes now, and this
-        // split's takes its name only once complete.
-        foreach (var earlier in new[] { Path.Combine(options.OutputDirectory, options.IndexFileName), Path.Combine(options.OutputDirectory, SkippedFileName) })
-        {
-            if (File.Exists(earlier))
-            {
-                File.Delete(earlier);
-            }
-        }
     }
 
     /// <summary>Packets written to flow files so far.</summary>
@@ -110,6 +101,21 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
     private Part NewPart(int parts)
     {
+        if (!_started)
+        {
+            // The split starts (its first frame, or its shards made before it): an index left by an earlier split into the
+            // folder would describe this one if it failed, so it goes, and this split's takes its name only once complete.
+            // A split that fails before (its input cannot be read) leaves the folder as it was.
+            _started = true;
+            foreach (var earlier in new[] { Path.Combine(_options.OutputDirectory, _options.IndexFileName), Path.Combine(_options.OutputDirectory, SkippedFileName) })
+            {
+                if (File.Exists(earlier))
+                {
+                    File.Delete(earlier);
+                }
+            }
+        }
+
         var part = new Part(_options, parts);
         if (_inputs.Count > 0)
         {

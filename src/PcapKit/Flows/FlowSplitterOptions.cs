@@ -60,6 +60,10 @@ public sealed class FlowSplitterOptions
     /// <summary>The most later fragments held while waiting for their datagram's first fragment.</summary>
     public int MaxPendingFragments { get; init; } = 65_536;
 
-    /// <summary>The index written in the output folder: one line per flow.</summary>
+    /// <summary>
+    /// The index written in the output folder: one line per flow, with <c>skipped.csv</c> beside it (the packets not
+    /// written, by reason). Both are written under temporary names and take theirs once every file is complete; an
+    /// earlier split's are removed when this split takes its first frame.
+    /// </summary>
     public string IndexFileName { get; init; } = "flows.csv";
 }
