@@ -9,10 +9,11 @@ using System.Threading;
 namespace PcapKit.Benchmarks;
 
 /// <summary>
-/// The file-system work of a finished flow split alone, as a floor for the split's time: the same files (names, sizes)
-/// written again with nothing but the system calls a split makes per file — opened under a temporary name in their
-/// folder, their bytes written from the mapped capture (1 MiB per call), closed, renamed — on as many threads as the
-/// splitter has writers, no record read or dissected. Linux only (libc's calls).
+/// The file-system work of a finished flow split alone, as a floor for the split's time with as many writer threads:
+/// the same files (names, sizes) written again with the fewest system calls a split can make per file — opened under a
+/// temporary name in their folder, their bytes written from the mapped capture in 1 MiB calls (a split writes 64 KiB
+/// buffers and gathering writes of up to 4 MiB, and may close and reopen a long flow's file), closed, renamed — on as
+/// many threads as the splitter has writers, no record read or dissected. Linux only (libc's calls).
 /// </summary>
 internal static unsafe partial class FileSystemFloor
 {
@@ -53,13 +54,23 @@ internal static unsafe partial class FileSystemFloor
         try
         {
             var bytes = source + view.PointerOffset;
-            _ = madvise((byte*)((nint)bytes & ~(nint)(Environment.SystemPageSize - 1)), (nuint)length, 22 /* MADV_POPULATE_READ */);
+            var page = (nint)Environment.SystemPageSize;
+            var first = (byte*)((nint)bytes & ~(page - 1));
+            if (madvise(first, (nuint)(bytes + length - first), 22 /* MADV_POPULATE_READ */) != 0)
+            {
+                throw new IOException($"{capture}: cannot map its pages in beforehand (MADV_POPULATE_READ, Linux 5.14): {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            }
 
             // Each file's bytes start where the previous file's ended (wrapping around), as a split copies every record once.
             var starts = new long[files.Length];
             long at = 0;
             for (var i = 0; i < files.Length; i++)
             {
+                if (files[i].Size > length)
+                {
+                    throw new InvalidOperationException($"{files[i].Name} is larger than the capture its bytes are taken from.");
+                }
+
                 starts[i] = at % Math.Max(1, length - files[i].Size);
                 at += files[i].Size;
             }
@@ -76,40 +87,59 @@ internal static unsafe partial class FileSystemFloor
     {
         // The category folders made and opened once, as the splitter's writers do.
         var folders = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (name, _) in files)
+        Exception? failure = null;
+        try
         {
-            var sub = Path.GetDirectoryName(name) ?? string.Empty;
-            if (!folders.ContainsKey(sub))
+            foreach (var (name, _) in files)
             {
-                Directory.CreateDirectory(Path.Combine(folder, sub));
-                var descriptor = open(Path.Combine(folder, sub), 0x200000 | 0x80000 /* O_PATH | O_CLOEXEC */, 0);
-                folders[sub] = descriptor >= 0 ? descriptor : throw new IOException($"{Path.Combine(folder, sub)}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                var sub = Path.GetDirectoryName(name) ?? string.Empty;
+                if (!folders.ContainsKey(sub))
+                {
+                    Directory.CreateDirectory(Path.Combine(folder, sub));
+                    var descriptor = open(Path.Combine(folder, sub), 0x200000 | 0x80000 /* O_PATH | O_CLOEXEC */, 0);
+                    folders[sub] = descriptor >= 0 ? descriptor : throw new IOException($"{Path.Combine(folder, sub)}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                }
+            }
+
+            var workers = new Thread[threads];
+            for (var t = 0; t < threads; t++)
+            {
+                var first = t;
+                workers[t] = new Thread(() =>
+                {
+                    try
+                    {
+                        for (var i = first; i < files.Length; i += threads)
+                        {
+                            var (name, size) = files[i];
+                            WriteOne(folders[Path.GetDirectoryName(name) ?? string.Empty], Path.GetFileName(name), bytes + starts[i], size);
+                        }
+                    }
+                    catch (IOException e)
+                    {
+                        // Thrown on the caller's thread once every writer is done.
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+                });
+                workers[t].Start();
+            }
+
+            foreach (var worker in workers)
+            {
+                worker.Join();
+            }
+        }
+        finally
+        {
+            foreach (var descriptor in folders.Values)
+            {
+                _ = close(descriptor);
             }
         }
 
-        var workers = new Thread[threads];
-        for (var t = 0; t < threads; t++)
+        if (failure is not null)
         {
-            var first = t;
-            workers[t] = new Thread(() =>
-            {
-                for (var i = first; i < files.Length; i += threads)
-                {
-                    var (name, size) = files[i];
-                    WriteOne(folders[Path.GetDirectoryName(name) ?? string.Empty], Path.GetFileName(name), bytes + starts[i], size);
-                }
-            });
-            workers[t].Start();
-        }
-
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        foreach (var descriptor in folders.Values)
-        {
-            _ = close(descriptor);
+            throw new IOException(failure.Message, failure);
         }
     }
 
@@ -131,20 +161,42 @@ internal static unsafe partial class FileSystemFloor
                 throw new IOException($"{name}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             }
 
-            for (long done = 0; done < size;)
+            var closed = false;
+            try
             {
-                var written = pwrite(fd, bytes + done, (nint)Math.Min(Chunk, size - done), done);
-                if (written <= 0)
+                for (long done = 0; done < size;)
                 {
-                    throw new IOException($"{name}: cannot write: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                    var written = pwrite(fd, bytes + done, (nint)Math.Min(Chunk, size - done), done);
+                    if (written < 0 && Marshal.GetLastPInvokeError() == 4 /* EINTR */)
+                    {
+                        continue;
+                    }
+
+                    if (written <= 0)
+                    {
+                        throw new IOException($"{name}: cannot write: {(written < 0 ? Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()) : "nothing was written")}");
+                    }
+
+                    done += written;
                 }
 
-                done += written;
+                closed = true;
+                if (close(fd) != 0)
+                {
+                    throw new IOException($"{name}: cannot close: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                }
+            }
+            finally
+            {
+                if (!closed)
+                {
+                    _ = close(fd); // after a failed write, whose error is the one thrown
+                }
             }
 
-            if (close(fd) != 0 || renameat(folder, from, folder, to) != 0)
+            if (renameat(folder, from, folder, to) != 0)
             {
-                throw new IOException($"{name}: cannot close or rename: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                throw new IOException($"{name}: cannot rename: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             }
         }
     }

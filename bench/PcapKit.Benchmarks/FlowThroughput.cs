@@ -18,7 +18,7 @@ namespace PcapKit.Benchmarks;
 /// frames in order on the reading thread) and on all cores with two shards (each shard splits the flows of its address
 /// pairs, with a file writer of its own); the comparison with tcpflow takes PcapKit's best. After the one-thread split,
 /// the same files are written again with nothing but the system calls (<see cref="FileSystemFloor"/>): the time no
-/// splitter of these files saves on this machine.
+/// splitter of these files with as many writer threads saves on this machine.
 /// </summary>
 internal static class FlowThroughput
 {
@@ -87,7 +87,8 @@ internal static class FlowThroughput
 
     /// <summary>
     /// The split just made (its files in <paramref name="folder"/>) written again with bare system calls on as many
-    /// threads as the splitter has writers (<see cref="FileSystemFloor"/>): the part of its time no splitter avoids.
+    /// threads as the splitter has writers (<see cref="FileSystemFloor"/>): the part of its time no splitter with as many
+    /// writers avoids.
     /// NaN off Linux.
     /// </summary>
     private static double Floor(string name, string path, string folder, long packets, long size, string which)
