@@ -61,7 +61,7 @@ public sealed class FlowFilesTests : IDisposable
         // 50 flows' files, at most 4 open at once over two writers; each writer also holds the output folder open (its
         // files are opened and renamed by their names in it). Counted from /proc/self/fd: only descriptors of this
         // test's folder, as other tests run alongside.
-        Skip.IfNot(OperatingSystem.IsLinux(), "the process's descriptors are read from /proc/self/fd");
+        Skip.IfNot(FlowFileSystem.Native, "the process's descriptors are read from /proc/self/fd, and the folder descriptors are the system calls' (Linux on x64 or arm64)");
         // The folder as the descriptors name it (a temporary folder's path may go through a link): a marker's.
         string folder;
         using (var marker = File.Create(Path.Combine(_folder, "marker")))

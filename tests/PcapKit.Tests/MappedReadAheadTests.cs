@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
 using PcapKit.Capture;
 using Xunit;
@@ -39,6 +40,18 @@ public sealed class MappedReadAheadTests : IDisposable
         Assert.Equal((count, hash), Digest(plain));
         Assert.Equal((count, hash), Digest(stream));
         Assert.Equal((count, hash), Digest(mapsOnly));
+
+        // Both helpers mapped the whole file (one the kernel refused would have stopped at once, the records read the same).
+        foreach (var reader in new[] { ahead, mapsOnly })
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (reader.AheadBytes < new FileInfo(path).Length && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+
+            Assert.True(reader.AheadBytes >= new FileInfo(path).Length, $"mapped ahead {reader.AheadBytes} of {new FileInfo(path).Length} bytes");
+        }
     }
 
     [SkippableFact]

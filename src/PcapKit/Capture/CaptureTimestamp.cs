@@ -156,8 +156,8 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <returns>The units of <paramref name="resolution"/>, offset included.</returns>
     public ulong ToUnits(TimestampResolution resolution)
     {
-        var seconds = (ulong)Seconds;
-        return (seconds * resolution.UnitsPerSecond) + Scale(FractionUnits, PerSecond, resolution.UnitsPerSecond);
+        var (seconds, fraction) = Split(resolution.UnitsPerSecond);
+        return ((ulong)seconds * resolution.UnitsPerSecond) + fraction;
     }
 
     /// <inheritdoc/>

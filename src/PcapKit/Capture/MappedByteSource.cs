@@ -37,6 +37,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     private int _disposed;
     // Whether the helper reads the lines of the pages it maps (CaptureReaderOptions.ReadAheadIntoCache).
     private readonly bool _intoCache;
+    private long _aheadBytes;
     private readonly AutoResetEvent? _moved;
     private long _nextWindow = Window;
     private volatile bool _stopping;
@@ -85,6 +86,9 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     /// <summary>Whether a helper thread was started to read ahead (for tests; it stops early when the kernel refuses).</summary>
     internal bool ReadsAhead => _helper is not null;
+
+    /// <summary>How far into the file the helper has mapped (for tests: a helper the kernel refused stops short of the end).</summary>
+    internal long AheadBytes => Volatile.Read(ref _aheadBytes);
 
     /// <summary>Whether the helper also reads the pages into the cache (for tests).</summary>
     internal bool ReadsAheadIntoCache => _helper is not null && _intoCache;
@@ -149,13 +153,17 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
                 return;
             }
 
-            // Each cache line read once, into the cache the cores share.
-            for (var line = done; _intoCache && line < done + length; line += 64)
+            if (_intoCache)
             {
-                sum += *line;
+                // Each cache line read once, into the cache the cores share.
+                for (var line = done; line < done + length; line += 64)
+                {
+                    sum += *line;
+                }
             }
 
             done += length;
+            Volatile.Write(ref _aheadBytes, done - _base);
         }
 
         GC.KeepAlive(sum);

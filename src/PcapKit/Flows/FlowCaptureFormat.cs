@@ -80,8 +80,7 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
         var padded = (data.Length + 3) & ~3;
         var total = 32 + padded;
         Span<byte> head = stackalloc byte[28];
-        var (whole, nanosecond) = timestamp.Split(1_000_000_000UL);
-        var nanoseconds = ((ulong)whole * 1_000_000_000UL) + nanosecond;
+        var nanoseconds = timestamp.ToUnits(TimestampResolution.Nanoseconds);
         BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);

@@ -67,11 +67,10 @@ internal static partial class FlowFileSystem
             return new OpenFile(-1, File.OpenHandle(file.PartialPath, create ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read));
         }
 
-        var length = NameLength(file, partial: true);
-        var name = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        Encode(file, partial: true, name);
+        Span<byte> names = stackalloc byte[NamesLength];
+        Encode(file, names, out _);
         int fd;
-        fixed (byte* p = name)
+        fixed (byte* p = names)
         {
             do
             {
@@ -196,33 +195,35 @@ internal static partial class FlowFileSystem
             return;
         }
 
-        var partialLength = NameLength(file, partial: true);
-        var length = partialLength + NameLength(file, partial: false);
-        var names = length <= 1024 ? stackalloc byte[length] : new byte[length];
-        Encode(file, partial: true, names);
-        Encode(file, partial: false, names[partialLength..]);
+        Span<byte> names = stackalloc byte[NamesLength];
+        Encode(file, names, out var final);
         fixed (byte* p = names)
         {
-            if (renameat(folder.Descriptor, p, folder.Descriptor, p + partialLength) != 0)
+            if (renameat(folder.Descriptor, p, folder.Descriptor, p + final) != 0)
             {
                 throw Error("cannot rename to " + file.FinalPath, file.PartialPath);
             }
         }
     }
 
-    // A file's name in its folder as the system calls take it: UTF-8, the temporary suffix when partial, a NUL after.
-    private static int NameLength(FlowFile file, bool partial) =>
-        Encoding.UTF8.GetByteCount(file.Name) + (partial ? FlowFile.PartialSuffix.Length : 0) + 1;
+    // A flow file's names in its folder as the system calls take them (UTF-8, each followed by a NUL): the temporary one,
+    // then the final one from `final` on. Flow names are at most 256 characters (FlowSplitter.UniqueName's buffer; the
+    // trace's labels are shorter), 3 UTF-8 bytes each at most.
+    private const int NamesLength = (2 * 3 * 256) + 16;
+    private static readonly byte[] PartialSuffixAndNul = Encoding.ASCII.GetBytes(FlowFile.PartialSuffix + "\0");
 
-    private static void Encode(FlowFile file, bool partial, Span<byte> into)
+    private static void Encode(FlowFile file, Span<byte> into, out int final)
     {
-        var n = Encoding.UTF8.GetBytes(file.Name, into);
-        if (partial)
+        if (Encoding.UTF8.GetMaxByteCount(file.Name.Length) > 3 * 256 + 3)
         {
-            n += Encoding.ASCII.GetBytes(FlowFile.PartialSuffix, into[n..]);
+            throw new IOException($"{file.PartialPath}: the name is too long for a flow file.");
         }
 
-        into[n] = 0;
+        var n = Encoding.UTF8.GetBytes(file.Name, into);
+        PartialSuffixAndNul.CopyTo(into[n..]);
+        final = n + PartialSuffixAndNul.Length;
+        into[..n].CopyTo(into[final..]);
+        into[final + n] = 0;
     }
 
     private static IOException Error(string what, string path)

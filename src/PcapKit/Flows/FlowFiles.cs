@@ -461,11 +461,7 @@ internal sealed class FlowFiles : IDisposable
             {
                 // What was handed over is written, as before batches (an abandoned run leaves its files as far as they
                 // got, under their temporary names); a writer that failed has stopped taking and drops it.
-                if (_batches[w] is { Count: > 0 } batch)
-                {
-                    _batches[w] = null;
-                    _ = _writers[w].Queue.Add(batch);
-                }
+                _ = TryHandOver(w);
             }
 
             CompleteWriters();
@@ -518,18 +514,24 @@ internal sealed class FlowFiles : IDisposable
 
     private void HandOver(int writer)
     {
-        if (_batches[writer] is not { Count: > 0 } batch)
-        {
-            return;
-        }
-
-        _batches[writer] = null;
-        _batchBytes[writer] = 0;
-        if (!_writers[writer].Queue.Add(batch))
+        if (!TryHandOver(writer))
         {
             ThrowIfFailed();
             throw new InvalidOperationException("The flow writer has stopped.");
         }
+    }
+
+    /// <summary>Hands the writer's batch over; false when the writer has stopped taking (it failed, or was completed).</summary>
+    private bool TryHandOver(int writer)
+    {
+        if (_batches[writer] is not { Count: > 0 } batch)
+        {
+            return true;
+        }
+
+        _batches[writer] = null;
+        _batchBytes[writer] = 0;
+        return _writers[writer].Queue.Add(batch);
     }
 
     private void ThrowIfFailed()

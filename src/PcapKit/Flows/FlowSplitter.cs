@@ -10,6 +10,7 @@ using System.Threading;
 using PcapKit.Capture;
 using PcapKit.Extraction;
 using PcapKit.Net;
+using PcapKit.Output;
 
 namespace PcapKit.Flows;
 
@@ -252,23 +253,23 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 index.Write(',');
                 index.Write(f.Category);
                 index.Write(',');
-                WriteNumber(index, f.First.Protocol, text);
+                index.WriteInvariant(f.First.Protocol);
                 index.Write(',');
                 index.Write(f.First.TryFormatAddress(f.First.Source, text, out var n) ? text[..n] : []);
                 index.Write(',');
-                WriteNumber(index, f.First.SourcePort, text);
+                index.WriteInvariant(f.First.SourcePort);
                 index.Write(',');
                 index.Write(f.First.TryFormatAddress(f.First.Destination, text, out n) ? text[..n] : []);
                 index.Write(',');
-                WriteNumber(index, f.First.DestinationPort, text);
+                index.WriteInvariant(f.First.DestinationPort);
                 index.Write(',');
                 index.Write(f.FirstTime.TryFormatEpoch(text, out n) ? text[..n] : []);
                 index.Write(',');
                 index.Write(f.LastTime.TryFormatEpoch(text, out n) ? text[..n] : []);
                 index.Write(',');
-                WriteNumber(index, f.Packets, text);
+                index.WriteInvariant(f.Packets);
                 index.Write(',');
-                WriteNumber(index, f.Bytes, text);
+                index.WriteInvariant(f.Bytes);
                 index.Write(',');
                 index.Write(f.ClosedBy);
                 index.Write('\n');
@@ -284,17 +285,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         File.WriteAllText(skippedPath + FlowFile.PartialSuffix, skipped.ToString());
         // The index last: once it has its name, the run is complete.
         return [skippedPath, indexPath];
-
-        static void WriteNumber<T>(StreamWriter writer, T value, Span<char> text)
-            where T : ISpanFormattable
-        {
-            if (!value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture))
-            {
-                throw new InvalidOperationException("A number is longer than its buffer.");
-            }
-
-            writer.Write(text[..n]);
-        }
     }
 
     /// <summary>
@@ -465,11 +455,11 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
         private Flow? Find(in CaptureRecord record, long now, in FlowPacket packet)
         {
-            if (!packet.IsFragment && packet.Tuple.Protocol != 6 && !(packet.Tuple.Protocol == 17 ? _options.Udp : _options.Others))
+            if (!packet.IsFragment && packet.Tuple.Protocol != 6 && Category(packet) is var byProtocol && !Wanted(byProtocol))
             {
-                // A protocol the flags leave out: skipped by its protocol alone, with no flow looked for (a skipped flow of
-                // the pair, kept for its fragments, would skip it for the same reason).
-                Skip(SkipReason(Category(packet)));
+                // UDP or another protocol the flags leave out (its category is its protocol's alone): skipped with no flow
+                // looked for — a skipped flow of the pair, kept for its fragments, would skip it for the same reason.
+                Skip(SkipReason(byProtocol));
                 return null;
             }
 
@@ -494,9 +484,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             var category = Category(packet);
             if (!Wanted(category))
             {
-                // Skipped. A TCP flow without SYN is remembered (a SYN later in it does not make it wanted), and so is a
-                // first fragment's flow (for its later fragments); UDP and other protocols are skipped by their protocol
-                // alone, as every later packet of the pair will be: no flow to keep (on a split for TCP, most flows).
+                // Skipped: a TCP flow without SYN (remembered: a SYN later in it does not make it wanted) or a first
+                // fragment's flow (remembered for its later fragments); other packets of unwanted protocols were skipped
+                // above, by their protocol alone.
                 if (category == FlowCategories.TcpNoSyn || packet.IsFragment)
                 {
                     _flows[key] = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number) { Skipped = true };
@@ -719,6 +709,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 for (var i = 0; i < records.Count; i++)
                 {
                     var h = records[i];
+                    var time = h.Timestamp.SaturatedNanoseconds;
                     _skipOrder = new SkipOrder(1, records[0].Number, i);
                     var tuple = h.Tuple;
                     var key = FlowKey.For(h.LinkType, h.VlanId, tuple);
@@ -731,8 +722,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                             continue;
                         }
 
-                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(h.Timestamp.SaturatedNanoseconds);
-                        flow = new Flow(key, tuple, category, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
+                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(time);
+                        flow = new Flow(key, tuple, category, h.Timestamp, time, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
                         flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
                         _flows[key] = flow;
                     }
@@ -743,7 +734,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                         continue;
                     }
 
-                    WriteRaw(flow, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Data, h.OriginalLength);
+                    WriteRaw(flow, h.Timestamp, time, h.Data, h.OriginalLength);
                 }
             }
 

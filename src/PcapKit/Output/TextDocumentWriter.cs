@@ -72,12 +72,7 @@ public abstract class TextDocumentWriter : DocumentWriter
     /// <typeparam name="T">The number type.</typeparam>
     /// <param name="value">The number.</param>
     protected void WriteInvariant<T>(T value)
-        where T : ISpanFormattable
-    {
-        Span<char> text = stackalloc char[24];
-        _ = value.TryFormat(text, out var written, default, CultureInfo.InvariantCulture);
-        Writer.Write(text[..written]);
-    }
+        where T : ISpanFormattable => Writer.WriteInvariant(value);
 
     /// <summary>Writes bytes as lower-case hex without allocating (in chunks).</summary>
     /// <param name="value">The bytes.</param>
@@ -108,5 +103,25 @@ public abstract class TextDocumentWriter : DocumentWriter
         }
 
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>Numbers written to a <see cref="TextWriter"/> in the invariant culture, formatted on the stack.</summary>
+internal static class InvariantText
+{
+    /// <summary>Writes a number without allocating.</summary>
+    /// <typeparam name="T">The number type (at most 24 characters formatted).</typeparam>
+    /// <param name="writer">The writer.</param>
+    /// <param name="value">The number.</param>
+    public static void WriteInvariant<T>(this TextWriter writer, T value)
+        where T : ISpanFormattable
+    {
+        Span<char> text = stackalloc char[24];
+        if (!value.TryFormat(text, out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A number is longer than its buffer.");
+        }
+
+        writer.Write(text[..written]);
     }
 }
