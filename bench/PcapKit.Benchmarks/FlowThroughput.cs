@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
@@ -13,8 +14,9 @@ namespace PcapKit.Benchmarks;
 /// <summary>
 /// Flow splitting of large captures into a folder on a tmpfs: PcapKit's <see cref="FlowSplitter"/> (pkt2flow's
 /// <c>-u -v -x</c>: every IP packet written) in this process, next to <c>tcpflow -r FILE -o DIR</c> (a separate
-/// process, its start-up included) on the same file in the same run. The output folder is emptied before each run,
-/// outside the timed part. PcapKit runs on one thread, on all cores (the workers dissect; the splitter takes the
+/// process, its start-up included) on the same file in the same run: a warm-up round, then <see cref="Runs"/> rounds
+/// each running every contender once in turn (a slow stretch of a shared machine then slows them alike), the best
+/// round of each reported. The output folder is emptied before each run, outside the timed part. PcapKit runs on one thread, on all cores (the workers dissect; the splitter takes the
 /// frames in order on the reading thread) and on all cores with two shards (each shard splits the flows of its address
 /// pairs, with a file writer of its own); the comparison with tcpflow takes PcapKit's best. After the one-thread split,
 /// the same files are written again with nothing but the system calls (<see cref="FileSystemFloor"/>): the time no
@@ -22,7 +24,7 @@ namespace PcapKit.Benchmarks;
 /// </summary>
 internal static class FlowThroughput
 {
-    private const int Runs = 5;
+    private const int Runs = 7;
     private static readonly DissectorRegistry Registry = new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
 
     public static int Run(string[] args)
@@ -31,7 +33,7 @@ internal static class FlowThroughput
         var folder = Directory.Exists("/dev/shm") ? "/dev/shm/pcapkit-bench-flows" : Path.Combine(Path.GetTempPath(), "pcapkit-bench-flows");
         Console.WriteLine($"# flow splitting into {folder}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
-        Console.WriteLine("| capture | contender | packets | flows (files) | best of " + Runs + " s | packets/s | MB/s |");
+        Console.WriteLine("| capture | contender | packets | flows (files) | best of " + Runs + " rounds, s | packets/s | MB/s |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var path in files)
         {
@@ -43,41 +45,63 @@ internal static class FlowThroughput
 
             var size = new FileInfo(path).Length;
             var name = Path.GetFileName(path);
-            long packets = 0, flows = 0;
-            var ours = double.MaxValue;
-            double everyFloor = double.NaN, tcpFloor = double.NaN;
-            var tcp = double.MaxValue;
             var cores = Environment.ProcessorCount;
+            // Every contender once per round, in turn, a warm-up round first: a slow stretch of a shared machine slows
+            // every contender alike instead of the one that happened to run then, so the ratios hold.
+            var contenders = new List<Contender>();
             foreach (var (threads, shards) in cores > 1 ? new (int, int)[] { (1, 0), (cores, 0), (cores, 2) } : [(1, 0)])
             {
                 var how = shards > 0 ? $"{threads} thread(s), {shards} shards" : $"{threads} thread(s)";
-                var every = Best(folder, () => (packets, flows) = Split(path, folder, all: true, threads, shards));
-                Print(name, $"PcapKit FlowSplitter (-u -v -x: every IP flow), {how}", packets, flows, every, size);
-                if (threads == 1)
+                foreach (var all in new[] { true, false })
                 {
-                    everyFloor = Floor(name, path, folder, "every flow's");
+                    var label = all ? $"PcapKit FlowSplitter (-u -v -x: every IP flow), {how}" : $"PcapKit FlowSplitter (-v: TCP flows, as tcpflow), {how}";
+                    var contender = new Contender(label, all, threads, shards);
+                    contender.Work = () => (contender.Packets, contender.Files) = Split(path, folder, all, threads, shards);
+                    contenders.Add(contender);
                 }
-
-                var onlyTcp = Best(folder, () => (packets, flows) = Split(path, folder, all: false, threads, shards));
-                Print(name, $"PcapKit FlowSplitter (-v: TCP flows, as tcpflow), {how}", packets, flows, onlyTcp, size);
-                if (threads == 1)
-                {
-                    tcpFloor = Floor(name, path, folder, "the TCP flows'");
-                }
-
-                ours = Math.Min(ours, every);
-                tcp = Math.Min(tcp, onlyTcp);
             }
 
-            var theirs = Best(folder, () => Tcpflow(path, folder));
-            if (double.IsNaN(theirs))
+            var tcpflow = new Contender("tcpflow -r FILE -o DIR", All: false, Threads: 1, Shards: 0);
+            tcpflow.Work = () =>
+            {
+                Tcpflow(path, folder);
+                tcpflow.Files = Directory.GetFiles(folder).Length;
+            };
+            contenders.Add(tcpflow);
+            Interleave(folder, contenders);
+
+            var packets = contenders[0].Packets;
+            double everyFloor = double.NaN, tcpFloor = double.NaN;
+            foreach (var c in contenders[..^1])
+            {
+                Print(name, c.Label, c.Packets, c.Files, c.Best, size);
+                if (c.Threads == 1)
+                {
+                    // The floor of the files this split writes: the split made again (untimed), then its files rewritten.
+                    Empty(folder);
+                    _ = Split(path, folder, c.All, 1, 0);
+                    var floor = Floor(name, path, folder, c.All ? "every flow's" : "the TCP flows'");
+                    if (c.All)
+                    {
+                        everyFloor = floor;
+                    }
+                    else
+                    {
+                        tcpFloor = floor;
+                    }
+                }
+            }
+
+            var ours = Best(contenders, all: true);
+            var tcp = Best(contenders, all: false);
+            if (double.IsNaN(tcpflow.Best))
             {
                 Console.WriteLine($"| {name} | tcpflow: not installed (apt-get install tcpflow) | | | | | |");
                 continue;
             }
 
-            Print(name, "tcpflow -r FILE -o DIR", packets, Directory.GetFiles(folder).Length, theirs, size);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | PcapKit vs tcpflow: every flow / TCP only | | | | {theirs / ours:F2}× / {theirs / tcp:F2}× | |"));
+            Print(name, tcpflow.Label, packets, tcpflow.Files, tcpflow.Best, size);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | PcapKit vs tcpflow: every flow / TCP only | | | | {tcpflow.Best / ours:F2}× / {tcpflow.Best / tcp:F2}× | |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | PcapKit's time / its files' file-system floor: every flow / TCP only | | | | {ours / everyFloor:F2}× / {tcp / tcpFloor:F2}× | |"));
         }
 
@@ -106,6 +130,67 @@ internal static class FlowThroughput
     private static void Print(string capture, string contender, long packets, long flows, double seconds, long size) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {capture} | {contender} | {packets:N0} | {flows:N0} | {seconds:F3} | {packets / seconds:N0} | {size / seconds / 1e6:F0} |"));
+
+    /// <summary>A contender of the comparison: its work, and what its runs gave.</summary>
+    private sealed record Contender(string Label, bool All, int Threads, int Shards)
+    {
+        public Action Work { get; set; } = () => { };
+
+        public long Packets { get; set; }
+
+        public long Files { get; set; }
+
+        /// <summary>The best wall time of its runs after the warm-up; NaN when it cannot run (tcpflow not installed).</summary>
+        public double Best { get; set; } = double.MaxValue;
+    }
+
+    /// <summary>A warm-up round and <see cref="Runs"/> rounds, each running every contender once, in turn.</summary>
+    private static void Interleave(string folder, List<Contender> contenders)
+    {
+        for (var round = 0; round <= Runs; round++)
+        {
+            foreach (var c in contenders)
+            {
+                if (double.IsNaN(c.Best))
+                {
+                    continue;
+                }
+
+                Empty(folder);
+                GC.Collect();
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    c.Work();
+                }
+                catch (Win32Exception)
+                {
+                    c.Best = double.NaN;
+                    continue;
+                }
+
+                if (round > 0)
+                {
+                    c.Best = Math.Min(c.Best, watch.Elapsed.TotalSeconds);
+                }
+            }
+        }
+    }
+
+    /// <summary>PcapKit's best time over its configurations, for every flow or for TCP alone.</summary>
+    private static double Best(List<Contender> contenders, bool all)
+    {
+        var best = double.MaxValue;
+        foreach (var c in contenders)
+        {
+            if (c.Label.StartsWith("PcapKit", StringComparison.Ordinal) && c.All == all)
+            {
+                best = Math.Min(best, c.Best);
+            }
+        }
+
+        return best;
+    }
 
     /// <summary>The best wall time of a warm-up and <see cref="Runs"/> runs; NaN when the contender cannot run.</summary>
     private static double Best(string folder, Action work)
