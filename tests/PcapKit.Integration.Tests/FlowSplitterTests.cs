@@ -399,6 +399,26 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "flows.csv.partial")), "the index written meanwhile keeps its temporary name");
     }
 
+    [SkippableFact]
+    public void AFullDisk_FailsTheSplit_NamingTheFileAndTheError_AndWritesNoIndex()
+    {
+        // The flow's temporary file is a link to /dev/full, where every write fails with ENOSPC as on a full disk: the
+        // writer's failure reaches the caller with the file's name and the system's reason, and no index is left.
+        Skip.IfNot(File.Exists("/dev/full"), "needs /dev/full");
+        var capture = Path.Combine(_folder, "full.pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
+        var name = Split(capture, udp: true, noSyn: false, others: false, folder: Path.Combine(_folder, "full-names"), corpus: false).Flows.Single().File;
+        var folder = Path.Combine(_folder, "full");
+        Directory.CreateDirectory(Path.Combine(folder, "udp"));
+        File.CreateSymbolicLink(Path.Combine(folder, name + FlowFile.PartialSuffix), "/dev/full");
+        var error = Assert.ThrowsAny<IOException>(() => Split(capture, udp: true, noSyn: false, others: false, folder: folder, corpus: false));
+        Assert.Contains(Path.GetFileName(name) + FlowFile.PartialSuffix, error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot write", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "flows.csv")), "a failed split leaves no index");
+        Assert.False(File.Exists(Path.Combine(folder, name)), "nor a flow file under its final name");
+    }
+
     [Fact]
     public void ASplitWhoseInputCannotBeRead_LeavesAnEarlierSplitsIndex()
     {

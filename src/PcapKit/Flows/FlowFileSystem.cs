@@ -9,7 +9,7 @@ namespace PcapKit.Flows;
 
 /// <summary>
 /// Opening, writing, closing and renaming flow files. A split of a capture with tens of thousands of short flows is
-/// bound by these calls, so on Linux they are the plain system calls (openat, pwrite, close, renameat: four per short
+/// bound by these calls, so on Linux they are the plain system calls (openat, pwritev, close, renameat: four per short
 /// flow), each naming the file in its output folder, which each writer thread opens once — no path walked from the
 /// root, no path string made, per call; .NET's file API adds an advisory lock, a file-system query, a seek and a
 /// truncate to each open, and a stat to each move. Elsewhere the .NET API is used.
@@ -93,22 +93,8 @@ internal static partial class FlowFileSystem
 
         fixed (byte* p = data)
         {
-            var done = 0;
-            while (done < data.Length)
-            {
-                var n = pwrite(file.Descriptor, p + done, data.Length - done, offset + done);
-                if (n < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() == Interrupted)
-                    {
-                        continue;
-                    }
-
-                    throw Error("cannot write", path.PartialPath);
-                }
-
-                done += (int)n;
-            }
+            var vector = new IoVector(p, (nuint)data.Length);
+            WriteAll(file, &vector, 1, offset, path);
         }
     }
 
@@ -142,32 +128,39 @@ internal static partial class FlowFileSystem
                 }
             }
 
-            var first = 0;
-            while (first < pieces.Length)
+            WriteAll(file, vectors, pieces.Length, offset, path);
+        }
+    }
+
+    // One gathering write after another until every vector is written: a write may take part of them (a signal, a large
+    // write), and one that writes nothing stops the run instead of being tried forever.
+    private static unsafe void WriteAll(OpenFile file, IoVector* vectors, int count, long offset, FlowFile path)
+    {
+        var first = 0;
+        while (first < count)
+        {
+            var n = pwritev(file.Descriptor, vectors + first, count - first, offset);
+            if (n <= 0)
             {
-                var n = pwritev(file.Descriptor, vectors + first, pieces.Length - first, offset);
-                if (n <= 0)
+                if (n < 0 && Marshal.GetLastPInvokeError() == Interrupted)
                 {
-                    if (n < 0 && Marshal.GetLastPInvokeError() == Interrupted)
-                    {
-                        continue;
-                    }
-
-                    throw n < 0 ? Error("cannot write", path.PartialPath) : new IOException($"{path.PartialPath}: cannot write: nothing was written");
+                    continue;
                 }
 
-                // Past the vectors written whole, into the one written in part.
-                offset += n;
-                while (first < pieces.Length && (nuint)n >= vectors[first].Length)
-                {
-                    n -= (nint)vectors[first].Length;
-                    first++;
-                }
+                throw n < 0 ? Error("cannot write", path.PartialPath) : new IOException($"{path.PartialPath}: cannot write: nothing was written");
+            }
 
-                if (n > 0)
-                {
-                    vectors[first] = new IoVector(vectors[first].Base + n, vectors[first].Length - (nuint)n);
-                }
+            // Past the vectors written whole, into the one written in part.
+            offset += n;
+            while (first < count && (nuint)n >= vectors[first].Length)
+            {
+                n -= (nint)vectors[first].Length;
+                first++;
+            }
+
+            if (n > 0)
+            {
+                vectors[first] = new IoVector(vectors[first].Base + n, vectors[first].Length - (nuint)n);
             }
         }
     }
@@ -234,9 +227,6 @@ internal static partial class FlowFileSystem
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    private static unsafe partial nint pwrite(int fd, byte* buffer, nint count, long offset);
 
     [LibraryImport("libc", EntryPoint = "pwritev", SetLastError = true)]
     private static unsafe partial nint pwritev(int fd, IoVector* vectors, int count, long offset);
