@@ -181,6 +181,31 @@ public sealed class ParquetOutputTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AnEarlierParquetIndex_GoesWhenASplitStarts_AndTheNewOneHasItsNameOnlyWhenWhole()
+    {
+        // A split into a folder holding an earlier split's flows.parquet: without --parquet-index the earlier file would
+        // describe another split than the folder's flows.csv; with it, the new one is written under a temporary name.
+        var sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+        var output = Path.Combine(_folder, "earlier");
+        Directory.CreateDirectory(output);
+        var parquet = Path.Combine(output, Parquet.ParquetFlowIndex.FileName);
+        File.WriteAllText(parquet, "an earlier split's index");
+        var (exit, _, error) = Cli.Run("flows", sample, "-o", output, "-q");
+        Assert.True(exit == 0, error);
+        Assert.False(File.Exists(parquet), "the earlier Parquet index is gone");
+
+        File.WriteAllText(parquet, "an earlier split's index");
+        (exit, _, error) = Cli.Run("flows", sample, "-o", output, "-q", "--parquet-index");
+        Assert.True(exit == 0, error);
+        Assert.Equal(File.ReadAllLines(Path.Combine(output, "flows.csv")).Length - 1, ParquetTable.Read(parquet).Rows);
+        Assert.Empty(Directory.GetFiles(output, "*.partial", SearchOption.AllDirectories));
+
+        // A capture that cannot be read leaves the folder as it was.
+        Assert.NotEqual(0, Cli.Run("flows", Path.Combine(_folder, "missing.pcap"), "-o", output, "-q").Exit);
+        Assert.True(File.Exists(parquet));
+    }
+
     /// <summary>Writes <paramref name="capture"/>'s fields as text and as Parquet and compares every cell; returns the rows.</summary>
     private int AssertParquetEqualsText(string capture, string name, int rowGroupSize)
     {

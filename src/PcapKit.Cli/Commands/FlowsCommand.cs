@@ -65,14 +65,25 @@ internal static class FlowsCommand
                 StateShards = CommonOptions.ShardCount(parse),
             });
 
+            // An earlier split's Parquet index goes once the input is open, as its flows.csv does (the splitter's): left, it
+            // would describe another split than the folder's.
+            var parquetPath = System.IO.Path.Combine(folder, Parquet.ParquetFlowIndex.FileName);
+            System.IO.File.Delete(parquetPath);
+
             // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its
             // final name) before the error goes on.
             extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), default);
             var result = splitter.Finish();
             if (parse.GetValue(parquet))
             {
-                using var index = new System.IO.FileStream(System.IO.Path.Combine(folder, Parquet.ParquetFlowIndex.FileName), System.IO.FileMode.Create);
-                Parquet.ParquetFlowIndex.WriteAsync(result.Flows, index).GetAwaiter().GetResult();
+                // Under a temporary name until it is whole, as every file of the split.
+                var partial = parquetPath + ParquetFields.PartialSuffix;
+                using (var index = new System.IO.FileStream(partial, System.IO.FileMode.Create))
+                {
+                    Parquet.ParquetFlowIndex.WriteAsync(result.Flows, index).GetAwaiter().GetResult();
+                }
+
+                System.IO.File.Move(partial, parquetPath);
             }
 
             if (!quietRun)
