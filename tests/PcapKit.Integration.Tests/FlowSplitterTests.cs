@@ -456,6 +456,33 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void WhenTheFilesAndTheIndexBothFail_TheFilesFailureIsThrown_WithTheIndexs()
+    {
+        // A file where the udp/ folder must go (the writers fail) and an index in a folder that does not exist: the
+        // files' failure is the one thrown, and the index's is told with it rather than lost.
+        var capture = Path.Combine(_folder, "both.pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
+        var folder = Path.Combine(_folder, "both");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, IndexFileName = Path.Combine("missing", "flows.csv") });
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true }))
+        {
+            foreach (var frame in extractor)
+            {
+                splitter.Consume(frame);
+            }
+        }
+
+        var error = Assert.ThrowsAny<IOException>(() => splitter.Finish());
+        Assert.Contains("udp", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the index was not written", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine("missing", "flows.csv"), error.Message, StringComparison.Ordinal);
+        var both = Assert.IsType<AggregateException>(error.InnerException);
+        Assert.Equal(2, both.InnerExceptions.Count);
+    }
+
+    [Fact]
     public void UnwantedProtocols_AreSkippedByProtocol_FragmentsToo_WithTheirReasons()
     {
         // Without -u and -x: a UDP datagram in two fragments, a whole UDP datagram of the same pair and a GRE packet

@@ -188,11 +188,23 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 {
                     indexes = WriteIndex(_result);
                 }
-                finally
+                catch (Exception index)
                 {
-                    // The writers stop whether the index could be written or not; their failure, if any, is the one thrown.
-                    FlowParts.Every(Parts, static part => part.Stop());
+                    // The writers stop whether the index could be written or not; when their files failed too, that is
+                    // the failure thrown, and the index's goes with it.
+                    try
+                    {
+                        FlowParts.Every(Parts, static part => part.Stop());
+                    }
+                    catch (IOException writers)
+                    {
+                        throw new IOException($"{writers.Message} (and the index was not written: {index.Message})", new AggregateException(writers, index));
+                    }
+
+                    throw;
                 }
+
+                FlowParts.Every(Parts, static part => part.Stop());
 
                 // Only once the writers are done (after a failure, Dispose lets them finish first).
                 ReleaseInputs();
