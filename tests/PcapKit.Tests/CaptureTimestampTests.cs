@@ -36,6 +36,10 @@ public sealed class CaptureTimestampTests
             foreach (var offset in offsets)
             {
                 var t = new CaptureTimestamp(units, resolution, offset);
+                // Its seconds and fraction computed here, by a plain division (the type divides by constants for
+                // microseconds and nanoseconds).
+                Assert.Equal(unchecked((long)(units / perSecond) + offset), t.Seconds);
+                Assert.Equal(units % perSecond, t.FractionUnits);
                 // The fraction in nanoseconds computed here, not through Nanoseconds (which shares CaptureTimestamp.Scale).
                 var nanoseconds = (long)((UInt128)t.FractionUnits * 1_000_000_000UL / perSecond);
                 Assert.Equal((uint)nanoseconds, t.Nanoseconds);
