@@ -508,12 +508,20 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return null;
             }
 
-            flow = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number);
-            _flows[key] = flow;
+            return StartFlow(key, packet.Tuple, category, record.Timestamp, now, record.Number, record.Interface, packet.VlanId >= 0);
+        }
 
-            flow.PcapNg = _options.PcapNg || !FlowCaptureFormat.FitsPcap(now);
-            flow.Format = FlowCaptureFormat.For(record.Interface, key.LinkType, flow.PcapNg);
-            flow.Name = UniqueName(category, packet.Tuple, record.Timestamp.Seconds, packet.VlanId >= 0, flow.PcapNg);
+        /// <summary>A new flow of the key, named (pcapng when asked or when its first time does not fit pcap) and tracked.</summary>
+        private Flow StartFlow(FlowKey key, in FiveTuple first, string category, CaptureTimestamp time, long nanoseconds, long frame, CaptureInterface @interface, bool tagged)
+        {
+            var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(nanoseconds);
+            var flow = new Flow(key, first, category, time, nanoseconds, frame)
+            {
+                PcapNg = pcapng,
+                Format = FlowCaptureFormat.For(@interface, key.LinkType, pcapng),
+                Name = UniqueName(category, first, time.Seconds, tagged, pcapng),
+            };
+            _flows[key] = flow;
             return flow;
         }
 
@@ -530,9 +538,12 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             time - flow.FirstNanoseconds > _options.HardTimeout.Ticks * 100 ||
             (_options.IdleTimeout is { } idle && time - (flow.File?.LastTime ?? flow.FirstNanoseconds) > idle.Ticks * 100);
 
-        private static string Category(in FlowPacket packet) => packet.Tuple.Protocol switch
+        private static string Category(in FlowPacket packet) => Category(packet.Tuple.Protocol, packet.HasTcpFlags && (packet.TcpFlags & 0x02) != 0);
+
+        /// <summary>pkt2flow's folder of a flow by its first packet: its protocol, and for TCP whether it is a SYN.</summary>
+        private static string Category(byte protocol, bool syn) => protocol switch
         {
-            6 => packet.HasTcpFlags && (packet.TcpFlags & 0x02) != 0 ? FlowCategories.TcpSyn : FlowCategories.TcpNoSyn,
+            6 => syn ? FlowCategories.TcpSyn : FlowCategories.TcpNoSyn,
             17 => FlowCategories.Udp,
             _ => FlowCategories.Others,
         };
@@ -727,17 +738,15 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                     var key = FlowKey.For(h.LinkType, h.VlanId, tuple);
                     if (!_flows.TryGetValue(key, out var flow))
                     {
-                        var category = tuple.Protocol switch { 6 => FlowCategories.TcpNoSyn, 17 => FlowCategories.Udp, _ => FlowCategories.Others };
+                        // A later fragment has no transport header: a TCP flow of them has no SYN.
+                        var category = Category(tuple.Protocol, syn: false);
                         if (!Wanted(category))
                         {
                             Skip(SkipReason(category));
                             continue;
                         }
 
-                        var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(time);
-                        flow = new Flow(key, tuple, category, h.Timestamp, time, h.Number) { PcapNg = pcapng, Format = FlowCaptureFormat.For(h.Interface, key.LinkType, pcapng) };
-                        flow.Name = UniqueName(category, tuple, h.Timestamp.Seconds, h.VlanId >= 0, flow.PcapNg);
-                        _flows[key] = flow;
+                        flow = StartFlow(key, tuple, category, h.Timestamp, time, h.Number, h.Interface, h.VlanId >= 0);
                     }
 
                     if (flow.Skipped)
@@ -808,8 +817,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         /// <summary>The frame that started it (a held fragment's, for a flow of fragments without their first).</summary>
         public long FirstFrame { get; } = firstFrame;
 
-        /// <summary>How its file stores records; set when the flow is named.</summary>
-        public FlowCaptureFormat Format { get; set; }
+        /// <summary>How its file stores records (a skipped flow has none, nor a name).</summary>
+        public FlowCaptureFormat Format { get; init; }
 
         public CaptureTimestamp Last { get; set; } = firstTime;
 
@@ -817,11 +826,11 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         public long Bytes { get; set; }
 
-        public string? Name { get; set; }
+        public string? Name { get; init; }
 
         public bool Skipped { get; init; }
 
-        public bool PcapNg { get; set; }
+        public bool PcapNg { get; init; }
 
         public FlowFile? File { get; set; }
 
