@@ -3,17 +3,18 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Threading;
+using PcapKit.Flows;
 
 namespace PcapKit.Benchmarks;
 
 /// <summary>
 /// The file-system work of a finished flow split alone, as a floor for the split's time with as many writer threads:
-/// the same files (names, sizes) written again with the fewest system calls a split can make per file — opened under a
-/// temporary name in their folder, their bytes written from the mapped capture in 1 MiB calls (a split writes 64 KiB
-/// buffers and gathering writes of up to 4 MiB, and may close and reopen a long flow's file), closed, renamed — on as
-/// many threads as the splitter has writers, no record read or dissected. Linux only (libc's calls).
+/// the same files (names, sizes) written again with the fewest calls a split can make per file, the splitter's own
+/// (<see cref="FlowFileSystem"/>: opened under a temporary name in the output folder, their bytes written from the mapped
+/// capture in 1 MiB calls — a split writes 64 KiB buffers and gathering writes of up to 4 MiB, and may close and reopen a
+/// long flow's file — closed, renamed), on as many threads as the splitter has writers, no record read or dissected.
+/// Linux only (the splitter's system calls).
 /// </summary>
 internal static unsafe partial class FileSystemFloor
 {
@@ -85,56 +86,47 @@ internal static unsafe partial class FileSystemFloor
 
     private static void WriteAll(byte* bytes, long[] starts, (string Name, long Size)[] files, string folder, int threads)
     {
-        // The category folders made and opened once, as the splitter's writers do.
-        var folders = new Dictionary<string, int>(StringComparer.Ordinal);
-        Exception? failure = null;
-        try
+        // The category folders made first, as the splitter's writers make each once.
+        foreach (var (name, _) in files)
         {
-            foreach (var (name, _) in files)
-            {
-                var sub = Path.GetDirectoryName(name) ?? string.Empty;
-                if (!folders.ContainsKey(sub))
-                {
-                    Directory.CreateDirectory(Path.Combine(folder, sub));
-                    var descriptor = open(Path.Combine(folder, sub), 0x200000 | 0x80000 /* O_PATH | O_CLOEXEC */, 0);
-                    folders[sub] = descriptor >= 0 ? descriptor : throw new IOException($"{Path.Combine(folder, sub)}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-                }
-            }
+            Directory.CreateDirectory(Path.Combine(folder, Path.GetDirectoryName(name) ?? string.Empty));
+        }
 
-            var workers = new Thread[threads];
-            for (var t = 0; t < threads; t++)
+        Exception? failure = null;
+        var workers = new Thread[threads];
+        for (var t = 0; t < threads; t++)
+        {
+            var first = t;
+            workers[t] = new Thread(() =>
             {
-                var first = t;
-                workers[t] = new Thread(() =>
+                try
                 {
+                    // Each writer opens the output folder once and names its files in it, as the splitter's do.
+                    var opened = FlowFileSystem.OpenFolder(folder);
                     try
                     {
                         for (var i = first; i < files.Length; i += threads)
                         {
-                            var (name, size) = files[i];
-                            WriteOne(folders[Path.GetDirectoryName(name) ?? string.Empty], Path.GetFileName(name), bytes + starts[i], size);
+                            WriteOne(opened, new FlowFile(folder, files[i].Name.Replace(Path.DirectorySeparatorChar, '/')), bytes + starts[i], files[i].Size);
                         }
                     }
-                    catch (IOException e)
+                    finally
                     {
-                        // Thrown on the caller's thread once every writer is done.
-                        Interlocked.CompareExchange(ref failure, e, null);
+                        FlowFileSystem.CloseFolder(opened);
                     }
-                });
-                workers[t].Start();
-            }
-
-            foreach (var worker in workers)
-            {
-                worker.Join();
-            }
+                }
+                catch (IOException e)
+                {
+                    // Thrown on the caller's thread once every writer is done.
+                    Interlocked.CompareExchange(ref failure, e, null);
+                }
+            });
+            workers[t].Start();
         }
-        finally
+
+        foreach (var worker in workers)
         {
-            foreach (var descriptor in folders.Values)
-            {
-                _ = close(descriptor);
-            }
+            worker.Join();
         }
 
         if (failure is not null)
@@ -143,79 +135,39 @@ internal static unsafe partial class FileSystemFloor
         }
     }
 
-    private static void WriteOne(int folder, string name, byte* bytes, long size)
+    /// <summary>One file through the splitter's own calls (<see cref="FlowFileSystem"/>): open under its temporary name, write, close, rename.</summary>
+    private static void WriteOne(FlowFolder folder, FlowFile file, byte* bytes, long size)
     {
-        // The names as the calls take them, on the stack as the splitter's writers make them.
-        Span<byte> partial = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 10];
-        Span<byte> final = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length) + 1];
-        var n = Encoding.UTF8.GetBytes(name, final);
-        final[n] = 0;
-        final[..n].CopyTo(partial);
-        ".partial\0"u8.CopyTo(partial[n..]);
-        fixed (byte* from = partial)
-        fixed (byte* to = final)
+        var open = FlowFileSystem.Open(folder, file, create: true);
+        var closed = false;
+        try
         {
-            var fd = openat(folder, from, 0x1 | 0x40 | 0x200 | 0x80000 /* O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC */, 0x1A4);
-            if (fd < 0)
+            for (long done = 0; done < size; done += Chunk)
             {
-                throw new IOException($"{name}: cannot open: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                FlowFileSystem.Write(open, new ReadOnlySpan<byte>(bytes + done, (int)Math.Min(Chunk, size - done)), done, file);
             }
 
-            var closed = false;
-            try
+            closed = true;
+            FlowFileSystem.Close(open, file);
+        }
+        finally
+        {
+            if (!closed)
             {
-                for (long done = 0; done < size;)
+                try
                 {
-                    var written = pwrite(fd, bytes + done, (nint)Math.Min(Chunk, size - done), done);
-                    if (written < 0 && Marshal.GetLastPInvokeError() == 4 /* EINTR */)
-                    {
-                        continue;
-                    }
-
-                    if (written <= 0)
-                    {
-                        throw new IOException($"{name}: cannot write: {(written < 0 ? Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()) : "nothing was written")}");
-                    }
-
-                    done += written;
+                    FlowFileSystem.Close(open, file);
                 }
-
-                closed = true;
-                if (close(fd) != 0)
+                catch (IOException)
                 {
-                    throw new IOException($"{name}: cannot close: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                    // After a failed write: the write's error is the one thrown.
                 }
-            }
-            finally
-            {
-                if (!closed)
-                {
-                    _ = close(fd); // after a failed write, whose error is the one thrown
-                }
-            }
-
-            if (renameat(folder, from, folder, to) != 0)
-            {
-                throw new IOException($"{name}: cannot rename: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             }
         }
+
+        FlowFileSystem.Complete(folder, file);
     }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
-    private static partial int openat(int folder, byte* name, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    private static partial nint pwrite(int fd, byte* buffer, nint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int close(int fd);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int madvise(byte* address, nuint length, int advice);
-
-    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true)]
-    private static partial int renameat(int fromFolder, byte* from, int toFolder, byte* to);
 }

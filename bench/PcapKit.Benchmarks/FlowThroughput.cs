@@ -110,7 +110,7 @@ internal static class FlowThroughput
     }
 
     /// <summary>
-    /// The split just made (its files in <paramref name="folder"/>) written again with bare system calls on as many
+    /// The split just made (its files in <paramref name="folder"/>) written again with the splitter's own file calls alone on as many
     /// threads as the splitter has writers (<see cref="FileSystemFloor"/>): the part of its time no splitter with as many
     /// writers avoids.
     /// NaN off Linux.
@@ -123,7 +123,7 @@ internal static class FlowThroughput
         Empty(folder + "-floor");
         // No packets are read: the packets/s and MB/s columns stay empty.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | file-system floor: {which} {files.Length:N0} files written again with bare system calls on {threads} threads, no record read | | {files.Length:N0} | {floor:F3} | | |"));
+            $"| {name} | file-system floor: {which} {files.Length:N0} files written again with the splitter's own file calls alone on {threads} threads, no record read | | {files.Length:N0} | {floor:F3} | | |"));
         return floor;
     }
 
