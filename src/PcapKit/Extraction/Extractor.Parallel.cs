@@ -229,7 +229,7 @@ public sealed partial class Extractor
         {
             var record = batch.Record(i);
             batch.LoadLayers(i, _stack);
-            Reassemble(record, out var frame);
+            MakeFrame(record, out var frame);
             Deliver(frame);
         }
 
