@@ -129,6 +129,13 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     /// <inheritdoc/>
     void IMappedInputConsumer.Attach(Capture.MappedInput input)
     {
+        if (!FlowFileSystem.Native)
+        {
+            // Without the system calls the writers copy every record (FlowFiles.Attach): the mapping is not needed.
+            input.Release();
+            return;
+        }
+
         _inputs.Add(input);
         foreach (var part in _parts ?? [])
         {
