@@ -373,11 +373,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     public void AFileThatCannotBeWritten_FailsTheSplitWithAnIOException()
     {
         // A file where the udp/ folder must go: the writer thread's failure reaches the caller, not a log.
-        var capture = Path.Combine(_folder, "udp.pcap");
-        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
-        var folder = Path.Combine(_folder, "blocked");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        var (capture, folder) = UdpFlowWithItsFolderBlocked("blocked");
         // An earlier split's index and counts in the folder: they must not outlive this split's failure, looking complete.
         File.WriteAllText(Path.Combine(folder, "flows.csv"), "an earlier split's index");
         File.WriteAllText(Path.Combine(folder, "skipped.csv"), "an earlier split's counts");
@@ -460,11 +456,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     {
         // A file where the udp/ folder must go (the writers fail) and an index in a folder that does not exist: the
         // files' failure is the one thrown, and the index's is told with it rather than lost.
-        var capture = Path.Combine(_folder, "both.pcap");
-        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
-        var folder = Path.Combine(_folder, "both");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        var (capture, folder) = UdpFlowWithItsFolderBlocked("both");
         using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true, IndexFileName = Path.Combine("missing", "flows.csv") });
         using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true }))
         {
@@ -836,6 +828,17 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     private static byte[] Tunnelled(byte[] inner) => Ipv4(4, inner[15] == 1 ? (byte)1 : (byte)2, inner[15] == 1 ? (byte)2 : (byte)1, inner);
+
+    /// <summary>A capture of one UDP flow, and an output folder where a file stands in the way of its udp/ folder.</summary>
+    private (string Capture, string Folder) UdpFlowWithItsFolderBlocked(string name)
+    {
+        var capture = Path.Combine(_folder, name + ".pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000));
+        var folder = Path.Combine(_folder, name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "udp"), "not a folder");
+        return (capture, folder);
+    }
 
     /// <summary>A pcap of Ethernet frames around the IPv4 packets, one second apart from 1,700,000,000.</summary>
     private static void WriteFrames(string path, params byte[][] packets)
