@@ -206,6 +206,38 @@ public sealed class ParquetOutputTests : IDisposable
         Assert.True(File.Exists(parquet));
     }
 
+    [SkippableFact]
+    public void AParquetIndexThatCannotBeWritten_FailsTheRun_AndLeavesNoFlowsParquet()
+    {
+        // The temporary name links to /dev/full, where every write fails as on a full disk: no flows.parquet is left, so
+        // none can look whole (written in place, the file was there, half written).
+        Skip.IfNot(File.Exists("/dev/full"), "needs /dev/full");
+        var sample = Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap");
+        var output = Path.Combine(_folder, "full");
+        Directory.CreateDirectory(output);
+        var parquet = Path.Combine(output, Parquet.ParquetFlowIndex.FileName);
+        File.CreateSymbolicLink(parquet + ".partial", "/dev/full");
+        Assert.NotEqual(0, Cli.Run("flows", sample, "-o", output, "-q", "--parquet-index").Exit);
+        Assert.False(File.Exists(parquet));
+    }
+
+    [Fact]
+    public void ADamagedCapture_StillGetsItsParquetIndex_OfTheFlowsBeforeTheDamage()
+    {
+        // The split finishes the flows before the damage (their files, flows.csv) before the error goes on; the Parquet
+        // index is made from the same flows.
+        var sample = File.ReadAllBytes(Path.Combine(Corpus.RepositoryRoot, "samples", "captures", "loopback.pcap"));
+        var damaged = Path.Combine(_folder, "damaged.pcap");
+        File.WriteAllBytes(damaged, sample[..^10]);
+        var output = Path.Combine(_folder, "damaged");
+        var (exit, _, error) = Cli.Run("flows", damaged, "-o", output, "-u", "-v", "-x", "-q", "--parquet-index");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("damaged.pcap", error, StringComparison.Ordinal);
+        var flows = File.ReadAllLines(Path.Combine(output, "flows.csv")).Length - 1;
+        Assert.True(flows > 0);
+        Assert.Equal(flows, ParquetTable.Read(Path.Combine(output, Parquet.ParquetFlowIndex.FileName)).Rows);
+    }
+
     /// <summary>Writes <paramref name="capture"/>'s fields as text and as Parquet and compares every cell; returns the rows.</summary>
     private int AssertParquetEqualsText(string capture, string name, int rowGroupSize)
     {

@@ -45,6 +45,8 @@ internal static class FlowsCommand
                 CloseOnFinOrReset = parse.GetValue(fin),
                 MaxOpenFiles = CommonOptions.AtLeastOne(parse.GetValue(maxOpen), "--max-open-files"),
                 PcapNg = parse.GetValue(pcapng),
+                // Made from the index below: an earlier split's goes when this one starts, with or without the option.
+                DerivedIndexFiles = [Parquet.ParquetFlowIndex.FileName],
             });
             var input = parse.GetValue(file)!;
             using var stdin = input == "-" ? Console.OpenStandardInput() : null;
@@ -65,25 +67,27 @@ internal static class FlowsCommand
                 StateShards = CommonOptions.ShardCount(parse),
             });
 
-            // An earlier split's Parquet index goes once the input is open, as its flows.csv does (the splitter's): left, it
-            // would describe another split than the folder's.
-            var parquetPath = System.IO.Path.Combine(folder, Parquet.ParquetFlowIndex.FileName);
-            System.IO.File.Delete(parquetPath);
-
             // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its
-            // final name) before the error goes on.
-            extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), default);
-            var result = splitter.Finish();
-            if (parse.GetValue(parquet))
+            // final name, and the index) before the error goes on; the Parquet index is made from that index too.
+            FlowSplitResult result;
+            try
             {
-                // Under a temporary name until it is whole, as every file of the split.
-                var partial = parquetPath + ParquetFields.PartialSuffix;
-                using (var index = new System.IO.FileStream(partial, System.IO.FileMode.Create))
+                extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), default);
+                result = splitter.Finish();
+            }
+            catch (System.IO.InvalidDataException)
+            {
+                if (parse.GetValue(parquet) && splitter.Result is { } finished)
                 {
-                    Parquet.ParquetFlowIndex.WriteAsync(result.Flows, index).GetAwaiter().GetResult();
+                    WriteParquetIndex(folder, finished);
                 }
 
-                System.IO.File.Move(partial, parquetPath);
+                throw;
+            }
+
+            if (parse.GetValue(parquet))
+            {
+                WriteParquetIndex(folder, result);
             }
 
             if (!quietRun)
@@ -99,5 +103,18 @@ internal static class FlowsCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The flow index as <c>flows.parquet</c>, under a temporary name until it is whole, as every file of a split.</summary>
+    private static void WriteParquetIndex(string folder, FlowSplitResult result)
+    {
+        var path = System.IO.Path.Combine(folder, Parquet.ParquetFlowIndex.FileName);
+        var partial = path + ParquetFields.PartialSuffix;
+        using (var index = new System.IO.FileStream(partial, System.IO.FileMode.Create))
+        {
+            Parquet.ParquetFlowIndex.WriteAsync(result.Flows, index).GetAwaiter().GetResult();
+        }
+
+        System.IO.File.Move(partial, path, overwrite: true);
     }
 }

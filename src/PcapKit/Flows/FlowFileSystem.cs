@@ -91,6 +91,11 @@ internal static partial class FlowFileSystem
             return;
         }
 
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
         fixed (byte* p = data)
         {
             var vector = new IoVector(p, (nuint)data.Length);

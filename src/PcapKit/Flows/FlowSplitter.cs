@@ -24,8 +24,8 @@ namespace PcapKit.Flows;
 /// until its flow ends, and an index lists every flow and every skipped packet by reason. In a parallel extraction with
 /// <see cref="ExtractionOptions.StateShards"/> each shard splits the flows of its address pairs on a part of its own,
 /// and <see cref="Finish"/> merges the parts' index in the one-thread order. When an <see cref="Extractor"/> reads a mapped
-/// file, a bulk flow's records are written from the mapping instead of being copied; the splitter holds the mapping
-/// until its files are written (<see cref="Finish"/>, <see cref="Abort"/> or <see cref="Dispose"/>), even past the
+/// file on Linux, a bulk flow's records are written from the mapping instead of being copied; the splitter holds the
+/// mapping until its files are written (<see cref="Finish"/>, <see cref="Abort"/> or <see cref="Dispose"/>), even past the
 /// extractor's disposal.
 /// </summary>
 public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, IDisposable
@@ -38,8 +38,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
     private readonly FlowSplitterOptions _options;
     private Part[]? _parts;
-    // Leases on mapped inputs (an extraction's, IMappedInputConsumer): records are written from the mapping, so it is held
-    // until the writers are done. The last is the one new records come from.
+    // Leases on mapped inputs (an extraction's, IMappedInputConsumer; on Linux only): records are written from the
+    // mapping, so it is held until the writers are done. The last is the one new records come from.
     private readonly List<Capture.MappedInput> _inputs = [];
     private FlowSplitResult? _result;
     private const string SkippedFileName = "skipped.csv";
@@ -82,6 +82,12 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         }
     }
 
+    /// <summary>
+    /// What the split wrote, once <see cref="Finish"/> has completed (also when the extraction finished it before throwing
+    /// for a damaged capture); null before, after a failed finish, or when the split was stopped unfinished.
+    /// </summary>
+    public FlowSplitResult? Result => _finishFailure is null ? _result : null;
+
     /// <summary>Bytes written from a mapped input instead of being copied (for tests; complete once the splitter is finished).</summary>
     internal long MappedBytes
     {
@@ -108,11 +114,12 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             // folder would describe this one if it failed, so it goes, and this split's takes its name only once complete.
             // A split that fails before (its input cannot be read) leaves the folder as it was.
             _started = true;
-            foreach (var earlier in new[] { Path.Combine(_options.OutputDirectory, _options.IndexFileName), Path.Combine(_options.OutputDirectory, SkippedFileName) })
+            foreach (var earlier in (string[])[_options.IndexFileName, SkippedFileName, .. _options.DerivedIndexFiles])
             {
-                if (File.Exists(earlier))
+                var path = Path.Combine(_options.OutputDirectory, earlier);
+                if (File.Exists(path))
                 {
-                    File.Delete(earlier);
+                    File.Delete(path);
                 }
             }
         }
@@ -131,7 +138,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
     {
         if (!FlowFileSystem.Native)
         {
-            // Without the system calls the writers copy every record (FlowFiles.Attach): the mapping is not needed.
+            // Without the system calls every record is copied into its flow's buffer (FlowFiles.Append): the mapping is
+            // not needed.
             input.Release();
             return;
         }
@@ -203,9 +211,10 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                     {
                         FlowParts.Every(Parts, static part => part.Stop());
                     }
-                    catch (IOException writers)
+                    catch (Exception writers)
                     {
-                        throw new IOException($"{writers.Message} (and the index was not written: {index.Message})", new AggregateException(writers, index));
+                        var both = new AggregateException(writers, index);
+                        throw writers is IOException ? new IOException($"{writers.Message} (and the index was not written: {index.Message})", both) : both;
                     }
 
                     throw;

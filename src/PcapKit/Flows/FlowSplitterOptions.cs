@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace PcapKit.Flows;
 
@@ -66,4 +67,11 @@ public sealed class FlowSplitterOptions
     /// earlier split's are removed when this split takes its first frame.
     /// </summary>
     public string IndexFileName { get; init; } = "flows.csv";
+
+    /// <summary>
+    /// Files in the output folder that another writer makes from the index once the split is finished (the command
+    /// line's <c>flows.parquet</c>): an earlier split's are removed when this split takes its first frame, with its index,
+    /// so none is left describing another split than the folder's.
+    /// </summary>
+    public IReadOnlyList<string> DerivedIndexFiles { get; init; } = [];
 }
