@@ -14,6 +14,29 @@ public sealed class CaptureTimestampTests
 {
     public static TheoryData<string> Resolutions() => ["u", "n", "d0", "d3", "d7", "d12", "d19", "b0", "b10", "b30", "b63"];
 
+    [Fact]
+    public void ATimestampWithoutAResolution_ReadsAsTheEpoch_AndComparesAsIt()
+    {
+        // default(CaptureTimestamp): a record without a timestamp (no resolution, its units per second 0).
+        foreach (var t in new[] { default, new CaptureTimestamp(12_345, default) })
+        {
+            Assert.Equal(t.Units == 0 ? 0 : 12_345, t.Seconds);
+            Assert.Equal(0UL, t.FractionUnits);
+            Assert.Equal(0U, t.Nanoseconds);
+            Assert.Equal((t.Seconds, 0UL), t.Split(1_000_000UL));
+        }
+
+        // The epoch is equal to the epoch in any resolution, and earlier than half a second after it (the fraction was
+        // compared in the raw units per second, 0, which made the two equal with different hashes).
+        var epoch = default(CaptureTimestamp);
+        var half = new CaptureTimestamp(500_000, TimestampResolution.Microseconds);
+        Assert.True(epoch.CompareTo(half) < 0);
+        Assert.True(half.CompareTo(epoch) > 0);
+        Assert.NotEqual(epoch, half);
+        Assert.Equal(epoch, new CaptureTimestamp(0, TimestampResolution.Nanoseconds));
+        Assert.Equal(epoch.GetHashCode(), new CaptureTimestamp(0, TimestampResolution.Nanoseconds).GetHashCode());
+    }
+
     [Theory]
     [MemberData(nameof(Resolutions))]
     public void SaturatedNanoseconds_IsItsSecondsAndNanoseconds_OrSaturated(string name)

@@ -175,7 +175,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
         var c = Seconds.CompareTo(other.Seconds);
         return c != 0
             ? c
-            : ((UInt128)FractionUnits * other.Resolution.UnitsPerSecond).CompareTo((UInt128)other.FractionUnits * Resolution.UnitsPerSecond);
+            : ((UInt128)FractionUnits * other.PerSecond).CompareTo((UInt128)other.FractionUnits * PerSecond);
     }
 
     /// <inheritdoc/>
