@@ -86,10 +86,14 @@ internal static unsafe partial class FileSystemFloor
 
     private static void WriteAll(byte* bytes, long[] starts, (string Name, long Size)[] files, string folder, int threads)
     {
-        // The category folders made first, as the splitter's writers make each once.
+        // The category folders made first, each once, as the splitter's writers make them.
+        var categories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, _) in files)
         {
-            Directory.CreateDirectory(Path.Combine(folder, Path.GetDirectoryName(name) ?? string.Empty));
+            if (categories.Add(Path.GetDirectoryName(name) ?? string.Empty))
+            {
+                Directory.CreateDirectory(Path.Combine(folder, Path.GetDirectoryName(name) ?? string.Empty));
+            }
         }
 
         Exception? failure = null;
@@ -115,9 +119,9 @@ internal static unsafe partial class FileSystemFloor
                         FlowFileSystem.CloseFolder(opened);
                     }
                 }
-                catch (IOException e)
+                catch (Exception e)
                 {
-                    // Thrown on the caller's thread once every writer is done.
+                    // Thrown on the caller's thread once every writer is done (on this thread it would end the process).
                     Interlocked.CompareExchange(ref failure, e, null);
                 }
             });
