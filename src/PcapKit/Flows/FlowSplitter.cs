@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -414,6 +415,26 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return;
             }
 
+            if (packet.IsFragment)
+            {
+                ConsumeFragment(record, now, packet);
+                return;
+            }
+
+            if (Find(record, now, packet) is { } flow)
+            {
+                Write(flow, record, now, packet);
+            }
+        }
+
+        /// <summary>
+        /// A fragment: a later one goes to its datagram's flow (or waits for it), a first one starts or continues its flow
+        /// and takes the later ones held for it. A method of its own, as the other rare paths: what it needs is not made
+        /// ready (zeroed) on every packet's call.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void ConsumeFragment(in CaptureRecord record, long now, in FlowPacket packet)
+        {
             if (packet.IsLaterFragment)
             {
                 var fragmentKey = FragmentKey.Of(packet);
@@ -436,7 +457,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             var flow = Find(record, now, packet);
             if (flow is null)
             {
-                if (packet.IsFragment && _flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
+                if (_flows.TryGetValue(FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple), out var skipped))
                 {
                     // A skipped flow's datagram: its later fragments are skipped with it, held ones too.
                     var fragmentKey = FragmentKey.Of(packet);
@@ -454,7 +475,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return;
             }
 
-            if (packet.IsFragment)
             {
                 // The first fragment: later ones of the datagram follow it into this flow.
                 var fragmentKey = FragmentKey.Of(packet);
@@ -528,6 +548,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         }
 
         /// <summary>A new flow of the key, named (pcapng when asked or when its first time does not fit pcap) and tracked.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private Flow StartFlow(FlowKey key, in FiveTuple first, string category, CaptureTimestamp time, long nanoseconds, long frame, CaptureInterface @interface, bool tagged)
         {
             var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(nanoseconds);
@@ -689,6 +710,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         }
 
         /// <summary>Ends a flow: its file gets its final name, and the index its line.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private void Close(Flow flow, string reason, long frame)
         {
             // Ended, whatever the reason: later fragments of its datagrams must not reach its renamed file.
@@ -728,6 +750,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             }
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private void Skip(string reason)
         {
             ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out var seen);
