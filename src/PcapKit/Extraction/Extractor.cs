@@ -22,6 +22,9 @@ namespace PcapKit.Extraction;
 /// Console.WriteLine($"{result.Summary.Frames} frames");
 /// </code>
 /// </example>
+// The per-packet path: its locals are assigned before they are read (C#'s rules; its stackallocs are written before they
+// are read), so they are not zeroed on every call.
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed partial class Extractor : IDisposable
 {
     private readonly ExtractionOptions _options;

@@ -29,6 +29,9 @@ namespace PcapKit.Flows;
 /// mapping until its files are written (<see cref="Finish"/>, <see cref="Abort"/> or <see cref="Dispose"/>), even past the
 /// extractor's disposal.
 /// </summary>
+// The per-packet path: its locals are assigned before they are read (C#'s rules; its stackallocs are written before they
+// are read), so they are not zeroed on every call.
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, IDisposable
 {
     /// <summary>
