@@ -22,8 +22,8 @@ namespace PcapKit.Extraction;
 /// Console.WriteLine($"{result.Summary.Frames} frames");
 /// </code>
 /// </example>
-// The per-packet path: its locals are assigned before they are read (C#'s rules; its stackallocs are written before they
-// are read), so they are not zeroed on every call.
+// The per-frame path: its locals are assigned before they are read (C#'s rules; it has no stackalloc), so they are not
+// zeroed on every call.
 [System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed partial class Extractor : IDisposable
 {

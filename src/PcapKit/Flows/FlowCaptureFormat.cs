@@ -31,6 +31,7 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
         if (PcapNg)
         {
             Span<byte> blocks = stackalloc byte[28 + 32];
+            blocks.Clear(); // the IDB's reserved bytes and the option's padding are zero
             BinaryPrimitives.WriteUInt32LittleEndian(blocks, 0x0A0D0D0A);
             BinaryPrimitives.WriteUInt32LittleEndian(blocks[4..], 28);
             BinaryPrimitives.WriteUInt32LittleEndian(blocks[8..], 0x1A2B3C4D);

@@ -20,8 +20,8 @@ namespace PcapKit.Flows;
 /// gathering write (<c>pwritev</c>): bulk.pcap's 410 MB were otherwise copied twice, into the buffers and into the files.
 /// A failure of the writer thread surfaces, as the <see cref="IOException"/> it was, at the next call.
 /// </summary>
-// The per-packet path: its locals are assigned before they are read (C#'s rules; its stackallocs are written before they
-// are read), so they are not zeroed on every call.
+// The per-packet path: its locals are assigned before they are read (C#'s rules; it has no stackalloc), so they are not
+// zeroed on every call.
 [System.Runtime.CompilerServices.SkipLocalsInit]
 internal sealed class FlowFiles : IDisposable
 {

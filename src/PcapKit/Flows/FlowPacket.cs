@@ -9,8 +9,8 @@ namespace PcapKit.Flows;
 /// protocol, fragment fields, TCP flags), so it works for any pack: the first IP layer's addresses, the transport's
 /// ports, and whether the datagram is a fragment.
 /// </summary>
-// The per-packet path: its locals are assigned before they are read (C#'s rules; its stackallocs are written before they
-// are read), so they are not zeroed on every call.
+// The per-packet path: its locals are assigned before they are read (C#'s rules; it has no stackalloc), so they are not
+// zeroed on every call.
 [System.Runtime.CompilerServices.SkipLocalsInit]
 public readonly struct FlowPacket
 {

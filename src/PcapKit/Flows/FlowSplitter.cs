@@ -478,29 +478,23 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return;
             }
 
+            // The first fragment: later ones of the datagram follow it into this flow.
+            var key = FragmentKey.Of(packet);
+            if (_fragments.Count >= _maxPendingFragments)
             {
-                // The first fragment: later ones of the datagram follow it into this flow.
-                var fragmentKey = FragmentKey.Of(packet);
-                if (_fragments.Count >= _maxPendingFragments)
-                {
-                    ForgetEndedFragments();
-                }
-
-                _fragments[fragmentKey] = flow;
-                if (_pending.Remove(fragmentKey, out var held))
-                {
-                    Write(flow, record, now, packet);
-                    foreach (var h in held)
-                    {
-                        _pendingCount--;
-                        WriteRaw(flow, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Data, h.OriginalLength);
-                    }
-
-                    return;
-                }
+                ForgetEndedFragments();
             }
 
+            _fragments[key] = flow;
             Write(flow, record, now, packet);
+            if (_pending.Remove(key, out var waiting))
+            {
+                foreach (var h in waiting)
+                {
+                    _pendingCount--;
+                    WriteRaw(flow, h.Timestamp, h.Timestamp.SaturatedNanoseconds, h.Data, h.OriginalLength);
+                }
+            }
         }
 
         /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
