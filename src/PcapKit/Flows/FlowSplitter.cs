@@ -500,7 +500,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         /// <summary>Finds the packet's flow, starting one when there is none (or the old one ended); null when the flags skip it.</summary>
         private Flow? Find(in CaptureRecord record, long now, in FlowPacket packet)
         {
-            if (!packet.IsFragment && packet.Tuple.Protocol != 6 && Category(packet) is var byProtocol && !Wanted(byProtocol))
+            // The tuple copied once: each read of a field through the property copies all of it.
+            var tuple = packet.Tuple;
+            if (!packet.IsFragment && tuple.Protocol != 6 && Category(packet) is var byProtocol && !Wanted(byProtocol))
             {
                 // UDP or another protocol the flags leave out (its category is its protocol's alone): skipped with no flow
                 // looked for — a skipped flow of the pair, kept for its fragments, would skip it for the same reason.
@@ -508,30 +510,36 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return null;
             }
 
-            var key = FlowKey.For(record.LinkType, packet.VlanId, packet.Tuple);
+            var key = FlowKey.For(record.LinkType, packet.VlanId, tuple);
             if (_flows.TryGetValue(key, out var flow))
             {
-                if (Expired(flow, now))
+                if (!Expired(flow, now))
                 {
-                    Close(flow, flow.Closed ? flow.ClosedBy : "timeout", record.Number);
-                }
-                else if (flow.Skipped)
-                {
+                    if (!flow.Skipped)
+                    {
+                        return flow;
+                    }
+
                     Skip(SkipReason(flow.Category));
                     return null;
                 }
-                else
-                {
-                    return flow;
-                }
+
+                Close(flow, flow.Closed ? flow.ClosedBy : "timeout", record.Number);
             }
 
+            return Start(key, record, now, packet);
+        }
+
+        /// <summary>The packet's flow is new (or the old one ended): started, or remembered as skipped when the flags leave it out.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private Flow? Start(FlowKey key, in CaptureRecord record, long now, in FlowPacket packet)
+        {
             var category = Category(packet);
             if (!Wanted(category))
             {
                 // Skipped: a TCP flow without SYN (remembered: a SYN later in it does not make it wanted) or a first
                 // fragment's flow (remembered for its later fragments); other packets of unwanted protocols were skipped
-                // above, by their protocol alone.
+                // by Find, by their protocol alone.
                 if (category == FlowCategories.TcpNoSyn || packet.IsFragment)
                 {
                     _flows[key] = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number) { Skipped = true };
