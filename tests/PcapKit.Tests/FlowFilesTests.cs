@@ -210,8 +210,8 @@ public sealed class FlowFilesTests : IDisposable
             {
                 var f = number < 2_000 ? number % 2 : 2;
                 number++;
-                format.WriteRecord(copying, copied[f], record.Timestamp, record.Data, record.OriginalLength);
-                format.WriteRecord(mapping, mapped[f], record.Timestamp, record.Data, record.OriginalLength);
+                format.WriteRecord(copying, copied[f], record.Timestamp, record.Timestamp.SaturatedNanoseconds, record.Data, record.OriginalLength);
+                format.WriteRecord(mapping, mapped[f], record.Timestamp, record.Timestamp.SaturatedNanoseconds, record.Data, record.OriginalLength);
                 if (number < 4)
                 {
                     // A flow's first 16 KiB are copied: only a flow that filled a buffer keeps pieces.
@@ -285,7 +285,7 @@ public sealed class FlowFilesTests : IDisposable
                     var take = number < 8 || (number % 2 == 0 && number <= 606) || number == 609;
                     if (take)
                     {
-                        format.WriteRecord(files, file, record.Timestamp, record.Data, record.OriginalLength);
+                        format.WriteRecord(files, file, record.Timestamp, record.Timestamp.SaturatedNanoseconds, record.Data, record.OriginalLength);
                         expected.Write(record.Data);
                     }
 

@@ -60,7 +60,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     private ulong PerSecond => Resolution.UnitsPerSecond == 0 ? 1 : Resolution.UnitsPerSecond;
 
     // Units / perSecond, by a constant for the resolutions captures use: the JIT makes that a multiplication, where a
-    // division by a variable costs tens of cycles, per record (the flow splitter reads each record's time twice).
+    // division by a variable costs tens of cycles, per record (the pipelines read each record's time once).
     private ulong WholeSeconds(ulong perSecond) => perSecond switch
     {
         1_000_000 => Units / 1_000_000,

@@ -64,14 +64,23 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
     }
 
     /// <summary>One record: a pcap record, or an Enhanced Packet Block on interface 0 in nanosecond units.</summary>
-    public void WriteRecord(FlowFiles files, FlowFile file, CaptureTimestamp timestamp, ReadOnlySpan<byte> data, uint originalLength)
+    /// <param name="files">The flows' files.</param>
+    /// <param name="file">The flow's file.</param>
+    /// <param name="timestamp">The record's time.</param>
+    /// <param name="nanoseconds">
+    /// The same time as <see cref="CaptureTimestamp.SaturatedNanoseconds"/>, which the caller has read already: a pcap
+    /// record's seconds and fraction are taken from it (exact, as <see cref="FitsPcap(long)"/> held), not divided out again.
+    /// </param>
+    /// <param name="data">The record's bytes.</param>
+    /// <param name="originalLength">Its length on the wire.</param>
+    public void WriteRecord(FlowFiles files, FlowFile file, CaptureTimestamp timestamp, long nanoseconds, ReadOnlySpan<byte> data, uint originalLength)
     {
         if (!PcapNg)
         {
             Span<byte> header = stackalloc byte[16];
-            var (seconds, fraction) = timestamp.Split(Nanoseconds ? 1_000_000_000UL : 1_000_000UL);
-            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)seconds);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)fraction);
+            var fraction = nanoseconds % 1_000_000_000L;
+            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(nanoseconds / 1_000_000_000L));
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(Nanoseconds ? fraction : fraction / 1_000));
             BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)data.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(header[12..], originalLength);
             files.Append(file, header, data);
@@ -81,12 +90,13 @@ internal readonly record struct FlowCaptureFormat(bool PcapNg, bool Nanoseconds,
         var padded = (data.Length + 3) & ~3;
         var total = 32 + padded;
         Span<byte> head = stackalloc byte[28];
-        var nanoseconds = timestamp.ToUnits(TimestampResolution.Nanoseconds);
+        // The timestamp's own units: beyond ±285 years the saturated nanoseconds are not the time.
+        var units = timestamp.ToUnits(TimestampResolution.Nanoseconds);
         BinaryPrimitives.WriteUInt32LittleEndian(head, 6);
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(nanoseconds >> 32));
-        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)nanoseconds);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(units >> 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)units);
         BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(head[24..], originalLength);
 

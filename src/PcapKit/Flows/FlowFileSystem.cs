@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -14,6 +15,8 @@ namespace PcapKit.Flows;
 /// root, no path string made, per call; .NET's file API adds an advisory lock, a file-system query, a seek and a
 /// truncate to each open, and a stat to each move. Elsewhere the .NET API is used.
 /// </summary>
+// Its stackalloc'd names and vectors are written before the calls read them: not zeroed on every open and rename.
+[SkipLocalsInit]
 internal static partial class FlowFileSystem
 {
     private const int PathOnly = 0x200000;      // O_PATH (x64 and arm64 alike): a folder named, not read
@@ -68,7 +71,7 @@ internal static partial class FlowFileSystem
         }
 
         Span<byte> names = stackalloc byte[NamesLength];
-        Encode(file, names, out _);
+        Encode(file, names, withFinal: false, out _);
         int fd;
         fixed (byte* p = names)
         {
@@ -194,7 +197,7 @@ internal static partial class FlowFileSystem
         }
 
         Span<byte> names = stackalloc byte[NamesLength];
-        Encode(file, names, out var final);
+        Encode(file, names, withFinal: true, out var final);
         fixed (byte* p = names)
         {
             if (renameat(folder.Descriptor, p, folder.Descriptor, p + final) != 0)
@@ -205,14 +208,14 @@ internal static partial class FlowFileSystem
     }
 
     // A flow file's names in its folder as the system calls take them (UTF-8, each followed by a NUL): the temporary one,
-    // then the final one from `final` on. Flow names are at most 256 characters (FlowSplitter.UniqueName's buffer; the
-    // trace's labels are shorter), 3 UTF-8 bytes each at most.
-    private const int NamesLength = (2 * 3 * 256) + 16;
+    // then the final one from `final` on. Flow names are at most FlowFile.MaxNameLength characters, 3 UTF-8 bytes each at
+    // most.
+    private const int NamesLength = (2 * 3 * FlowFile.MaxNameLength) + 16;
     private static readonly byte[] PartialSuffixAndNul = Encoding.ASCII.GetBytes(FlowFile.PartialSuffix + "\0");
 
-    private static void Encode(FlowFile file, Span<byte> into, out int final)
+    private static void Encode(FlowFile file, Span<byte> into, bool withFinal, out int final)
     {
-        if (Encoding.UTF8.GetMaxByteCount(file.Name.Length) > 3 * 256 + 3)
+        if (file.Name.Length > FlowFile.MaxNameLength)
         {
             throw new IOException($"{file.PartialPath}: the name is too long for a flow file.");
         }
@@ -220,8 +223,11 @@ internal static partial class FlowFileSystem
         var n = Encoding.UTF8.GetBytes(file.Name, into);
         PartialSuffixAndNul.CopyTo(into[n..]);
         final = n + PartialSuffixAndNul.Length;
-        into[..n].CopyTo(into[final..]);
-        into[final + n] = 0;
+        if (withFinal)
+        {
+            into[..n].CopyTo(into[final..]);
+            into[final + n] = 0;
+        }
     }
 
     private static IOException Error(string what, string path)

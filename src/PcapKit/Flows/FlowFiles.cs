@@ -62,7 +62,7 @@ internal sealed class FlowFiles : IDisposable
     private bool _failureThrown;
     private bool _stopped;
 
-    /// <param name="maxOpenFiles">The most files open at once (over all writer threads; each also holds the output folder open).</param>
+    /// <param name="maxOpenFiles">The most files open at once (over all writer threads; with the system calls each also holds the output folder open).</param>
     /// <param name="flowBuffer">The largest buffer one flow gets (rounded up to a power of two, at least 1 KiB).</param>
     /// <param name="budget">The most bytes buffered over all flows, those on their way to disk included.</param>
     /// <param name="writers">
@@ -743,6 +743,9 @@ internal sealed class FlowFile
 {
     /// <summary>The suffix of a flow file's name until the flow ends and the file is renamed.</summary>
     public const string PartialSuffix = ".partial";
+
+    /// <summary>The longest name a flow file has, in characters (the splitter's names are made within it).</summary>
+    public const int MaxNameLength = 256;
 
     private readonly string _folder;
     private readonly string _name;

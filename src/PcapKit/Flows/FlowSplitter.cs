@@ -25,7 +25,7 @@ namespace PcapKit.Flows;
 /// until its flow ends, and an index lists every flow and every skipped packet by reason. In a parallel extraction with
 /// <see cref="ExtractionOptions.StateShards"/> each shard splits the flows of its address pairs on a part of its own,
 /// and <see cref="Finish"/> merges the parts' index in the one-thread order. When an <see cref="Extractor"/> reads a mapped
-/// file on Linux, a bulk flow's records are written from the mapping instead of being copied; the splitter holds the
+/// file on Linux (x64, arm64: <c>FlowFileSystem</c>'s system calls), a bulk flow's records are written from the mapping instead of being copied; the splitter holds the
 /// mapping until its files are written (<see cref="Finish"/>, <see cref="Abort"/> or <see cref="Dispose"/>), even past the
 /// extractor's disposal.
 /// </summary>
@@ -502,7 +502,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         {
             // The tuple copied once: each read of a field through the property copies all of it.
             var tuple = packet.Tuple;
-            if (!packet.IsFragment && tuple.Protocol != 6 && Category(packet) is var byProtocol && !Wanted(byProtocol))
+            if (!packet.IsFragment && tuple.Protocol != 6 && Category(tuple.Protocol, syn: false) is var byProtocol && !Wanted(byProtocol))
             {
                 // UDP or another protocol the flags leave out (its category is its protocol's alone): skipped with no flow
                 // looked for — a skipped flow of the pair, kept for its fragments, would skip it for the same reason.
@@ -537,13 +537,10 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             var category = Category(packet);
             if (!Wanted(category))
             {
-                // Skipped: a TCP flow without SYN (remembered: a SYN later in it does not make it wanted) or a first
-                // fragment's flow (remembered for its later fragments); other packets of unwanted protocols were skipped
-                // by Find, by their protocol alone.
-                if (category == FlowCategories.TcpNoSyn || packet.IsFragment)
-                {
-                    _flows[key] = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number) { Skipped = true };
-                }
+                // Skipped, and remembered without a name: a TCP flow without SYN (a SYN later in it does not make it
+                // wanted) or a first fragment's flow (for its later fragments) — Find skipped the other packets of
+                // unwanted protocols by their protocol alone, so only these come here.
+                _flows[key] = new Flow(key, packet.Tuple, category, record.Timestamp, now, record.Number);
 
                 Skip(SkipReason(category));
                 return null;
@@ -559,7 +556,6 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
             var pcapng = _options.PcapNg || !FlowCaptureFormat.FitsPcap(nanoseconds);
             var flow = new Flow(key, first, category, time, nanoseconds, frame)
             {
-                PcapNg = pcapng,
                 Format = FlowCaptureFormat.For(@interface, key.LinkType, pcapng),
                 Name = UniqueName(category, first, time.Seconds, tagged, pcapng),
             };
@@ -602,7 +598,7 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
         {
             // Formatted on the stack, the name's string made once it is known to be free (at most 9 + 2 × (1 + 39 + 1 + 5)
             // + 1 + 20 + 5 + 11 + 7 characters). pkt2flow 1.4 marks VLAN-tagged flows with "_vlan".
-            Span<char> text = stackalloc char[256];
+            Span<char> text = stackalloc char[FlowFile.MaxNameLength];
             if (!text.TryWrite(CultureInfo.InvariantCulture,
                 $"{category}/{new TupleAddress(first, first.Source)}_{first.SourcePort}_{new TupleAddress(first, first.Destination)}_{first.DestinationPort}_{seconds}{(tagged ? "_vlan" : string.Empty)}",
                 out var stem))
@@ -675,20 +671,20 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         private void WriteRaw(Flow flow, CaptureTimestamp timestamp, long nanoseconds, ReadOnlySpan<byte> data, uint originalLength)
         {
-            if (!flow.PcapNg && !FlowCaptureFormat.FitsPcap(nanoseconds))
+            if (!flow.Format.PcapNg && !FlowCaptureFormat.FitsPcap(nanoseconds))
             {
                 // pcap's record header has 32-bit seconds: writing this time there would change it.
                 Skip("timestamp beyond pcap's 32-bit seconds in a pcap flow file (--pcapng keeps it)");
                 return;
             }
 
-            if (flow.File is null)
+            if (flow.Name is null || flow.File is null)
             {
                 flow.File = new FlowFile(_options.OutputDirectory, flow.Name!);
                 flow.Format.WriteHeader(_files, flow.File);
             }
 
-            flow.Format.WriteRecord(_files, flow.File, timestamp, data, originalLength);
+            flow.Format.WriteRecord(_files, flow.File, timestamp, nanoseconds, data, originalLength);
             flow.File.LastTime = nanoseconds;
 
             flow.Packets++;
@@ -870,11 +866,10 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
         public long Bytes { get; set; }
 
+        /// <summary>Its file's name; none when the flags leave it out (kept only to skip its later packets).</summary>
         public string? Name { get; init; }
 
-        public bool Skipped { get; init; }
-
-        public bool PcapNg { get; init; }
+        public bool Skipped => Name is null;
 
         public FlowFile? File { get; set; }
 

@@ -37,8 +37,8 @@ public sealed class FlowSplitterOptions
     public bool PcapNg { get; init; }
 
     /// <summary>
-    /// The most flow files open at once; older ones are closed and reopened to append when needed. Each writer thread
-    /// also holds the output folder open (its files are opened and renamed by their names in it).
+    /// The most flow files open at once; older ones are closed and reopened to append when needed. On Linux (x64, arm64)
+    /// each writer thread also holds the output folder open (its files are opened and renamed by their names in it).
     /// </summary>
     public int MaxOpenFiles { get; init; } = 256;
 
@@ -64,13 +64,13 @@ public sealed class FlowSplitterOptions
     /// <summary>
     /// The index written in the output folder: one line per flow, with <c>skipped.csv</c> beside it (the packets not
     /// written, by reason). Both are written under temporary names and take theirs once every file is complete; an
-    /// earlier split's are removed when this split takes its first frame.
+    /// earlier split's are removed when this split takes its first frame (or its shards are made).
     /// </summary>
     public string IndexFileName { get; init; } = "flows.csv";
 
     /// <summary>
     /// Files in the output folder that another writer makes from the index once the split is finished (the command
-    /// line's <c>flows.parquet</c>): an earlier split's are removed when this split takes its first frame, with its index,
+    /// line's <c>flows.parquet</c>): an earlier split's are removed with its index when this split takes its first frame,
     /// so none is left describing another split than the folder's.
     /// </summary>
     public IReadOnlyList<string> DerivedIndexFiles { get; init; } = [];

@@ -253,14 +253,15 @@ public sealed class TcpTrace : IShardedFlowConsumer, IDisposable
             var record = frame.Record;
             if (_fragments is null)
             {
-                if (!flow.Format.PcapNg && !FlowCaptureFormat.FitsPcap(record.Timestamp))
+                var nanoseconds = record.Timestamp.SaturatedNanoseconds;
+                if (!flow.Format.PcapNg && !FlowCaptureFormat.FitsPcap(nanoseconds))
                 {
                     // pcap's 32-bit seconds cannot hold this time; the document formats can.
                     flow.Dropped++;
                     return;
                 }
 
-                flow.Format.WriteRecord(_files, flow.File!, record.Timestamp, record.Data, record.OriginalLength);
+                flow.Format.WriteRecord(_files, flow.File!, record.Timestamp, nanoseconds, record.Data, record.OriginalLength);
             }
             else
             {

@@ -42,8 +42,12 @@ public readonly record struct FiveTuple(byte Version, Ipv6Address Source, Ipv6Ad
     /// <summary>Formats an address of the tuple's family.</summary>
     /// <param name="address">The address (source or destination).</param>
     /// <returns>The text.</returns>
-    public string FormatAddress(Ipv6Address address) =>
-        Version == 4 ? new Ipv4Address((uint)(address.Value & uint.MaxValue)).ToString() : address.ToString();
+    public string FormatAddress(Ipv6Address address)
+    {
+        Span<char> text = stackalloc char[48];
+        _ = TryFormatAddress(address, text, out var written);
+        return new string(text[..written]);
+    }
 
     /// <summary>Formats an address of the tuple's family into <paramref name="destination"/>, as <see cref="FormatAddress"/> does without a string.</summary>
     /// <param name="address">The address (source or destination).</param>
