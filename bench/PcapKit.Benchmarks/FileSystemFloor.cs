@@ -10,7 +10,7 @@ namespace PcapKit.Benchmarks;
 
 /// <summary>
 /// The file-system work of a finished flow split alone, as a floor for the split's time with as many writer threads:
-/// the same files (names, sizes) written again with the fewest calls a split can make per file, the splitter's own
+/// the same files (names, sizes) written again with as few calls per file as a split makes for a short flow, the splitter's own
 /// (<see cref="FlowFileSystem"/>: opened under a temporary name in the output folder, their bytes written from the mapped
 /// capture in 1 MiB calls — a split writes 64 KiB buffers and gathering writes of up to 4 MiB, and may close and reopen a
 /// long flow's file — closed, renamed), on as many threads as the splitter has writers, no record read or dissected.

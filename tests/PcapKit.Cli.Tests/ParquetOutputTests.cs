@@ -217,7 +217,10 @@ public sealed class ParquetOutputTests : IDisposable
         Directory.CreateDirectory(output);
         var parquet = Path.Combine(output, Parquet.ParquetFlowIndex.FileName);
         File.CreateSymbolicLink(parquet + ".partial", "/dev/full");
-        Assert.NotEqual(0, Cli.Run("flows", sample, "-o", output, "-q", "--parquet-index").Exit);
+        var (exit, _, error) = Cli.Run("flows", sample, "-o", output, "-q", "--parquet-index");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("flows.parquet", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "flows.csv")), "the split itself is complete");
         Assert.False(File.Exists(parquet));
     }
 

@@ -215,16 +215,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         var capture = Path.Combine(_folder, $"same-name-{pcapng}.pcap");
         WriteFramesAt(capture, [0, 0.1, 0.2, 0.3], [Ipv4(1, 1, 2, new byte[8], network: 192), Ipv4(47, 1, 2, new byte[4], network: 192), Ipv4(99, 1, 2, new byte[4], network: 192), Ipv4(47, 2, 1, new byte[4], network: 192)]);
         var folder = Path.Combine(_folder, $"same-name-{pcapng}");
-        FlowSplitResult result;
-        using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Others = true, PcapNg = pcapng }))
-        {
-            using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
-            {
-                extractor.Run();
-            }
-
-            result = splitter.Finish();
-        }
+        var result = Split(capture, udp: false, noSyn: false, others: true, folder, corpus: false, pcapNg: pcapng);
 
         var extension = pcapng ? ".pcapng" : ".pcap";
         Assert.Equal(
@@ -423,6 +414,30 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void AfterADamagedCapture_TheResultHoldsTheFlowsBeforeTheDamage()
+    {
+        // The extraction finishes the split before it throws for the damage: Result holds that finished split (null
+        // before), as flows.csv lists it.
+        var capture = Path.Combine(_folder, "damaged.pcap");
+        WriteFrames(capture, Udp(1000, 53), Udp(53, 1000), Udp(2000, 53));
+        File.WriteAllBytes(capture, File.ReadAllBytes(capture)[..^5]);
+        var folder = Path.Combine(_folder, "damaged");
+        using var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder, Udp = true });
+        Assert.Null(splitter.Result);
+        using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
+        {
+            Assert.ThrowsAny<InvalidDataException>(() => extractor.Run());
+        }
+
+        var result = Assert.IsType<FlowSplitResult>(splitter.Result);
+        Assert.Equal(2, result.PacketsWritten);
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal(2, flow.Packets);
+        Assert.Equal(["file", flow.File], File.ReadAllLines(Path.Combine(folder, "flows.csv")).Select(line => line.Split(',')[0]));
+        Assert.Same(result, splitter.Finish());
+    }
+
+    [Fact]
     public void ASplitWhoseInputCannotBeRead_LeavesAnEarlierSplitsIndex()
     {
         // The earlier index goes when the split takes its first frame, not when the splitter is made: a capture that
@@ -453,6 +468,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.ThrowsAny<IOException>(() => splitter.Finish());
+        Assert.Null(splitter.Result);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "udp")).Length);
         Assert.DoesNotContain(Directory.GetFiles(folder, "*" + FlowFile.PartialSuffix, SearchOption.AllDirectories), f => !f.EndsWith("skipped.csv.partial", StringComparison.Ordinal));
         Assert.ThrowsAny<IOException>(() => splitter.Finish());
@@ -679,7 +695,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
             using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter] }))
             {
                 Assert.True(extractor.Reader.ReadsAhead);
-                Assert.False(extractor.Reader.ReadsAheadIntoCache);
+                Assert.False(extractor.Reader.Mapped!.ReadsAheadIntoCache);
                 extractor.Run();
             }
 
@@ -689,12 +705,12 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         using (var splitter = new FlowSplitter(new FlowSplitterOptions { OutputDirectory = folder + "-set", Udp = true }))
         using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true, Consumers = [splitter], ReaderOptions = new CaptureReaderOptions() }))
         {
-            Assert.True(extractor.Reader.ReadsAheadIntoCache);
+            Assert.True(extractor.Reader.Mapped!.ReadsAheadIntoCache);
         }
 
         using (var extractor = new Extractor(new ExtractionOptions { InputPath = capture, Registry = Packs.Registry, NoFile = true }))
         {
-            Assert.True(extractor.Reader.ReadsAheadIntoCache);
+            Assert.True(extractor.Reader.Mapped!.ReadsAheadIntoCache);
         }
     }
 
@@ -873,12 +889,12 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true, int maxOpenFiles = 256, int writers = 2)
+    private FlowSplitResult Split(string capture, bool udp, bool noSyn, bool others, string? folder = null, bool corpus = true, int maxOpenFiles = 256, int writers = 2, bool pcapNg = false)
     {
         folder ??= Path.Combine(_folder, Path.GetFileName(capture) + "-uvx");
         using var splitter = new FlowSplitter(new FlowSplitterOptions
         {
-            OutputDirectory = folder, Udp = udp, TcpWithoutSyn = noSyn, Others = others, MaxOpenFiles = maxOpenFiles, WriterThreads = writers,
+            OutputDirectory = folder, Udp = udp, TcpWithoutSyn = noSyn, Others = others, MaxOpenFiles = maxOpenFiles, WriterThreads = writers, PcapNg = pcapNg,
         });
         using var extractor = new Extractor(new ExtractionOptions
         {

@@ -67,28 +67,22 @@ internal static class FlowsCommand
                 StateShards = CommonOptions.ShardCount(parse),
             });
 
-            // A damaged capture: Run completes the extraction (every flow gets the packets before the damage, and its
-            // final name, and the index) before the error goes on; the Parquet index is made from that index too.
-            FlowSplitResult result;
+            // Run finishes the split (its Complete), also for a damaged capture before the error goes on: every flow gets
+            // the packets before the damage, its final name and its line in the index — and in the Parquet index, made
+            // from the finished split either way.
             try
             {
                 extractor.Run(() => progress.Report(extractor.FramesRead, extractor.Reader.Position, extractor.Reader.Length), default);
-                result = splitter.Finish();
             }
-            catch (System.IO.InvalidDataException)
+            finally
             {
                 if (parse.GetValue(parquet) && splitter.Result is { } finished)
                 {
                     WriteParquetIndex(folder, finished);
                 }
-
-                throw;
             }
 
-            if (parse.GetValue(parquet))
-            {
-                WriteParquetIndex(folder, result);
-            }
+            var result = splitter.Finish();
 
             if (!quietRun)
             {

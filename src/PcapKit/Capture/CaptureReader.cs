@@ -91,11 +91,8 @@ public sealed partial class CaptureReader : IDisposable
     /// <summary>Whether a helper thread reads the mapped file ahead (<see cref="CaptureReaderOptions.ReadAhead"/>).</summary>
     internal bool ReadsAhead => _source is MappedByteSource { ReadsAhead: true };
 
-    /// <summary>Whether that helper also reads the pages into the cache (<see cref="CaptureReaderOptions.ReadAheadIntoCache"/>).</summary>
-    internal bool ReadsAheadIntoCache => _source is MappedByteSource { ReadsAheadIntoCache: true };
-
-    /// <summary>How far into the file that helper has mapped (for tests).</summary>
-    internal long AheadBytes => _source is MappedByteSource mapped ? mapped.AheadBytes : 0;
+    /// <summary>The mapped file (its read-ahead's state, for tests); null when the file is read through a stream.</summary>
+    internal MappedByteSource? Mapped => _source as MappedByteSource;
 
     /// <summary>A lease on the mapped file, whose records' bytes then stay valid until it is released; null when the file is read through a stream.</summary>
     internal MappedInput? LeaseMapping() => _source is MappedByteSource mapped ? mapped.Lease() : null;

@@ -22,10 +22,11 @@ public sealed record CaptureReaderOptions
     public bool UseMemoryMap { get; init; } = true;
 
     /// <summary>
-    /// With a mapped file of at least 16 MiB on Linux (the default): a helper thread maps the file's pages and reads them
-    /// into the cache (<see cref="ReadAheadIntoCache"/>) a few MiB ahead of the reader, on another core, while the reader's thread dissects — the reading
-    /// thread then neither waits on page faults nor on memory. It costs that thread's time (about a copy of the file's
-    /// bytes); turn it off when every core is busy with other work.
+    /// With a mapped file of at least 16 MiB on Linux (the default): a helper thread maps the file's pages, and reads them
+    /// into the cache (<see cref="ReadAheadIntoCache"/>), a few MiB ahead of the reader, on another core, while the
+    /// reader's thread dissects — the reading thread then neither waits on page faults nor on memory. It costs that
+    /// thread's time (reading into the cache, about a copy of the file's bytes); turn it off when every core is busy
+    /// with other work.
     /// </summary>
     public bool ReadAhead { get; init; } = true;
 

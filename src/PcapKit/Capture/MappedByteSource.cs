@@ -18,8 +18,8 @@ namespace PcapKit.Capture;
 /// </remarks>
 internal sealed unsafe partial class MappedByteSource : ByteSource
 {
-    // The helper maps and reads this much at once, up to Ahead windows past the reader's own (8–10 MiB ahead of it, within
-    // a shared L3).
+    // The helper maps (and, into the cache, reads) this much at once, up to Ahead windows past the reader's own (8–10 MiB
+    // ahead of it, within a shared L3).
     private const long Window = 2L << 20;
     private const int Ahead = 4;
     // A smaller file is not worth a thread.
@@ -38,6 +38,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
     // Whether the helper reads the lines of the pages it maps (CaptureReaderOptions.ReadAheadIntoCache).
     private readonly bool _intoCache;
     private long _aheadBytes;
+    private long _cachedBytes;
     private readonly AutoResetEvent? _moved;
     private long _nextWindow = Window;
     private volatile bool _stopping;
@@ -61,7 +62,7 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     /// <summary>Maps <paramref name="path"/>, or returns null for an empty or unmappable file (the caller then streams it).</summary>
     /// <param name="path">The file.</param>
-    /// <param name="readAhead">Whether a helper thread maps and reads the file ahead of the reader (<see cref="CaptureReaderOptions.ReadAhead"/>).</param>
+    /// <param name="readAhead">Whether a helper thread maps the file ahead of the reader (<see cref="CaptureReaderOptions.ReadAhead"/>).</param>
     /// <param name="intoCache">Whether the helper reads the pages it maps into the cache (<see cref="CaptureReaderOptions.ReadAheadIntoCache"/>).</param>
     public static MappedByteSource? TryOpen(string path, bool readAhead, bool intoCache)
     {
@@ -92,6 +93,9 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
 
     /// <summary>Whether the helper also reads the pages into the cache (for tests).</summary>
     internal bool ReadsAheadIntoCache => _helper is not null && _intoCache;
+
+    /// <summary>How far into the file the helper has read the pages into the cache (for tests: 0 when it only maps).</summary>
+    internal long CachedBytes => Volatile.Read(ref _cachedBytes);
 
     public override long Position => _position;
 
@@ -129,7 +133,8 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
         }
     }
 
-    // The helper: maps and reads the windows up to Ahead past the reader's, then waits for the reader to move on.
+    // The helper: maps (and, into the cache, reads) the windows up to Ahead past the reader's, then waits for the reader to
+    // move on.
     private void ReadAhead()
     {
         var page = (nint)Environment.SystemPageSize;
@@ -160,6 +165,8 @@ internal sealed unsafe partial class MappedByteSource : ByteSource
                 {
                     sum += *line;
                 }
+
+                Volatile.Write(ref _cachedBytes, done + length - _base);
             }
 
             done += length;

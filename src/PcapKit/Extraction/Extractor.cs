@@ -24,7 +24,7 @@ namespace PcapKit.Extraction;
 /// </example>
 // The per-frame path: its locals are assigned before they are read (C#'s rules; it has no stackalloc), so they are not
 // zeroed on every call.
-[System.Runtime.CompilerServices.SkipLocalsInit]
+[SkipLocalsInit]
 public sealed partial class Extractor : IDisposable
 {
     private readonly ExtractionOptions _options;
@@ -196,8 +196,9 @@ public sealed partial class Extractor : IDisposable
 
     /// <summary>
     /// Makes the frame of a record dissected into <see cref="_stack"/>, in the caller's variable when there is nothing to
-    /// reassemble: <see cref="Reassemble"/>'s temporaries (1.4 KB zeroed on entry) and the copy of its result through the
-    /// runtime's bulk write barrier cost ~10 % of reading and dissecting a frame for flow splitting.
+    /// reassemble: <see cref="Reassemble"/>'s temporaries (1.4 KB zeroed on entry, measured before the type skipped
+    /// zeroing what holds no reference) and the copy of its result through the runtime's bulk write barrier cost ~5–10 % of
+    /// reading and dissecting a frame for flow splitting.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MakeFrame(scoped in CaptureRecord record, out ExtractedFrame frame)
