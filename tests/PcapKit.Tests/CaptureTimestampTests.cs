@@ -61,7 +61,9 @@ public sealed class CaptureTimestampTests
                 var t = new CaptureTimestamp(units, resolution, offset);
                 // Its seconds and fraction computed here, by a plain division (the type divides by constants for
                 // microseconds and nanoseconds).
-                Assert.Equal(unchecked((long)(units / perSecond) + offset), t.Seconds);
+                // Saturated beyond long's range (whole seconds past 2^63 at one unit per second, or with the offset).
+                var exactSeconds = (Int128)(units / perSecond) + offset;
+                Assert.Equal((long)Int128.Clamp(exactSeconds, long.MinValue, long.MaxValue), t.Seconds);
                 Assert.Equal(units % perSecond, t.FractionUnits);
                 // The fraction in nanoseconds computed here, not through Nanoseconds (which shares CaptureTimestamp.Scale).
                 var nanoseconds = (long)((UInt128)t.FractionUnits * 1_000_000_000UL / perSecond);
@@ -83,16 +85,15 @@ public sealed class CaptureTimestampTests
                 Assert.Equal((t.Seconds, (ulong)nanoseconds), t.Split(1_000_000_000UL));
                 Assert.Equal((t.Seconds, t.FractionUnits), t.Split(perSecond));
 
-                // Whether pcap's 32-bit seconds hold it, from the seconds or from the saturated nanoseconds.
-                // (Computed here from the units, without the type's 64-bit seconds — for whole seconds below 2^63: beyond,
-                // at one unit per second, Seconds wraps around, a known limit of the type.)
-                if (units / perSecond < (ulong)long.MaxValue)
-                {
-                    var exactSeconds = (Int128)(units / perSecond) + offset;
-                    var fits = exactSeconds >= 0 && exactSeconds <= uint.MaxValue;
-                    Assert.Equal(fits, Flows.FlowCaptureFormat.FitsPcap(t.SaturatedNanoseconds));
-                    Assert.Equal(fits, Flows.FlowCaptureFormat.FitsPcap(t));
-                }
+                // Whether pcap's 32-bit seconds hold it, from the seconds or from the saturated nanoseconds (computed here
+                // from the units, without the type's 64-bit seconds).
+                var fits = exactSeconds >= 0 && exactSeconds <= uint.MaxValue;
+                Assert.True(fits == Flows.FlowCaptureFormat.FitsPcap(t.SaturatedNanoseconds), $"{units} units of {name}, offset {offset}: fits pcap {fits}");
+                Assert.Equal(fits, Flows.FlowCaptureFormat.FitsPcap(t));
+
+                // Ordered by the exact time, also beyond long's range where the seconds saturate.
+                var later = new CaptureTimestamp(unchecked(units + 1), resolution, offset);
+                Assert.Equal(units == ulong.MaxValue ? 1 : -1, Math.Sign(t.CompareTo(later)));
             }
         }
     }

@@ -37,8 +37,11 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <summary>The interface's offset, in seconds.</summary>
     public long OffsetSeconds { get; }
 
-    /// <summary>Whole seconds since the epoch.</summary>
-    public long Seconds => (long)WholeSeconds(PerSecond) + OffsetSeconds;
+    /// <summary>
+    /// Whole seconds since the epoch, saturated to <see cref="long"/>'s range (reached only by a corrupt timestamp at one
+    /// unit per second, or a corrupt offset).
+    /// </summary>
+    public long Seconds => WithOffset(WholeSeconds(PerSecond));
 
     /// <summary>The units past <see cref="Seconds"/>.</summary>
     public ulong FractionUnits => Units - (WholeSeconds(PerSecond) * PerSecond);
@@ -67,6 +70,16 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
         1_000_000_000 => Units / 1_000_000_000,
         _ => Units / perSecond,
     };
+
+    // Whole seconds plus the offset, saturated: 64-bit whole seconds (one unit per second) and the offset can overflow a
+    // long, and a time that wrapped around would read as near the epoch (a flow file would take it as pcap's).
+    private long WithOffset(ulong whole)
+    {
+        var seconds = unchecked((long)whole + OffsetSeconds);
+        return whole <= long.MaxValue && (OffsetSeconds <= 0 || seconds >= (long)whole)
+            ? seconds
+            : (long)Int128.Clamp((Int128)whole + OffsetSeconds, long.MinValue, long.MaxValue);
+    }
 
     /// <summary>Microseconds past <see cref="Seconds"/>, rounded down.</summary>
     public uint Microseconds => Nanoseconds / 1000;
@@ -108,7 +121,7 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     {
         var perSecond = PerSecond;
         var whole = WholeSeconds(perSecond);
-        return ((long)whole + OffsetSeconds, Scale(Units - (whole * perSecond), perSecond, unitsPerSecond));
+        return (WithOffset(whole), Scale(Units - (whole * perSecond), perSecond, unitsPerSecond));
     }
 
     /// <summary>The timestamp as a <see cref="DateTimeOffset"/> (UTC, 100 ns precision).</summary>
@@ -172,7 +185,8 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <inheritdoc/>
     public int CompareTo(CaptureTimestamp other)
     {
-        var c = Seconds.CompareTo(other.Seconds);
+        // The seconds unsaturated: times beyond long's range still order.
+        var c = ((Int128)WholeSeconds(PerSecond) + OffsetSeconds).CompareTo((Int128)other.WholeSeconds(other.PerSecond) + other.OffsetSeconds);
         return c != 0
             ? c
             : ((UInt128)FractionUnits * other.PerSecond).CompareTo((UInt128)other.FractionUnits * PerSecond);
