@@ -217,8 +217,9 @@ public sealed class Dissector
             context.ReportedLength = reportedKnown ? (int)Math.Min(reportedEnd - offset, int.MaxValue) : -1;
             ref readonly var step = ref steps[protocol];
             step.Descriptor.Dissect(frame[offset..end], ref context, out var result);
-            var length = Math.Clamp(result.Length, 0, end - offset);
-            var header = Math.Clamp(result.HeaderLength, 0, length);
+            // Clamped by hand: Math.Clamp's check that min <= max (offset <= end holds here) kept it from being inlined.
+            var length = Math.Min(Math.Max(result.Length, 0), end - offset);
+            var header = Math.Min(Math.Max(result.HeaderLength, 0), length);
             var label = result.Parse.IsOk && (uint)result.NextTable < (uint)step.Labels.Length ? step.Labels[result.NextTable] : 0;
             repeats |= result.Repeats;
             if (!stack.TryPush(protocol, offset, length, header, result, label, table, key))
