@@ -12,11 +12,15 @@ namespace PcapKit.Benchmarks;
 [MemoryDiagnoser]
 public class ParseBenchmarks
 {
-    private static readonly byte[] Frame = Convert.FromHexString(
-        "00000c07ac00003048211b0a08004500003c346e000040064f18800361af3fc1d5c200500a04f2994e13cab84a4aa012402e5e500000020405b4010303000101080a0004553b00000000");
+    private static readonly byte[] Frame = FrameBytes();
 
     private readonly DissectorRegistry _registry = new DissectorRegistryBuilder().Add(StandardProtocols.Pack).Build();
     private Dissector _dissector = null!;
+
+    /// <summary>The frame's bytes (a new array).</summary>
+    /// <returns>The bytes.</returns>
+    public static byte[] FrameBytes() => Convert.FromHexString(
+        "00000c07ac00003048211b0a08004500003c346e000040064f18800361af3fc1d5c200500a04f2994e13cab84a4aa012402e5e500000020405b4010303000101080a0004553b00000000");
 
     [GlobalSetup]
     public void Setup() => _dissector = new Dissector(_registry);

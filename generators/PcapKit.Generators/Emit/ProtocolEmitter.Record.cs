@@ -739,15 +739,24 @@ internal sealed partial class ProtocolEmitter
         _w.Close();
     }
 
-    /// <summary>The descriptor's 5-tuple accessors, for fields with a <c>role</c> (read at their fixed offsets).</summary>
+    /// <summary>
+    /// The descriptor's 5-tuple accessors, for fields with a <c>role</c> (read at their fixed offsets): the addresses, each
+    /// other role's value, and every role at once (<c>ReadRoles</c>, one call per layer for flow tracking).
+    /// </summary>
     private void EmitRoles()
     {
         FieldSpec? Role(string role) => _spec.Fields.FirstOrDefault(f => f.Role == role);
+        var valued = _spec.Fields.Where(f => f.Role is { } r && r is not ("source_address" or "destination_address")).ToList();
+        string? addresses = null;
+        string? addressesEnd = null;
         if (Role("source_address") is { } sa && Role("destination_address") is { } da)
         {
             var v4 = sa.Type == FieldType.Ipv4;
             var read = v4 ? "global::PcapKit.Net.FiveTuple.MapIpv4(global::PcapKit.Net.Ipv4Address.Read(data.Slice({0})))" : "global::PcapKit.Net.Ipv6Address.Read(data.Slice({0}))";
             var end = "global::System.Math.Max(" + sa.PropertyName + "Offset, " + da.PropertyName + "Offset) + " + (v4 ? 4 : 16);
+            addresses = "values.SetAddresses(" + (v4 ? 4 : 6) + ", " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, sa.PropertyName + "Offset") + ", " +
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, read, da.PropertyName + "Offset") + ");";
+            addressesEnd = end;
             _w.Line();
             _w.Open("public override bool TryGetAddresses(" + FieldCode.Span + " data, out byte version, out global::PcapKit.Net.Ipv6Address source, out global::PcapKit.Net.Ipv6Address destination)");
             _w.Open("if (data.Length < " + end + ")");
@@ -764,7 +773,6 @@ internal sealed partial class ProtocolEmitter
             _w.Close();
         }
 
-        var valued = _spec.Fields.Where(f => f.Role is { } r && r is not ("source_address" or "destination_address")).ToList();
         if (valued.Count > 0)
         {
             _w.Line();
@@ -787,5 +795,40 @@ internal sealed partial class ProtocolEmitter
             _w.Line("return false;");
             _w.Close();
         }
+
+        // The same reads as TryGetAddresses and TryGetRoleValue, with the same length checks, in one call — also when the
+        // protocol has no roles (the base method would ask for each role in turn).
+        _w.Line();
+        if (addresses is null && valued.Count == 0)
+        {
+            _w.Line("public override void ReadRoles(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".RoleValues values)");
+            _w.Line("{");
+            _w.Line("}");
+            return;
+        }
+
+        _w.Open("public override void ReadRoles(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".RoleValues values)");
+        if (addresses is not null)
+        {
+            _w.Open("if (data.Length >= " + addressesEnd + ")");
+            _w.Line(addresses);
+            _w.Close();
+        }
+
+        for (var i = 0; i < valued.Count; i++)
+        {
+            var fl = _layout.Find(valued[i].Id)!;
+            var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
+            if (i > 0 || addresses is not null)
+            {
+                _w.Line();
+            }
+
+            _w.Open("if (data.Length >= " + end + ")");
+            _w.Line("values.Set(global::PcapKit.Annotations.FieldRole." + Naming.ToPascal(valued[i].Role!) + ", (ulong)" + FieldCode.RawValue(fl, "data", ConstName(fl)) + ");");
+            _w.Close();
+        }
+
+        _w.Close();
     }
 }

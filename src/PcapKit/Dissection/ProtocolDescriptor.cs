@@ -162,6 +162,29 @@ public abstract class ProtocolDescriptor
         return false;
     }
 
+    /// <summary>
+    /// Reads the values of every field with a role at once (the addresses, ports, protocol, fragment fields, TCP flags, …):
+    /// what <see cref="TryGetAddresses"/> and <see cref="TryGetRoleValue"/> read, in one call per layer. Generated
+    /// descriptors read the fields directly; this default asks those two for each role.
+    /// </summary>
+    /// <param name="data">The unit's bytes.</param>
+    /// <param name="values">Where the values go: each role the protocol has and the bytes hold is set; others are left as they are.</param>
+    public virtual void ReadRoles(ReadOnlySpan<byte> data, ref RoleValues values)
+    {
+        if (TryGetAddresses(data, out var version, out var source, out var destination))
+        {
+            values.SetAddresses(version, source, destination);
+        }
+
+        foreach (var role in RoleValues.ValuedRoles)
+        {
+            if (TryGetRoleValue(data, role, out var value))
+            {
+                values.Set(role, value);
+            }
+        }
+    }
+
     /// <summary>Copies the unit in <paramref name="data"/> into the protocol's owned record, or returns null when it does not parse.</summary>
     /// <param name="data">The unit's bytes.</param>
     /// <returns>The record (the generated <c>partial record</c> type), or null.</returns>

@@ -9,8 +9,8 @@ namespace PcapKit.Flows;
 /// protocol, fragment fields, TCP flags), so it works for any pack: the first IP layer's addresses, the transport's
 /// ports, and whether the datagram is a fragment.
 /// </summary>
-// The per-packet path: its locals are assigned before they are read (C#'s rules; it has no stackalloc), so they are not
-// zeroed on every call.
+// The per-packet path: its locals are assigned before they are read (C#'s rules, and RoleValues' own: a value is read only
+// once set since Clear; no stackalloc), so they are not zeroed on every call.
 [System.Runtime.CompilerServices.SkipLocalsInit]
 public readonly struct FlowPacket
 {
@@ -52,13 +52,15 @@ public readonly struct FlowPacket
     {
         var registry = frame.Registry;
         var vlan = -1;
+        // Each layer's roles by one call (ReadRoles), into one instance cleared per layer: not zeroed per packet.
+        System.Runtime.CompilerServices.Unsafe.SkipInit(out RoleValues roles);
         for (var i = 0; i < frame.LayerCount; i++)
         {
-            var ip = registry.GetProtocol(frame[i].Protocol);
-            var ipBytes = frame.LayerBytes(i);
-            if (!ip.TryGetAddresses(ipBytes, out var version, out var source, out var destination))
+            roles.Clear();
+            registry.GetProtocol(frame[i].Protocol).ReadRoles(frame.LayerBytes(i), ref roles);
+            if (!roles.TryGetAddresses(out var version, out var source, out var destination))
             {
-                if (vlan < 0 && ip.TryGetRoleValue(ipBytes, FieldRole.VlanId, out var id12))
+                if (vlan < 0 && roles.TryGet(FieldRole.VlanId, out var id12))
                 {
                     vlan = (int)id12;
                 }
@@ -66,8 +68,8 @@ public readonly struct FlowPacket
                 continue;
             }
 
-            ip.TryGetRoleValue(ipBytes, FieldRole.Protocol, out var protocol);
-            var fragment = Fragment(ip, ipBytes, out var id, out var offset);
+            roles.TryGet(FieldRole.Protocol, out var protocol);
+            var fragment = Fragment(roles, out var id, out var offset);
             ushort sourcePort = 0, destinationPort = 0, flags = 0;
             bool hasPorts = false, hasFlags = false;
             var transport = -1;
@@ -75,31 +77,32 @@ public readonly struct FlowPacket
             // The layers reached from the IP layer by protocol number: extension headers, then the transport.
             for (var j = i + 1; j < frame.LayerCount && frame[j].DispatchTable == registry.IpProtocolTable; j++)
             {
-                var layer = registry.GetProtocol(frame[j].Protocol);
-                var bytes = frame.LayerBytes(j);
-                if (layer.TryGetAddresses(bytes, out _, out _, out _))
+                roles.Clear();
+                registry.GetProtocol(frame[j].Protocol).ReadRoles(frame.LayerBytes(j), ref roles);
+                protocol = frame[j].DispatchKey;
+                if (roles.Has(FieldRole.SourceAddress))
                 {
                     // A tunnel (4in4, 6in4, …): the flow is the outer datagram's, keyed by the tunnel's protocol.
-                    protocol = frame[j].DispatchKey;
                     break;
                 }
 
-                protocol = frame[j].DispatchKey;
-                if (!fragment && Fragment(layer, bytes, out id, out offset))
+                if (!fragment && Fragment(roles, out id, out offset))
                 {
                     fragment = true;
                 }
 
-                if (layer.TryGetPorts(bytes, out sourcePort, out destinationPort))
+                if (roles.TryGet(FieldRole.SourcePort, out var s) && roles.TryGet(FieldRole.DestinationPort, out var d))
                 {
+                    sourcePort = (ushort)s;
+                    destinationPort = (ushort)d;
                     hasPorts = true;
                     transport = j;
-                    hasFlags = layer.TryGetRoleValue(bytes, FieldRole.TcpFlags, out var f);
+                    hasFlags = roles.TryGet(FieldRole.TcpFlags, out var f);
                     flags = (ushort)f;
                     break;
                 }
 
-                if (offset != 0 && layer.TryGetRoleValue(bytes, FieldRole.Protocol, out var next))
+                if (offset != 0 && roles.TryGet(FieldRole.Protocol, out var next))
                 {
                     // A later IPv6 fragment: its header names the protocol, and nothing follows but data.
                     protocol = next;
@@ -125,11 +128,11 @@ public readonly struct FlowPacket
         return false;
     }
 
-    private static bool Fragment(ProtocolDescriptor protocol, System.ReadOnlySpan<byte> bytes, out uint id, out ushort offset)
+    private static bool Fragment(in RoleValues roles, out uint id, out ushort offset)
     {
-        if (protocol.TryGetRoleValue(bytes, FieldRole.FragmentOffset, out var o) && protocol.TryGetRoleValue(bytes, FieldRole.MoreFragments, out var more))
+        if (roles.TryGet(FieldRole.FragmentOffset, out var o) && roles.TryGet(FieldRole.MoreFragments, out var more))
         {
-            protocol.TryGetRoleValue(bytes, FieldRole.FragmentId, out var i);
+            roles.TryGet(FieldRole.FragmentId, out var i);
             id = (uint)i;
             offset = (ushort)o;
             return o != 0 || more != 0;
