@@ -37,6 +37,25 @@ public sealed class CaptureTimestampTests
         Assert.Equal(epoch.GetHashCode(), new CaptureTimestamp(0, TimestampResolution.Nanoseconds).GetHashCode());
     }
 
+    [Fact]
+    public void SecondsBeyondLongsRange_Saturate_AndDoNotFitPcap()
+    {
+        // One unit per second (pcapng if_tsresol 10^0): whole seconds that an offset, or the units alone, take past 2^63 - 1.
+        var one = TimestampResolution.Decimal(0);
+        foreach (var (units, offset) in new[] { ((ulong)long.MaxValue, 3_600L), ((ulong)long.MaxValue - 3_599, 3_600L), ((ulong)long.MaxValue + 1, 0L), (ulong.MaxValue, -3_600L), (5UL, long.MaxValue) })
+        {
+            var t = new CaptureTimestamp(units, one, offset);
+            Assert.Equal(long.MaxValue, t.Seconds);
+            Assert.False(Flows.FlowCaptureFormat.FitsPcap(t));
+            Assert.False(Flows.FlowCaptureFormat.FitsPcap(t.SaturatedNanoseconds));
+        }
+
+        // Just inside: exact.
+        Assert.Equal(long.MaxValue - 1, new CaptureTimestamp((ulong)long.MaxValue - 3_601, one, 3_600).Seconds);
+        Assert.Equal(long.MinValue, new CaptureTimestamp(0, one, long.MinValue).Seconds);
+        Assert.Equal(long.MinValue, new CaptureTimestamp(1, TimestampResolution.Nanoseconds, long.MinValue).Seconds);
+    }
+
     [Theory]
     [MemberData(nameof(Resolutions))]
     public void SaturatedNanoseconds_IsItsSecondsAndNanoseconds_OrSaturated(string name)
@@ -51,7 +70,7 @@ public sealed class CaptureTimestampTests
         var random = new Random((name.Length * 7919) + name[0] + name[^1]); // a fixed seed per resolution
         var perSecond = resolution.UnitsPerSecond;
         // With pcap's last second (2^32 - 1) and the one after it.
-        ulong[] edges = unchecked([0, 1, perSecond - 1, perSecond, perSecond + 1, 1_733_000_000UL * perSecond, ulong.MaxValue, ulong.MaxValue - perSecond, 9_000_000_000UL * perSecond, 9_000_000_001UL * perSecond, (4_294_967_295UL * perSecond) + perSecond - 1, 4_294_967_296UL * perSecond]);
+        ulong[] edges = unchecked([0, 1, perSecond - 1, perSecond, perSecond + 1, 1_733_000_000UL * perSecond, ulong.MaxValue, ulong.MaxValue - perSecond, 9_000_000_000UL * perSecond, 9_000_000_001UL * perSecond, (4_294_967_295UL * perSecond) + perSecond - 1, 4_294_967_296UL * perSecond, (ulong)long.MaxValue, (ulong)long.MaxValue + 1, (ulong)long.MaxValue - 3_599]);
         for (var i = 0; i < 20_000; i++)
         {
             var units = i < edges.Length ? edges[i] : (ulong)random.NextInt64() * (ulong)random.Next(1, 4);
@@ -73,12 +92,14 @@ public sealed class CaptureTimestampTests
                     : (t.Seconds * 1_000_000_000L) + nanoseconds;
                 Assert.True(expected == t.SaturatedNanoseconds, $"{units} units of {name}, offset {offset}: {t.SaturatedNanoseconds}, expected {expected}");
 
-                // In its own resolution: its seconds and fraction as units again (the stored count when there is no offset).
-                Assert.Equal(unchecked(((ulong)t.Seconds * perSecond) + t.FractionUnits), t.ToUnits(resolution));
+                // Counted from its own offset in its own resolution (a pcapng copy of the record): the stored count, also where
+                // the seconds saturate; from the epoch, the offset added (modulo 2^64, as a block's field).
+                Assert.Equal(units, t.UnitsSince(offset, resolution));
+                Assert.Equal(unchecked(units + ((ulong)offset * perSecond)), t.ToUnits(resolution));
 
-                // In microseconds, computed here too.
+                // In microseconds, computed here too, from the exact seconds.
                 var microseconds = (ulong)((UInt128)t.FractionUnits * 1_000_000UL / perSecond);
-                Assert.Equal(unchecked(((ulong)t.Seconds * 1_000_000UL) + microseconds), t.ToUnits(TimestampResolution.Microseconds));
+                Assert.Equal(unchecked((ulong)(exactSeconds * 1_000_000) + microseconds), t.ToUnits(TimestampResolution.Microseconds));
 
                 // The seconds and the fraction as a flow file's record header takes them (one division).
                 Assert.Equal((t.Seconds, microseconds), t.Split(1_000_000UL));

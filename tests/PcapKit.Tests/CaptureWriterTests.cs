@@ -111,4 +111,26 @@ public sealed class CaptureWriterTests(ITestOutputHelper output)
         Assert.Equal(["section note"], reader.Sections[0].Comments);
         Assert.Equal("app", reader.Sections[0].Application);
     }
+    [Theory]
+    [InlineData(0UL, 0L)]
+    [InlineData(9_223_372_036_854_775_813UL, 0L)] // 2^63 + 5 seconds at one unit per second: beyond long's seconds
+    [InlineData(ulong.MaxValue, 3_600L)]
+    [InlineData(1_733_000_000UL, long.MaxValue)] // an offset that takes the seconds beyond long's range
+    public void PcapNgWriter_CopiesARecordsStoredCountExactly_AlsoBeyondLongsSeconds(ulong units, long offset)
+    {
+        // A pcapng record copied to an interface of its own resolution and offset (CaptureSink, a pcapng flow file) keeps
+        // its stored count, though CaptureTimestamp.Seconds saturates for such times.
+        var resolution = TimestampResolution.Decimal(0);
+        using var buffer = new MemoryStream();
+        using (var writer = new PcapNgWriter(buffer, leaveOpen: true))
+        {
+            var id = writer.AddInterface(LinkTypes.Ethernet, 96, new PcapNgInterfaceInfo { Resolution = resolution, TimestampOffset = offset });
+            writer.WritePacket(id, new CaptureTimestamp(units, resolution, offset), new byte[14], 14);
+        }
+
+        buffer.Position = 0;
+        using var reader = CaptureReader.Open(buffer, "ng.pcapng");
+        Assert.True(reader.TryReadNext(out var record));
+        Assert.Equal((units, offset), (record.Timestamp.Units, record.Timestamp.OffsetSeconds));
+    }
 }

@@ -43,10 +43,10 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// </summary>
     public long Seconds => WithOffset(WholeSeconds(PerSecond));
 
-    /// <summary>The units past <see cref="Seconds"/>.</summary>
+    /// <summary>The units past the whole seconds (<see cref="Seconds"/> unless it saturated).</summary>
     public ulong FractionUnits => Units - (WholeSeconds(PerSecond) * PerSecond);
 
-    /// <summary>Nanoseconds past <see cref="Seconds"/>, rounded down (exact for resolutions down to 10^-9 s).</summary>
+    /// <summary>Nanoseconds past the whole seconds, rounded down (exact for resolutions down to 10^-9 s).</summary>
     public uint Nanoseconds => (uint)Scale(FractionUnits, PerSecond, 1_000_000_000UL);
 
     /// <summary>
@@ -81,11 +81,19 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
             : (long)Int128.Clamp((Int128)whole + OffsetSeconds, long.MinValue, long.MaxValue);
     }
 
-    /// <summary>Microseconds past <see cref="Seconds"/>, rounded down.</summary>
+    /// <summary>Microseconds past the whole seconds, rounded down.</summary>
     public uint Microseconds => Nanoseconds / 1000;
 
     /// <summary>Nanoseconds since the epoch (to year 2262).</summary>
-    public long TotalNanoseconds => (Seconds * 1_000_000_000L) + Nanoseconds;
+    public long TotalNanoseconds
+    {
+        get
+        {
+            // Seconds and the fraction from one division.
+            var (seconds, nanoseconds) = Split(1_000_000_000UL);
+            return (seconds * 1_000_000_000L) + (long)nanoseconds;
+        }
+    }
 
     /// <summary>
     /// Nanoseconds since the epoch for comparing times, saturated beyond ±285 years so that a corrupt timestamp
@@ -176,20 +184,38 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     /// <summary>The same instant in another resolution (rounded down when the new one is coarser).</summary>
     /// <param name="resolution">The resolution.</param>
     /// <returns>The units of <paramref name="resolution"/>, offset included.</returns>
-    public ulong ToUnits(TimestampResolution resolution)
+    public ulong ToUnits(TimestampResolution resolution) => UnitsSince(0, resolution);
+
+    /// <summary>
+    /// The units of <paramref name="resolution"/> from <paramref name="offsetSeconds"/> past the epoch to this time, modulo
+    /// 2^64 as a pcapng block stores them (with the interface's <c>if_tsoffset</c>): from the exact seconds, not the
+    /// saturated <see cref="Seconds"/>, so that a timestamp written in its own resolution and offset is its stored count
+    /// again, whatever its value.
+    /// </summary>
+    /// <param name="offsetSeconds">The seconds the count starts from (an interface's offset).</param>
+    /// <param name="resolution">The count's unit.</param>
+    /// <returns>The count.</returns>
+    internal ulong UnitsSince(long offsetSeconds, TimestampResolution resolution)
     {
-        var (seconds, fraction) = Split(resolution.UnitsPerSecond);
-        return ((ulong)seconds * resolution.UnitsPerSecond) + fraction;
+        var perSecond = PerSecond;
+        var whole = WholeSeconds(perSecond);
+        var fraction = Scale(Units - (whole * perSecond), perSecond, resolution.UnitsPerSecond);
+        // Int128 wraps around modulo 2^128 (unchecked), which keeps the low 64 bits the count is taken from.
+        return unchecked((ulong)((((Int128)whole + OffsetSeconds - offsetSeconds) * resolution.UnitsPerSecond) + fraction));
     }
 
     /// <inheritdoc/>
     public int CompareTo(CaptureTimestamp other)
     {
-        // The seconds unsaturated: times beyond long's range still order.
-        var c = ((Int128)WholeSeconds(PerSecond) + OffsetSeconds).CompareTo((Int128)other.WholeSeconds(other.PerSecond) + other.OffsetSeconds);
+        // The seconds unsaturated (times beyond long's range still order), each side's divided once.
+        var perSecond = PerSecond;
+        var whole = WholeSeconds(perSecond);
+        var otherPerSecond = other.PerSecond;
+        var otherWhole = other.WholeSeconds(otherPerSecond);
+        var c = ((Int128)whole + OffsetSeconds).CompareTo((Int128)otherWhole + other.OffsetSeconds);
         return c != 0
             ? c
-            : ((UInt128)FractionUnits * other.PerSecond).CompareTo((UInt128)other.FractionUnits * PerSecond);
+            : ((UInt128)(Units - (whole * perSecond)) * otherPerSecond).CompareTo((UInt128)(other.Units - (otherWhole * otherPerSecond)) * perSecond);
     }
 
     /// <inheritdoc/>

@@ -298,10 +298,10 @@ public sealed class PcapNgWriter : IDisposable
             throw new ArgumentOutOfRangeException(nameof(interfaceId), "No such interface was added.");
         }
 
-        // The stored units count from the interface's offset (if_tsoffset), in its resolution.
+        // The stored units count from the interface's offset (if_tsoffset), in its resolution: a record copied to an
+        // interface of its own resolution and offset keeps its stored count exactly.
         var iface = _interfaces[interfaceId];
-        var fraction = (ulong)((UInt128)timestamp.FractionUnits * iface.Resolution.UnitsPerSecond / timestamp.Resolution.UnitsPerSecond);
-        var units = ((ulong)(timestamp.Seconds - iface.Offset) * iface.Resolution.UnitsPerSecond) + fraction;
+        var units = timestamp.UnitsSince(iface.Offset, iface.Resolution);
         var body = new BlockBuilder(_bigEndian);
         body.U32((uint)interfaceId);
         body.U32((uint)(units >> 32));
