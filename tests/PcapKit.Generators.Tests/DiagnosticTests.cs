@@ -531,6 +531,28 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AnUnknownRole_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: a, type: u16, role: source_socket }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 4, 5, "the role must be one of source_address, ");
+    }
+
+    [Fact]
+    public void ARoleOnAConditionalField_IsPKGEN2012()
+    {
+        var d = Single(Header + "fields:\n  - { id: f, type: u8 }\n  - { id: p, type: u8, when: { field: f, eq: 1 }, role: protocol }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 5, 5, "the role 'protocol' needs an integer field at a fixed offset");
+    }
+
+    [Fact]
+    public void ARoleAfterAVariableLengthPart_IsPKGEN2012()
+    {
+        // Its offset depends on the byte string's length: the role methods read fixed offsets only.
+        var d = Single(Header + "fields:\n  - { id: n, type: u8 }\n  - { id: blob, type: bytes, length: { field: n } }\n  - { id: p, type: u8, role: protocol }\n");
+        AssertAt(d, "PKGEN2012", "demo.pcapkit.yaml", 6, 5, "the role 'protocol' needs an integer field at a fixed offset");
+    }
+
+    [Fact]
     public void TheSameRoleTwice_IsPKGEN2005()
     {
         var d = Single(Header + "fields:\n  - { id: a, type: u16, role: source_port }\n  - { id: b, type: u16, role: destination_port }\n  - { id: c, type: u16, role: source_port }\n");

@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using PcapKit.Annotations;
-using PcapKit.Capture;
 using PcapKit.Dissection;
+using PcapKit.Flows;
 using PcapKit.Net;
-using PcapKit.TestSupport;
 using Xunit;
 
 namespace PcapKit.Protocols.Tests;
@@ -80,13 +77,8 @@ public sealed class RoleValuesTests
         new HandWritten().ReadRoles(new byte[4], ref roles);
         Assert.True(roles.TryGetAddresses(out var version, out var source, out var destination));
         Assert.Equal((6, HandWritten.Source, HandWritten.Destination), (version, source, destination));
-        foreach (var role in Enum.GetValues<FieldRole>())
+        foreach (var role in ValuedRoles())
         {
-            if (role is FieldRole.None or FieldRole.SourceAddress or FieldRole.DestinationAddress)
-            {
-                continue;
-            }
-
             Assert.True(roles.TryGet(role, out var value), role.ToString());
             Assert.Equal(100UL + (ulong)role, value);
         }
@@ -98,16 +90,81 @@ public sealed class RoleValuesTests
     public void Clear_ForgetsEveryRole()
     {
         var roles = default(RoleValues);
-        roles.Set(FieldRole.SourcePort, 80);
         roles.SetAddresses(4, FiveTuple.MapIpv4(new Ipv4Address(0x0A000001)), FiveTuple.MapIpv4(new Ipv4Address(0x0A000002)));
-        Assert.True(roles.TryGet(FieldRole.SourcePort, out var port) && port == 80);
+        foreach (var role in ValuedRoles())
+        {
+            roles.Set(role, 7);
+            Assert.True(roles.TryGet(role, out var value) && value == 7, role.ToString());
+        }
+
         Assert.True(roles.Has(FieldRole.DestinationAddress));
         roles.Clear();
-        Assert.False(roles.TryGet(FieldRole.SourcePort, out port));
-        Assert.Equal(0UL, port);
+        foreach (var role in Enum.GetValues<FieldRole>())
+        {
+            Assert.False(roles.Has(role), role.ToString());
+            Assert.False(roles.TryGet(role, out var value));
+            Assert.Equal(0UL, value);
+        }
+
         Assert.False(roles.TryGetAddresses(out _, out _, out _));
-        Assert.False(roles.Has(FieldRole.SourceAddress));
     }
+
+    [Fact]
+    public void OnlyRolesWithAValue_AreSet_AndNoneBeyondTheEnumIsPresent()
+    {
+        var roles = default(RoleValues);
+        Assert.Throws<ArgumentOutOfRangeException>(() => roles.Set(FieldRole.None, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => roles.Set(FieldRole.SourceAddress, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => roles.Set(FieldRole.DestinationAddress, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => roles.Set((FieldRole)64, 1));
+        roles.Set(FieldRole.Protocol, 6);
+        // 64 would alias role 0 in a 64-bit mask, 69 role 5.
+        Assert.False(roles.Has((FieldRole)64));
+        Assert.False(roles.Has((FieldRole)69));
+        Assert.False(roles.TryGetAddresses(out _, out _, out _));
+    }
+
+    [Fact]
+    public void AKnownFrame_ReadsItsRolesValues()
+    {
+        // ParseBenchmarks' frame (zeek__tcp_reassembly.pcap frame 2): 128.3.97.175:80 -> 63.193.213.194:2564, a SYN-ACK.
+        var data = Convert.FromHexString(
+            "00000c07ac00003048211b0a08004500003c346e000040064f18800361af3fc1d5c200500a04f2994e13cab84a4aa012402e5e500000020405b4010303000101080a0004553b00000000");
+        var stack = new LayerStack();
+        Packs.Dissector.Dissect(data, 1, stack);
+        var frame = new Frame(data, stack, Packs.Registry);
+        Assert.Equal(["ethernet", "ipv4", "tcp"], new[] { frame.ProtocolAt(0).Name, frame.ProtocolAt(1).Name, frame.ProtocolAt(2).Name });
+
+        var roles = default(RoleValues);
+        frame.ProtocolAt(0).ReadRoles(frame.LayerBytes(0), ref roles);
+        Assert.False(roles.TryGetAddresses(out _, out _, out _));
+        Assert.False(roles.Has(FieldRole.VlanId));
+
+        frame.ProtocolAt(1).ReadRoles(frame.LayerBytes(1), ref roles);
+        Assert.True(roles.TryGetAddresses(out var version, out var source, out var destination));
+        Assert.Equal((4, FiveTuple.MapIpv4(new Ipv4Address(128, 3, 97, 175)), FiveTuple.MapIpv4(new Ipv4Address(63, 193, 213, 194))), (version, source, destination));
+        Assert.Equal((6UL, 0x346EUL, 0UL, 0UL), (Value(roles, FieldRole.Protocol), Value(roles, FieldRole.FragmentId), Value(roles, FieldRole.FragmentOffset), Value(roles, FieldRole.MoreFragments)));
+        Assert.False(roles.Has(FieldRole.SourcePort));
+
+        roles.Clear();
+        frame.ProtocolAt(2).ReadRoles(frame.LayerBytes(2), ref roles);
+        Assert.False(roles.Has(FieldRole.SourceAddress));
+        Assert.Equal((80UL, 2564UL, 0x012UL), (Value(roles, FieldRole.SourcePort), Value(roles, FieldRole.DestinationPort), Value(roles, FieldRole.TcpFlags)));
+        Assert.Equal((0xF2994E13UL, 0xCAB84A4AUL), (Value(roles, FieldRole.SequenceNumber), Value(roles, FieldRole.AcknowledgmentNumber)));
+
+        // What the flow splitter reads from it.
+        Assert.True(FlowPacket.TryRead(frame, out var packet));
+        Assert.Equal(new FiveTuple(4, source, destination, 6, 80, 2564), packet.Tuple);
+        Assert.Equal((false, true, (ushort)0x012, 2, -1), (packet.IsFragment, packet.HasPorts, packet.TcpFlags, packet.TransportLayer, packet.VlanId));
+    }
+
+    private static ulong Value(in RoleValues roles, FieldRole role)
+    {
+        Assert.True(roles.TryGet(role, out var value), role + " not present");
+        return value;
+    }
+
+    private static FieldRole[] ValuedRoles() => Array.FindAll(Enum.GetValues<FieldRole>(), r => r is not (FieldRole.None or FieldRole.SourceAddress or FieldRole.DestinationAddress));
 
     // Compares ReadRoles with the one-role methods on the bytes; returns how many values were present.
     private static int Check(ProtocolDescriptor protocol, ReadOnlySpan<byte> data)
@@ -124,13 +181,8 @@ public sealed class RoleValuesTests
         Assert.Equal(has, roles.Has(FieldRole.SourceAddress));
         Assert.Equal(has, roles.Has(FieldRole.DestinationAddress));
         Assert.Equal((version, source, destination), (v, s, d));
-        foreach (var role in Enum.GetValues<FieldRole>())
+        foreach (var role in ValuedRoles())
         {
-            if (role is FieldRole.None or FieldRole.SourceAddress or FieldRole.DestinationAddress)
-            {
-                continue;
-            }
-
             var expected = protocol.TryGetRoleValue(data, role, out var value);
             Assert.True(expected == roles.TryGet(role, out var actual), $"{protocol.Name}, {data.Length} bytes: {role} present {expected} one by one");
             Assert.True(value == actual, $"{protocol.Name}, {data.Length} bytes: {role} {actual}, one by one {value}");
@@ -156,8 +208,9 @@ public sealed class RoleValuesTests
 
         public override bool TryGetRoleValue(ReadOnlySpan<byte> data, FieldRole role, out ulong value)
         {
+            // Every role, None and the addresses too: the base method asks only for the roles with a value.
             value = 100UL + (ulong)role;
-            return role != FieldRole.None;
+            return true;
         }
 
         public override void Dissect(ReadOnlySpan<byte> data, ref DissectionContext context, out LayerResult result) => throw new NotSupportedException();

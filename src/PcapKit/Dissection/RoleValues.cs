@@ -33,7 +33,7 @@ public struct RoleValues
     /// <summary>Whether the role's value was set.</summary>
     /// <param name="role">The role (<see cref="FieldRole.SourceAddress"/> and <see cref="FieldRole.DestinationAddress"/> are set together).</param>
     /// <returns>Whether it is present.</returns>
-    public readonly bool Has(FieldRole role) => (_present & (1UL << (int)role)) != 0;
+    public readonly bool Has(FieldRole role) => (uint)role < Capacity && (_present & (1UL << (int)role)) != 0;
 
     /// <summary>The value of a role other than the addresses, when present.</summary>
     /// <param name="role">The role.</param>
@@ -73,10 +73,17 @@ public struct RoleValues
     }
 
     /// <summary>Sets a role's value (a descriptor's <see cref="ProtocolDescriptor.ReadRoles"/> does).</summary>
-    /// <param name="role">A role other than the addresses.</param>
+    /// <param name="role">A role other than <see cref="FieldRole.None"/> and the addresses (<see cref="SetAddresses"/> sets those).</param>
     /// <param name="value">The field's raw value.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="role"/> is not a role with a value.</exception>
     public void Set(FieldRole role, ulong value)
     {
+        // Generated code passes constants: the check folds away.
+        if ((uint)role >= Capacity || role is FieldRole.None or FieldRole.SourceAddress or FieldRole.DestinationAddress)
+        {
+            ThrowNotAValuedRole(role);
+        }
+
         _values[(int)role] = value;
         _present |= 1UL << (int)role;
     }
@@ -92,6 +99,9 @@ public struct RoleValues
         _destination = destination;
         _present |= (1UL << (int)FieldRole.SourceAddress) | (1UL << (int)FieldRole.DestinationAddress);
     }
+
+    private static void ThrowNotAValuedRole(FieldRole role) =>
+        throw new System.ArgumentOutOfRangeException(nameof(role), role, "Not a role with a value: the addresses are set by SetAddresses.");
 
     [InlineArray(Capacity)]
     private struct Values
