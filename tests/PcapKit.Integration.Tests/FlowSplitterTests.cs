@@ -205,6 +205,23 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(first, FileOf(records[33]));
     }
 
+    [Fact]
+    public void ProtocolsAfterAnIpv6ExtensionHeader_AreKeyedByTheirOwnNumber()
+    {
+        // PIM (103) and OSPF (89), which the pack does not dissect, and ICMPv6 (58), each after a Hop-by-Hop header,
+        // between the same hosts: three flows, each keyed by the protocol the extension header names (not by the
+        // header's own number, 0, which would make the first two one flow).
+        var capture = Path.Combine(_folder, "after-hop-by-hop.pcap");
+        var icmp = new byte[8];
+        icmp[0] = 128; // echo request
+        WriteFrames(capture, Ipv6WithHopByHop(103, 1, 2, new byte[8]), Ipv6WithHopByHop(89, 1, 2, new byte[8]), Ipv6WithHopByHop(58, 1, 2, icmp), Ipv6WithHopByHop(103, 2, 1, new byte[8]));
+        var result = Split(capture, udp: false, noSyn: false, others: true, Path.Combine(_folder, "after-hop-by-hop"), corpus: false);
+
+        Assert.Equal([(58, 1L), (89, 1L), (103, 2L)], result.Flows.OrderBy(f => f.First.Protocol).Select(f => ((int)f.First.Protocol, f.Packets)));
+        Assert.All(result.Flows, f => Assert.Equal(FlowCategories.Others, f.Category));
+        Assert.Equal(4, result.PacketsWritten);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -814,13 +831,33 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         return Directory.GetFiles(folder, "*.pcap*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
     }
 
-    /// <summary>An Ethernet II frame around an IPv4 packet.</summary>
+    /// <summary>An Ethernet II frame around an IPv4 or IPv6 packet.</summary>
     private static byte[] Ethernet(byte[] packet)
     {
         var frame = new byte[14 + packet.Length];
-        frame[12] = 0x08;
+        (frame[12], frame[13]) = packet[0] >> 4 == 6 ? ((byte)0x86, (byte)0xDD) : ((byte)0x08, (byte)0x00);
         packet.CopyTo(frame, 14);
         return frame;
+    }
+
+    /// <summary>
+    /// An IPv6 packet 2001:db8::<paramref name="source"/> → 2001:db8::<paramref name="destination"/> with a Hop-by-Hop
+    /// Options header (one PadN option) before <paramref name="payload"/> of protocol <paramref name="protocol"/>.
+    /// </summary>
+    private static byte[] Ipv6WithHopByHop(byte protocol, byte source, byte destination, byte[] payload)
+    {
+        var packet = new byte[40 + 8 + payload.Length];
+        packet[0] = 0x60;
+        packet[4] = (byte)((8 + payload.Length) >> 8);
+        packet[5] = (byte)(8 + payload.Length);
+        packet[6] = 0; // Hop-by-Hop Options
+        packet[7] = 64;
+        (packet[8], packet[9], packet[10], packet[11], packet[23]) = (0x20, 0x01, 0x0d, 0xb8, source);
+        (packet[24], packet[25], packet[26], packet[27], packet[39]) = (0x20, 0x01, 0x0d, 0xb8, destination);
+        packet[40] = protocol;
+        (packet[42], packet[43]) = (1, 4); // PadN, four bytes
+        payload.CopyTo(packet, 48);
+        return packet;
     }
 
     /// <summary>An IPv4 header (no options, checksum left 0) around <paramref name="payload"/>.</summary>

@@ -71,7 +71,7 @@ public readonly struct FlowPacket
             roles.TryGet(FieldRole.Protocol, out var protocol);
             var fragment = Fragment(roles, out var id, out var offset);
             ushort sourcePort = 0, destinationPort = 0, flags = 0;
-            bool hasPorts = false, hasFlags = false;
+            bool hasPorts = false, hasFlags = false, tunnel = false;
             var transport = -1;
 
             // The layers reached from the IP layer by protocol number: extension headers, then the transport.
@@ -83,6 +83,7 @@ public readonly struct FlowPacket
                 if (roles.Has(FieldRole.SourceAddress))
                 {
                     // A tunnel (4in4, 6in4, …): the flow is the outer datagram's, keyed by the tunnel's protocol.
+                    tunnel = true;
                     break;
                 }
 
@@ -101,12 +102,14 @@ public readonly struct FlowPacket
                     flags = (ushort)f;
                     break;
                 }
+            }
 
-                if (offset != 0 && roles.TryGet(FieldRole.Protocol, out var next))
-                {
-                    // A later IPv6 fragment: its header names the protocol, and nothing follows but data.
-                    protocol = next;
-                }
+            if (!hasPorts && !tunnel && roles.TryGet(FieldRole.Protocol, out var carried))
+            {
+                // The chain ends in a header whose payload was not dissected — a later fragment (IPv4's, or after an IPv6
+                // Fragment header), a protocol the pack lacks after an extension header: the header names the protocol
+                // (the roles read last are the last layer's; the IP layer's own when nothing followed it).
+                protocol = carried;
             }
 
             packet = new FlowPacket
