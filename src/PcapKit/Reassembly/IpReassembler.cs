@@ -621,6 +621,8 @@ public sealed class IpReassembler
         var ip = -1;
         byte version = 0;
         Ipv6Address source = default, destination = default;
+        // Each layer's roles by one call, as flow tracking reads them (FlowPacket).
+        var roles = default(RoleValues);
         for (var i = 0; i < frame.LayerCount; i++)
         {
             if (i > 0 && frame[i - 1].PayloadIsQuoted)
@@ -628,15 +630,14 @@ public sealed class IpReassembler
                 return false; // the rest is a packet an ICMP message quotes, not this frame's own (as tshark's in_error_pkt)
             }
 
-            var protocol = frame.ProtocolAt(i);
-            var bytes = frame.LayerBytes(i);
-            if (protocol.TryGetAddresses(bytes, out var v, out var s, out var d))
+            roles.Clear();
+            frame.ProtocolAt(i).ReadRoles(frame.LayerBytes(i), ref roles);
+            if (roles.TryGetAddresses(out var v, out var s, out var d))
             {
                 (ip, version, source, destination) = (i, v, s, d);
             }
 
-            if (ip < 0 || !protocol.TryGetRoleValue(bytes, FieldRole.FragmentOffset, out var offset) ||
-                !protocol.TryGetRoleValue(bytes, FieldRole.MoreFragments, out var more))
+            if (ip < 0 || !roles.TryGet(FieldRole.FragmentOffset, out var offset) || !roles.TryGet(FieldRole.MoreFragments, out var more))
             {
                 continue;
             }
@@ -648,8 +649,8 @@ public sealed class IpReassembler
                 return false; // an IPv4 datagram that is not fragmented
             }
 
-            protocol.TryGetRoleValue(bytes, FieldRole.FragmentId, out var id);
-            protocol.TryGetRoleValue(bytes, FieldRole.Protocol, out var next);
+            roles.TryGet(FieldRole.FragmentId, out var id);
+            roles.TryGet(FieldRole.Protocol, out var next);
             var ipLayer = frame[ip];
             var declared = layer.ReportedLength >= 0 ? layer.ReportedLength - layer.HeaderLength : layer.Length - layer.HeaderLength;
             fragment = new FragmentView
