@@ -223,6 +223,44 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
+    [InlineData(89)] // OSPF, which the pack does not dissect: the first fragment's flow is keyed by AH's next header
+    [InlineData(17)] // UDP: keyed with its ports
+    public void LaterFragmentsOfADatagramWithAnAuthenticationHeader_FollowTheFirst(byte upper)
+    {
+        // IPv4 fragments of one datagram whose first carries AH (RFC 4302) and then the upper protocol: the first
+        // fragment's tuple has the upper protocol, the later ones only IPv4's (51); they are tied by IPv4's fields.
+        var ah = new byte[12 + 8];
+        (ah[0], ah[1]) = (upper, 1); // next header; length 1: 12 bytes, no ICV
+        if (upper == 17)
+        {
+            (ah[12], ah[13], ah[14], ah[15], ah[17]) = (0x13, 0x88, 0x00, 0x35, 16); // UDP 5000 -> 53, length 16
+        }
+
+        var capture = Path.Combine(_folder, $"ah-fragments-{upper}.pcap");
+        WriteFrames(capture, Fragment(Ipv4(51, 1, 2, ah), id: 7, offsetUnits: 0, more: true), Fragment(Ipv4(51, 1, 2, new byte[8]), id: 7, offsetUnits: 3, more: false));
+        var result = Split(capture, udp: true, noSyn: false, others: true, Path.Combine(_folder, $"ah-fragments-{upper}"), corpus: false);
+
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal((upper, 2L), (flow.First.Protocol, flow.Packets));
+        Assert.Equal(upper == 17 ? FlowCategories.Udp : FlowCategories.Others, flow.Category);
+    }
+
+    [Fact]
+    public void ATunnelWhoseInnerHeaderTheCaptureCut_IsKeyedByTheTunnelProtocol()
+    {
+        // 6in4 (IPv4 protocol 41) with 34 of the inner IPv6 header's 40 bytes: the inner header names TCP (6), but the
+        // flow is the tunnel's, as when its inner header is whole.
+        var inner = new byte[40];
+        (inner[0], inner[6]) = (0x60, 6);
+        var capture = Path.Combine(_folder, "cut-tunnel.pcap");
+        WriteFrames(capture, Ipv4(41, 1, 2, inner[..34]), Ipv4(41, 1, 2, inner));
+        var result = Split(capture, udp: false, noSyn: false, others: true, Path.Combine(_folder, "cut-tunnel"), corpus: false);
+
+        var flow = Assert.Single(result.Flows);
+        Assert.Equal((41, 2L, 0, 0), ((int)flow.First.Protocol, flow.Packets, (int)flow.First.SourcePort, (int)flow.First.DestinationPort));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void FlowsOfOneNameInOneSecond_AreNumberedBeforeTheExtension(bool pcapng)
@@ -877,6 +915,15 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         return packet;
     }
 
+    /// <summary>An IPv4 packet made a fragment: its identification, offset (in 8-octet units) and More Fragments bit.</summary>
+    private static byte[] Fragment(byte[] ipv4, ushort id, int offsetUnits, bool more)
+    {
+        (ipv4[4], ipv4[5]) = ((byte)(id >> 8), (byte)id);
+        var field = offsetUnits | (more ? 0x2000 : 0);
+        (ipv4[6], ipv4[7]) = ((byte)(field >> 8), (byte)field);
+        return ipv4;
+    }
+
     /// <summary>An Ethernet frame of IPv4 192.168.0.1 → 192.168.0.2 carrying UDP between the ports (or the reverse).</summary>
     private static byte[] Udp(ushort sourcePort, ushort destinationPort)
     {
@@ -903,7 +950,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         return (capture, folder);
     }
 
-    /// <summary>A pcap of Ethernet frames around the IPv4 packets, one second apart from 1,700,000,000.</summary>
+    /// <summary>A pcap of Ethernet frames around the IP packets, one second apart from 1,700,000,000.</summary>
     private static void WriteFrames(string path, params byte[][] packets)
     {
         var seconds = new double[packets.Length];
@@ -915,7 +962,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
         WriteFramesAt(path, seconds, packets);
     }
 
-    /// <summary>A pcap of Ethernet frames around the IPv4 packets, at these seconds (to the microsecond) after 1,700,000,000.</summary>
+    /// <summary>A pcap of Ethernet frames around the IP packets, at these seconds (to the microsecond) after 1,700,000,000.</summary>
     private static void WriteFramesAt(string path, double[] seconds, byte[][] packets)
     {
         using var writer = PcapWriter.Create(path, LinkTypes.Ethernet);

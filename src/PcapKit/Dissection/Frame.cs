@@ -217,7 +217,8 @@ public readonly ref struct Frame
     /// <summary>
     /// The 5-tuple of the frame: the addresses of its first IP layer (a protocol with address roles), the IP protocol
     /// of the last layer reached from it by protocol number (past IPv6 extension headers) — or, when that layer's payload
-    /// was not dissected (a fragment after the first), the protocol it names — and the ports of the first transport
+    /// was not dissected (a fragment after the first, a protocol the pack lacks after an IPv6 extension header or AH), the
+    /// protocol it names — and the ports of the first transport
     /// layer after it (a protocol with port roles; 0 when there is none, as for ICMP and later fragments).
     /// </summary>
     /// <param name="tuple">The 5-tuple.</param>
@@ -247,8 +248,8 @@ public readonly ref struct Frame
                 }
             }
 
-            // A header whose payload was not dissected (a fragment after the first: IPv4's, or an IPv6 Fragment header's)
-            // still names the protocol it carries.
+            // A header whose payload was not dissected (a fragment after the first: IPv4's, or an IPv6 Fragment header's;
+            // a protocol the pack lacks after an extension header or AH) still names the protocol it carries.
             if (!ports && Registry.GetProtocol(_layers[last].Protocol).TryGetRoleValue(LayerBytes(last), Annotations.FieldRole.Protocol, out var carried))
             {
                 protocol = (byte)carried;

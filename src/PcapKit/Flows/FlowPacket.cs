@@ -26,6 +26,14 @@ public readonly struct FlowPacket
     /// <summary>The fragment identification (IPv4's 16 bits, IPv6's 32), when a fragment.</summary>
     public uint FragmentId { get; init; }
 
+    /// <summary>
+    /// The protocol the fragmenting header names (IPv4's protocol field, an IPv6 Fragment header's next header), when a
+    /// fragment: the same in every fragment of a datagram, so with the addresses and <see cref="FragmentId"/> it ties
+    /// them together (RFC 791 §3.2, RFC 8200 §4.5) — where <see cref="Tuple"/>'s protocol is the transport's, which only
+    /// the first fragment shows.
+    /// </summary>
+    public byte FragmentProtocol { get; init; }
+
     /// <summary>The fragment's offset in 8-octet units.</summary>
     public ushort FragmentOffset { get; init; }
 
@@ -69,7 +77,8 @@ public readonly struct FlowPacket
             }
 
             roles.TryGet(FieldRole.Protocol, out var protocol);
-            var fragment = Fragment(roles, out var id, out var offset);
+            var fragment = Fragment(roles, out var id, out var offset, out var fragmentProtocol);
+            var last = i;
             ushort sourcePort = 0, destinationPort = 0, flags = 0;
             bool hasPorts = false, hasFlags = false, tunnel = false;
             var transport = -1;
@@ -80,6 +89,7 @@ public readonly struct FlowPacket
                 roles.Clear();
                 registry.GetProtocol(frame[j].Protocol).ReadRoles(frame.LayerBytes(j), ref roles);
                 protocol = frame[j].DispatchKey;
+                last = j;
                 if (roles.Has(FieldRole.SourceAddress))
                 {
                     // A tunnel (4in4, 6in4, …): the flow is the outer datagram's, keyed by the tunnel's protocol.
@@ -87,7 +97,7 @@ public readonly struct FlowPacket
                     break;
                 }
 
-                if (!fragment && Fragment(roles, out id, out offset))
+                if (!fragment && Fragment(roles, out id, out offset, out fragmentProtocol))
                 {
                     fragment = true;
                 }
@@ -104,11 +114,12 @@ public readonly struct FlowPacket
                 }
             }
 
-            if (!hasPorts && !tunnel && roles.TryGet(FieldRole.Protocol, out var carried))
+            if (!hasPorts && !tunnel && frame[last].IsParsed && roles.TryGet(FieldRole.Protocol, out var carried))
             {
                 // The chain ends in a header whose payload was not dissected — a later fragment (IPv4's, or after an IPv6
                 // Fragment header), a protocol the pack lacks after an extension header: the header names the protocol
-                // (the roles read last are the last layer's; the IP layer's own when nothing followed it).
+                // (the roles read last are the last layer's; the IP layer's own when nothing followed it). Not a header
+                // the capture cut (a tunnel's inner IP header without its addresses stays the tunnel's protocol).
                 protocol = carried;
             }
 
@@ -117,6 +128,7 @@ public readonly struct FlowPacket
                 Tuple = new FiveTuple(version, source, destination, (byte)protocol, sourcePort, destinationPort),
                 IsFragment = fragment,
                 FragmentId = id,
+                FragmentProtocol = fragment ? (byte)fragmentProtocol : (byte)0,
                 FragmentOffset = offset,
                 HasPorts = hasPorts,
                 TcpFlags = flags,
@@ -131,11 +143,12 @@ public readonly struct FlowPacket
         return false;
     }
 
-    private static bool Fragment(in RoleValues roles, out uint id, out ushort offset)
+    private static bool Fragment(in RoleValues roles, out uint id, out ushort offset, out ulong protocol)
     {
         if (roles.TryGet(FieldRole.FragmentOffset, out var o) && roles.TryGet(FieldRole.MoreFragments, out var more))
         {
             roles.TryGet(FieldRole.FragmentId, out var i);
+            roles.TryGet(FieldRole.Protocol, out protocol);
             id = (uint)i;
             offset = (ushort)o;
             return o != 0 || more != 0;
@@ -143,6 +156,7 @@ public readonly struct FlowPacket
 
         id = 0;
         offset = 0;
+        protocol = 0;
         return false;
     }
 }

@@ -836,7 +836,9 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
 
     private readonly record struct FragmentKey(Ipv6Address Source, Ipv6Address Destination, uint Id, byte Protocol)
     {
-        public static FragmentKey Of(in FlowPacket packet) => new(packet.Tuple.Source, packet.Tuple.Destination, packet.FragmentId, packet.Tuple.Protocol);
+        // The fragmenting header's protocol, not the tuple's: a first fragment's tuple has the transport's (after AH, an
+        // extension header), its later fragments only the header's.
+        public static FragmentKey Of(in FlowPacket packet) => new(packet.Tuple.Source, packet.Tuple.Destination, packet.FragmentId, packet.FragmentProtocol);
     }
 
     private sealed record PendingRecord(long Number, CaptureTimestamp Timestamp, byte[] Data, uint OriginalLength, int LinkType, CaptureInterface Interface, FiveTuple Tuple, int VlanId);
