@@ -129,8 +129,8 @@ public readonly struct Ipv6Address : IEquatable<Ipv6Address>, IComparable<Ipv6Ad
 
         if (mapped)
         {
-            if (!Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') || !Put(destination, ref w, 'f') ||
-                !Put(destination, ref w, ':') || !new Ipv4Address((uint)Value).TryFormat(destination[w..], out var n))
+            // The loop wrote "::ffff"; the dotted quad stands for the last two groups.
+            if (!Put(destination, ref w, ':') || !new Ipv4Address((uint)Value).TryFormat(destination[w..], out var n))
             {
                 charsWritten = 0;
                 return false;
