@@ -745,30 +745,43 @@ internal sealed partial class ProtocolEmitter
     /// </summary>
     private void EmitRoles()
     {
+        // Each read once, for the three methods: the addresses (their length check, version and the two reads) and each
+        // other role (its name, length check and raw read).
         FieldSpec? Role(string role) => _spec.Fields.FirstOrDefault(f => f.Role == role);
-        var valued = _spec.Fields.Where(f => f.Role is { } r && r is not ("source_address" or "destination_address")).ToList();
-        string? addresses = null;
-        string? addressesEnd = null;
+        (string End, int Version, string Source, string Destination)? addresses = null;
         if (Role("source_address") is { } sa && Role("destination_address") is { } da)
         {
             var v4 = sa.Type == FieldType.Ipv4;
-            var read = v4 ? "global::PcapKit.Net.FiveTuple.MapIpv4(global::PcapKit.Net.Ipv4Address.Read(data.Slice({0})))" : "global::PcapKit.Net.Ipv6Address.Read(data.Slice({0}))";
-            var end = "global::System.Math.Max(" + sa.PropertyName + "Offset, " + da.PropertyName + "Offset) + " + (v4 ? 4 : 16);
-            addresses = "values.SetAddresses(" + (v4 ? 4 : 6) + ", " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, sa.PropertyName + "Offset") + ", " +
-                string.Format(System.Globalization.CultureInfo.InvariantCulture, read, da.PropertyName + "Offset") + ");";
-            addressesEnd = end;
+            string Read(FieldSpec f) => v4
+                ? "global::PcapKit.Net.FiveTuple.MapIpv4(global::PcapKit.Net.Ipv4Address.Read(data.Slice(" + f.PropertyName + "Offset)))"
+                : "global::PcapKit.Net.Ipv6Address.Read(data.Slice(" + f.PropertyName + "Offset))";
+            addresses = ("global::System.Math.Max(" + sa.PropertyName + "Offset, " + da.PropertyName + "Offset) + " + (v4 ? 4 : 16), v4 ? 4 : 6, Read(sa), Read(da));
+        }
+
+        var valued = new List<(string Role, int End, string Read)>();
+        foreach (var f in _spec.Fields)
+        {
+            if (f.Role is { } r && r is not ("source_address" or "destination_address"))
+            {
+                var fl = _layout.Find(f.Id)!;
+                valued.Add(("global::PcapKit.Annotations.FieldRole." + Naming.ToPascal(r), fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size, "(ulong)" + FieldCode.RawValue(fl, "data", ConstName(fl))));
+            }
+        }
+
+        if (addresses is { } a)
+        {
             _w.Line();
             _w.Open("public override bool TryGetAddresses(" + FieldCode.Span + " data, out byte version, out global::PcapKit.Net.Ipv6Address source, out global::PcapKit.Net.Ipv6Address destination)");
-            _w.Open("if (data.Length < " + end + ")");
+            _w.Open("if (data.Length < " + a.End + ")");
             _w.Line("version = 0;");
             _w.Line("source = default;");
             _w.Line("destination = default;");
             _w.Line("return false;");
             _w.Close();
             _w.Line();
-            _w.Line("version = " + (v4 ? 4 : 6) + ";");
-            _w.Line("source = " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, sa.PropertyName + "Offset") + ";");
-            _w.Line("destination = " + string.Format(System.Globalization.CultureInfo.InvariantCulture, read, da.PropertyName + "Offset") + ";");
+            _w.Line("version = " + a.Version + ";");
+            _w.Line("source = " + a.Source + ";");
+            _w.Line("destination = " + a.Destination + ";");
             _w.Line("return true;");
             _w.Close();
         }
@@ -778,13 +791,11 @@ internal sealed partial class ProtocolEmitter
             _w.Line();
             _w.Open("public override bool TryGetRoleValue(" + FieldCode.Span + " data, global::PcapKit.Annotations.FieldRole role, out ulong value)");
             _w.Open("switch (role)");
-            foreach (var f in valued)
+            foreach (var v in valued)
             {
-                var fl = _layout.Find(f.Id)!;
-                var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
-                _w.Line("case global::PcapKit.Annotations.FieldRole." + Naming.ToPascal(f.Role!) + " when data.Length >= " + end + ":");
+                _w.Line("case " + v.Role + " when data.Length >= " + v.End + ":");
                 _w.Indent++;
-                _w.Line("value = (ulong)" + FieldCode.RawValue(fl, "data", ConstName(fl)) + ";");
+                _w.Line("value = " + v.Read + ";");
                 _w.Line("return true;");
                 _w.Indent--;
             }
@@ -808,24 +819,22 @@ internal sealed partial class ProtocolEmitter
         }
 
         _w.Open("public override void ReadRoles(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".RoleValues values)");
-        if (addresses is not null)
+        if (addresses is { } both)
         {
-            _w.Open("if (data.Length >= " + addressesEnd + ")");
-            _w.Line(addresses);
+            _w.Open("if (data.Length >= " + both.End + ")");
+            _w.Line("values.SetAddresses(" + both.Version + ", " + both.Source + ", " + both.Destination + ");");
             _w.Close();
         }
 
         for (var i = 0; i < valued.Count; i++)
         {
-            var fl = _layout.Find(valued[i].Id)!;
-            var end = fl.IsBits ? fl.GroupOffset + fl.GroupBytes : fl.Offset + fl.Size;
             if (i > 0 || addresses is not null)
             {
                 _w.Line();
             }
 
-            _w.Open("if (data.Length >= " + end + ")");
-            _w.Line("values.Set(global::PcapKit.Annotations.FieldRole." + Naming.ToPascal(valued[i].Role!) + ", (ulong)" + FieldCode.RawValue(fl, "data", ConstName(fl)) + ");");
+            _w.Open("if (data.Length >= " + valued[i].End + ")");
+            _w.Line("values.Set(" + valued[i].Role + ", " + valued[i].Read + ");");
             _w.Close();
         }
 
