@@ -229,7 +229,7 @@ public sealed class FlowSplitterTests(ITestOutputHelper output) : IDisposable
     {
         // IPv4 fragments of one datagram whose first carries AH (RFC 4302) and then the upper protocol: the first
         // fragment's tuple has the upper protocol, the later ones only IPv4's (51); they are tied by IPv4's fields.
-        var ah = new byte[12 + 8];
+        var ah = new byte[12 + 8 + 4]; // 24 bytes: the second fragment follows at offset 3 (24 octets)
         (ah[0], ah[1]) = (upper, 1); // next header; length 1: 12 bytes, no ICV
         if (upper == 17)
         {

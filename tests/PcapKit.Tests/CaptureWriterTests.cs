@@ -111,6 +111,7 @@ public sealed class CaptureWriterTests(ITestOutputHelper output)
         Assert.Equal(["section note"], reader.Sections[0].Comments);
         Assert.Equal("app", reader.Sections[0].Application);
     }
+
     [Theory]
     [InlineData(0UL, 0L)]
     [InlineData(9_223_372_036_854_775_813UL, 0L)] // 2^63 + 5 seconds at one unit per second: beyond long's seconds

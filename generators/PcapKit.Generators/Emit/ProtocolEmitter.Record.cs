@@ -810,14 +810,6 @@ internal sealed partial class ProtocolEmitter
         // The same reads as TryGetAddresses and TryGetRoleValue, with the same length checks, in one call — also when the
         // protocol has no roles (the base method would ask for each role in turn).
         _w.Line();
-        if (addresses is null && valued.Count == 0)
-        {
-            _w.Line("public override void ReadRoles(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".RoleValues values)");
-            _w.Line("{");
-            _w.Line("}");
-            return;
-        }
-
         _w.Open("public override void ReadRoles(" + FieldCode.Span + " data, ref " + FieldCode.Dissection + ".RoleValues values)");
         if (addresses is { } both)
         {

@@ -678,7 +678,8 @@ public sealed class FlowSplitter : IShardedFlowConsumer, IMappedInputConsumer, I
                 return;
             }
 
-            if (flow.Name is null || flow.File is null)
+            // A skipped flow (no name) never comes here: Find and ConsumeFragment skip its packets.
+            if (flow.File is null)
             {
                 flow.File = new FlowFile(_options.OutputDirectory, flow.Name!);
                 flow.Format.WriteHeader(_files, flow.File);

@@ -610,6 +610,8 @@ public sealed class IpReassembler
     }
 
     /// <summary>The outermost fragmenting layer (IPv4 itself, or IPv6's Fragment header) and the IP layer before it.</summary>
+    // Per frame: its locals are assigned before they are read (no stackalloc; RoleValues' values are read once set).
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static bool TryFindFragment(Frame frame, out FragmentView fragment)
     {
         fragment = default;
@@ -621,8 +623,8 @@ public sealed class IpReassembler
         var ip = -1;
         byte version = 0;
         Ipv6Address source = default, destination = default;
-        // Each layer's roles by one call, as flow tracking reads them (FlowPacket).
-        var roles = default(RoleValues);
+        // Each layer's roles by one call, as flow tracking reads them (FlowPacket), into one instance cleared per layer.
+        System.Runtime.CompilerServices.Unsafe.SkipInit(out RoleValues roles);
         for (var i = 0; i < frame.LayerCount; i++)
         {
             if (i > 0 && frame[i - 1].PayloadIsQuoted)
