@@ -50,6 +50,13 @@ public sealed class CaptureTimestampTests
             Assert.False(Flows.FlowCaptureFormat.FitsPcap(t.SaturatedNanoseconds));
         }
 
+        // In order across the saturation point: 2^62 - 1 ns is about 4,611,686,018.43 s.
+        var ns = TimestampResolution.Nanoseconds;
+        Assert.Equal(4_611_686_018_000_000_000L, new CaptureTimestamp(4_611_686_018_000_000_000UL, ns).SaturatedNanoseconds);
+        Assert.Equal(long.MaxValue / 2, new CaptureTimestamp(4_611_686_019_000_000_000UL, ns).SaturatedNanoseconds);
+        Assert.Equal(long.MaxValue / 2, new CaptureTimestamp(8_000_000_000_000_000_000UL, ns).SaturatedNanoseconds);
+        Assert.Equal(long.MinValue / 2, new CaptureTimestamp(0, ns, -5_000_000_000L).SaturatedNanoseconds);
+
         // Just inside: exact.
         Assert.Equal(long.MaxValue - 1, new CaptureTimestamp((ulong)long.MaxValue - 3_601, one, 3_600).Seconds);
         Assert.Equal(long.MinValue, new CaptureTimestamp(0, one, long.MinValue).Seconds);
@@ -87,9 +94,8 @@ public sealed class CaptureTimestampTests
                 // The fraction in nanoseconds computed here, not through Nanoseconds (which shares CaptureTimestamp.Scale).
                 var nanoseconds = (long)((UInt128)t.FractionUnits * 1_000_000_000UL / perSecond);
                 Assert.Equal((uint)nanoseconds, t.Nanoseconds);
-                var expected = t.Seconds > 9_000_000_000L ? long.MaxValue / 2
-                    : t.Seconds < -9_000_000_000L ? long.MinValue / 2
-                    : (t.Seconds * 1_000_000_000L) + nanoseconds;
+                // Exact, saturated at ±(2^62 - 1) ns (computed here in 128 bits).
+                var expected = (long)Int128.Clamp((exactSeconds * 1_000_000_000) + nanoseconds, long.MinValue / 2, long.MaxValue / 2);
                 Assert.True(expected == t.SaturatedNanoseconds, $"{units} units of {name}, offset {offset}: {t.SaturatedNanoseconds}, expected {expected}");
 
                 // Counted from its own offset in its own resolution (a pcapng copy of the record): the stored count, also where

@@ -96,8 +96,9 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
     }
 
     /// <summary>
-    /// Nanoseconds since the epoch for comparing times, saturated beyond ±285 years so that a corrupt timestamp
-    /// compares as far away instead of wrapping around.
+    /// Nanoseconds since the epoch for comparing times, saturated at ±(2^62 - 1) ns (about ±146 years, half of long's
+    /// range so that adding a timeout cannot overflow) so that a corrupt timestamp compares as far away instead of
+    /// wrapping around; in order throughout.
     /// </summary>
     public long SaturatedNanoseconds
     {
@@ -115,7 +116,9 @@ public readonly struct CaptureTimestamp : IEquatable<CaptureTimestamp>, ICompara
                 return long.MinValue / 2;
             }
 
-            return (seconds * 1_000_000_000L) + (long)nanoseconds;
+            // Within ±9e9 s the product cannot overflow; clamped to the saturated values, so that a time between them
+            // and ±9e9 s does not read as later (earlier) than the saturated ones.
+            return Math.Clamp((seconds * 1_000_000_000L) + (long)nanoseconds, long.MinValue / 2, long.MaxValue / 2);
         }
     }
 
